@@ -1,0 +1,141 @@
+/**
+ * Every error the framework raises. Each has a stable `code` (documented in docs/errors.md),
+ * a message that says what went wrong, where, and how to fix it, and keeps its `cause`.
+ */
+
+/** Where an error happened: any of these that are known. */
+export interface ErrorLocation {
+  /** Path of the service file. */
+  service?: string;
+  /** Path of the model inside the service, e.g. `connection_models.in.cancel_order`. */
+  model?: string;
+  /** Path of the argument inside the message or model, e.g. `args.order.price`. */
+  argument?: string;
+  /** A file other than the service (config, addresses), with line and column when known. */
+  file?: string;
+}
+
+/** Options shared by every framework error. */
+export interface SfErrorOptions extends ErrorLocation {
+  /** How to fix it, in one sentence. */
+  hint?: string;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/** Base class of every framework error: a stable `code`, a location and a fix hint. */
+export class SfError extends Error {
+  /** Stable machine-readable code, e.g. `SF_UNKNOWN_TYPE`. */
+  readonly code: string;
+  /** Where it happened. */
+  readonly location: ErrorLocation;
+  /** How to fix it. */
+  readonly hint: string | undefined;
+  /** The message without location and hint. */
+  readonly what: string;
+
+  constructor(code: string, what: string, options: SfErrorOptions = {}) {
+    const { hint, cause, ...location } = options;
+    super(formatMessage(what, location, hint), cause === undefined ? undefined : { cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.what = what;
+    this.location = location;
+    this.hint = hint;
+  }
+}
+
+function formatMessage(what: string, at: ErrorLocation, hint: string | undefined): string {
+  const where = [
+    at.service && `service ${at.service}`,
+    at.model && `model ${at.model}`,
+    at.argument && `argument ${at.argument}`,
+    at.file && `file ${at.file}`,
+  ].filter(Boolean);
+  let text = what;
+  if (where.length > 0) text += ` (${where.join(', ')})`;
+  if (hint) text += `. ${hint}`;
+  return text;
+}
+
+/** A model (connection, state or config model) is malformed: unknown key, wrong shape, bad type spec. */
+export class ModelError extends SfError {
+  constructor(what: string, options: SfErrorOptions = {}) {
+    super('SF_MODEL_INVALID', what, options);
+  }
+}
+
+/** A value does not match its model: a message's args, a reply, a creation argument or config. */
+export class ValidationError extends SfError {
+  /** What the model expects at `location.argument`. */
+  readonly expected: string;
+  /** What was there instead. */
+  readonly received: string;
+
+  constructor(
+    what: string,
+    detail: { expected: string; received: string },
+    options: SfErrorOptions = {},
+  ) {
+    super('SF_VALIDATION_FAILED', `${what}: expected ${detail.expected}, received ${detail.received}`, options);
+    this.expected = detail.expected;
+    this.received = detail.received;
+  }
+}
+
+/** Bytes that are not a valid framework message (bad MessagePack, wrong envelope, bad marker). */
+export class DecodeError extends SfError {
+  constructor(what: string, options: SfErrorOptions = {}) {
+    super('SF_DECODE_FAILED', what, options);
+  }
+}
+
+/** A value that cannot be put on the wire (a function, a symbol, a cycle...). */
+export class EncodeError extends SfError {
+  constructor(what: string, options: SfErrorOptions = {}) {
+    super('SF_ENCODE_FAILED', what, options);
+  }
+}
+
+/** A `connection_type` / `state_type` that no registered plugin provides. */
+export class UnknownTypeError extends SfError {
+  /** The type names that are registered. */
+  readonly known: readonly string[];
+
+  constructor(what: string, known: readonly string[], options: SfErrorOptions = {}) {
+    super('SF_UNKNOWN_TYPE', what, options);
+    this.known = known;
+  }
+}
+
+/** Two plugins claim the same type name. */
+export class DuplicateTypeError extends SfError {
+  constructor(what: string, options: SfErrorOptions = {}) {
+    super('SF_DUPLICATE_TYPE', what, options);
+  }
+}
+
+/** A plugin is malformed or was built for an incompatible `@sf/core` major. */
+export class PluginError extends SfError {
+  constructor(code: 'SF_PLUGIN_INVALID' | 'SF_PLUGIN_INCOMPATIBLE', what: string, options: SfErrorOptions = {}) {
+    super(code, what, options);
+  }
+}
+
+/** A config or addresses file is missing, unreadable or not valid JSON, or config breaks `config_model`. */
+export class ConfigError extends SfError {
+  constructor(
+    code: 'SF_FILE_MISSING' | 'SF_FILE_INVALID_JSON' | 'SF_CONFIG_INVALID' | 'SF_ADDRESSES_INVALID',
+    what: string,
+    options: SfErrorOptions = {},
+  ) {
+    super(code, what, options);
+  }
+}
+
+/** The service module cannot be loaded or does not export what a service must. */
+export class ServiceLoadError extends SfError {
+  constructor(what: string, options: SfErrorOptions = {}) {
+    super('SF_SERVICE_LOAD_FAILED', what, options);
+  }
+}

@@ -1,0 +1,115 @@
+import type { ArgumentModel } from '../types/spec.js';
+
+/** `in` types receive messages or state; `out` types are called through `to_send`. */
+export type Side = 'in' | 'out';
+
+/** A connection carries messages; a state replicates a value. */
+export type Kind = 'connection' | 'state';
+
+/** Required and optional argument models, as in a service model. */
+export interface ArgumentModels {
+  /** Arguments that must be present. */
+  required?: ArgumentModel;
+  /** Arguments that may be present. */
+  optional?: ArgumentModel;
+}
+
+/** Minimal structured logger handed to plugins (pino-compatible). */
+export interface PluginLogger {
+  /** Detailed diagnostics. */
+  debug(obj: object | string, msg?: string): void;
+  /** Normal operation. */
+  info(obj: object | string, msg?: string): void;
+  /** Something went wrong but the service goes on. */
+  warn(obj: object | string, msg?: string): void;
+  /** Something failed. */
+  error(obj: object | string, msg?: string): void;
+}
+
+/** What a plugin's factory receives for one model of one service. */
+export interface EndpointContext {
+  /** Path of the service file, for messages. */
+  readonly service: string;
+  /** Name of the model, e.g. `cancel_order`. */
+  readonly name: string;
+  /** Model path, e.g. `connection_models.in.cancel_order`. */
+  readonly modelPath: string;
+  /** Socket name → address, as given in the addresses file (validated against `addresses`). */
+  readonly addresses: Readonly<Record<string, string>>;
+  /** Validated creation arguments (required and optional merged). */
+  readonly creation: Readonly<Record<string, unknown>>;
+  /** Validated connection/state arguments (required and optional merged). */
+  readonly arguments: Readonly<Record<string, unknown>>;
+  /** Logger bound to this endpoint. */
+  readonly logger: PluginLogger;
+  /**
+   * In-connections: hand one inbound frame to the runner. Resolves to the encoded reply for
+   * types that reply, else `undefined`. Never rejects: bad frames become error replies.
+   */
+  receive(frame: Uint8Array): Promise<Uint8Array | undefined>;
+}
+
+/** One message an out-connection is asked to send. */
+export interface OutboundMessage {
+  /** Validated arguments. */
+  readonly args: Readonly<Record<string, unknown>>;
+  /** Workflow id to carry. */
+  readonly workflowId: string | null;
+  /** The encoded request envelope (SPEC §4), encoded on first use. */
+  readonly frame: Uint8Array;
+}
+
+/** A reply given as an object by a transport that does not speak MessagePack (e.g. a function call). */
+export interface ReplyObject {
+  /** The reply's return arguments. */
+  readonly return_args: Record<string, unknown> | null;
+}
+
+/** A live endpoint for one model: opened at start, closed at shutdown. */
+export interface Endpoint {
+  /** Bind or connect; resolves when ready to send or receive. */
+  open(): Promise<void>;
+  /** Stop receiving and release resources; safe to call twice. */
+  close(): Promise<void>;
+  /**
+   * Out types: send one message. Types that reply resolve to the reply, as frame bytes or as an
+   * object; others resolve to `undefined`.
+   */
+  send?(message: OutboundMessage): Promise<Uint8Array | ReplyObject | undefined>;
+}
+
+/** Everything the framework needs to know about one connection or state type. */
+export interface TypeDefinition {
+  /** `in` or `out`. */
+  side: Side;
+  /** `connection` or `state`. */
+  kind: Kind;
+  /** Type names this type can talk to on the other end. */
+  peers: readonly string[];
+  /** Socket names this type needs in the addresses file. */
+  addresses: readonly string[];
+  /** Other names this type answers to (e.g. `external_request`). */
+  aliases?: readonly string[];
+  /** Creation arguments this type accepts. */
+  creationArguments?: ArgumentModels;
+  /** Connection arguments (`*_connection_arguments`) or state arguments (`*_state_arguments`). */
+  typeArguments?: ArgumentModels;
+  /** For `in` connections: the creation argument that holds the handler, e.g. `on_new_request`. */
+  handler?: string;
+  /** Whether a message of this type gets a reply (and `to_send` resolves to return arguments). */
+  replies: boolean;
+  /** One-line description, shown in listings. */
+  description?: string;
+  /** Builds the live endpoint for one model. */
+  create(context: EndpointContext): Endpoint | Promise<Endpoint>;
+}
+
+/** A plugin: one package's set of types. */
+export interface Plugin {
+  /** Package name, e.g. `@sf/conn-zmq-reqrep`. */
+  name: string;
+  /** The `@sf/core` major version this plugin was built against. */
+  coreMajor: number;
+  /** Type name → definition. */
+  types: Readonly<Record<string, TypeDefinition>>;
+}
