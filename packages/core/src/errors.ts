@@ -115,9 +115,9 @@ export class DuplicateTypeError extends SfError {
   }
 }
 
-/** A plugin is malformed or was built for an incompatible `@sf/core` major. */
+/** A plugin is malformed, built for an incompatible `@sf/core` major, or declared but not installed. */
 export class PluginError extends SfError {
-  constructor(code: 'SF_PLUGIN_INVALID' | 'SF_PLUGIN_INCOMPATIBLE', what: string, options: SfErrorOptions = {}) {
+  constructor(code: 'SF_PLUGIN_INVALID' | 'SF_PLUGIN_INCOMPATIBLE' | 'SF_PLUGIN_MISSING', what: string, options: SfErrorOptions = {}) {
     super(code, what, options);
   }
 }

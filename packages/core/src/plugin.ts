@@ -1,1 +1,4 @@
 export type * from './plugin/contract.js';
+export { definePlugin } from './registry/define-plugin.js';
+export { type AddressRole, parseAddress } from './config/parse-address.js';
+export { CORE_MAJOR } from './registry/core-version.js';

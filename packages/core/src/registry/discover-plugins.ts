@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createJiti } from 'jiti';
+import { readJsonFile } from '../config/read-json-file.js';
+import { PluginError } from '../errors.js';
+import type { Plugin } from '../plugin/contract.js';
+import { isPlainObject, isRecord } from '../util/describe-value.js';
+import { isFirstPartyPluginName } from './first-party.js';
+import { findInstalledPackage, findNearestPackageJson, type PackageManifest } from './package-lookup.js';
+import type { Registry } from './registry.js';
+import { assertPluginShape } from './validate-plugin.js';
+
+const SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
+
+/**
+ * Finds the plugins installed in the project that holds `fromDir`: the nearest package.json at
+ * or above it, and each of its dependencies, dev and optional dependencies that is a plugin.
+ * A package is a plugin when its package.json has `"sf": { "plugin": true }` or its name is a
+ * first-party `@sf/conn-*` / `@sf/state-*` one. Each is imported from the project's folder
+ * (ESM `exports`, `import` condition); the plugin is its default export, or its export `plugin`.
+ *
+ * A declared plugin, or any runtime dependency, that is not installed is a `PluginError`
+ * (`SF_PLUGIN_MISSING`) telling to run the install. Missing dev and optional dependencies are
+ * skipped (a production install leaves them out). No package.json: no plugins.
+ */
+export async function discoverPlugins(fromDir: string): Promise<Plugin[]> {
+  const manifestPath = await findNearestPackageJson(fromDir);
+  if (manifestPath === undefined) return [];
+  const projectDir = dirname(manifestPath);
+  const manifest = (await readJsonFile(manifestPath, "service project's package.json")) as PackageManifest;
+
+  const candidates: { name: string; dir: string }[] = [];
+  const missing: string[] = [];
+  for (const [name, section] of declaredDependencies(manifest)) {
+    const dir = await findInstalledPackage(name, projectDir);
+    if (dir === undefined) {
+      if (section === 'dependencies' || isFirstPartyPluginName(name)) missing.push(name);
+    } else if (isFirstPartyPluginName(name) || (await readManifest(dir)).sf?.plugin === true) {
+      candidates.push({ name, dir });
+    }
+  }
+  if (missing.length > 0) {
+    throw new PluginError('SF_PLUGIN_MISSING', `Packages declared in ${manifestPath} are not installed: ${missing.join(', ')}`, {
+      hint: `Run \`pnpm install\` in ${projectDir}`,
+    });
+  }
+
+  const parentURL = pathToFileURL(manifestPath).href;
+  const plugins: Plugin[] = [];
+  for (const { name, dir } of candidates) plugins.push(await importPlugin(name, dir, parentURL));
+  return plugins;
+}
+
+/** Discovers the plugins installed in the project holding `fromDir` and registers them; returns them. */
+export async function registerDiscovered(registry: Registry, fromDir: string): Promise<Plugin[]> {
+  const plugins = await discoverPlugins(fromDir);
+  for (const plugin of plugins) registry.register(plugin);
+  return plugins;
+}
+
+/** Declared dependency names (sorted) with the first section that declares each. */
+function declaredDependencies(manifest: PackageManifest): Map<string, (typeof SECTIONS)[number]> {
+  const found = new Map<string, (typeof SECTIONS)[number]>();
+  for (const section of SECTIONS) {
+    const entries = manifest[section];
+    if (!isPlainObject(entries)) continue;
+    for (const name of Object.keys(entries)) if (!found.has(name)) found.set(name, section);
+  }
+  return new Map([...found].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+async function readManifest(dir: string): Promise<PackageManifest> {
+  try {
+    const manifest: unknown = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+    return isPlainObject(manifest) ? manifest : {};
+  } catch {
+    // An unreadable dependency manifest cannot mark a plugin; the dependency is simply not one.
+    return {};
+  }
+}
+
+async function importPlugin(name: string, dir: string, parentURL: string): Promise<Plugin> {
+  const url = resolver().esmResolve(name, { parentURL, try: true });
+  if (url === undefined) {
+    throw new PluginError('SF_PLUGIN_INVALID', `Plugin package '${name}' (installed at ${dir}) has no entry point to import`, {
+      hint: `Check its package.json "exports"/"main"; if it is a workspace package, build it first`,
+    });
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = await import(url);
+  } catch (error) {
+    throw new PluginError('SF_PLUGIN_INVALID', `Plugin package '${name}' could not be loaded: ${(error as Error)?.message ?? String(error)}`, {
+      file: url.startsWith('file:') ? fileURLToPath(url) : url,
+      hint: `Reinstall it (\`pnpm install\`); if it is a workspace package, build it first`,
+      cause: error,
+    });
+  }
+  const plugin = pickPluginExport(module);
+  if (plugin === undefined) {
+    throw new PluginError('SF_PLUGIN_INVALID', `Package '${name}' is marked as a plugin but exports no plugin`, {
+      hint: 'A plugin package default-exports its definePlugin({...}) object (or exports it as `plugin`)',
+    });
+  }
+  assertPluginShape(plugin, `The plugin exported by '${name}'`);
+  return plugin;
+}
+
+/**
+ * The default export, else the export named `plugin` (or a CommonJS `module.exports.default`);
+ * one that has `types` is preferred, so a malformed plugin still reaches the shape check.
+ */
+function pickPluginExport(module: Record<string, unknown>): unknown {
+  const nested = isRecord(module.default) ? module.default.default : undefined;
+  const candidates = [module.default, module.plugin, nested].filter((value) => value !== undefined);
+  return candidates.find((value) => isRecord(value) && 'types' in value) ?? candidates[0];
+}
+
+let jiti: ReturnType<typeof createJiti> | undefined;
+
+/** One lazily created jiti, used only for its ESM resolver (resolution from any folder). */
+function resolver(): ReturnType<typeof createJiti> {
+  jiti ??= createJiti(import.meta.url);
+  return jiti;
+}
