@@ -5,3 +5,14 @@ export { createRegistry, type Registry, type ResolvedType } from './registry/reg
 export type { TypeLookup } from './registry/unknown-type.js';
 export { discoverPlugins, registerDiscovered } from './registry/discover-plugins.js';
 export { CORE_MAJOR, CORE_VERSION } from './registry/core-version.js';
+export {
+  decodeReply,
+  decodeRequest,
+  decodeValue,
+  encodeReply,
+  encodeRequest,
+  encodeValue,
+  type ReplyEnvelope,
+  type ReplyError,
+  type RequestEnvelope,
+} from './codec/index.js';

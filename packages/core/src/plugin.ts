@@ -2,3 +2,18 @@ export type * from './plugin/contract.js';
 export { definePlugin } from './registry/define-plugin.js';
 export { type AddressRole, parseAddress } from './config/parse-address.js';
 export { CORE_MAJOR } from './registry/core-version.js';
+export {
+  decodeReply,
+  decodeRequest,
+  decodeValue,
+  encodeReply,
+  encodeRequest,
+  encodeValue,
+  framePayload,
+  frameTopic,
+  stripTopic,
+  topicPrefix,
+  type ReplyEnvelope,
+  type ReplyError,
+  type RequestEnvelope,
+} from './codec/index.js';

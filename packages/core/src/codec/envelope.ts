@@ -1,0 +1,129 @@
+/**
+ * The message envelopes of SPEC §4. Request / publication: `{"args": {...}, "workflow_id": str|nil}`.
+ * Reply: `{"return_args": {...}|nil, "workflow_id": str|nil}`, plus `"error": {"type", "message"}`
+ * for an error reply (our extension; Python ignores it). Keys are written in that order. On
+ * reading, a missing `workflow_id` is nil and unknown top-level keys are ignored, so either side
+ * may add keys later.
+ */
+import { DecodeError, EncodeError } from '../errors.js';
+import { assertFrame, packWire, unpackWire } from './msgpack.js';
+import { framePayload, stripTopic } from './topic.js';
+import { valueFromWire, valueToWire } from './values.js';
+
+/** A request or publication. */
+export interface RequestEnvelope {
+  /** The message's arguments. */
+  args: Record<string, unknown>;
+  /** Workflow id carried along, or null. */
+  workflow_id: string | null;
+}
+
+/** What an error reply says went wrong. */
+export interface ReplyError {
+  /** Error class or code, e.g. `ValidationError`. */
+  type: string;
+  /** Human-readable message. */
+  message: string;
+}
+
+/** A reply to a request. */
+export interface ReplyEnvelope {
+  /** The return arguments, or null (also in an error reply). */
+  return_args: Record<string, unknown> | null;
+  /** The request's workflow id, or null. */
+  workflow_id: string | null;
+  /** Present in an error reply. */
+  error?: ReplyError;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function kind(value: unknown): string {
+  if (value === null) return 'nil';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Uint8Array) return 'bytes';
+  if (isPlainObject(value)) return 'a map';
+  return typeof value === 'object' ? `a ${Object.getPrototypeOf(value)?.constructor?.name ?? 'object'}` : `a ${typeof value}`;
+}
+
+function workflowIdToWire(envelope: { workflow_id?: unknown }): string | null {
+  const id = envelope.workflow_id;
+  if (id === undefined || id === null) return null;
+  if (typeof id !== 'string') throw new EncodeError(`workflow_id must be a string or null, received ${kind(id)}`, { argument: 'workflow_id' });
+  return id;
+}
+
+function argsToWire(value: unknown, name: string): unknown {
+  if (!isPlainObject(value)) throw new EncodeError(`${name} must be a plain object, received ${kind(value)}`, { argument: name });
+  return valueToWire(value, name, 1);
+}
+
+/** One frame holding a request/publication, after `prefix` (a topic prefix) if given. Throws EncodeError. */
+export function encodeRequest(envelope: RequestEnvelope, prefix?: Uint8Array): Uint8Array {
+  const payload = packWire({ args: argsToWire(envelope.args, 'args'), workflow_id: workflowIdToWire(envelope) });
+  return prefix === undefined ? payload : framePayload(prefix, payload);
+}
+
+/** One frame holding a reply. Throws EncodeError. */
+export function encodeReply(envelope: ReplyEnvelope): Uint8Array {
+  const returnArgs = envelope.return_args == null ? null : argsToWire(envelope.return_args, 'return_args');
+  const workflowId = workflowIdToWire(envelope);
+  const error = envelope.error;
+  if (error === undefined) return packWire({ return_args: returnArgs, workflow_id: workflowId });
+  if (!isPlainObject(error) || typeof error.type !== 'string' || typeof error.message !== 'string') {
+    throw new EncodeError('error must be {type: string, message: string}', { argument: 'error' });
+  }
+  return packWire({ return_args: returnArgs, workflow_id: workflowId, error: { type: error.type, message: error.message } });
+}
+
+function envelopeMap(frame: Uint8Array, what: string, required: string): Record<string, unknown> {
+  const top = unpackWire(frame, what);
+  if (!isPlainObject(top) || !(required in top)) {
+    throw new DecodeError(`${what} is ${isPlainObject(top) ? `a map without "${required}"` : kind(top)}, not a ${what === 'Reply frame' ? 'reply' : 'request'} envelope`, {
+      hint: `Expected {"${required}": {...}, "workflow_id": str|nil} (SPEC §4)`,
+    });
+  }
+  return top;
+}
+
+function workflowIdFromWire(top: Record<string, unknown>): string | null {
+  const id = top.workflow_id;
+  if (id === undefined || id === null) return null;
+  if (typeof id !== 'string') throw new DecodeError(`workflow_id must be a string or nil, received ${kind(id)}`, { argument: 'workflow_id' });
+  return id;
+}
+
+function argsFromWire(value: unknown, name: string): Record<string, unknown> {
+  if (!isPlainObject(value)) throw new DecodeError(`${name} must be a map, received ${kind(value)}`, { argument: name });
+  const args = valueFromWire(value, name, 1);
+  if (!isPlainObject(args)) throw new DecodeError(`${name} must be a map, received a marker for ${kind(args)}`, { argument: name });
+  return args;
+}
+
+/**
+ * The request/publication in `frame`. With `prefix`, the frame must start with it; without, a
+ * leading topic is skipped (see `topic.ts`). Throws DecodeError, never anything else.
+ */
+export function decodeRequest(frame: Uint8Array, prefix?: Uint8Array): RequestEnvelope {
+  assertFrame(frame, 'Request frame');
+  const top = envelopeMap(stripTopic(frame, prefix), 'Request frame', 'args');
+  return { args: argsFromWire(top.args, 'args'), workflow_id: workflowIdFromWire(top) };
+}
+
+/** The reply in `frame`. Throws DecodeError, never anything else. */
+export function decodeReply(frame: Uint8Array): ReplyEnvelope {
+  const top = envelopeMap(frame, 'Reply frame', 'return_args');
+  const returnArgs = top.return_args === null ? null : argsFromWire(top.return_args, 'return_args');
+  const reply: ReplyEnvelope = { return_args: returnArgs, workflow_id: workflowIdFromWire(top) };
+  const error = top.error;
+  if (error === undefined || error === null) return reply;
+  if (!isPlainObject(error) || typeof error.type !== 'string' || typeof error.message !== 'string') {
+    throw new DecodeError(`error must be a map {"type": str, "message": str}, received ${kind(error)}`, { argument: 'error' });
+  }
+  reply.error = { type: error.type, message: error.message };
+  return reply;
+}

@@ -1,0 +1,6 @@
+/** The wire codec (SPEC §4): envelopes, values with markers, topic framing. */
+export type { ReplyEnvelope, ReplyError, RequestEnvelope } from './envelope.js';
+export { decodeReply, decodeRequest, encodeReply, encodeRequest } from './envelope.js';
+export { frameTopic, framePayload, stripTopic, topicPrefix } from './topic.js';
+export { decodeValue, encodeValue } from './values.js';
+export { WIRE_MAX_DEPTH } from './markers.js';

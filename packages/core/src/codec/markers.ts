@@ -1,0 +1,104 @@
+/**
+ * The SPEC §4 marker maps that carry values MessagePack has no type for, in both directions:
+ * Decimal `{"__decimal__": true, "as_str": "1.5"}`, set `{"__set__": true, "value": [...]}`,
+ * UUID `{"__uuid__": true, "as_str": "..."}` and (our extension) Date
+ * `{"__datetime__": true, "as_str": ISO-8601}`.
+ *
+ * Decimals travel as decimal.js prints them (`toString()`): exact digits, but trailing zeros of
+ * the scale are not kept (`Decimal('1.50')` is sent as `"1.5"`; Python compares them equal).
+ */
+import { Decimal } from '../types/decimal.js';
+import { UUID } from '../types/uuid.js';
+import { formatWireDate, parseWireDate } from './datetime.js';
+import { WireFault } from './wire-path.js';
+
+/** Deepest nesting of maps and arrays (marker maps included) a payload may have. */
+export const WIRE_MAX_DEPTH = 64;
+
+/** Marker key of a Decimal. */
+export const DECIMAL_MARKER = '__decimal__';
+/** Marker key of a set. */
+export const SET_MARKER = '__set__';
+/** Marker key of a UUID. */
+export const UUID_MARKER = '__uuid__';
+/** Marker key of a Date (our extension). */
+export const DATETIME_MARKER = '__datetime__';
+
+/** Keys a plain object or Map may not use: the markers, and `__proto__` (refused by the decoder). */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set([DECIMAL_MARKER, SET_MARKER, UUID_MARKER, DATETIME_MARKER, '__proto__']);
+
+/** Python's `str(Decimal)` syntax (also accepts what decimal.js prints). */
+const DECIMAL_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|NaN|Infinity)$/;
+
+/** The `as_str` of a Decimal marker. */
+export function decimalText(value: Decimal): string {
+  return value.toString();
+}
+
+/** The `as_str` of a Date marker; faults on invalid dates and years outside 1-9999. */
+export function dateText(value: Date): string {
+  const text = formatWireDate(value);
+  if (text === undefined) {
+    throw new WireFault(
+      `Date ${Number.isNaN(value.getTime()) ? 'is invalid' : `${value.toISOString()} is outside the years 1-9999`}`,
+      'Send a valid Date between 0001-01-01 and 9999-12-31 (Python datetime range)',
+    );
+  }
+  return text;
+}
+
+function describe(map: Record<string, unknown>): string {
+  try {
+    const text = JSON.stringify(map, (_key, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? `<${v.length} bytes>` : v));
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  } catch {
+    return 'a map';
+  }
+}
+
+function badMarker(marker: string, expected: string, map: Record<string, unknown>): WireFault {
+  return new WireFault(
+    `Bad ${marker} marker: expected {"${marker}": true, ${expected}}, received ${describe(map)}`,
+    'The sender must use the SPEC §4 marker format; a plain map may not use this key',
+  );
+}
+
+function asStr(map: Record<string, unknown>, marker: string, keyCount: number, what: string): string {
+  const text = map.as_str;
+  if (map[marker] !== true || keyCount !== 2 || typeof text !== 'string') throw badMarker(marker, `"as_str": <${what} string>`, map);
+  return text;
+}
+
+/** The value a decoded marker map stands for (its values already decoded); faults if malformed. */
+export function valueFromMarker(map: Record<string, unknown>, marker: string, keyCount: number): unknown {
+  if (marker === SET_MARKER) {
+    const items = map.value;
+    if (map[marker] !== true || keyCount !== 2 || !Array.isArray(items)) throw badMarker(marker, '"value": [...]', map);
+    return new Set(items);
+  }
+  return scalarFromMarker(map, marker, keyCount);
+}
+
+/** Decimal, UUID or Date of a marker map; faults if malformed (also used for marker map keys). */
+export function scalarFromMarker(map: Record<string, unknown>, marker: string, keyCount: number): Decimal | UUID | Date {
+  if (marker === DECIMAL_MARKER) {
+    const text = asStr(map, marker, keyCount, 'decimal');
+    if (!DECIMAL_TEXT.test(text)) throw badMarker(marker, `"as_str": <decimal string>; ${JSON.stringify(text)} is not a decimal number`, map);
+    return new Decimal(text);
+  }
+  if (marker === UUID_MARKER) {
+    const text = asStr(map, marker, keyCount, 'UUID');
+    try {
+      return new UUID(text);
+    } catch {
+      throw badMarker(marker, `"as_str": <UUID string>; ${JSON.stringify(text)} is not a UUID`, map);
+    }
+  }
+  if (marker === DATETIME_MARKER) {
+    const text = asStr(map, marker, keyCount, 'ISO-8601');
+    const date = parseWireDate(text);
+    if (date === undefined) throw badMarker(marker, `"as_str": <ISO-8601 date-time>; ${JSON.stringify(text)} is not one`, map);
+    return date;
+  }
+  throw new WireFault(`Unknown marker ${marker}`);
+}

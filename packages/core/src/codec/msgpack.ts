@@ -1,0 +1,93 @@
+/**
+ * The one place that imports the MessagePack libraries; both are configured once, here.
+ *
+ * Choice, measured with `bench/msgpack-choice.mjs` on the seed's order request (175 bytes,
+ * Node 20.20, 2 shared cores, best of 5 rounds, two runs):
+ *   msgpackr 2.1.4           encode 478k-636k ops/s   decode 500k-552k ops/s
+ *   @msgpack/msgpack 3.1.3   encode 305k-320k ops/s   decode 390k-455k ops/s
+ * Encoding uses msgpackr: 1.5-2x faster, and it writes a JS Map with its own key types (number
+ * keys), which @msgpack/msgpack cannot. Configured for plain MessagePack only: no records or
+ * structures, no bundled strings, no extension types, canonical (smallest) map headers.
+ * Decoding uses @msgpack/msgpack: within ~20% of msgpackr and the safer reader of untrusted
+ * frames. It knows only the MessagePack spec, whereas msgpackr's reader acts on its own
+ * extensions in any input (record definitions that compile readers, pointers that build cycles,
+ * Error/RegExp/typed-array types); it is iterative, so deep nesting cannot overflow the stack;
+ * it refuses `__proto__` keys (msgpackr renames them); and its map-key hook lets us read the
+ * Decimal-marker dict keys Python sends. So both stay dependencies.
+ */
+import { Decoder } from '@msgpack/msgpack';
+import { Packr } from 'msgpackr';
+import { DecodeError } from '../errors.js';
+import { mapKeyFromWire } from './from-wire.js';
+import { WireFault } from './wire-path.js';
+
+const packr = new Packr({
+  useRecords: false,
+  moreTypes: false,
+  structuredClone: false,
+  bundleStrings: false,
+  variableMapSize: true,
+  encodeUndefinedAsNil: true,
+  largeBigIntToFloat: false,
+  useToJSON: false,
+});
+
+const decoder = new Decoder({ useBigInt64: true, mapKeyConverter: mapKeyFromWire });
+
+/** MessagePack bytes of a wire value (as built by `toWire`). */
+export function packWire(value: unknown): Uint8Array {
+  return packr.pack(value);
+}
+
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith('Insufficient data') || message.includes('outside the bounds')) return 'it is truncated';
+  if (message.startsWith('Extra ')) return `bytes follow the message (${message})`;
+  return message;
+}
+
+/** Throws DecodeError unless `frame` is bytes. */
+export function assertFrame(frame: unknown, what: string): asserts frame is Uint8Array {
+  if (!(frame instanceof Uint8Array)) {
+    throw new DecodeError(`${what} is not bytes (received ${frame === null ? 'null' : typeof frame})`, { hint: 'Pass the frame as a Uint8Array or Buffer' });
+  }
+}
+
+/** Decodes exactly one MessagePack object filling `frame`; `what` names it in errors. */
+export function unpackWire(frame: Uint8Array, what: string): unknown {
+  assertFrame(frame, what);
+  try {
+    return decoder.decode(frame);
+  } catch (error) {
+    if (error instanceof WireFault) throw new DecodeError(`${what} has a bad map key: ${error.message}`, { hint: error.hint, cause: error });
+    throw new DecodeError(`${what} is not valid MessagePack: ${reason(error)}`, {
+      hint: 'The sender must send one MessagePack object per frame (SPEC §4)',
+      cause: error,
+    });
+  }
+}
+
+/** Where the text of a MessagePack string that starts `frame` lies, or `undefined` if `frame` does not start with a complete one. */
+export function leadingString(frame: Uint8Array): { start: number; end: number } | undefined {
+  const head = frame[0];
+  if (head === undefined) return undefined;
+  let start: number;
+  let length: number;
+  if (head >= 0xa0 && head <= 0xbf) {
+    start = 1;
+    length = head & 0x1f;
+  } else if (head === 0xd9 && frame.length >= 2) {
+    start = 2;
+    length = frame[1]!;
+  } else if (head === 0xda && frame.length >= 3) {
+    start = 3;
+    length = (frame[1]! << 8) | frame[2]!;
+  } else if (head === 0xdb && frame.length >= 5) {
+    start = 5;
+    length = ((frame[1]! << 24) | (frame[2]! << 16) | (frame[3]! << 8) | frame[4]!) >>> 0;
+  } else {
+    return undefined;
+  }
+  const end = start + length;
+  return end <= frame.length ? { start, end } : undefined;
+}
