@@ -139,3 +139,39 @@ export class ServiceLoadError extends SfError {
     super('SF_SERVICE_LOAD_FAILED', what, options);
   }
 }
+
+/** A request got no reply within its connection's timeout. */
+export class RequestTimeoutError extends SfError {
+  /** The time waited for the reply, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(what: string, timeoutMs: number, options: SfErrorOptions = {}) {
+    super('SF_REQUEST_TIMEOUT', what, options);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A socket could not bind or connect, or an endpoint was used while not open. */
+export class TransportError extends SfError {
+  constructor(code: 'SF_BIND_FAILED' | 'SF_CONNECT_FAILED' | 'SF_CONNECTION_CLOSED', what: string, options: SfErrorOptions = {}) {
+    super(code, what, options);
+  }
+}
+
+/** The peer answered a request with an error reply (bad arguments, a throwing handler). */
+export class RemoteError extends SfError {
+  /** The error type the peer reported, e.g. `ValidationError`. */
+  readonly remoteType: string;
+
+  constructor(remoteType: string, remoteMessage: string, options: SfErrorOptions = {}) {
+    super('SF_REMOTE_ERROR', `The peer answered with ${remoteType}: ${remoteMessage}`, options);
+    this.remoteType = remoteType;
+  }
+}
+
+/** A service is used in a way its mode or lifecycle does not allow (e.g. `in` models in main mode). */
+export class ServiceStateError extends SfError {
+  constructor(code: 'SF_MAIN_MODE_INVALID' | 'SF_UNKNOWN_OUTPUT' | 'SF_SERVICE_STOPPED', what: string, options: SfErrorOptions = {}) {
+    super(code, what, options);
+  }
+}

@@ -16,3 +16,7 @@ export {
   type ReplyError,
   type RequestEnvelope,
 } from './codec/index.js';
+export { prepareService, type PrepareOptions, type PreparedService } from './service/prepare-service.js';
+export { startService, type RunningService, type StartOptions } from './runner/start-service.js';
+export { LOG_LEVELS, type LogLevel, type LoggingOptions } from './runner/logger.js';
+export type { ResolvedModel } from './models/resolved-model.js';

@@ -69,6 +69,8 @@ export interface ReplyObject {
 export interface Endpoint {
   /** Bind or connect; resolves when ready to send or receive. */
   open(): Promise<void>;
+  /** Stop taking new inbound messages; replies to messages already received still go out. */
+  pause?(): Promise<void>;
   /** Stop receiving and release resources; safe to call twice. */
   close(): Promise<void>;
   /**

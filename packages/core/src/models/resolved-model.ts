@@ -1,0 +1,32 @@
+import type { Kind, Side, TypeDefinition } from '../plugin/contract.js';
+import type { ArgumentsValidator } from '../types/compile-arguments.js';
+
+/** One connection or state model, checked, resolved to its plugin type and compiled. Built once at start. */
+export interface ResolvedModel {
+  /** Model name, e.g. `cancel_order`. */
+  readonly name: string;
+  /** `connection` or `state`. */
+  readonly kind: Kind;
+  /** `in` or `out`. */
+  readonly side: Side;
+  /** Model path, e.g. `connection_models.in.cancel_order`. */
+  readonly path: string;
+  /** The type name as written in the model (may be an alias). */
+  readonly typeName: string;
+  /** The package that provides the type. */
+  readonly pluginName: string;
+  /** The type's definition from its plugin. */
+  readonly definition: TypeDefinition;
+  /** Creation argument values (model's required + optional, then `setup_connections`/`setup_states`). */
+  readonly creation: Readonly<Record<string, unknown>>;
+  /** Connection/state argument values. */
+  readonly typeArguments: Readonly<Record<string, unknown>>;
+  /** The handler function for `in` connections, from the creation argument the type names. */
+  readonly handler: ((...args: any[]) => unknown) | undefined;
+  /** Socket name → address for this model. */
+  readonly addresses: Readonly<Record<string, string>>;
+  /** Validates a message's `args` (or a state's value). */
+  readonly args: ArgumentsValidator;
+  /** Validates return arguments; `undefined` when the model declares none (the reply is `{}`). */
+  readonly returns: ArgumentsValidator | undefined;
+}

@@ -1,0 +1,95 @@
+import { decodeRequest, encodeReply } from '../codec/envelope.js';
+import type { Config } from '../config/load-config.js';
+import type { ResolvedModel } from '../models/resolved-model.js';
+import type { Logger } from './logger.js';
+import type { Outputs } from './outputs.js';
+import { newWorkflowId, WorkflowCall } from './workflow.js';
+
+/** What handling an inbound message needs from the running service. */
+export interface InboundScope {
+  /** Out connections and states, for `to_send`. */
+  readonly outputs: Outputs;
+  /** The `states` object handed to handlers. */
+  readonly states: Record<string, unknown>;
+  /** The merged config. */
+  readonly config: Config;
+  /** The service's logger. */
+  readonly logger: Logger;
+  /** Counts messages being handled, so shutdown can wait for them. */
+  readonly inflight: InflightCounter;
+}
+
+/** Counts handler calls in progress and tells when none is left. */
+export class InflightCounter {
+  #count = 0;
+  #idle: (() => void)[] = [];
+
+  /** Number of calls in progress. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** A call starts. */
+  enter(): void {
+    this.#count += 1;
+  }
+
+  /** A call ends. */
+  leave(): void {
+    this.#count -= 1;
+    if (this.#count === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** Resolves once no call is in progress. */
+  idle(): Promise<void> {
+    return this.#count === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve));
+  }
+}
+
+/**
+ * Builds the `receive(frame)` of one in-connection: decode → check args → handler → check the
+ * return → encode the reply. Never rejects: a bad message or a throwing handler is logged and,
+ * where a reply is due, answered with an error reply.
+ */
+export function createReceiver(model: ResolvedModel, scope: InboundScope): (frame: Uint8Array) => Promise<Uint8Array | undefined> {
+  const { outputs, states, config, logger, inflight } = scope;
+  const replies = model.definition.replies;
+  const handler = model.handler;
+  const from = model.path;
+
+  const fail = (workflowId: string | null, error: unknown, what: string): Uint8Array | undefined => {
+    const err = error instanceof Error ? error : new Error(String(error));
+    logger.warn({ workflow_id: workflowId, from, err: { type: err.name, message: err.message } }, what);
+    if (!replies) return undefined;
+    return encodeReply({ return_args: null, workflow_id: workflowId, error: { type: err.name, message: err.message } });
+  };
+
+  return async (frame) => {
+    inflight.enter();
+    let workflowId: string | null = null;
+    try {
+      let envelope: ReturnType<typeof decodeRequest>;
+      try {
+        envelope = decodeRequest(frame);
+      } catch (error) {
+        return fail(null, error, 'rejected a message that could not be decoded');
+      }
+      workflowId = envelope.workflow_id ?? newWorkflowId();
+      const invalid = model.args.check(envelope.args);
+      if (invalid !== undefined) return fail(workflowId, invalid, 'rejected a message with bad arguments');
+      logger.debug({ workflow_id: workflowId, from }, 'received');
+      if (handler === undefined) return replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined;
+      const call = new WorkflowCall(outputs, workflowId);
+      const result = await handler(envelope.args, call.to_send, states, config);
+      if (!replies) return undefined;
+      const returned = (result ?? {}) as Record<string, unknown>;
+      const badReturn = model.returns?.check(returned);
+      if (badReturn !== undefined) return fail(workflowId, badReturn, 'the handler returned bad return arguments');
+      return encodeReply({ return_args: returned, workflow_id: workflowId });
+    } catch (error) {
+      return fail(workflowId, error, 'the handler threw');
+    } finally {
+      inflight.leave();
+    }
+  };
+}

@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { type DestinationStream, type Logger, type StreamEntry, multistream, pino } from 'pino';
+import pretty from 'pino-pretty';
+import rollingFile from 'pino-roll';
+
+/** Log levels, lowest first. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Logging set-up: the seed's `-cl`, `-l`, `-f`, `-bc`. */
+export interface LoggingOptions {
+  /** Level written to the console (`-cl`). */
+  consoleLevel?: LogLevel;
+  /** Folder for hourly-rotated log files (`-l`); none when absent. */
+  folder?: string;
+  /** Level written to the files (`-f`). */
+  fileLevel?: LogLevel;
+  /** How many rotated files to keep (`-bc`). */
+  backupCount?: number;
+}
+
+/** The framework's logger (pino). */
+export type { Logger };
+
+/**
+ * Creates the service's logger: readable single lines on stdout at the console level, and, with a
+ * folder, JSON lines in `<folder>/<name>.log` rotated every hour keeping `backupCount` files.
+ */
+export async function createLogger(name: string, options: LoggingOptions = {}): Promise<Logger> {
+  const consoleLevel = options.consoleLevel ?? 'info';
+  const streams: StreamEntry[] = [
+    {
+      level: consoleLevel,
+      stream: pretty({
+        sync: true,
+        singleLine: true,
+        colorize: false,
+        translateTime: 'HH:MM:ss.l',
+        ignore: 'pid,hostname,service',
+        messageFormat: '[{service}] {msg}',
+      }),
+    },
+  ];
+  let fileLevel: LogLevel | undefined;
+  if (options.folder !== undefined) {
+    fileLevel = options.fileLevel ?? 'debug';
+    const file: DestinationStream = await rollingFile({
+      file: join(options.folder, name),
+      extension: '.log',
+      frequency: 'hourly',
+      mkdir: true,
+      limit: { count: options.backupCount ?? 24 },
+    });
+    streams.push({ level: fileLevel, stream: file });
+  }
+  const level = lowest(consoleLevel, fileLevel);
+  return pino({ level, base: { service: name } }, multistream(streams));
+}
+
+function lowest(a: LogLevel, b: LogLevel | undefined): LogLevel {
+  if (b === undefined) return a;
+  return LOG_LEVELS.indexOf(a) <= LOG_LEVELS.indexOf(b) ? a : b;
+}

@@ -1,0 +1,87 @@
+import { decodeReply, encodeRequest } from '../codec/envelope.js';
+import { RemoteError, ServiceStateError } from '../errors.js';
+import type { ResolvedModel } from '../models/resolved-model.js';
+import type { Endpoint, OutboundMessage } from '../plugin/contract.js';
+import { didYouMean } from '../util/nearest.js';
+import type { Logger } from './logger.js';
+
+/** An out model with its live endpoint. */
+interface Output {
+  readonly model: ResolvedModel;
+  readonly endpoint: Endpoint;
+}
+
+/** A message to send; its frame is encoded on first use (a transport that calls a function never needs it). */
+class Outbound implements OutboundMessage {
+  readonly args: Record<string, unknown>;
+  readonly workflowId: string | null;
+  #frame: Uint8Array | undefined;
+
+  constructor(args: Record<string, unknown>, workflowId: string | null) {
+    this.args = args;
+    this.workflowId = workflowId;
+  }
+
+  get frame(): Uint8Array {
+    this.#frame ??= encodeRequest({ args: this.args, workflow_id: this.workflowId });
+    return this.#frame;
+  }
+}
+
+/** The service's out connections and states, by `to_send`'s `(output_type, output_name)`. */
+export class Outputs {
+  readonly #byType: Record<'connection' | 'state', Map<string, Output>> = { connection: new Map(), state: new Map() };
+  readonly #service: string;
+  readonly #logger: Logger;
+
+  constructor(service: string, logger: Logger) {
+    this.#service = service;
+    this.#logger = logger;
+  }
+
+  /** Adds an opened out model. */
+  add(model: ResolvedModel, endpoint: Endpoint): void {
+    this.#byType[model.kind].set(model.name, { model, endpoint });
+  }
+
+  /**
+   * Validates `args` against the out model, sends them and resolves to the validated return
+   * arguments (`{}` for types without a reply). Bad args reject before anything is sent.
+   */
+  async send(type: string, name: string, args: Record<string, unknown>, workflowId: string): Promise<Record<string, unknown>> {
+    const output = this.#lookup(type, name);
+    const { model, endpoint } = output;
+    model.args.assert(args);
+    this.#logger.debug({ workflow_id: workflowId, to: model.path }, 'sending');
+    const reply = await endpoint.send!(new Outbound(args, workflowId));
+    if (!model.definition.replies) return {};
+    const envelope = reply instanceof Uint8Array ? decodeReply(reply) : { return_args: reply?.return_args ?? null, workflow_id: workflowId };
+    if (envelope.error !== undefined) {
+      throw new RemoteError(envelope.error.type, envelope.error.message, { service: this.#service, model: model.path });
+    }
+    const returned = envelope.return_args ?? {};
+    model.returns?.assert(returned);
+    return returned;
+  }
+
+  #lookup(type: string, name: string): Output {
+    const byName = type === 'connection' || type === 'state' ? this.#byType[type] : undefined;
+    if (byName === undefined) {
+      throw new ServiceStateError('SF_UNKNOWN_OUTPUT', `to_send's output_type must be 'connection' or 'state', not ${JSON.stringify(type)}`, {
+        service: this.#service,
+        hint: "Call to_send('connection', name, args) or to_send('state', name, args)",
+      });
+    }
+    const output = byName.get(name);
+    if (output === undefined) {
+      const section = type === 'connection' ? 'connection_models' : 'state_models';
+      const names = [...byName.keys()];
+      throw new ServiceStateError('SF_UNKNOWN_OUTPUT', `to_send: no out ${type} named '${name}'`, {
+        service: this.#service,
+        model: `${section}.out`,
+        hint: didYouMean(name, names) || (names.length > 0 ? `Out ${type}s: ${names.join(', ')}` : `Declare it under ${section}.out`),
+      });
+    }
+    return output;
+  }
+}

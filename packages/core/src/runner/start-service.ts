@@ -1,0 +1,84 @@
+import type { ResolvedModel } from '../models/resolved-model.js';
+import type { Endpoint, EndpointContext } from '../plugin/contract.js';
+import { type PrepareOptions, type PreparedService, prepareService } from '../service/prepare-service.js';
+import { type InboundScope, InflightCounter, createReceiver } from './inbound.js';
+import { type Logger, type LoggingOptions, createLogger } from './logger.js';
+import { Outputs } from './outputs.js';
+import { ServiceRun } from './service-run.js';
+
+/** Everything `sf run` passes to start a service. */
+export interface StartOptions extends PrepareOptions {
+  /** Console and file logging (`-cl`, `-l`, `-f`, `-bc`). */
+  logging?: LoggingOptions;
+  /** Keep stack traces in start-up errors (`--debug`); the CLI prints them. */
+  debug?: boolean;
+  /** Install SIGINT/SIGTERM handlers (default true; tests that stop the service themselves turn it off). */
+  handleSignals?: boolean;
+  /** How long shutdown waits for in-flight handlers, in ms (default 5000). */
+  graceMs?: number;
+}
+
+/** A started service. */
+export interface RunningService {
+  /** The prepared service (config, models…). */
+  readonly prepared: PreparedService;
+  /** The service's logger. */
+  readonly logger: Logger;
+  /** Resolves to the exit code once the service has stopped. */
+  readonly done: Promise<number>;
+  /** Runs the shutdown sequence as on SIGTERM; resolves to the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number>;
+}
+
+/**
+ * Starts a service (SPEC §5): prepare (load, config, addresses, models) → open every endpoint
+ * (out first, so handlers can send) → signal handlers → main mode: run `main`, then stop;
+ * service mode: serve until a signal. Throws one `SfError` if start-up fails, with nothing left open.
+ */
+export async function startService(options: StartOptions): Promise<RunningService> {
+  const prepared = await prepareService(options);
+  const logger = await createLogger(prepared.name, options.logging);
+  const outputs = new Outputs(prepared.file, logger);
+  const scope: InboundScope = { outputs, states: {}, config: prepared.config, logger, inflight: new InflightCounter() };
+
+  const opened: { model: ResolvedModel; endpoint: Endpoint }[] = [];
+  try {
+    const ordered = [...prepared.models].sort((a, b) => (a.side === b.side ? 0 : a.side === 'out' ? -1 : 1));
+    for (const model of ordered) {
+      const endpoint = await model.definition.create(endpointContext(model, prepared, scope));
+      await endpoint.open();
+      opened.push({ model, endpoint });
+      if (model.side === 'out') outputs.add(model, endpoint);
+      logger.debug({ model: model.path, type: model.typeName, addresses: model.addresses }, 'opened');
+    }
+  } catch (error) {
+    await Promise.allSettled(opened.map(({ endpoint }) => endpoint.close()));
+    throw error;
+  }
+
+  const run = new ServiceRun({ prepared, logger, scope, opened, graceMs: options.graceMs ?? 5000 });
+  if (options.handleSignals !== false) run.handleSignals();
+  logger.info({ models: prepared.models.map((model) => `${model.path} (${model.typeName})`) }, options.mainMode ? 'started in main mode' : 'ready');
+  if (options.mainMode) run.runMain();
+  return { prepared, logger, done: run.done, stop: (signal) => run.stop(signal ?? 'SIGTERM') };
+}
+
+function endpointContext(model: ResolvedModel, prepared: PreparedService, scope: InboundScope): EndpointContext {
+  const receive = model.side === 'in' && model.kind === 'connection' ? createReceiver(model, scope) : refuseFrames(model);
+  return {
+    service: prepared.file,
+    name: model.name,
+    modelPath: model.path,
+    addresses: model.addresses,
+    creation: model.creation,
+    arguments: model.typeArguments,
+    logger: scope.logger.child({ model: model.path }),
+    receive,
+  };
+}
+
+function refuseFrames(model: ResolvedModel): (frame: Uint8Array) => Promise<undefined> {
+  return async () => {
+    throw new Error(`${model.path} (${model.typeName}) is not an in connection: it cannot receive frames`);
+  };
+}
