@@ -1,0 +1,1 @@
+export { pubsubPlugin as default } from './plugin.js';

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import plugin from './index.js';
+
+describe('@sf/conn-zmq-pubsub plugin', () => {
+  it('declares publisher (out) and subscriber (in) as peers of each other', () => {
+    expect(plugin.name).toBe('@sf/conn-zmq-pubsub');
+    const { publisher, subscriber } = plugin.types;
+    expect(publisher).toMatchObject({ side: 'out', kind: 'connection', peers: ['subscriber'], addresses: ['publisher'] });
+    expect(publisher).toMatchObject({ replies: false });
+    expect(publisher.creationArguments?.optional).toEqual({ topic: String, is_x_pub: Boolean, wait_after_creation_s: Number });
+    expect(subscriber).toMatchObject({ side: 'in', kind: 'connection', peers: ['publisher'], addresses: ['subscriber'] });
+    expect(subscriber).toMatchObject({ handler: 'on_new_message', replies: false });
+    expect(subscriber.creationArguments?.required).toEqual({ on_new_message: Function });
+    expect(subscriber.creationArguments?.optional).toEqual({ topic: String, is_binder: Boolean });
+  });
+});

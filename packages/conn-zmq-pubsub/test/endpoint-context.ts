@@ -1,0 +1,63 @@
+import type { EndpointContext, OutboundMessage, PluginLogger } from '@sf/core/plugin';
+
+/** One line written to the test logger. */
+export interface LogLine {
+  /** Logger method that was called. */
+  level: keyof PluginLogger;
+  /** Object or message passed first. */
+  obj: object | string;
+  /** Message passed second, if any. */
+  msg: string | undefined;
+}
+
+/** An EndpointContext made by hand, as the runner would make it, that records log lines. */
+export interface TestContext extends EndpointContext {
+  /** Everything logged so far. */
+  readonly logs: LogLine[];
+}
+
+/** What a test sets on its context; the rest gets defaults. */
+export interface TestContextOptions {
+  /** Model name; defaults to `test`. */
+  name?: string;
+  /** Side of the model, for its path; defaults to `in`. */
+  side?: 'in' | 'out';
+  /** Socket name → address. */
+  addresses: Record<string, string>;
+  /** Creation arguments. */
+  creation?: Record<string, unknown>;
+  /** Stands in for the runner; defaults to echoing no reply. */
+  receive?: (frame: Uint8Array) => Promise<Uint8Array | undefined>;
+}
+
+/** Builds a context for calling a type's `create()` directly. */
+export function testContext(options: TestContextOptions): TestContext {
+  const logs: LogLine[] = [];
+  const record =
+    (level: keyof PluginLogger) =>
+    (obj: object | string, msg?: string): void => {
+      logs.push({ level, obj, msg });
+    };
+  const name = options.name ?? 'test';
+  return {
+    service: 'test-service.ts',
+    name,
+    modelPath: `connection_models.${options.side ?? 'in'}.${name}`,
+    addresses: options.addresses,
+    creation: options.creation ?? {},
+    arguments: {},
+    logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
+    receive: options.receive ?? (async () => undefined),
+    logs,
+  };
+}
+
+/** An outbound message carrying `frame`, as the runner hands it to `send`. */
+export function outbound(frame: Uint8Array | string): OutboundMessage {
+  return { args: {}, workflowId: null, frame: typeof frame === 'string' ? Buffer.from(frame) : frame };
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,1 @@
+export { reqrepPlugin as default } from './plugin.js';

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import plugin from './index.js';
+
+describe('@sf/conn-zmq-reqrep plugin', () => {
+  it('declares replyer (in) and requester (out) as peers of each other', () => {
+    expect(plugin.name).toBe('@sf/conn-zmq-reqrep');
+    const { replyer, requester } = plugin.types;
+    expect(replyer).toMatchObject({ side: 'in', kind: 'connection', peers: ['requester'], addresses: ['replyer'] });
+    expect(replyer).toMatchObject({ handler: 'on_new_request', replies: true });
+    expect(replyer.creationArguments?.required).toEqual({ on_new_request: Function });
+    expect(requester).toMatchObject({ side: 'out', kind: 'connection', peers: ['replyer'], addresses: ['requester'] });
+    expect(requester).toMatchObject({ replies: true });
+    expect(requester.creationArguments?.optional).toEqual({ timeout_ms: Number });
+  });
+});

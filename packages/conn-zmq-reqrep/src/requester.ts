@@ -1,0 +1,120 @@
+import { RequestTimeoutError } from '@sf/core';
+import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
+import { Request } from 'zeromq';
+import { closeSocket, closedError, connectSocket, numberArgument, type SocketAddress, socketAddress } from './transport.js';
+
+/** Default `timeout_ms` of a requester: how long one request waits for its reply. */
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+/**
+ * The `requester` type: connects and sends one request at a time (REQ semantics), resolving to
+ * the reply frame. A timeout rejects with RequestTimeoutError and resets the socket, so the next
+ * request works once the replyer is back.
+ */
+export const requester: TypeDefinition = {
+  side: 'out',
+  kind: 'connection',
+  peers: ['replyer'],
+  addresses: ['requester'],
+  replies: true,
+  creationArguments: { optional: { timeout_ms: Number } },
+  description: 'Sends requests to a replyer (any ZeroMQ REP peer) one at a time and waits for each reply.',
+  create: (context) => new RequesterEndpoint(context),
+};
+
+class RequesterEndpoint implements Endpoint {
+  readonly #context: EndpointContext;
+  readonly #address: SocketAddress;
+  readonly #timeoutMs: number;
+  #socket: Request | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(context: EndpointContext) {
+    this.#context = context;
+    this.#address = socketAddress(context, 'out', 'requester', 'connect');
+    this.#timeoutMs = numberArgument(context, 'timeout_ms', DEFAULT_TIMEOUT_MS, 0, true);
+  }
+
+  async open(): Promise<void> {
+    if (this.#closed) throw closedError(this.#context, this.#address, 'Cannot open a requester after close');
+    this.#socket ??= this.#connect();
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#closed = true;
+    const socket = this.#socket;
+    this.#socket = undefined;
+    if (socket) await closeSocket(socket, 0);
+  }
+
+  send(message: OutboundMessage): Promise<Uint8Array> {
+    const run = (): Promise<Uint8Array> => this.#request(message.frame);
+    const result = this.#queue.then(run, run);
+    this.#queue = result.catch(noop);
+    return result;
+  }
+
+  async #request(frame: Uint8Array): Promise<Uint8Array> {
+    const socket = this.#socket;
+    if (this.#closed || !socket) throw closedError(this.#context, this.#address, 'The requester is not open');
+    const exchange = exchangeOn(socket, frame);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.#timeoutError()), this.#timeoutMs);
+    });
+    try {
+      return await Promise.race([exchange, timeout]);
+    } catch (error) {
+      exchange.catch(noop);
+      if (this.#closed) {
+        throw closedError(this.#context, this.#address, 'The requester was closed while a request was pending', error);
+      }
+      this.#discard();
+      this.#socket = this.#connect();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #connect(): Request {
+    const socket = new Request();
+    connectSocket(socket, this.#address, this.#context);
+    return socket;
+  }
+
+  #discard(): void {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    if (!socket) return;
+    socket.linger = 0;
+    socket.close();
+  }
+
+  #timeoutError(): RequestTimeoutError {
+    return new RequestTimeoutError(
+      `No reply from ${this.#address.endpoint} (${this.#address.path}) within ${this.#timeoutMs} ms`,
+      this.#timeoutMs,
+      {
+        service: this.#context.service,
+        model: this.#context.modelPath,
+        hint: 'Check that the replying service is running at that address, or raise timeout_ms',
+      },
+    );
+  }
+}
+
+async function exchangeOn(socket: Request, frame: Uint8Array): Promise<Uint8Array> {
+  await socket.send(frame);
+  const [reply] = await socket.receive();
+  return reply ?? new Uint8Array(0);
+}
+
+function noop(): void {}
