@@ -20,3 +20,11 @@ export { prepareService, type PrepareOptions, type PreparedService } from './ser
 export { startService, type RunningService, type StartOptions } from './runner/start-service.js';
 export { LOG_LEVELS, type LogLevel, type LoggingOptions } from './runner/logger.js';
 export type { ResolvedModel } from './models/resolved-model.js';
+export { any, jsonSchema, mapOf, nullable, oneOf, optional, setOf, tupleOf } from './types/helpers.js';
+export { compileArguments, type ArgumentsValidator, type CompileWhere } from './types/compile-arguments.js';
+export { toJsonSchema } from './types/to-json-schema.js';
+export { describeSpec } from './types/describe.js';
+export type { Infer, InferArguments } from './types/infer.js';
+export type { ArgumentModel, NestedSpec, TypeSpec } from './types/spec.js';
+export { defineService, type ServiceDefinition, type TypedService } from './service/define-service.js';
+export type { ConfigModel, ConnectionModel, Handler, StateModel, ToSend } from './service/service-types.js';

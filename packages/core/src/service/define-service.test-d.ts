@@ -1,0 +1,166 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import { Decimal } from '../types/decimal.js';
+import { mapOf, nullable, oneOf, optional, setOf, tupleOf } from '../types/helpers.js';
+import { UUID } from '../types/uuid.js';
+import { defineService, type ServiceDefinition } from './define-service.js';
+
+describe('defineService inference', () => {
+  it('types handler args, to_send, states and config from the models', () => {
+    const service = defineService({
+      config_model: { required: { symbol: String }, optional: { depth: Number } },
+      connection_models: {
+        in: {
+          cancel_order: {
+            connection_type: 'replyer',
+            required_arguments: { order_id: String, price: Decimal },
+            optional_arguments: { tags: [String] },
+            required_return_arguments: { ok: Boolean },
+            optional_return_arguments: { reason: String },
+            required_creation_arguments: {
+              on_new_request: async (args, to_send, states, config) => {
+                expectTypeOf(args).toEqualTypeOf<{ order_id: string; price: Decimal; tags?: string[] }>();
+                expectTypeOf(states.market_price).toEqualTypeOf<{ bid: Decimal; when: Date }>();
+                expectTypeOf(config.symbol).toEqualTypeOf<string>();
+                expectTypeOf(config.depth).toEqualTypeOf<number | undefined>();
+                const placed = await to_send('connection', 'place_order', { side: 'buy', qty: 1 });
+                expectTypeOf(placed).toEqualTypeOf<{ id: UUID }>();
+                const published = await to_send('connection', 'prices', { px: new Decimal(1) });
+                expectTypeOf(published).toEqualTypeOf<Record<string, never>>();
+                await to_send('state', 'position', { size: new Decimal(0) });
+                // @ts-expect-error wrong out name
+                await to_send('connection', 'no_such_connection', {});
+                // @ts-expect-error an in connection is not an out name
+                await to_send('connection', 'cancel_order', { order_id: 'x', price: new Decimal(1) });
+                // @ts-expect-error wrong argument type
+                await to_send('connection', 'place_order', { side: 'hold', qty: 1 });
+                // @ts-expect-error wrong argument name
+                await to_send('connection', 'place_order', { side: 'buy', qtty: 1 });
+                // @ts-expect-error missing required argument
+                await to_send('connection', 'place_order', { side: 'buy' });
+                // @ts-expect-error state names are not connection names
+                await to_send('connection', 'position', { size: new Decimal(0) });
+                return { ok: true };
+              },
+            },
+          },
+          ticks: {
+            connection_type: 'subscriber',
+            required_arguments: { book: mapOf(Decimal, Decimal), seen: setOf(String), pair: tupleOf(String, Number) },
+            optional_arguments: { note: nullable(String), nested: { a: Number, b: optional(String) } },
+            required_creation_arguments: {
+              topic: 'ticks',
+              on_new_message(args) {
+                expectTypeOf(args.book).toEqualTypeOf<Map<Decimal, Decimal> | Record<string, Decimal>>();
+                expectTypeOf(args.seen).toEqualTypeOf<Set<string>>();
+                expectTypeOf(args.pair).toEqualTypeOf<[string, number]>();
+                expectTypeOf(args.note).toEqualTypeOf<string | null | undefined>();
+                expectTypeOf(args.nested).toEqualTypeOf<{ a: number; b?: string } | undefined>();
+              },
+            },
+          },
+        },
+        out: {
+          place_order: {
+            connection_type: 'requester',
+            required_arguments: { side: oneOf('buy', 'sell'), qty: Number },
+            required_return_arguments: { id: UUID },
+          },
+          prices: { connection_type: 'publisher', required_arguments: { px: Decimal }, required_return_arguments: null },
+        },
+      },
+      state_models: {
+        in: {
+          market_price: {
+            state_type: 'full_update_in',
+            required_arguments: { bid: Decimal, when: Date },
+            optional_creation_arguments: {
+              on_update: (value) => {
+                expectTypeOf(value).toEqualTypeOf<{ bid: Decimal; when: Date }>();
+              },
+            },
+          },
+        },
+        out: { position: { state_type: 'full_update_out', required_arguments: { size: Decimal } } },
+      },
+      main: async (to_send, config) => {
+        expectTypeOf(config.symbol).toEqualTypeOf<string>();
+        await to_send('connection', 'place_order', { side: 'sell', qty: 2 });
+      },
+      sigint_handler: (signal, to_send, states) => {
+        expectTypeOf(signal).toEqualTypeOf<NodeJS.Signals>();
+        expectTypeOf(states.market_price.bid).toEqualTypeOf<Decimal>();
+        void to_send('state', 'position', { size: new Decimal(1) });
+      },
+      setup_connections: () => ({ ticks: { topic: 'other' } }),
+    });
+    expectTypeOf(service).toExtend<ServiceDefinition>();
+  });
+
+  it('rejects a handler reply that breaks the return arguments', () => {
+    defineService({
+      connection_models: {
+        in: {
+          echo: {
+            connection_type: 'replyer',
+            required_arguments: { text: String },
+            required_return_arguments: { text: String },
+            // @ts-expect-error the reply lacks `text`
+            required_creation_arguments: { on_new_request: (args) => ({ txt: args.text }) },
+          },
+        },
+      },
+    });
+  });
+
+  it('rejects an unknown model key and a non-type argument spec', () => {
+    defineService({
+      connection_models: {
+        out: {
+          // @ts-expect-error misspelt model key
+          send: { connection_type: 'requester', required_argument: { a: String } },
+        },
+      },
+    });
+    defineService({
+      connection_models: {
+        // @ts-expect-error 'str' is not a type
+        out: { send: { connection_type: 'requester', required_arguments: { a: 'str' } } },
+      },
+    });
+  });
+
+  it('without out models to_send accepts no name, and empty models give empty args', () => {
+    defineService({
+      connection_models: {
+        in: {
+          ping: {
+            connection_type: 'replyer',
+            required_creation_arguments: {
+              on_new_request: (args, to_send) => {
+                expectTypeOf(args).toEqualTypeOf<Record<string, never>>();
+                // @ts-expect-error no out connections
+                void to_send('connection', 'anything', {});
+              },
+            },
+          },
+        },
+      },
+    });
+  });
+});
+
+describe('setup functions', () => {
+  it('may return nothing or a value', () => {
+    defineService({
+      setup_config: () => {},
+      setup_addresses: (addresses) => addresses,
+      connection_models: { out: { a: { connection_type: 'requester' } } },
+      setup_connections: () => ({ a: { timeout_s: 1 } }),
+    });
+    defineService({
+      connection_models: { out: { a: { connection_type: 'requester' } } },
+      // @ts-expect-error names only the service's models
+      setup_connections: () => ({ b: { timeout_s: 1 } }),
+    });
+  });
+});

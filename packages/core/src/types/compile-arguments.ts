@@ -1,0 +1,144 @@
+/** Compiles a pair of argument models, once, into a validator of an arguments object. */
+import type { AnySchema } from 'ajv';
+import { type ErrorLocation, ModelError, ValidationError } from '../errors.js';
+import { isPlainObject } from '../util/describe-value.js';
+import { ajv, compileCheck, type MapKeyword } from './ajv.js';
+import { describeNode, describeReceived } from './describe.js';
+import { explain } from './explain.js';
+import { optional } from './helpers.js';
+import { type ArgumentModel, SPEC_KIND, type TypeSpec } from './spec.js';
+import { type ParseOptions, parseModel, type SpecNode } from './spec-node.js';
+import { nodeSchema, schemaOfNode } from './to-json-schema.js';
+
+export type { ArgumentModel } from './spec.js';
+
+/** Checks arguments objects against the models it was compiled from. */
+export interface ArgumentsValidator {
+  /** Throws a ValidationError naming the first problem when `value` does not match. */
+  assert(value: unknown): void;
+  /** The first problem as a ValidationError, or undefined when `value` matches. */
+  check(value: unknown): ValidationError | undefined;
+  /** The JSON Schema it was compiled from. */
+  readonly schema: object;
+}
+
+/** Where the models sit, for error messages, and what they may contain. */
+export interface CompileWhere {
+  /** Path of the service file. */
+  service?: string;
+  /** Model path, e.g. `connection_models.in.cancel_order`. */
+  model?: string;
+  /** Name of the checked object in argument paths: `args`, `return_args`, `config`, … */
+  root: string;
+  /** Whether `Function` is an allowed type (creation arguments only). */
+  allowFunctions?: boolean;
+}
+
+/**
+ * One validator over an arguments object: keys of `required` must be present, keys of `optional`
+ * may be absent (or `undefined`) but not `null` unless their type is `nullable(T)`, other keys
+ * are rejected. Throws ModelError at once for a model that is not valid.
+ */
+export function compileArguments(
+  models: { required?: ArgumentModel | null; optional?: ArgumentModel | null },
+  where: CompileWhere,
+): ArgumentsValidator {
+  const location: ErrorLocation = {};
+  if (where.service !== undefined) location.service = where.service;
+  if (where.model !== undefined) location.model = where.model;
+  const options: ParseOptions = { allowFunctions: where.allowFunctions ?? false, location };
+  const node = parseModel(mergeModels(models, where.root, location), where.root, options);
+  node.arguments = true;
+  const schema = nodeSchema(node) as object;
+  compileTree(node, location);
+  const validate = ajv.compile(schema);
+
+  const check = (value: unknown): ValidationError | undefined => {
+    if (validate(value)) return undefined;
+    const failure = explain(node, value, where.root) ?? {
+      path: where.root,
+      what: 'Value does not match its type',
+      expected: describeNode(node),
+      received: describeReceived(value),
+    };
+    return new ValidationError(
+      failure.what,
+      { expected: failure.expected, received: failure.received },
+      { ...location, argument: failure.path, ...(failure.hint === undefined ? {} : { hint: failure.hint }) },
+    );
+  };
+  return {
+    schema,
+    check,
+    assert(value) {
+      const error = check(value);
+      if (error) throw error;
+    },
+  };
+}
+
+function mergeModels(
+  models: { required?: ArgumentModel | null; optional?: ArgumentModel | null },
+  root: string,
+  location: ErrorLocation,
+): Record<string, TypeSpec> {
+  const merged: Record<string, TypeSpec> = {};
+  for (const side of ['required', 'optional'] as const) {
+    const model = models[side];
+    if (model === undefined || model === null) continue;
+    if (!isPlainObject(model)) {
+      throw new ModelError(`The ${side} arguments of ${root} must be an object of name → type; found ${describeReceived(model)}`, {
+        ...location,
+        hint: "Write them like { order_id: String }, or leave them out",
+      });
+    }
+    for (const [name, spec] of Object.entries(model)) {
+      if (name in merged) {
+        throw new ModelError(`Argument '${name}' is both required and optional`, { ...location, argument: `${root}.${name}`, hint: 'Keep it in one of the two models' });
+      }
+      const isOptional = typeof spec === 'object' && spec !== null && (spec as { [SPEC_KIND]?: unknown })[SPEC_KIND] === 'optional';
+      merged[name] = side === 'optional' && !isOptional ? optional(spec) : spec;
+    }
+  }
+  return merged;
+}
+
+/** Gives every node its compiled check (children first, so a bad raw schema is reported where it is). */
+function compileTree(node: SpecNode, location: ErrorLocation): void {
+  for (const child of childrenOf(node)) compileTree(child, location);
+  const schema = schemaOfNode(node) ?? nodeSchema(node);
+  try {
+    if (node.kind === 'schema') node.raw = ajv.compile(node.schema);
+    if (node.kind === 'map') {
+      const keyText = (schema as { sfMap: MapKeyword }).sfMap.keyText;
+      node.keyText = keyText === false ? () => false : compileCheck(keyText);
+    }
+    node.check = compileCheck(schema as AnySchema);
+  } catch (error) {
+    if (error instanceof ModelError) throw error;
+    throw new ModelError(`Invalid JSON Schema: ${(error as Error).message}`, {
+      ...location,
+      argument: node.path,
+      cause: error,
+      hint: 'Fix the schema given to jsonSchema(...) (JSON Schema draft-07, ajv strict mode)',
+    });
+  }
+}
+
+function childrenOf(node: SpecNode): readonly SpecNode[] {
+  switch (node.kind) {
+    case 'list':
+    case 'set':
+      return [node.item];
+    case 'tuple':
+      return node.items;
+    case 'map':
+      return [node.key, node.value];
+    case 'nullable':
+      return [node.inner];
+    case 'model':
+      return node.fields.map((f) => f.node);
+    default:
+      return [];
+  }
+}
