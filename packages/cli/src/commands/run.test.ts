@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { RUN_FLAGS } from '../flags.js';
+import { UsageError } from '../usage-error.js';
+import { parseRunArgs } from './run.js';
+
+function options(argv: string[]) {
+  const parsed = parseRunArgs(argv, '/project');
+  if (parsed.help) throw new Error('expected options, got help');
+  return parsed.options;
+}
+
+function usageMessage(argv: string[]): string {
+  expect(() => parseRunArgs(argv, '/project')).toThrow(UsageError);
+  try {
+    parseRunArgs(argv, '/project');
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return '';
+}
+
+describe('parseRunArgs', () => {
+  it('fills the defaults around -s', () => {
+    expect(options(['-s', './svc.ts'])).toEqual({
+      service: './svc.ts',
+      extra: {},
+      mainMode: false,
+      cwd: '/project',
+      debug: false,
+      logging: { consoleLevel: 'info', fileLevel: 'debug', backupCount: 24 },
+    });
+  });
+
+  it('reads every seed short flag', () => {
+    const argv = ['-s', 'svc.ts', '-a', 'a.json', '-c', 'c.json', '-m', '-cl', 'WARNING', '-l', 'logs', '-f', 'INFO', '-bc', '48', '--debug', '--random_variable', 'HELLO'];
+    expect(options(argv)).toEqual({
+      service: 'svc.ts',
+      addresses: 'a.json',
+      config: 'c.json',
+      extra: { random_variable: 'HELLO' },
+      mainMode: true,
+      cwd: '/project',
+      debug: true,
+      logging: { consoleLevel: 'warn', folder: 'logs', fileLevel: 'info', backupCount: 48 },
+    });
+  });
+
+  it('reads every long flag', () => {
+    const argv = [
+      '--service=svc.ts',
+      '--addresses',
+      'a.json',
+      '--config',
+      'c.json',
+      '--main-mode',
+      '--console-level',
+      'CRITICAL',
+      '--log-folder',
+      'logs',
+      '--file-level',
+      'trace',
+      '--backup-count',
+      '2',
+    ];
+    expect(options(argv)).toMatchObject({
+      service: 'svc.ts',
+      addresses: 'a.json',
+      config: 'c.json',
+      mainMode: true,
+      logging: { consoleLevel: 'fatal', folder: 'logs', fileLevel: 'trace', backupCount: 2 },
+    });
+  });
+
+  it('returns the help text with every flag for -h and --help', () => {
+    for (const flag of ['-h', '--help']) {
+      const parsed = parseRunArgs(['-s', 'x.ts', flag]);
+      expect(parsed.help).toBe(true);
+      const text = parsed.help ? parsed.text : '';
+      for (const known of RUN_FLAGS) {
+        expect(text).toContain(`--${known.name}`);
+        if (known.short) expect(text).toContain(`${known.short}, --${known.name}`);
+      }
+      expect(text).toContain('--<key> <value>');
+      expect(text).toContain('sf run -s ./service.ts');
+    }
+  });
+
+  it('requires -s', () => {
+    expect(usageMessage([])).toBe('missing -s/--service <path>: the service file to run, as in: sf run -s ./service.ts');
+    expect(usageMessage(['-m', '--x', 'y'])).toMatch(/^missing -s\/--service/);
+  });
+
+  it('refuses unknown log levels, naming the flag and the levels', () => {
+    expect(usageMessage(['-s', 'x.ts', '-cl', 'loud'])).toBe(
+      "-cl/--console-level got 'loud', which is not a log level; use one of trace, debug, info, warn, error, fatal",
+    );
+    expect(usageMessage(['-s', 'x.ts', '-l', 'logs', '-f', 'NOTSET'])).toMatch(/^-f\/--file-level got 'NOTSET'/);
+  });
+
+  it('refuses a backup count that is not a whole number of at least 1', () => {
+    for (const count of ['0', '-1', '2.5', 'ten', '1e3']) {
+      expect(usageMessage(['-s', 'x.ts', '-l', 'logs', '-bc', count])).toMatch(new RegExp(`^-bc/--backup-count got '${count.replace('.', '\\.')}'`));
+    }
+  });
+
+  it('refuses file settings without a log folder', () => {
+    expect(usageMessage(['-s', 'x.ts', '-f', 'info'])).toBe(
+      '-f/--file-level only applies to log files, which need -l/--log-folder <folder>; add -l ./logs or drop -f/--file-level',
+    );
+    expect(usageMessage(['-s', 'x.ts', '-f', 'info', '-bc', '3'])).toMatch(/^-f\/--file-level and -bc\/--backup-count only apply to log files/);
+  });
+
+  it('passes usage errors of the normaliser through', () => {
+    expect(usageMessage(['-s', 'x.ts', '--lonely'])).toMatch(/^--lonely has no value/);
+  });
+});

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { startService } from '@sf/core';
+import { Command, CommanderError } from 'commander';
+import { createRunCommand, parseRunArgs } from './commands/run.js';
+import { EXIT_USAGE, reportError } from './errors-to-exit.js';
+import { UsageError } from './usage-error.js';
+
+/** Where the CLI writes and which folder it resolves paths from. */
+export interface CliIo {
+  /** Writes to standard output. */
+  stdout(text: string): void;
+  /** Writes to standard error. */
+  stderr(text: string): void;
+  /** Folder relative paths are resolved from. */
+  cwd: string;
+}
+
+/** The version of `@sf/cli` (`sf --version`). Both `src/` and the bundle in `dist/` sit next to package.json. */
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+/**
+ * Runs the `sf` command with `argv` (the arguments after `sf`) and resolves to the exit code:
+ * `sf run …` starts the service and resolves when it stops; `--help`/`--version` print and
+ * resolve to 0; any error is printed as one `sf: …` line (see `reportError`).
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    if (argv[0] === 'run') return await run(argv.slice(1), io);
+    return runRoot(argv, io);
+  } catch (error) {
+    const report = reportError(error, argv.includes('--debug'));
+    io.stderr(report.text);
+    return report.exitCode;
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseRunArgs(argv, io.cwd);
+  if (parsed.help) {
+    io.stdout(parsed.text);
+    return 0;
+  }
+  const service = await startService(parsed.options);
+  return await service.done;
+}
+
+/** `sf`, `sf --help`, `sf help run`, `sf --version` and unknown commands; `sf run` never gets here. */
+function runRoot(argv: readonly string[], io: CliIo): number {
+  const output = { out: '', err: '' };
+  const program = createProgram();
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride().configureOutput({
+      writeOut: (text) => {
+        output.out += text;
+      },
+      writeErr: (text) => {
+        output.err += text;
+      },
+      outputError: () => {},
+    });
+  }
+  try {
+    program.parse(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    const asked = error.code === 'commander.helpDisplayed' || error.code === 'commander.version';
+    if (asked || (error.code === 'commander.help' && error.exitCode === 0)) {
+      io.stdout(output.out);
+      return 0;
+    }
+    if (error.code === 'commander.help') {
+      // Bare `sf`: the help, on stderr since no command was run.
+      io.stderr(output.err);
+      return EXIT_USAGE;
+    }
+    const message = error.message.replace(/^error: /, '');
+    // `sf -s x.ts` forgot the command: say which one.
+    const hint = error.code === 'commander.unknownOption' ? `; flags go after the command, as in: sf run ${argv.join(' ')}` : '';
+    throw new UsageError(`${message}${hint}`, 'sf --help');
+  }
+}
+
+/** The root `sf` command; its help also describes every flag of `sf run`. */
+export function createProgram(): Command {
+  const run = createRunCommand();
+  return new Command('sf')
+    .description('Service Framework: run services that talk over named connections and replicated states.')
+    .version(VERSION, '-V, --version', 'show the version')
+    .helpOption('-h, --help', 'show this help')
+    .helpCommand('help [command]', 'show the help of a command')
+    .addCommand(run)
+    .addHelpText('after', () => `\nsf run\n======\n${run.helpInformation()}`);
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+  };
+}
