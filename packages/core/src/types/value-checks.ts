@@ -50,6 +50,20 @@ export const INSTANCE_CHECKS: Readonly<Record<string, (value: unknown) => boolea
   UUID: (value) => value instanceof UUID,
 };
 
+/** The check of every constructor type (the same as the compiled schema's, without compiling one). */
+export const SCALAR_CHECKS: Readonly<Record<ScalarName, (value: unknown) => boolean>> = {
+  String: (value) => typeof value === 'string',
+  Number: (value) => typeof value === 'number',
+  Boolean: (value) => typeof value === 'boolean',
+  BigInt: INSTANCE_CHECKS.BigInt!,
+  Date: INSTANCE_CHECKS.Date!,
+  Uint8Array: INSTANCE_CHECKS.Uint8Array!,
+  Object: INSTANCE_CHECKS.Object!,
+  Function: INSTANCE_CHECKS.Function!,
+  Decimal: INSTANCE_CHECKS.Decimal!,
+  UUID: INSTANCE_CHECKS.UUID!,
+};
+
 /** Regular-expression sources for the text form of map keys (plain-object maps), per key type. */
 export const KEY_PATTERNS: Readonly<Partial<Record<ScalarName, string>>> = {
   Number: '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?$',
