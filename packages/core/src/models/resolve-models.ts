@@ -108,6 +108,7 @@ function resolveOne(kind: Kind, side: Side, name: string, model: unknown, setup:
     });
   }
 
+  const argModels = { required: modelAt(model, 'required_arguments'), optional: modelAt(model, 'optional_arguments') };
   const handler = definition.handler === undefined ? undefined : creation[definition.handler];
   return {
     name,
@@ -121,7 +122,8 @@ function resolveOne(kind: Kind, side: Side, name: string, model: unknown, setup:
     typeArguments,
     handler: typeof handler === 'function' ? (handler as (...args: any[]) => unknown) : undefined,
     addresses: socketAddresses(kind, side, name, definition.addresses, input),
-    args: compileArguments({ required: modelAt(model, 'required_arguments'), optional: modelAt(model, 'optional_arguments') }, { service, model: path, root: 'args' }),
+    declared: { args: argModels, returns: returnModels },
+    args: compileArguments(argModels, { service, model: path, root: 'args' }),
     returns: definition.replies ? compileArguments(returnModels, { service, model: path, root: 'return_args' }) : undefined,
   };
 }

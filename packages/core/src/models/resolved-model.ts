@@ -1,4 +1,4 @@
-import type { Kind, Side, TypeDefinition } from '../plugin/contract.js';
+import type { ArgumentModels, Kind, Side, TypeDefinition } from '../plugin/contract.js';
 import type { ArgumentsValidator } from '../types/compile-arguments.js';
 
 /** One connection or state model, checked, resolved to its plugin type and compiled. Built once at start. */
@@ -25,6 +25,13 @@ export interface ResolvedModel {
   readonly handler: ((...args: any[]) => unknown) | undefined;
   /** Socket name → address for this model. */
   readonly addresses: Readonly<Record<string, string>>;
+  /** The argument models as declared, for listings: message args and return args. */
+  readonly declared: {
+    /** `required_arguments` / `optional_arguments`. */
+    readonly args: ArgumentModels;
+    /** `required_return_arguments` / `optional_return_arguments`. */
+    readonly returns: ArgumentModels;
+  };
   /** Validates a message's `args` (or a state's value). */
   readonly args: ArgumentsValidator;
   /** Validates return arguments; `undefined` when the model declares none (the reply is `{}`). */

@@ -9,9 +9,9 @@ export type Kind = 'connection' | 'state';
 /** Required and optional argument models, as in a service model. */
 export interface ArgumentModels {
   /** Arguments that must be present. */
-  required?: ArgumentModel;
+  required?: ArgumentModel | null;
   /** Arguments that may be present. */
-  optional?: ArgumentModel;
+  optional?: ArgumentModel | null;
 }
 
 /** Minimal structured logger handed to plugins (pino-compatible). */
