@@ -25,6 +25,21 @@ export { compileArguments, type ArgumentsValidator, type CompileWhere } from './
 export { toJsonSchema } from './types/to-json-schema.js';
 export { describeSpec } from './types/describe.js';
 export type { Infer, InferArguments } from './types/infer.js';
-export type { ArgumentModel, NestedSpec, TypeSpec } from './types/spec.js';
+export type {
+  AnySpec,
+  ArgumentModel,
+  HelperSpec,
+  Literal,
+  LiteralSpec,
+  MapSpec,
+  NestedSpec,
+  NullableSpec,
+  OptionalSpec,
+  ScalarConstructor,
+  SchemaSpec,
+  SetSpec,
+  TupleSpec,
+  TypeSpec,
+} from './types/spec.js';
 export { defineService, type ServiceDefinition, type TypedService } from './service/define-service.js';
-export type { ConfigModel, ConnectionModel, Handler, StateModel, ToSend } from './service/service-types.js';
+export type * from './service/service-types.js';
