@@ -1,8 +1,7 @@
 import type { Endpoint } from '@sf/core/plugin';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Publisher, Subscriber } from 'zeromq';
-import { outbound, sleep, testContext } from '../test/endpoint-context.js';
-import { freePort, listen } from '../test/free-port.js';
+import { freePort, listen, outbound, sleep, testContext } from '@sf/core/testing';
 import { DEFAULT_WAIT_AFTER_CREATION_S, publisher } from './publisher.js';
 import { subscriber } from './subscriber.js';
 

@@ -1,8 +1,7 @@
 import type { Endpoint } from '@sf/core/plugin';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Dealer, Request } from 'zeromq';
-import { type TestContextOptions, testContext } from '../test/endpoint-context.js';
-import { freePort, listen } from '../test/free-port.js';
+import { freePort, listen, type TestContextOptions, testContext } from '@sf/core/testing';
 import { replyer } from './replyer.js';
 
 const cleanups: Array<() => unknown> = [];

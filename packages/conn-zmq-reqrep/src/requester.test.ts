@@ -2,8 +2,7 @@ import { RequestTimeoutError, SfError, ValidationError } from '@sf/core';
 import type { Endpoint } from '@sf/core/plugin';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Reply } from 'zeromq';
-import { outbound, testContext } from '../test/endpoint-context.js';
-import { freePort } from '../test/free-port.js';
+import { freePort, outbound, testContext } from '@sf/core/testing';
 import { replyer } from './replyer.js';
 import { DEFAULT_TIMEOUT_MS, requester } from './requester.js';
 

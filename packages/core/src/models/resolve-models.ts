@@ -3,6 +3,7 @@ import { ConfigError, ModelError } from '../errors.js';
 import type { ArgumentModels, Kind, Side } from '../plugin/contract.js';
 import type { Registry } from '../registry/registry.js';
 import { type ArgumentModel, compileArguments } from '../types/compile-arguments.js';
+import { nullable, optional } from '../types/helpers.js';
 import { describeValue, isPlainObject } from '../util/describe-value.js';
 import { didYouMean } from '../util/nearest.js';
 import { KIND_KEYS, SIDE_KEYS } from './model-keys.js';
@@ -109,6 +110,7 @@ function resolveOne(kind: Kind, side: Side, name: string, model: unknown, setup:
   }
 
   const argModels = { required: modelAt(model, 'required_arguments'), optional: modelAt(model, 'optional_arguments') };
+  const args = compileArguments(argModels, { service, model: path, root: kind === 'state' ? 'state' : 'args' });
   const handler = definition.handler === undefined ? undefined : creation[definition.handler];
   return {
     name,
@@ -123,9 +125,17 @@ function resolveOne(kind: Kind, side: Side, name: string, model: unknown, setup:
     handler: typeof handler === 'function' ? (handler as (...args: any[]) => unknown) : undefined,
     addresses: socketAddresses(kind, side, name, definition.addresses, input),
     declared: { args: argModels, returns: returnModels },
-    args: compileArguments(argModels, { service, model: path, root: 'args' }),
+    args,
+    send: definition.sendModel === undefined ? args : compileArguments(definition.sendModel, { service, model: path, root: 'args' }),
+    partial: kind === 'state' ? compileArguments({ optional: partialModel(argModels) }, { service, model: path, root: 'state' }) : undefined,
     returns: definition.replies ? compileArguments(returnModels, { service, model: path, root: 'return_args' }) : undefined,
   };
+}
+
+/** A delta's model: every declared key optional, and `null` (delete the key) allowed. */
+function partialModel(models: ArgumentModels): ArgumentModel {
+  const entries = Object.entries({ ...models.optional, ...models.required });
+  return Object.fromEntries(entries.map(([key, spec]) => [key, optional(nullable(spec))]));
 }
 
 /** Rejects keys outside `valid`, suggesting the nearest valid one. */

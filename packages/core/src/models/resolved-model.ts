@@ -32,8 +32,12 @@ export interface ResolvedModel {
     /** `required_return_arguments` / `optional_return_arguments`. */
     readonly returns: ArgumentModels;
   };
-  /** Validates a message's `args` (or a state's value). */
+  /** Validates a message's `args`, or a state's whole value. */
   readonly args: ArgumentsValidator;
+  /** Validates `to_send`'s args: the type's `sendModel` when it has one, else {@link args}. */
+  readonly send: ArgumentsValidator;
+  /** States: validates a delta (every key optional, `null` deletes it). */
+  readonly partial: ArgumentsValidator | undefined;
   /** Validates return arguments; `undefined` when the model declares none (the reply is `{}`). */
   readonly returns: ArgumentsValidator | undefined;
 }

@@ -1,3 +1,4 @@
+import type { ValidationError } from '../errors.js';
 import type { ArgumentModel } from '../types/spec.js';
 
 /** `in` types receive messages or state; `out` types are called through `to_send`. */
@@ -47,6 +48,16 @@ export interface EndpointContext {
    * types that reply, else `undefined`. Never rejects: bad frames become error replies.
    */
   receive(frame: Uint8Array): Promise<Uint8Array | undefined>;
+  /**
+   * States: checks a state value against the model's arguments. `partial` checks a delta: every
+   * key optional, `null` allowed (it deletes the key). Returns the first problem, or `undefined`.
+   */
+  check(value: unknown, partial?: boolean): ValidationError | undefined;
+  /**
+   * In-states: makes `value` the state's current value in every handler's `states`, then runs
+   * the model's `on_update` (awaited; its errors are logged). Call it only with consistent values.
+   */
+  update(value: Record<string, unknown>, workflowId: string | null): Promise<void>;
 }
 
 /** One message an out-connection is asked to send. */
@@ -98,6 +109,12 @@ export interface TypeDefinition {
   typeArguments?: ArgumentModels;
   /** For `in` connections: the creation argument that holds the handler, e.g. `on_new_request`. */
   handler?: string;
+  /**
+   * Out types whose `to_send` args have a fixed shape of their own (a delta state's
+   * `{ state, is_snapshot }`): that shape is checked instead of the model's arguments, which then
+   * describe the state value (plugins check it with `context.check`).
+   */
+  sendModel?: ArgumentModels;
   /** Whether a message of this type gets a reply (and `to_send` resolves to return arguments). */
   replies: boolean;
   /** One-line description, shown in listings. */

@@ -13,6 +13,7 @@ const TYPE_FIELDS: Record<keyof TypeDefinition, true> = {
   aliases: true,
   creationArguments: true,
   typeArguments: true,
+  sendModel: true,
   handler: true,
   replies: true,
   description: true,
@@ -73,6 +74,8 @@ function assertTypeShape(label: string, typeName: string, def: unknown): asserts
   }
   checkArgumentModels(label, at, 'creationArguments', def.creationArguments);
   checkArgumentModels(label, at, 'typeArguments', def.typeArguments);
+  checkArgumentModels(label, at, 'sendModel', def.sendModel);
+  if (def.sendModel !== undefined && def.side !== 'out') fail(label, `${at} is an 'in' type but declares sendModel; only 'out' types are sent to`);
   if (def.handler !== undefined) {
     if (def.side !== 'in') fail(label, `${at} is an 'out' type but declares handler '${String(def.handler)}'; only 'in' types call handlers`);
     if (typeof def.handler !== 'string' || def.handler === '') {
@@ -101,7 +104,7 @@ function checkArgumentModels(label: string, at: string, field: string, value: un
     if (key !== 'required' && key !== 'optional') {
       fail(label, `${at} has an unknown key '${key}' in ${field}; expected 'required' and/or 'optional'`);
     }
-    if (model !== undefined && !isRecord(model)) {
+    if (model !== undefined && model !== null && !isRecord(model)) {
       fail(label, `${at} has ${field}.${key} ${describeValue(model)}; expected an object of argument name → type`);
     }
   }

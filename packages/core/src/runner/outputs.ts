@@ -51,7 +51,7 @@ export class Outputs {
   async send(type: string, name: string, args: Record<string, unknown>, workflowId: string): Promise<Record<string, unknown>> {
     const output = this.#lookup(type, name);
     const { model, endpoint } = output;
-    model.args.assert(args);
+    model.send.assert(args);
     this.#logger.debug({ workflow_id: workflowId, to: model.path }, 'sending');
     const reply = await endpoint.send!(new Outbound(args, workflowId));
     if (!model.definition.replies) return {};

@@ -5,6 +5,7 @@ import { type InboundScope, InflightCounter, createReceiver } from './inbound.js
 import { type Logger, type LoggingOptions, createLogger } from './logger.js';
 import { Outputs } from './outputs.js';
 import { ServiceRun } from './service-run.js';
+import { createStateUpdater } from './states.js';
 
 /** Everything `sf run` passes to start a service. */
 export interface StartOptions extends PrepareOptions {
@@ -74,6 +75,14 @@ function endpointContext(model: ResolvedModel, prepared: PreparedService, scope:
     arguments: model.typeArguments,
     logger: scope.logger.child({ model: model.path }),
     receive,
+    check: (value, partial) => (partial === true && model.partial !== undefined ? model.partial : model.args).check(value),
+    update: model.side === 'in' && model.kind === 'state' ? createStateUpdater(model, scope) : refuseUpdates(model),
+  };
+}
+
+function refuseUpdates(model: ResolvedModel): (value: Record<string, unknown>) => Promise<void> {
+  return async () => {
+    throw new Error(`${model.path} (${model.typeName}) is not an in state: it has no value to update`);
   };
 }
 

@@ -1,4 +1,4 @@
-import type { EndpointContext, OutboundMessage, PluginLogger } from '@sf/core/plugin';
+import type { EndpointContext, OutboundMessage, PluginLogger } from '../plugin/contract.js';
 
 /** One line written to the test logger. */
 export interface LogLine {
@@ -10,10 +10,12 @@ export interface LogLine {
   msg: string | undefined;
 }
 
-/** An EndpointContext made by hand, as the runner would make it, that records log lines. */
+/** An EndpointContext made by hand, as the runner would make it, that records log lines and state updates. */
 export interface TestContext extends EndpointContext {
   /** Everything logged so far. */
   readonly logs: LogLine[];
+  /** Every value passed to `update`, in order. */
+  readonly updates: { value: Record<string, unknown>; workflowId: string | null }[];
 }
 
 /** What a test sets on its context; the rest gets defaults. */
@@ -28,6 +30,10 @@ export interface TestContextOptions {
   creation?: Record<string, unknown>;
   /** Stands in for the runner; defaults to echoing no reply. */
   receive?: (frame: Uint8Array) => Promise<Uint8Array | undefined>;
+  /** Kind of the model, for its path; defaults to `connection`. */
+  kind?: 'connection' | 'state';
+  /** Stands in for the runner's state check; defaults to accepting every value. */
+  check?: EndpointContext['check'];
 }
 
 /** Builds a context for calling a type's `create()` directly. */
@@ -39,16 +45,22 @@ export function testContext(options: TestContextOptions): TestContext {
       logs.push({ level, obj, msg });
     };
   const name = options.name ?? 'test';
+  const updates: TestContext['updates'] = [];
   return {
     service: 'test-service.ts',
     name,
-    modelPath: `connection_models.${options.side ?? 'in'}.${name}`,
+    modelPath: `${options.kind ?? 'connection'}_models.${options.side ?? 'in'}.${name}`,
     addresses: options.addresses,
     creation: options.creation ?? {},
     arguments: {},
     logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
     receive: options.receive ?? (async () => undefined),
+    check: options.check ?? (() => undefined),
+    update: async (value, workflowId) => {
+      updates.push({ value, workflowId });
+    },
     logs,
+    updates,
   };
 }
 

@@ -1,0 +1,29 @@
+import type { ResolvedModel } from '../models/resolved-model.js';
+import type { InboundScope } from './inbound.js';
+import { newWorkflowId, WorkflowCall } from './workflow.js';
+
+/** A state's `on_update(args, to_send, states, config)`. */
+type OnUpdate = (value: Record<string, unknown>, toSend: WorkflowCall['to_send'], states: Record<string, unknown>, config: unknown) => unknown;
+
+/**
+ * Builds the `update(value, workflowId)` of one in-state: the value becomes `states[name]`, then
+ * the model's optional `on_update` runs (counted as in flight, so shutdown waits for it; its
+ * errors are logged, never thrown back into the transport).
+ */
+export function createStateUpdater(model: ResolvedModel, scope: InboundScope): (value: Record<string, unknown>, workflowId: string | null) => Promise<void> {
+  const { outputs, states, config, logger, inflight } = scope;
+  const onUpdate = typeof model.creation.on_update === 'function' ? (model.creation.on_update as OnUpdate) : undefined;
+  return async (value, workflowId) => {
+    states[model.name] = value;
+    if (onUpdate === undefined) return;
+    inflight.enter();
+    const call = new WorkflowCall(outputs, workflowId ?? newWorkflowId());
+    try {
+      await onUpdate(value, call.to_send, states, config);
+    } catch (error) {
+      logger.warn({ workflow_id: call.id, from: model.path, err: error }, 'on_update threw');
+    } finally {
+      inflight.leave();
+    }
+  };
+}
