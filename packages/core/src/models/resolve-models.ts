@@ -123,7 +123,7 @@ function resolveOne(kind: Kind, side: Side, name: string, model: unknown, setup:
     creation,
     typeArguments,
     handler: typeof handler === 'function' ? (handler as (...args: any[]) => unknown) : undefined,
-    addresses: socketAddresses(kind, side, name, definition.addresses, input),
+    addresses: socketAddresses(kind, side, name, definition.addresses, definition.optionalAddresses ?? [], input),
     declared: { args: argModels, returns: returnModels },
     args,
     send: definition.sendModel === undefined ? args : compileArguments(definition.sendModel, { service, model: path, root: 'args' }),
@@ -167,7 +167,8 @@ function checkValues(values: Record<string, unknown>, declared: ArgumentModels |
   compileArguments({ required: declared?.required ?? null, optional: declared?.optional ?? null }, { ...where, allowFunctions: true }).assert(values);
 }
 
-function socketAddresses(kind: Kind, side: Side, name: string, sockets: readonly string[], input: ResolveModelsInput): Record<string, string> {
+function socketAddresses(kind: Kind, side: Side, name: string, required: readonly string[], optional: readonly string[], input: ResolveModelsInput): Record<string, string> {
+  const sockets = [...required, ...optional];
   const section = kind === 'connection' ? 'connections' : 'states';
   const given = input.addresses[section][side][name] ?? {};
   const where = { service: input.service, file: input.addressesFile, model: `${KIND_KEYS[kind].section}.${side}.${name}` };
@@ -178,7 +179,7 @@ function socketAddresses(kind: Kind, side: Side, name: string, sockets: readonly
       hint: didYouMean(socket, sockets) || (sockets.length > 0 ? `This type's socket names: ${sockets.join(', ')}` : 'This type needs no address: remove the entry'),
     });
   }
-  const missing = sockets.filter((socket) => typeof given[socket] !== 'string');
+  const missing = required.filter((socket) => typeof given[socket] !== 'string');
   if (missing.length > 0) {
     const example = Object.fromEntries(missing.map((socket) => [socket, '127.0.0.1:5555']));
     throw new ConfigError('SF_ADDRESSES_INVALID', `No address for ${missing.map((socket) => `'${socket}'`).join(', ')} of ${section}.${side}.${name}`, {

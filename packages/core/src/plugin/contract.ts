@@ -101,6 +101,8 @@ export interface TypeDefinition {
   peers: readonly string[];
   /** Socket names this type needs in the addresses file. */
   addresses: readonly string[];
+  /** Socket names this type may have in the addresses file (e.g. a full state's snapshot `replyer`). */
+  optionalAddresses?: readonly string[];
   /** Other names this type answers to (e.g. `external_request`). */
   aliases?: readonly string[];
   /** Creation arguments this type accepts. */

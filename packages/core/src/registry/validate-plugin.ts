@@ -10,6 +10,7 @@ const TYPE_FIELDS: Record<keyof TypeDefinition, true> = {
   kind: true,
   peers: true,
   addresses: true,
+  optionalAddresses: true,
   aliases: true,
   creationArguments: true,
   typeArguments: true,
@@ -66,6 +67,7 @@ function assertTypeShape(label: string, typeName: string, def: unknown): asserts
   }
   checkNames(label, at, 'peers', def.peers);
   checkNames(label, at, 'addresses', def.addresses);
+  if (def.optionalAddresses !== undefined) checkNames(label, at, 'optionalAddresses', def.optionalAddresses);
   if (def.aliases !== undefined) {
     checkNames(label, at, 'aliases', def.aliases);
     for (const alias of def.aliases as string[]) {
