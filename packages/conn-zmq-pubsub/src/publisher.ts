@@ -10,7 +10,7 @@ import {
   numberArgument,
   type SocketAddress,
   socketAddress,
-} from './transport.js';
+} from '@sf/zmq-base';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first publication. */
 export const DEFAULT_WAIT_AFTER_CREATION_S = 0.15;
@@ -43,7 +43,7 @@ class PublisherEndpoint implements Endpoint {
   constructor(context: EndpointContext) {
     this.#context = context;
     this.#connects = context.creation.is_x_pub === true;
-    this.#address = socketAddress(context, 'out', 'publisher', this.#connects ? 'connect' : 'bind');
+    this.#address = socketAddress(context, 'publisher', this.#connects ? 'connect' : 'bind');
     this.#waitMs = numberArgument(context, 'wait_after_creation_s', DEFAULT_WAIT_AFTER_CREATION_S, 0, false) * 1000;
   }
 

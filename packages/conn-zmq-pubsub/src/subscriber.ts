@@ -1,7 +1,7 @@
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
 import { stripTopic, topicPrefix } from '@sf/core/plugin';
 import { Subscriber } from 'zeromq';
-import { bindSocket, closeSocket, closedError, connectSocket, type SocketAddress, socketAddress } from './transport.js';
+import { bindSocket, closeSocket, closedError, connectSocket, type SocketAddress, socketAddress } from '@sf/zmq-base';
 
 /**
  * The `subscriber` type: connects (or binds, with `is_binder`), subscribes to `msgpack(topic)` (or
@@ -35,7 +35,7 @@ class SubscriberEndpoint implements Endpoint {
   constructor(context: EndpointContext) {
     this.#context = context;
     this.#binds = context.creation.is_binder === true;
-    this.#address = socketAddress(context, 'in', 'subscriber', this.#binds ? 'bind' : 'connect');
+    this.#address = socketAddress(context, 'subscriber', this.#binds ? 'bind' : 'connect');
   }
 
   async open(): Promise<void> {

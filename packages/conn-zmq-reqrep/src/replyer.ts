@@ -8,7 +8,7 @@ import {
   type SocketAddress,
   settleWithin,
   socketAddress,
-} from './transport.js';
+} from '@sf/zmq-base';
 
 /** How long `close()` waits for the request being handled to be answered before closing anyway. */
 export const REPLY_GRACE_MS = 1000;
@@ -41,7 +41,7 @@ class ReplyerEndpoint implements Endpoint {
 
   constructor(context: EndpointContext) {
     this.#context = context;
-    this.#address = socketAddress(context, 'in', 'replyer', 'bind');
+    this.#address = socketAddress(context, 'replyer', 'bind');
   }
 
   async open(): Promise<void> {

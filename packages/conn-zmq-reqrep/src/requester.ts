@@ -1,7 +1,7 @@
 import { RequestTimeoutError } from '@sf/core';
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
 import { Request } from 'zeromq';
-import { closeSocket, closedError, connectSocket, numberArgument, type SocketAddress, socketAddress } from './transport.js';
+import { closeSocket, closedError, connectSocket, numberArgument, type SocketAddress, socketAddress } from '@sf/zmq-base';
 
 /** Default `timeout_ms` of a requester: how long one request waits for its reply. */
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -33,7 +33,7 @@ class RequesterEndpoint implements Endpoint {
 
   constructor(context: EndpointContext) {
     this.#context = context;
-    this.#address = socketAddress(context, 'out', 'requester', 'connect');
+    this.#address = socketAddress(context, 'requester', 'connect');
     this.#timeoutMs = numberArgument(context, 'timeout_ms', DEFAULT_TIMEOUT_MS, 0, true);
   }
 

@@ -1,0 +1,21 @@
+import { testContext } from '@sf/core/testing';
+import { describe, expect, it } from 'vitest';
+import { numberArgument } from './arguments.js';
+
+describe('numberArgument', () => {
+  it('applies the default and keeps a given value', () => {
+    expect(numberArgument(testContext({ addresses: {} }), 'timeout_ms', 5000, 0, true)).toBe(5000);
+    expect(numberArgument(testContext({ addresses: {}, creation: { timeout_ms: 20 } }), 'timeout_ms', 5000, 0, true)).toBe(20);
+    expect(numberArgument(testContext({ addresses: {}, creation: { wait: 0 } }), 'wait', 1, 0, false)).toBe(0);
+  });
+
+  it('rejects values out of range or not finite, naming the argument', () => {
+    const context = (value: unknown) => testContext({ name: 'ask', side: 'out', addresses: {}, creation: { timeout_ms: value } });
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => numberArgument(context(bad), 'timeout_ms', 5000, 0, true)).toThrow(
+        expect.objectContaining({ code: 'SF_VALIDATION_FAILED', expected: 'a finite number > 0', received: String(bad) }),
+      );
+    }
+    expect(() => numberArgument(context(-1), 'timeout_ms', 5000, 0, false)).toThrow(/optional_creation_arguments\.timeout_ms|out of range/);
+  });
+});

@@ -1,0 +1,5 @@
+// Shared by the ZeroMQ plugins: core has no transport dependency to host these helpers.
+export { addressPath, hasAddress, type SocketAddress, socketAddress } from './address.js';
+export { numberArgument } from './arguments.js';
+export { bindSocket, connectSocket } from './bind-connect.js';
+export { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close.js';
