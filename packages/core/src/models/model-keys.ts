@@ -63,3 +63,15 @@ export const KIND_KEYS: Readonly<Record<Kind, KindKeys>> = {
     all: STATE_MODEL_KEYS,
   },
 };
+
+/**
+ * The spelling in models of `kind` of a key that belongs to the other kind (`required_connection_arguments`
+ * in a state model → `required_state_arguments`), or `undefined` when `key` is not such a key.
+ */
+export function counterpartKey(key: string, kind: Kind): string | undefined {
+  const other = KIND_KEYS[kind === 'connection' ? 'state' : 'connection'];
+  for (const field of ['type', 'requiredTypeArguments', 'optionalTypeArguments'] as const) {
+    if (other[field] === key) return KIND_KEYS[kind][field];
+  }
+  return undefined;
+}

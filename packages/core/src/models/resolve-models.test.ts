@@ -115,7 +115,9 @@ describe('resolveModels: model keys', () => {
     const error = fails(() => resolve({ state_models: { in: { prices: { state_type: 'delta_update_in', required_connection_arguments: {} } } } }));
     expect(error).toBeInstanceOf(ModelError);
     expect(error.message).toContain("Unknown key 'required_connection_arguments' in state_models.in.prices");
-    expect(error.hint).toContain("'required_state_arguments'");
+    expect(error.hint).toBe("Did you mean 'required_state_arguments'? 'required_connection_arguments' belongs in connection_models");
+    const type = fails(() => resolve({ connection_models: { out: { ask: { state_type: 'requester' } } } }));
+    expect(type.hint).toBe("Did you mean 'connection_type'? 'state_type' belongs in state_models");
   });
 
   it('rejects an unknown side key, suggesting in', () => {

@@ -6,7 +6,7 @@ import { type ArgumentModel, compileArguments } from '../types/compile-arguments
 import { nullable, optional } from '../types/helpers.js';
 import { describeValue, isPlainObject } from '../util/describe-value.js';
 import { didYouMean } from '../util/nearest.js';
-import { KIND_KEYS, SIDE_KEYS } from './model-keys.js';
+import { counterpartKey, KIND_KEYS, SIDE_KEYS } from './model-keys.js';
 import type { ResolvedModel } from './resolved-model.js';
 
 /** Values a service's `setup_connections` / `setup_states` returned: model name → creation arguments. */
@@ -75,7 +75,7 @@ function resolveOne(kind: Kind, side: Side, name: string, model: unknown, setup:
   const { service } = input;
   const path = `${keys.section}.${side}.${name}`;
   if (!isPlainObject(model)) throw new ModelError(`The model must be an object; received ${describeValue(model)}`, { service, model: path });
-  checkKeys(model, keys.all, path, service);
+  checkKeys(model, keys.all, path, service, kind);
 
   const typeName = model[keys.type];
   if (typeof typeName !== 'string') {
@@ -138,11 +138,13 @@ function partialModel(models: ArgumentModels): ArgumentModel {
   return Object.fromEntries(entries.map(([key, spec]) => [key, optional(nullable(spec))]));
 }
 
-/** Rejects keys outside `valid`, suggesting the nearest valid one. */
-function checkKeys(object: Record<string, unknown>, valid: readonly string[], path: string, service: string): void {
+/** Rejects keys outside `valid`, suggesting the nearest valid one (in a model of `kind`, the key of that kind first). */
+function checkKeys(object: Record<string, unknown>, valid: readonly string[], path: string, service: string, kind?: Kind): void {
   for (const key of Object.keys(object)) {
     if (valid.includes(key)) continue;
-    const suggestion = didYouMean(key, valid);
+    const counterpart = kind === undefined ? undefined : counterpartKey(key, kind);
+    const otherSection = kind === 'state' ? 'connection_models' : 'state_models';
+    const suggestion = counterpart === undefined ? didYouMean(key, valid) : `Did you mean '${counterpart}'? '${key}' belongs in ${otherSection}`;
     throw new ModelError(`Unknown key '${key}' in ${path}`, {
       service,
       model: path,
