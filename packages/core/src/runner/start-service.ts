@@ -47,8 +47,9 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const ordered = [...prepared.models].sort((a, b) => (a.side === b.side ? 0 : a.side === 'out' ? -1 : 1));
     for (const model of ordered) {
       const endpoint = await model.definition.create(endpointContext(model, prepared, scope));
-      await endpoint.open();
+      // Listed before open(): an endpoint whose open() fails half-way (one socket bound) is closed too.
       opened.push({ model, endpoint });
+      await endpoint.open();
       if (model.side === 'out') outputs.add(model, endpoint);
       logger.debug({ model: model.path, type: model.typeName, addresses: model.addresses }, 'opened');
     }
