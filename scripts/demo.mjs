@@ -19,6 +19,7 @@ const GRAPHS = [
   { example: 'pubsub', serve: ['btc-watcher.ts', 'eth-watcher.ts'], main: 'publisher.ts', extra: ['--rounds', '2'] },
   { example: 'pipeline', serve: ['pricer.ts', 'risk-check.ts'], main: 'order-feed.ts' },
   { example: 'external', serve: [], main: 'canceller.ts' },
+  { example: 'third-party-connection/service', serve: ['receiver.ts'], main: 'sender.ts' },
 ];
 
 const children = new Set();
@@ -64,7 +65,7 @@ async function runGraph(graph) {
   console.log(`\n-- ${graph.example} --`);
   const addressArgs = [];
   if (existsSync(join(dir, 'addresses.json'))) {
-    const addresses = join(work, `${graph.example}-addresses.json`);
+    const addresses = join(work, `${graph.example.replaceAll("/", "-")}-addresses.json`);
     await writeFile(addresses, await withFreePorts(join(dir, 'addresses.json')));
     addressArgs.push('-a', addresses);
   }

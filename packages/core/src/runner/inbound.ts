@@ -59,7 +59,7 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
 
   const fail = (workflowId: string | null, error: unknown, what: string): Uint8Array | undefined => {
     const err = error instanceof Error ? error : new Error(String(error));
-    logger.warn({ workflow_id: workflowId, from, err: { type: err.name, message: err.message } }, what);
+    logger.warn({ workflow_id: workflowId, from, error: { type: err.name, message: err.message } }, what);
     if (!replies) return undefined;
     return encodeReply({ return_args: null, workflow_id: workflowId, error: { type: err.name, message: err.message } });
   };
