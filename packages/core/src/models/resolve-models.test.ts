@@ -148,7 +148,7 @@ describe('resolveModels: types', () => {
     expect(error.code).toBe('SF_UNKNOWN_TYPE');
     expect((error as UnknownTypeError).known).toEqual(['publisher', 'replyer', 'requester', 'subscriber']);
     expect(error.message).toContain("Unknown connection_type 'requestor'");
-    expect(error.message).toContain("Did you mean 'requester'?");
+    expect(error.hint).toBe("Known connection types: publisher, replyer, requester, subscriber. Did you mean 'requester'?");
     expect(error.location.model).toBe('connection_models.out.ask');
   });
 

@@ -31,7 +31,7 @@ export function unknownTypeError(typeName: string, known: readonly KnownName[], 
   const elsewhere = known.find((entry) => entry.name === typeName);
   if (elsewhere !== undefined) {
     sentences.push(`'${typeName}' is a ${elsewhere.kind} type: declare it under ${elsewhere.kind}_models with ${elsewhere.kind}_type`);
-    return new UnknownTypeError(`Unknown ${field} '${typeName}'`, names, { ...location, hint: `${sentences.join('. ')}.` });
+    return new UnknownTypeError(`Unknown ${field} '${typeName}'`, names, { ...location, hint: asHint(sentences) });
   }
   const close = nearest(typeName, names);
   const firstPartyName = close === undefined ? (typeName in FIRST_PARTY_TYPES ? typeName : nearest(typeName, Object.keys(FIRST_PARTY_TYPES))) : undefined;
@@ -46,5 +46,10 @@ export function unknownTypeError(typeName: string, known: readonly KnownName[], 
       `Install the package that provides '${typeName}' in the service's project (it is found through its package.json), or register its plugin with registry.register(plugin)`,
     );
   }
-  return new UnknownTypeError(`Unknown ${field} '${typeName}'`, names, { ...location, hint: `${sentences.join('. ')}.` });
+  return new UnknownTypeError(`Unknown ${field} '${typeName}'`, names, { ...location, hint: asHint(sentences) });
+}
+
+/** Sentences joined into one hint, each ending in one stop (`Did you mean 'x'?` keeps its `?`). */
+function asHint(sentences: readonly string[]): string {
+  return sentences.map((sentence) => (/[.?!]$/.test(sentence) ? sentence : `${sentence}.`)).join(' ');
 }
