@@ -1,0 +1,4 @@
+export { freePort, freePorts } from './free-port.js';
+export { RawProxy, RawRequester, msgpackFixstr } from './raw-zmq.js';
+export { alivePids, type Exit, FIXTURES, killAll, REPO_ROOT, SF_BIN, SfProcess, type StartSfOptions, startSf } from './sf-process.js';
+export { type AddressesFile, type AddressSide, loopback, TempFiles } from './temp-files.js';
