@@ -122,7 +122,7 @@ export class PluginError extends SfError {
   }
 }
 
-/** A config or addresses file is missing, unreadable or not valid JSON, or config breaks `config_model`. */
+/** A config or addresses file is missing, unreadable or not valid JSON, or its content has the wrong shape. */
 export class ConfigError extends SfError {
   constructor(
     code: 'SF_FILE_MISSING' | 'SF_FILE_INVALID_JSON' | 'SF_CONFIG_INVALID' | 'SF_ADDRESSES_INVALID',
@@ -171,7 +171,7 @@ export class RemoteError extends SfError {
 
 /** A service is used in a way its mode or lifecycle does not allow (e.g. `in` models in main mode). */
 export class ServiceStateError extends SfError {
-  constructor(code: 'SF_MAIN_MODE_INVALID' | 'SF_UNKNOWN_OUTPUT' | 'SF_SERVICE_STOPPED', what: string, options: SfErrorOptions = {}) {
+  constructor(code: 'SF_MAIN_MODE_INVALID' | 'SF_UNKNOWN_OUTPUT', what: string, options: SfErrorOptions = {}) {
     super(code, what, options);
   }
 }
