@@ -1,0 +1,223 @@
+import { Decimal, UUID, ValidationError } from '@sf/core';
+import { sleep } from '@sf/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyDelta, type StateValue } from './apply-delta.js';
+import { cleanups, inAddresses, message, type Opened, openIn, openOut, outAddresses, runCleanups, until } from './endpoints.fixture.js';
+import { FakeOut } from './fake-out.fixture.js';
+
+afterEach(runCleanups);
+
+async function fakeOut(topic?: string): Promise<FakeOut> {
+  const out = await FakeOut.start(topic);
+  cleanups.push(() => out.close());
+  return out;
+}
+
+const values = (opened: Opened) => opened.context.updates.map((update) => update.value);
+const last = (opened: Opened) => opened.context.updates.at(-1)?.value;
+
+/** Sends deltas through a real out endpoint and remembers the state after each number. */
+class History {
+  readonly states: StateValue[] = [{}];
+  constructor(readonly out: Opened) {}
+
+  async send(state: StateValue, isSnapshot = false): Promise<void> {
+    this.states.push(isSnapshot ? { ...state } : applyDelta(this.states.at(-1)!, state));
+    await this.out.endpoint.send!(message({ state, is_snapshot: isSnapshot }));
+  }
+
+  /** Every value the in side saw was a state of this history, in order. */
+  expectSeen(seen: StateValue[]): void {
+    let at = 0;
+    for (const value of seen) {
+      const found = this.states.findIndex((state, num) => num >= at && JSON.stringify(state) === JSON.stringify(value));
+      expect(found, `in side saw ${JSON.stringify(value)}, a state the out side never had (after num ${at})`).toBeGreaterThanOrEqual(0);
+      at = found;
+    }
+  }
+}
+
+describe('delta_update_in against a scripted out side', () => {
+  it('starts from the snapshot and applies deltas numbered after it, in order', async () => {
+    const out = await fakeOut();
+    out.snapshot = { state: { a: 1 }, num: 7 };
+    const sub = await openIn(out.addresses);
+    await out.subscribed();
+    expect(values(sub)).toEqual([{ a: 1 }]);
+    await out.publish(7, { stale: true });
+    await out.publish(8, { b: 2 }, false, 'wf-8');
+    await out.publish(9, { a: null });
+    await until(() => sub.context.updates.length === 3);
+    expect(values(sub)).toEqual([{ a: 1 }, { a: 1, b: 2 }, { b: 2 }]);
+    expect(sub.context.updates[1]!.workflowId).toBe('wf-8');
+  });
+
+  it('on a gap (a lost update) fetches a fresh snapshot and resumes after it', async () => {
+    const out = await fakeOut();
+    const sub = await openIn(out.addresses);
+    await out.subscribed();
+    await out.publish(1, { a: 1 });
+    await until(() => sub.context.updates.length === 2);
+    const asked = out.requests;
+    out.snapshot = { state: { a: 1, b: 2, c: 3 }, num: 3 };
+    await out.publish(3, { c: 3 });
+    await out.publish(4, { d: 4 });
+    await until(() => sub.context.updates.length === 4);
+    expect(out.requests).toBe(asked + 1);
+    expect(values(sub)).toEqual([{}, { a: 1 }, { a: 1, b: 2, c: 3 }, { a: 1, b: 2, c: 3, d: 4 }]);
+    expect(sub.context.logs.some((line) => line.msg === 'delta state: resyncing')).toBe(true);
+  });
+
+  it('ignores older updates; one below the held number makes it check for a restarted out side', async () => {
+    const out = await fakeOut();
+    const sub = await openIn(out.addresses);
+    await out.subscribed();
+    for (const num of [1, 2, 3]) await out.publish(num, { n: num });
+    await until(() => sub.context.updates.length === 4);
+    const asked = out.requests;
+    await out.publish(3, { n: 'repeat' });
+    await sleep(50);
+    expect(out.requests).toBe(asked);
+    out.snapshot = { state: { restarted: true, n: 4 }, num: 4 };
+    await out.publish(1, { restarted: true });
+    await out.publish(4, { n: 4 });
+    await until(() => sub.context.updates.length === 5);
+    await sleep(50);
+    // Update 4 of the new run is not applied to the old run's state 3: the snapshot is taken instead.
+    expect(values(sub).slice(3)).toEqual([{ n: 3 }, { restarted: true, n: 4 }]);
+    expect(out.requests).toBe(asked + 1);
+  });
+
+  it('drops an update that fails the state model, logs it and resyncs', async () => {
+    const out = await fakeOut();
+    const check = (value: unknown) =>
+      typeof (value as StateValue).price === 'string' ? new ValidationError('state.price', { expected: 'a Number', received: 'a string' }) : undefined;
+    const sub = await openIn(out.addresses, { check });
+    await out.subscribed();
+    await out.publish(1, { price: 'cheap' });
+    out.snapshot = { state: { price: 3 }, num: 2 };
+    await out.publish(2, { price: 3 });
+    await until(() => sub.context.updates.length === 2);
+    expect(values(sub)).toEqual([{}, { price: 3 }]);
+    expect(sub.context.logs.find((line) => line.msg === 'delta state: an update failed the state model; resyncing')?.level).toBe('warn');
+  });
+
+  it('survives an undecodable message and a message that is not a delta update', async () => {
+    const out = await fakeOut();
+    const sub = await openIn(out.addresses);
+    await out.subscribed();
+    await out.publishRaw(Buffer.from([0xc1, 0x00]));
+    await out.publishRaw(Buffer.from([0x81, 0xa4, ...Buffer.from('args'), 0x80]));
+    out.snapshot = { state: { ok: true }, num: 5 };
+    await out.publish(6, { more: 1 });
+    await until(() => JSON.stringify(last(sub)) === JSON.stringify({ ok: true, more: 1 }));
+    expect(sub.context.logs.filter((line) => line.msg === 'delta state: undecodable update; resyncing')).toHaveLength(2);
+  });
+
+  it('opens without hanging when nobody answers, and syncs once the out side answers', async () => {
+    const out = await fakeOut();
+    out.snapshot = undefined;
+    const started = Date.now();
+    const sub = await openIn(out.addresses, { creation: { snapshot_timeout_ms: 200 } });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(sub.context.updates).toEqual([]);
+    expect(sub.context.logs.some((line) => line.msg === 'delta state: no snapshot yet; asking again in the background')).toBe(true);
+    out.snapshot = { state: { late: true }, num: 4 };
+    await until(() => sub.context.updates.length === 1, 4000);
+    expect(values(sub)).toEqual([{ late: true }]);
+  });
+
+  it('subscribes to its topic only', async () => {
+    const out = await fakeOut('book');
+    const sub = await openIn(out.addresses, { creation: { topic: 'book' } });
+    const other = await openIn(out.addresses, { creation: { topic: 'other' } });
+    await out.subscribed();
+    await out.publish(1, { a: 1 });
+    await until(() => sub.context.updates.length === 2);
+    await sleep(50);
+    expect(values(other)).toEqual([{}]);
+  });
+
+  it('stops updating after pause, and closes twice', async () => {
+    const out = await fakeOut();
+    const sub = await openIn(out.addresses);
+    await out.subscribed();
+    await out.publish(1, { a: 1 });
+    await until(() => sub.context.updates.length === 2);
+    await sub.endpoint.pause!();
+    await out.publish(2, { b: 2 });
+    await sleep(80);
+    expect(sub.context.updates).toHaveLength(2);
+    await sub.endpoint.close();
+    await sub.endpoint.close();
+    await expect(sub.endpoint.open()).rejects.toMatchObject({ code: 'SF_CONNECTION_CLOSED' });
+  });
+});
+
+describe('delta_update_in with a real delta_update_out', () => {
+  it('joins late: takes the current state, then follows', async () => {
+    const addresses = await outAddresses();
+    const history = new History(await openOut(addresses));
+    for (let n = 1; n <= 50; n++) await history.send({ [`k${n % 7}`]: n % 3 === 0 ? null : n });
+    const sub = await openIn(inAddresses(addresses));
+    expect(values(sub)).toEqual([history.states[50]]);
+    for (let n = 51; n <= 80; n++) await history.send({ [`k${n % 7}`]: n });
+    await until(() => JSON.stringify(last(sub)) === JSON.stringify(history.states[80]));
+    history.expectSeen(values(sub));
+  });
+
+  it('works when the out side starts after the in side', async () => {
+    const addresses = await outAddresses();
+    const sub = await openIn(inAddresses(addresses), { creation: { snapshot_timeout_ms: 150 } });
+    expect(sub.context.updates).toEqual([]);
+    const history = new History(await openOut(addresses));
+    await history.send({ a: 1 });
+    await history.send({ b: 2 });
+    await until(() => JSON.stringify(last(sub)) === JSON.stringify({ a: 1, b: 2 }), 5000);
+    history.expectSeen(values(sub));
+  });
+
+  it('follows an out side that restarted (numbering from 1 again) without mixing the two runs', async () => {
+    const addresses = await outAddresses();
+    const first = new History(await openOut(addresses));
+    for (let n = 1; n <= 20; n++) await first.send({ [`old${n}`]: n });
+    const sub = await openIn(inAddresses(addresses));
+    await until(() => JSON.stringify(last(sub)) === JSON.stringify(first.states[20]));
+    await first.out.endpoint.close();
+    const second = new History(await openOut(addresses, { creation: { wait_after_creation_s: 0.15 } }));
+    await second.send({ fresh: 1 });
+    await second.send({ fresh: 2, more: true });
+    await until(() => JSON.stringify(last(sub)) === JSON.stringify({ fresh: 2, more: true }), 5000);
+    const seen = values(sub);
+    const switchAt = seen.findIndex((value) => 'fresh' in value || Object.keys(value).length === 0);
+    expect(switchAt).toBeGreaterThan(0);
+    first.expectSeen(seen.slice(0, switchAt));
+    second.expectSeen(seen.slice(switchAt));
+  });
+
+  it('replicates Decimal, set, UUID, Date and bytes values exactly, by delta and by snapshot', async () => {
+    const addresses = await outAddresses();
+    const out = await openOut(addresses);
+    const state = {
+      price: new Decimal('1.50'),
+      tags: new Set(['a', 'b']),
+      id: new UUID('123e4567-e89b-12d3-a456-426614174000'),
+      at: new Date('2024-05-06T07:08:09.123Z'),
+      blob: new Uint8Array([0, 1, 254, 255]),
+    };
+    await out.endpoint.send!(message({ state }));
+    const sub = await openIn(inAddresses(addresses));
+    await out.endpoint.send!(message({ state: { qty: new Decimal('0.0001') } }));
+    await until(() => last(sub)?.qty !== undefined);
+    for (const value of [values(sub)[0]!, last(sub)!] as (typeof state)[]) {
+      expect(value.price).toBeInstanceOf(Decimal);
+      expect(value.price.toFixed(2)).toBe('1.50');
+      expect(value.tags).toEqual(new Set(['a', 'b']));
+      expect(value.id).toBeInstanceOf(UUID);
+      expect(value.id.equals(state.id)).toBe(true);
+      expect(value.at).toEqual(state.at);
+      expect(value.blob).toEqual(state.blob);
+    }
+    expect(String(last(sub)!.qty)).toBe('0.0001');
+  });
+});

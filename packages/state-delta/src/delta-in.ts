@@ -1,0 +1,183 @@
+import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
+import { topicPrefix } from '@sf/core/plugin';
+import { closedError, closeSocket, connectSocket, numberArgument, type SocketAddress, settleWithin, socketAddress } from '@sf/zmq-base';
+import { Subscriber } from 'zeromq';
+import { Replica } from './replica.js';
+import { SnapshotClient } from './snapshot-client.js';
+import { decodePublication } from './wire.js';
+
+/** Default `snapshot_timeout_ms`: how long one snapshot request waits for its reply. */
+export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 1000;
+
+/** First and longest wait between snapshot requests that failed. */
+export const SNAPSHOT_RETRY_MS = { first: 100, max: 2000 } as const;
+
+/**
+ * The `delta_update_in` state type: subscribes to the out side's updates, asks its `replyer` for a
+ * snapshot to start from (and after a lost update, a bad message or a restart of the out side),
+ * and applies the updates in order, so `states[name]` is always a value the out side had.
+ */
+export const deltaUpdateIn: TypeDefinition = {
+  side: 'in',
+  kind: 'state',
+  peers: ['delta_update_out'],
+  addresses: ['subscriber', 'requester'],
+  handler: 'on_update',
+  replies: false,
+  creationArguments: { optional: { on_update: Function, topic: String, snapshot_timeout_ms: Number } },
+  description: 'Keeps a copy of a delta_update_out state: snapshot, then numbered deltas in order.',
+  create: (context) => new DeltaInEndpoint(context),
+};
+
+class DeltaInEndpoint implements Endpoint {
+  readonly #context: EndpointContext;
+  readonly #address: SocketAddress;
+  readonly #timeoutMs: number;
+  readonly #client: SnapshotClient;
+  readonly #replica: Replica;
+  #socket: Subscriber | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #syncing: Promise<void> | undefined;
+  readonly #firstAttempt: { done: Promise<void>; resolve: () => void } = deferred();
+  #connects = 0;
+  #paused = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(context: EndpointContext) {
+    this.#context = context;
+    this.#address = socketAddress(context, 'subscriber', 'connect');
+    this.#timeoutMs = numberArgument(context, 'snapshot_timeout_ms', DEFAULT_SNAPSHOT_TIMEOUT_MS, 0, true);
+    this.#client = new SnapshotClient(context, socketAddress(context, 'requester', 'connect'), this.#timeoutMs);
+    this.#replica = new Replica({
+      check: (value, partial) => context.check(value, partial),
+      update: (value, workflowId) => context.update(value, workflowId),
+      wantSnapshot: () => this.#startSync(),
+      logger: context.logger,
+    });
+  }
+
+  /**
+   * Subscribes, then asks for the first snapshot and waits for it at most `snapshot_timeout_ms`;
+   * without an answer it resolves anyway and keeps asking in the background.
+   */
+  async open(): Promise<void> {
+    if (this.#closing) throw closedError(this.#context, this.#address, 'Cannot open a delta_update_in state after close');
+    if (this.#socket) return;
+    const topic = this.#context.creation.topic;
+    const prefix = typeof topic === 'string' ? topicPrefix(topic) : undefined;
+    const socket = new Subscriber();
+    if (prefix) socket.subscribe(Buffer.from(prefix));
+    else socket.subscribe();
+    // A new connection after the first may be a restarted out side: check its state.
+    socket.events.on('connect', () => {
+      this.#connects += 1;
+      if (this.#connects > 1) void this.#serial(async () => this.#replica.resync('reconnected to the out side', true));
+    });
+    connectSocket(socket, this.#address, this.#context);
+    this.#socket = socket;
+    void this.#listen(socket, prefix);
+    this.#startSync();
+    await settleWithin(this.#firstAttempt.done, this.#timeoutMs + 100);
+    if (this.#replica.num === undefined && !this.#paused) {
+      this.#context.logger.warn({ address: this.#address.path }, 'delta state: no snapshot yet; asking again in the background');
+    }
+  }
+
+  async pause(): Promise<void> {
+    this.#paused = true;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#paused = true;
+    const socket = this.#socket;
+    this.#socket = undefined;
+    await Promise.all([socket && closeSocket(socket, 0), this.#client.close()]);
+  }
+
+  /** Runs replica steps one at a time, in the order asked; none after pause. */
+  #serial<T>(step: () => Promise<T>): Promise<T | undefined> {
+    const run = this.#queue.then(() => (this.#paused ? undefined : step()));
+    this.#queue = run.catch((error: unknown) => this.#context.logger.error({ err: error }, 'delta state: applying an update failed'));
+    return run;
+  }
+
+  async #listen(socket: Subscriber, prefix: Uint8Array | undefined): Promise<void> {
+    const logger = this.#context.logger;
+    while (!this.#paused) {
+      let frames: Buffer[];
+      try {
+        frames = await socket.receive();
+      } catch (error) {
+        if (!socket.closed) logger.error({ err: error, address: this.#address.path }, 'delta state stopped receiving: socket error');
+        return;
+      }
+      const [frame] = frames;
+      if (frames.length !== 1 || frame === undefined) {
+        logger.warn({ frames: frames.length, address: this.#address.path }, 'delta state dropped a message that is not exactly one frame');
+        continue;
+      }
+      let update: ReturnType<typeof decodePublication>;
+      try {
+        update = decodePublication(frame, prefix);
+      } catch (error) {
+        logger.warn({ err: error, address: this.#address.path }, 'delta state: undecodable update; resyncing');
+        await this.#serial(async () => this.#replica.resync('an update could not be decoded'));
+        continue;
+      }
+      await this.#serial(() => this.#replica.onPublication(update));
+    }
+  }
+
+  #startSync(): void {
+    if (this.#syncing || this.#paused) return;
+    this.#syncing = this.#syncLoop().finally(() => {
+      this.#syncing = undefined;
+      if (this.#replica.needsSnapshot) this.#startSync();
+    });
+  }
+
+  /** Asks for snapshots until one is taken, waiting longer after each failure. */
+  async #syncLoop(): Promise<void> {
+    let wait: number = SNAPSHOT_RETRY_MS.first;
+    let failures = 0;
+    while (!this.#paused && this.#replica.needsSnapshot) {
+      const generation = this.#replica.generation;
+      let taken = false;
+      try {
+        const snapshot = await this.#client.fetch();
+        taken = (await this.#serial(() => this.#replica.onSnapshot(snapshot, generation))) ?? false;
+      } catch (error) {
+        if (this.#paused) return;
+        const log = failures === 0 ? this.#context.logger.warn : this.#context.logger.debug;
+        log.call(this.#context.logger, { err: error, attempt: failures + 1 }, 'delta state: snapshot request failed; retrying');
+      }
+      this.#firstAttempt.resolve();
+      if (taken) {
+        if (failures > 0) this.#context.logger.info({ attempts: failures + 1 }, 'delta state: snapshot received');
+        failures = 0;
+        wait = SNAPSHOT_RETRY_MS.first;
+        continue;
+      }
+      failures += 1;
+      await sleep(wait);
+      wait = Math.min(wait * 2, SNAPSHOT_RETRY_MS.max);
+    }
+  }
+}
+
+function deferred(): { done: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const done = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { done, resolve };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

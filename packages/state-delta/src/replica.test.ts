@@ -1,0 +1,171 @@
+import { ValidationError } from '@sf/core';
+import { describe, expect, it } from 'vitest';
+import { Replica } from './replica.js';
+import type { Publication, Snapshot } from './wire.js';
+
+/** A replica whose hooks record what it does; `check` rejects any value holding the key `bad`. */
+function harness() {
+  const updates: { value: Record<string, unknown>; workflowId: string | null }[] = [];
+  const logs: string[] = [];
+  let wanted = 0;
+  const replica = new Replica({
+    check: (value) => ('bad' in (value as object) ? new ValidationError('bad value', { expected: 'no bad', received: 'bad' }) : undefined),
+    update: async (value, workflowId) => {
+      updates.push({ value, workflowId });
+    },
+    wantSnapshot: () => {
+      wanted += 1;
+    },
+    logger: { debug: () => {}, info: (_o, msg) => logs.push(String(msg)), warn: (_o, msg) => logs.push(String(msg)), error: () => {} },
+  });
+  return { replica, updates, logs, values: () => updates.map((u) => u.value), wanted: () => wanted };
+}
+
+const delta = (num: number, state: Record<string, unknown>, workflowId: string | null = null): Publication => ({ state, isSnapshot: false, num, workflowId });
+const published = (num: number, state: Record<string, unknown>): Publication => ({ state, isSnapshot: true, num, workflowId: null });
+const snapshot = (num: number, state: Record<string, unknown>): Snapshot => ({ state, num, workflowId: 'snap' });
+
+describe('Replica', () => {
+  it('buffers deltas until the first snapshot, then applies only those after it, in order', async () => {
+    const { replica, values } = harness();
+    expect(replica.needsSnapshot).toBe(true);
+    await replica.onPublication(delta(4, { a: 4 }));
+    await replica.onPublication(delta(5, { b: 5 }));
+    await replica.onPublication(delta(6, { a: null }));
+    expect(values()).toEqual([]);
+    expect(await replica.onSnapshot(snapshot(4, { a: 4, z: 0 }), replica.generation)).toBe(true);
+    expect(values()).toEqual([{ a: 4, z: 0 }, { a: 4, z: 0, b: 5 }, { z: 0, b: 5 }]);
+    expect(replica.needsSnapshot).toBe(false);
+    expect(replica.num).toBe(6);
+  });
+
+  it('applies num == held+1, ignores a repeat, and passes workflow ids on', async () => {
+    const { replica, updates } = harness();
+    await replica.onSnapshot(snapshot(0, {}), replica.generation);
+    await replica.onPublication(delta(1, { a: 1 }, 'wf-1'));
+    await replica.onPublication(delta(1, { a: 99 }, 'wf-again'));
+    await replica.onPublication(delta(2, { b: 2 }, 'wf-2'));
+    expect(updates).toEqual([
+      { value: {}, workflowId: 'snap' },
+      { value: { a: 1 }, workflowId: 'wf-1' },
+      { value: { a: 1, b: 2 }, workflowId: 'wf-2' },
+    ]);
+    expect(replica.needsSnapshot).toBe(false);
+  });
+
+  it('hands out a new frozen object per update and never changes one already handed out', async () => {
+    const { replica, values } = harness();
+    await replica.onSnapshot(snapshot(0, { a: 1 }), replica.generation);
+    await replica.onPublication(delta(1, { a: 2 }));
+    await replica.onPublication(delta(2, { a: null, b: 3 }));
+    const [first, second, third] = values();
+    expect([first, second, third]).toEqual([{ a: 1 }, { a: 2 }, { b: 3 }]);
+    expect(new Set([first, second, third]).size).toBe(3);
+    for (const value of values()) expect(Object.isFrozen(value)).toBe(true);
+  });
+
+  it('on a gap asks for a snapshot, buffers, and resumes after it', async () => {
+    const { replica, values, wanted } = harness();
+    await replica.onSnapshot(snapshot(0, {}), replica.generation);
+    await replica.onPublication(delta(1, { a: 1 }));
+    await replica.onPublication(delta(4, { d: 4 }));
+    await replica.onPublication(delta(5, { e: 5 }));
+    expect(replica.needsSnapshot).toBe(true);
+    expect(wanted()).toBe(1);
+    expect(values()).toEqual([{}, { a: 1 }]);
+    await replica.onSnapshot(snapshot(4, { a: 1, b: 2, c: 3, d: 4 }), replica.generation);
+    expect(values().slice(2)).toEqual([
+      { a: 1, b: 2, c: 3, d: 4 },
+      { a: 1, b: 2, c: 3, d: 4, e: 5 },
+    ]);
+    expect(replica.num).toBe(5);
+  });
+
+  it('asks again when the snapshot is older than a gap in the buffered updates', async () => {
+    const { replica, values, wanted } = harness();
+    await replica.onPublication(delta(7, { x: 7 }));
+    expect(await replica.onSnapshot(snapshot(3, { x: 3 }), replica.generation)).toBe(false);
+    expect(values()).toEqual([{ x: 3 }]);
+    expect(replica.needsSnapshot).toBe(true);
+    expect(wanted()).toBe(1);
+    await replica.onSnapshot(snapshot(7, { x: 7 }), replica.generation);
+    expect(values()).toEqual([{ x: 3 }, { x: 7 }]);
+    expect(replica.needsSnapshot).toBe(false);
+  });
+
+  it('ignores a snapshot asked for before a newer resync, and one that arrives when none is needed', async () => {
+    const { replica, values } = harness();
+    const before = replica.generation;
+    await replica.onSnapshot(snapshot(0, {}), before);
+    await replica.onPublication(delta(1, { a: 1 }));
+    await replica.onPublication(delta(1, { a: 1 }));
+    expect(await replica.onSnapshot(snapshot(0, {}), before)).toBe(true);
+    expect(values()).toEqual([{}, { a: 1 }]);
+    replica.resync('test', true);
+    const stale = replica.generation - 1;
+    await replica.onSnapshot(snapshot(9, { stale: true }), stale);
+    expect(replica.needsSnapshot).toBe(true);
+    expect(values()).toHaveLength(2);
+  });
+
+  it('detects a restarted out side (num below held): buffers instead of applying, then takes its snapshot', async () => {
+    const { replica, values, logs } = harness();
+    await replica.onSnapshot(snapshot(5, { old: 5 }), replica.generation);
+    await replica.onPublication(delta(1, { fresh: 1 }));
+    await replica.onPublication(delta(2, { fresh: 2 }));
+    await replica.onPublication(delta(6, { wrong: true }));
+    expect(values()).toEqual([{ old: 5 }]);
+    expect(replica.needsSnapshot).toBe(true);
+    await replica.onSnapshot(snapshot(2, { fresh: 2 }), replica.generation);
+    expect(logs).toContain('delta state: the out side restarted; taking its state');
+    expect(values()).toEqual([{ old: 5 }, { fresh: 2 }]);
+  });
+
+  it('takes a snapshot at the held number when a restart is suspected, but not otherwise', async () => {
+    const { replica, values } = harness();
+    await replica.onSnapshot(snapshot(3, { a: 3 }), replica.generation);
+    replica.resync('gap');
+    await replica.onSnapshot(snapshot(3, { a: 3 }), replica.generation);
+    expect(values()).toEqual([{ a: 3 }]);
+    replica.resync('reconnected', true);
+    await replica.onSnapshot(snapshot(3, { other: 'run' }), replica.generation);
+    expect(values()).toEqual([{ a: 3 }, { other: 'run' }]);
+  });
+
+  it('starts the buffer again when numbering restarts inside it', async () => {
+    const { replica, values } = harness();
+    await replica.onPublication(delta(40, { old: 40 }));
+    await replica.onPublication(delta(41, { old: 41 }));
+    await replica.onPublication(delta(2, { n: 2 }));
+    await replica.onPublication(delta(3, { n: 3 }));
+    await replica.onSnapshot(snapshot(1, { n: 1 }), replica.generation);
+    expect(values()).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+  });
+
+  it('takes a published snapshot while syncing and after a restart, dropping what was buffered before it', async () => {
+    const { replica, values } = harness();
+    await replica.onPublication(delta(2, { a: 2 }));
+    const generation = replica.generation;
+    await replica.onPublication(published(3, { all: 3 }));
+    await replica.onPublication(delta(4, { b: 4 }));
+    expect(values()).toEqual([{ all: 3 }, { all: 3, b: 4 }]);
+    expect(await replica.onSnapshot(snapshot(2, { a: 2 }), generation)).toBe(true);
+    await replica.onPublication(published(1, { restarted: true }));
+    expect(values().at(-1)).toEqual({ restarted: true });
+    expect(replica.num).toBe(1);
+  });
+
+  it('drops an update that fails the state model and resyncs; refuses an invalid snapshot', async () => {
+    const { replica, values, logs } = harness();
+    await replica.onSnapshot(snapshot(0, {}), replica.generation);
+    await replica.onPublication(delta(1, { bad: 1 }));
+    expect(values()).toEqual([{}]);
+    expect(replica.needsSnapshot).toBe(true);
+    expect(logs).toContain('delta state: an update failed the state model; resyncing');
+    expect(await replica.onSnapshot(snapshot(1, { bad: 1 }), replica.generation)).toBe(false);
+    expect(replica.needsSnapshot).toBe(true);
+    await replica.onPublication(delta(2, { ok: 2 }));
+    expect(await replica.onSnapshot(snapshot(2, { ok: 2 }), replica.generation)).toBe(true);
+    expect(values()).toEqual([{}, { ok: 2 }]);
+  });
+});

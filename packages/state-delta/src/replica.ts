@@ -1,0 +1,157 @@
+import type { EndpointContext, PluginLogger } from '@sf/core/plugin';
+import { applyDelta, copyState, type StateValue } from './apply-delta.js';
+import type { Publication, Snapshot } from './wire.js';
+
+/** Updates kept while waiting for a snapshot; past this the buffer is dropped (the snapshot then covers it). */
+export const MAX_BUFFERED = 100_000;
+
+/** What a replica needs from its endpoint. */
+export interface ReplicaHooks {
+  /** Checks a whole state (`partial` false) or a delta (`partial` true). */
+  check: EndpointContext['check'];
+  /** Hands a consistent value to the runner. */
+  update: EndpointContext['update'];
+  /** A snapshot is needed: start (or continue) asking for one. */
+  wantSnapshot(): void;
+  /** Where to log. */
+  logger: PluginLogger;
+}
+
+/**
+ * The in side's ordering of a delta state: holds the last consistent value and its number, and
+ * decides for each publication and snapshot whether to apply it, ignore it, buffer it or ask for
+ * a snapshot. Only values the out side had reach `update`, in order, each a new frozen object.
+ * Calls must not overlap (the endpoint runs them one at a time).
+ */
+export class Replica {
+  /** Bumped on each new resync, so a snapshot asked for before it is not used after it. */
+  generation = 0;
+  readonly #hooks: ReplicaHooks;
+  #held: { state: Readonly<StateValue>; num: number } | undefined;
+  #syncing = true;
+  #restartSuspected = false;
+  #buffer: Publication[] = [];
+
+  constructor(hooks: ReplicaHooks) {
+    this.#hooks = hooks;
+  }
+
+  /** Whether a snapshot is needed (before the first one, and after a gap, bad message or restart). */
+  get needsSnapshot(): boolean {
+    return this.#syncing;
+  }
+
+  /** The number of the value held, or `undefined` before the first snapshot. */
+  get num(): number | undefined {
+    return this.#held?.num;
+  }
+
+  /** Handles one publication, in arrival order. */
+  async onPublication(update: Publication): Promise<void> {
+    const invalid = this.#hooks.check(update.state, !update.isSnapshot);
+    if (invalid) {
+      this.#hooks.logger.warn({ err: invalid, current_num: update.num }, 'delta state: an update failed the state model; resyncing');
+      this.resync('an update failed the state model');
+      return;
+    }
+    await this.#sequence(update);
+  }
+
+  /**
+   * Handles a requested snapshot; `generation` is the one when it was asked for. Resolves to false
+   * when another snapshot is still needed (it was unusable, or a buffered update after it is
+   * missing): the caller waits before asking again.
+   */
+  async onSnapshot(snapshot: Snapshot, generation: number): Promise<boolean> {
+    if (!this.#syncing || generation !== this.generation) return true;
+    const invalid = this.#hooks.check(snapshot.state, false);
+    if (invalid) {
+      this.#hooks.logger.warn({ err: invalid, current_num: snapshot.num }, 'delta state: a snapshot failed the state model');
+      return false;
+    }
+    const held = this.#held;
+    if (held !== undefined && snapshot.num < held.num) {
+      this.#hooks.logger.info({ held: held.num, current_num: snapshot.num }, 'delta state: the out side restarted; taking its state');
+    }
+    const changed = held === undefined || snapshot.num !== held.num || this.#restartSuspected;
+    const buffered = this.#endSync();
+    if (changed) await this.#adopt(snapshot.state, snapshot.num, snapshot.workflowId);
+    for (const update of buffered) if (update.num > snapshot.num) await this.#sequence(update);
+    return !this.#syncing;
+  }
+
+  /**
+   * Asks for a fresh snapshot (after a gap, a bad message or a reconnect); updates are buffered
+   * meanwhile. `restart`: the out side may have started again, so its snapshot is taken even at
+   * the number held.
+   */
+  resync(reason: string, restart = false): void {
+    if (!this.#syncing && this.#held !== undefined) this.#hooks.logger.info({ held: this.#held.num, reason }, 'delta state: resyncing');
+    // Already syncing for a loss: the snapshot on its way covers this too, unless the out side restarted.
+    if (!this.#syncing || restart) this.generation += 1;
+    this.#syncing = true;
+    if (restart) this.#restartSuspected = true;
+    this.#hooks.wantSnapshot();
+  }
+
+  async #sequence(update: Publication): Promise<void> {
+    if (this.#syncing) {
+      if (update.isSnapshot) {
+        this.#endSync();
+        this.generation += 1;
+        await this.#adopt(update.state, update.num, update.workflowId);
+      } else {
+        this.#bufferUp(update);
+      }
+      return;
+    }
+    const held = this.#held!;
+    if (update.num === held.num + 1) {
+      if (update.isSnapshot) await this.#adopt(update.state, update.num, update.workflowId);
+      else await this.#commit(applyDelta(held.state, update.state), update.num, update.workflowId);
+    } else if (update.isSnapshot && update.num !== held.num) {
+      if (update.num < held.num) this.#hooks.logger.info({ held: held.num, current_num: update.num }, 'delta state: the out side restarted; taking its snapshot');
+      await this.#adopt(update.state, update.num, update.workflowId);
+    } else if (update.num > held.num + 1) {
+      this.resync(`update ${held.num + 1} to ${update.num - 1} lost`);
+      this.#bufferUp(update);
+    } else if (update.num < held.num) {
+      this.resync(`update ${update.num} after ${held.num}: the out side may have restarted`, true);
+      this.#bufferUp(update);
+    }
+  }
+
+  #bufferUp(update: Publication): void {
+    const last = this.#buffer.at(-1);
+    if (last !== undefined && update.num <= last.num) {
+      // Numbering started again: the out side restarted, and what came before is from its old run.
+      this.#buffer = [];
+      this.resync(`update ${update.num} after ${last.num}: the out side restarted`, true);
+    }
+    if (this.#buffer.length >= MAX_BUFFERED) {
+      this.#hooks.logger.warn({ buffered: this.#buffer.length }, 'delta state: too many updates while waiting for a snapshot; dropping them');
+      this.#buffer = [];
+    }
+    this.#buffer.push(update);
+  }
+
+  /** Leaves the syncing mode; returns the updates buffered meanwhile. */
+  #endSync(): Publication[] {
+    const buffered = this.#buffer;
+    this.#buffer = [];
+    this.#syncing = false;
+    this.#restartSuspected = false;
+    return buffered;
+  }
+
+  #adopt(state: Readonly<StateValue>, num: number, workflowId: string | null): Promise<void> {
+    return this.#commit(copyState(state), num, workflowId);
+  }
+
+  async #commit(state: StateValue, num: number, workflowId: string | null): Promise<void> {
+    // Frozen: this object is now everyone's `states[name]`; the next value is a new object.
+    const value = Object.freeze(state);
+    this.#held = { state: value, num };
+    await this.#hooks.update(value, workflowId);
+  }
+}

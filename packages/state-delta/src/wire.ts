@@ -1,0 +1,83 @@
+/**
+ * The delta state's messages (SPEC §4). Publication: `{"args": {"state": {...}, "is_snapshot":
+ * bool, "current_num": int}, "workflow_id": ...}`. Snapshot request: `{"args": {}}`; its reply's
+ * `return_args` is `{"state": {...}, "current_num": int}`.
+ */
+import { DecodeError } from '@sf/core';
+import { decodeReply, decodeRequest, encodeReply, encodeRequest } from '@sf/core/plugin';
+import type { StateValue } from './apply-delta.js';
+
+/** One published update. */
+export interface Publication {
+  /** The delta, or the whole state when `isSnapshot`. */
+  readonly state: StateValue;
+  /** Whether `state` replaces the whole state. */
+  readonly isSnapshot: boolean;
+  /** The update's number: 1 for the out side's first update, then +1 per update. */
+  readonly num: number;
+  /** The workflow id it was sent under. */
+  readonly workflowId: string | null;
+}
+
+/** The out side's whole state after its update `num` (0: before the first update). */
+export interface Snapshot {
+  /** The whole state. */
+  readonly state: StateValue;
+  /** How many updates it holds. */
+  readonly num: number;
+  /** The workflow id of the reply. */
+  readonly workflowId: string | null;
+}
+
+/** The frame of one publication, after the topic prefix (empty without a topic). */
+export function encodePublication(update: Publication, prefix: Uint8Array): Uint8Array {
+  const args = { state: update.state, is_snapshot: update.isSnapshot, current_num: update.num };
+  return encodeRequest({ args, workflow_id: update.workflowId }, prefix.length > 0 ? prefix : undefined);
+}
+
+/** Reads a publication frame (topic prefix included when `prefix` is given). Throws DecodeError. */
+export function decodePublication(frame: Uint8Array, prefix: Uint8Array | undefined): Publication {
+  const { args, workflow_id } = decodeRequest(frame, prefix);
+  const isSnapshot = args.is_snapshot ?? false;
+  if (typeof isSnapshot !== 'boolean') throw badField('is_snapshot', 'a boolean', isSnapshot);
+  return { state: stateField(args.state, 'args.state'), isSnapshot, num: numField(args.current_num, 'args.current_num', 1), workflowId: workflow_id };
+}
+
+/** The body of a snapshot request. */
+export function encodeSnapshotRequest(workflowId: string | null): Uint8Array {
+  return encodeRequest({ args: {}, workflow_id: workflowId });
+}
+
+/** The reply to a snapshot request. */
+export function encodeSnapshotReply(state: StateValue, num: number, workflowId: string | null): Uint8Array {
+  return encodeReply({ return_args: { state, current_num: num }, workflow_id: workflowId });
+}
+
+/** Reads a snapshot reply. Throws DecodeError, also for an error reply. */
+export function decodeSnapshotReply(frame: Uint8Array): Snapshot {
+  const reply = decodeReply(frame);
+  if (reply.error !== undefined) throw new DecodeError(`The snapshot request failed on the out side: ${reply.error.type}: ${reply.error.message}`);
+  const args = reply.return_args ?? {};
+  return { state: stateField(args.state, 'return_args.state'), num: numField(args.current_num, 'return_args.current_num', 0), workflowId: reply.workflow_id };
+}
+
+function stateField(value: unknown, path: string): StateValue {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) throw badField(path, 'a map', value);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw badField(path, 'a map', value);
+  return value as StateValue;
+}
+
+function numField(value: unknown, path: string, min: number): number {
+  const num = typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  if (typeof num !== 'number' || !Number.isSafeInteger(num) || num < min) throw badField(path, `an integer >= ${min}`, value);
+  return num;
+}
+
+function badField(path: string, expected: string, value: unknown): DecodeError {
+  const received = value === null ? 'nil' : value === undefined ? 'nothing' : Array.isArray(value) ? 'an array' : typeof value;
+  return new DecodeError(`Not a delta state message: ${path} must be ${expected}, received ${received}`, {
+    argument: path,
+    hint: 'Check that the peer is a delta_update_out / delta_update_in state (SPEC §4)',
+  });
+}
