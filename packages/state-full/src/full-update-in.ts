@@ -1,0 +1,142 @@
+import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
+import { decodeRequest, topicPrefix } from '@sf/core/plugin';
+import { closedError, closeSocket, connectSocket, hasAddress, numberArgument, type SocketAddress, socketAddress } from '@sf/zmq-base';
+import { Subscriber } from 'zeromq';
+import { SnapshotClient } from './snapshot-client.js';
+import { SnapshotFetcher } from './snapshot-fetcher.js';
+import { UpdateQueue } from './update-queue.js';
+
+/** Default `snapshot_timeout_ms`: how long one snapshot request waits for the out side's reply. */
+export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 1000;
+
+/**
+ * The `full_update_in` type: subscribes to a `full_update_out` and makes every publication the
+ * state's whole new value (checked against the model; a bad one is logged and dropped). With a
+ * `requester` address it asks the out side for a snapshot at open() and after every reconnect, so
+ * a late joiner knows the current value without waiting for the next publication.
+ */
+export const fullUpdateIn: TypeDefinition = {
+  side: 'in',
+  kind: 'state',
+  peers: ['full_update_out'],
+  addresses: ['subscriber'],
+  optionalAddresses: ['requester'],
+  handler: 'on_update',
+  replies: false,
+  creationArguments: { optional: { on_update: Function, topic: String, snapshot_timeout_ms: Number } },
+  description: 'Keeps the latest whole value of a full_update_out state; optionally fetches a snapshot on join and on reconnect.',
+  create: (context) => new FullUpdateInEndpoint(context),
+};
+
+class FullUpdateInEndpoint implements Endpoint {
+  readonly #context: EndpointContext;
+  readonly #address: SocketAddress;
+  readonly #updates: UpdateQueue;
+  readonly #snapshots: SnapshotFetcher | undefined;
+  #socket: Subscriber | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(context: EndpointContext) {
+    this.#context = context;
+    this.#address = socketAddress(context, 'subscriber', 'connect');
+    this.#updates = new UpdateQueue(context);
+    if (hasAddress(context, 'requester')) {
+      const requester = socketAddress(context, 'requester', 'connect');
+      const timeoutMs = numberArgument(context, 'snapshot_timeout_ms', DEFAULT_SNAPSHOT_TIMEOUT_MS, 0, true);
+      this.#snapshots = new SnapshotFetcher(context, requester, new SnapshotClient(requester), this.#updates, timeoutMs);
+    }
+  }
+
+  /**
+   * Connects the subscriber, then (with a requester) waits for one snapshot attempt; if it fails,
+   * further attempts run in the background until one works or a publication arrives.
+   */
+  async open(): Promise<void> {
+    if (this.#closing) throw closedError(this.#context, this.#address, 'Cannot open a full_update_in state after close');
+    if (this.#socket) return;
+    const topic = this.#context.creation.topic;
+    const prefix = typeof topic === 'string' ? topicPrefix(topic) : undefined;
+    const socket = new Subscriber();
+    this.#watchConnections(socket);
+    if (prefix) socket.subscribe(Buffer.from(prefix));
+    else socket.subscribe();
+    connectSocket(socket, this.#address, this.#context);
+    this.#socket = socket;
+    void this.#listen(socket, prefix);
+    await this.#snapshots?.refresh();
+  }
+
+  async pause(): Promise<void> {
+    this.#updates.stop();
+    this.#snapshots?.stop();
+  }
+
+  // Nothing to flush (an in state never replies), so close does not wait for a running on_update.
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#updates.stop();
+    this.#snapshots?.stop();
+    const socket = this.#socket;
+    this.#socket = undefined;
+    if (socket) await closeSocket(socket, 0);
+  }
+
+  /**
+   * ZeroMQ reconnects the subscriber by itself when the out side restarts; each handshake after
+   * the first (open() already asks for the first snapshot) asks for a fresh one, since
+   * publications sent while disconnected are lost.
+   */
+  #watchConnections(socket: Subscriber): void {
+    const { logger } = this.#context;
+    const path = this.#address.path;
+    let handshakes = 0;
+    socket.events.on('handshake', () => {
+      handshakes += 1;
+      logger.debug({ address: path, handshakes }, 'full_update_in connected to its publisher');
+      if (handshakes > 1) void this.#snapshots?.refresh();
+    });
+    socket.events.on('disconnect', () => {
+      if (!socket.closed) logger.info({ address: path }, 'full_update_in lost its publisher; keeping the last value until it is back');
+    });
+  }
+
+  async #listen(socket: Subscriber, prefix: Uint8Array | undefined): Promise<void> {
+    const logger = this.#context.logger;
+    while (!this.#updates.stopped) {
+      let frames: Buffer[];
+      try {
+        frames = await socket.receive();
+      } catch (error) {
+        if (!socket.closed) logger.error({ err: error, address: this.#address.path }, 'full_update_in stopped receiving: socket error');
+        return;
+      }
+      const [frame] = frames;
+      if (frames.length !== 1 || frame === undefined) {
+        logger.warn({ frames: frames.length, address: this.#address.path }, 'full_update_in dropped a message that is not exactly one frame');
+        continue;
+      }
+      await this.#publication(frame, prefix);
+    }
+  }
+
+  async #publication(frame: Uint8Array, prefix: Uint8Array | undefined): Promise<void> {
+    const { logger } = this.#context;
+    let envelope: ReturnType<typeof decodeRequest>;
+    try {
+      envelope = decodeRequest(frame, prefix);
+    } catch (error) {
+      logger.warn({ err: error, address: this.#address.path }, 'full_update_in dropped a publication it cannot decode');
+      return;
+    }
+    const invalid = this.#context.check(envelope.args);
+    if (invalid !== undefined) {
+      logger.warn({ err: invalid, workflow_id: envelope.workflow_id, address: this.#address.path }, 'full_update_in dropped a publication that does not match the model');
+      return;
+    }
+    await this.#updates.publication(envelope.args, envelope.workflow_id);
+  }
+}

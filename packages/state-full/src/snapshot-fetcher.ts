@@ -1,0 +1,129 @@
+import type { EndpointContext } from '@sf/core/plugin';
+import { decodeReply } from '@sf/core/plugin';
+import type { SocketAddress } from '@sf/zmq-base';
+import { type SnapshotClient, SnapshotUnavailable } from './snapshot-client.js';
+import type { UpdateQueue } from './update-queue.js';
+
+/** First wait between snapshot attempts after a timeout; it doubles up to {@link MAX_BACKOFF_MS}. */
+export const FIRST_BACKOFF_MS = 100;
+/** Longest wait between snapshot attempts. */
+export const MAX_BACKOFF_MS = 5000;
+
+/** Whether to try again: only a request that got no reply is retried. */
+type Outcome = 'done' | 'retry';
+
+/**
+ * Fetches snapshots for a `full_update_in`: one round at a time, each retrying with backoff after
+ * timeouts until it gets a reply, a publication arrives (it carries a newer value anyway), or it is
+ * stopped. A reply that is empty, an error, undecodable or off-model ends the round without a value.
+ */
+export class SnapshotFetcher {
+  readonly #context: EndpointContext;
+  readonly #address: SocketAddress;
+  readonly #client: SnapshotClient;
+  readonly #updates: UpdateQueue;
+  readonly #timeoutMs: number;
+  #firstAttempt: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #stopped = false;
+
+  constructor(context: EndpointContext, address: SocketAddress, client: SnapshotClient, updates: UpdateQueue, timeoutMs: number) {
+    this.#context = context;
+    this.#address = address;
+    this.#client = client;
+    this.#updates = updates;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /**
+   * Starts a round unless one is running (then its backoff wait is cut short); resolves once the
+   * round's first attempt is over, whatever its outcome.
+   */
+  refresh(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    if (this.#firstAttempt) {
+      this.#wake?.();
+      return this.#firstAttempt;
+    }
+    let firstDone!: () => void;
+    const first = new Promise<void>((resolve) => {
+      firstDone = resolve;
+    });
+    this.#firstAttempt = first;
+    void this.#round(firstDone).finally(() => {
+      firstDone();
+      if (this.#firstAttempt === first) this.#firstAttempt = undefined;
+    });
+    return first;
+  }
+
+  /** Ends the running round and refuses new ones; a pending request is abandoned. */
+  stop(): void {
+    this.#stopped = true;
+    this.#wake?.();
+    this.#client.close();
+  }
+
+  async #round(firstDone: () => void): Promise<void> {
+    const since = this.#updates.publications;
+    let backoff = FIRST_BACKOFF_MS;
+    for (let attempt = 1; !this.#stopped && this.#updates.publications === since; attempt++) {
+      const outcome = await this.#attempt(since, attempt);
+      firstDone();
+      if (outcome === 'done') return;
+      await this.#sleep(backoff);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+  }
+
+  async #attempt(since: number, attempt: number): Promise<Outcome> {
+    const { logger } = this.#context;
+    const address = this.#address.path;
+    let frame: Uint8Array;
+    try {
+      frame = await this.#client.request(this.#timeoutMs);
+    } catch (error) {
+      if (error instanceof SnapshotUnavailable && !error.timedOut) return 'done';
+      const level = attempt === 1 ? 'info' : 'debug';
+      logger[level]({ err: error, address, attempt }, 'full_update_in got no snapshot; retrying in the background until one arrives or a publication does');
+      return 'retry';
+    }
+    let reply: ReturnType<typeof decodeReply>;
+    try {
+      reply = decodeReply(frame);
+    } catch (error) {
+      logger.warn({ err: error, address }, 'full_update_in dropped a snapshot reply it cannot decode');
+      return 'done';
+    }
+    if (reply.error !== undefined) {
+      logger.warn({ error: reply.error, address }, 'full_update_in: the out side answered the snapshot request with an error');
+      return 'done';
+    }
+    const value = reply.return_args ?? {};
+    if (Object.keys(value).length === 0) {
+      logger.debug({ address }, 'full_update_in: the out side has no value yet; waiting for its first publication');
+      return 'done';
+    }
+    const invalid = this.#context.check(value);
+    if (invalid !== undefined) {
+      logger.warn({ err: invalid, workflow_id: reply.workflow_id, address }, 'full_update_in dropped a snapshot that does not match the model');
+      return 'done';
+    }
+    const applied = await this.#updates.snapshot(value, reply.workflow_id, since);
+    if (!applied) logger.debug({ address }, 'full_update_in dropped a snapshot: a newer publication arrived while it was requested');
+    return 'done';
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    }).finally(() => {
+      this.#wake = undefined;
+    });
+  }
+}
