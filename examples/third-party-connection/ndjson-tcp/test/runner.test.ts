@@ -99,8 +99,8 @@ describe('sf-conn-ndjson-tcp through the runner', () => {
 
     const rejected = (await logLines(logs)).filter((line) => line.msg === 'rejected a message with bad arguments');
     expect(rejected).toHaveLength(1);
-    expect(rejected[0]).toMatchObject({ level: 40, service: 'receiver', from: 'connection_models.in.prices' });
-    const message = (rejected[0]!.err as { message: string }).message;
+    expect(rejected[0]).toMatchObject({ level: 40, service: 'receiver', from: 'connection_models.in.prices', error: { type: 'ValidationError' } });
+    const message = (rejected[0]!.error as { message: string }).message;
     expect(message).toContain("expected Decimal, received string 'cheap'");
     expect(message).toContain('argument args.price');
   });
