@@ -18,6 +18,7 @@ const GRAPHS = [
   { example: 'echo', serve: ['replyer.ts'], main: 'requester.ts', extra: ['--words', 'ping pong'] },
   { example: 'pubsub', serve: ['btc-watcher.ts', 'eth-watcher.ts'], main: 'publisher.ts', extra: ['--rounds', '2'] },
   { example: 'pipeline', serve: ['pricer.ts', 'risk-check.ts'], main: 'order-feed.ts' },
+  { example: 'market-data', serve: ['strategy.ts'], main: 'market-data.ts' },
   { example: 'external', serve: [], main: 'canceller.ts' },
   { example: 'third-party-connection/service', serve: ['receiver.ts'], main: 'sender.ts' },
 ];

@@ -164,3 +164,30 @@ describe('setup functions', () => {
     });
   });
 });
+
+describe('to_send for out states', () => {
+  it('takes a delta or a snapshot for delta_update_out, and the whole value for other state types', () => {
+    defineService({
+      state_models: {
+        out: {
+          book: { state_type: 'delta_update_out', required_arguments: { bid: Decimal, ask: Decimal } },
+          price: { state_type: 'full_update_out', required_arguments: { last: Decimal } },
+        },
+      },
+      main: async (to_send) => {
+        await to_send('state', 'book', { state: { bid: new Decimal(1) } });
+        await to_send('state', 'book', { state: { ask: null } });
+        await to_send('state', 'book', { state: { bid: new Decimal(1), ask: new Decimal(2) }, is_snapshot: true });
+        // @ts-expect-error a snapshot must hold every required key
+        await to_send('state', 'book', { state: { bid: new Decimal(1) }, is_snapshot: true });
+        // @ts-expect-error a delta's keys are the state's keys
+        await to_send('state', 'book', { state: { last: new Decimal(1) } });
+        // @ts-expect-error a delta state takes { state, is_snapshot }, not the value itself
+        await to_send('state', 'book', { bid: new Decimal(1), ask: new Decimal(2) });
+        await to_send('state', 'price', { last: new Decimal(3) });
+        // @ts-expect-error a full state takes the whole value
+        await to_send('state', 'price', { state: { last: new Decimal(3) } });
+      },
+    });
+  });
+});

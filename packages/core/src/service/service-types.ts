@@ -81,7 +81,22 @@ export type WideToSend = (output_type: 'connection' | 'state', output_name: stri
  */
 export type ToSend<CO = unknown, SO = unknown> = unknown extends CO
   ? WideToSend
-  : TypedToSend<{ [N in keyof CO]: ArgsOf<CO[N]> }, { [N in keyof CO]: ReturnOf<CO[N]> }, { [N in keyof SO]: ArgsOf<SO[N]> }, { [N in keyof SO]: ReturnOf<SO[N]> }>;
+  : TypedToSend<{ [N in keyof CO]: ArgsOf<CO[N]> }, { [N in keyof CO]: ReturnOf<CO[N]> }, { [N in keyof SO]: StateSendOf<SO[N]> }, { [N in keyof SO]: ReturnOf<SO[N]> }>;
+
+/** A delta of state `V`: keys to set, `null` to delete a key. */
+export type DeltaOf<V> = { [K in keyof V]?: V[K] | null };
+
+/**
+ * `to_send` args of the out-state types whose args are not the state value itself, by type name.
+ * A third-party state plugin adds its own by declaration merging (`declare module '@sf/core'`).
+ */
+export interface StateSendArgs<Value> {
+  /** A delta (`is_snapshot` false or absent) or the whole state (`is_snapshot: true`). */
+  delta_update_out: { state: Value; is_snapshot: true } | { state: DeltaOf<Value>; is_snapshot?: false };
+}
+
+/** What `to_send('state', …)` takes for out-state model `M`: its type's shape, else the state value. */
+export type StateSendOf<M> = Get<M, 'state_type'> extends infer T extends keyof StateSendArgs<unknown> ? StateSendArgs<ArgsOf<M>>[T] : ArgsOf<M>;
 
 /** `to_send` typed by the argument (`CA`, `SA`) and return (`CR`, `SR`) types of the out connections and states. */
 export interface TypedToSend<CA, CR, SA, SR> {
