@@ -39,11 +39,10 @@ describe('Replica', () => {
     expect(replica.num).toBe(6);
   });
 
-  it('applies num == held+1, ignores a repeat, and passes workflow ids on', async () => {
+  it('applies num == held+1 and passes workflow ids on', async () => {
     const { replica, updates } = harness();
     await replica.onSnapshot(snapshot(0, {}), replica.generation);
     await replica.onPublication(delta(1, { a: 1 }, 'wf-1'));
-    await replica.onPublication(delta(1, { a: 99 }, 'wf-again'));
     await replica.onPublication(delta(2, { b: 2 }, 'wf-2'));
     expect(updates).toEqual([
       { value: {}, workflowId: 'snap' },
@@ -98,7 +97,6 @@ describe('Replica', () => {
     const before = replica.generation;
     await replica.onSnapshot(snapshot(0, {}), before);
     await replica.onPublication(delta(1, { a: 1 }));
-    await replica.onPublication(delta(1, { a: 1 }));
     expect(await replica.onSnapshot(snapshot(0, {}), before)).toBe(true);
     expect(values()).toEqual([{}, { a: 1 }]);
     replica.resync('test', true);
@@ -108,17 +106,34 @@ describe('Replica', () => {
     expect(values()).toHaveLength(2);
   });
 
-  it('detects a restarted out side (num below held): buffers instead of applying, then takes its snapshot', async () => {
+  it('ignores publications that lag behind a snapshot, without asking again', async () => {
+    const { replica, values, wanted } = harness();
+    await replica.onSnapshot(snapshot(0, {}), replica.generation);
+    await replica.onPublication(delta(1, { a: 1 }));
+    await replica.onPublication(delta(5, { e: 5 }));
+    expect(wanted()).toBe(1);
+    await replica.onSnapshot(snapshot(10, { all: 10 }), replica.generation);
+    for (const num of [6, 7, 8]) await replica.onPublication(delta(num, { [`lag${num}`]: true }));
+    await replica.onPublication(published(9, { lagging: 'snapshot' }));
+    await replica.onPublication(delta(10, { lag10: true }));
+    await replica.onPublication(delta(11, { b: 11 }));
+    expect(values()).toEqual([{}, { a: 1 }, { all: 10 }, { all: 10, b: 11 }]);
+    expect(wanted()).toBe(1);
+    expect(replica.needsSnapshot).toBe(false);
+  });
+
+  it('detects a restarted out side (numbers fall back): buffers instead of applying, then takes its snapshot', async () => {
     const { replica, values, logs } = harness();
-    await replica.onSnapshot(snapshot(5, { old: 5 }), replica.generation);
+    await replica.onSnapshot(snapshot(3, { old: 3 }), replica.generation);
+    await replica.onPublication(delta(4, { old: 4 }));
     await replica.onPublication(delta(1, { fresh: 1 }));
     await replica.onPublication(delta(2, { fresh: 2 }));
-    await replica.onPublication(delta(6, { wrong: true }));
-    expect(values()).toEqual([{ old: 5 }]);
+    expect(logs).toContain('delta state: numbering started again: the out side restarted');
+    expect(values()).toEqual([{ old: 3 }, { old: 4 }]);
     expect(replica.needsSnapshot).toBe(true);
-    await replica.onSnapshot(snapshot(2, { fresh: 2 }), replica.generation);
+    await replica.onSnapshot(snapshot(1, { fresh: 1 }), replica.generation);
     expect(logs).toContain('delta state: the out side restarted; taking its state');
-    expect(values()).toEqual([{ old: 5 }, { fresh: 2 }]);
+    expect(values()).toEqual([{ old: 3 }, { old: 4 }, { fresh: 1 }, { fresh: 2 }]);
   });
 
   it('takes a snapshot at the held number when a restart is suspected, but not otherwise', async () => {

@@ -21,7 +21,9 @@ export interface ReplicaHooks {
  * The in side's ordering of a delta state: holds the last consistent value and its number, and
  * decides for each publication and snapshot whether to apply it, ignore it, buffer it or ask for
  * a snapshot. Only values the out side had reach `update`, in order, each a new frozen object.
- * Calls must not overlap (the endpoint runs them one at a time).
+ * Publications can lag behind a snapshot (the two travel on different sockets), so one at or below
+ * the held number is simply ignored; only numbers that fall back from the previous publication
+ * mean a restart. Calls must not overlap (the endpoint runs them one at a time).
  */
 export class Replica {
   /** Bumped on each new resync, so a snapshot asked for before it is not used after it. */
@@ -31,6 +33,7 @@ export class Replica {
   #syncing = true;
   #restartSuspected = false;
   #buffer: Publication[] = [];
+  #lastPublished: number | undefined;
 
   constructor(hooks: ReplicaHooks) {
     this.#hooks = hooks;
@@ -46,15 +49,33 @@ export class Replica {
     return this.#held?.num;
   }
 
-  /** Handles one publication, in arrival order. */
+  /**
+   * Handles one publication, in arrival order. Numbers that do not rise from the previous
+   * publication mean the out side started counting again (it restarted): what is held and buffered
+   * belongs to its old run, so its snapshot is taken next.
+   */
   async onPublication(update: Publication): Promise<void> {
+    const previous = this.#lastPublished;
+    const restarted = previous !== undefined && update.num <= previous;
+    if (restarted) this.#hooks.logger.info({ previous, current_num: update.num }, 'delta state: numbering started again: the out side restarted');
+    this.#lastPublished = update.num;
     const invalid = this.#hooks.check(update.state, !update.isSnapshot);
     if (invalid) {
       this.#hooks.logger.warn({ err: invalid, current_num: update.num }, 'delta state: an update failed the state model; resyncing');
-      this.resync('an update failed the state model');
+      this.resync('an update failed the state model', restarted);
       return;
     }
-    await this.#sequence(update);
+    if (!restarted) {
+      await this.#sequence(update);
+    } else if (update.isSnapshot) {
+      this.#endSync();
+      this.generation += 1;
+      await this.#adopt(update.state, update.num, update.workflowId);
+    } else {
+      this.#buffer = [];
+      this.resync(`update ${update.num} after ${previous}`, true);
+      this.#bufferUp(update);
+    }
   }
 
   /**
@@ -94,9 +115,11 @@ export class Replica {
     this.#hooks.wantSnapshot();
   }
 
+  /** Places a publication of the current run: apply it, buffer it, or ask for a snapshot. */
   async #sequence(update: Publication): Promise<void> {
+    const held = this.#held;
     if (this.#syncing) {
-      if (update.isSnapshot) {
+      if (update.isSnapshot && (held === undefined || update.num > held.num)) {
         this.#endSync();
         this.generation += 1;
         await this.#adopt(update.state, update.num, update.workflowId);
@@ -105,29 +128,22 @@ export class Replica {
       }
       return;
     }
-    const held = this.#held!;
+    if (held === undefined) return;
     if (update.num === held.num + 1) {
       if (update.isSnapshot) await this.#adopt(update.state, update.num, update.workflowId);
       else await this.#commit(applyDelta(held.state, update.state), update.num, update.workflowId);
-    } else if (update.isSnapshot && update.num !== held.num) {
-      if (update.num < held.num) this.#hooks.logger.info({ held: held.num, current_num: update.num }, 'delta state: the out side restarted; taking its snapshot');
-      await this.#adopt(update.state, update.num, update.workflowId);
     } else if (update.num > held.num + 1) {
-      this.resync(`update ${held.num + 1} to ${update.num - 1} lost`);
-      this.#bufferUp(update);
-    } else if (update.num < held.num) {
-      this.resync(`update ${update.num} after ${held.num}: the out side may have restarted`, true);
-      this.#bufferUp(update);
+      if (update.isSnapshot) {
+        await this.#adopt(update.state, update.num, update.workflowId);
+      } else {
+        this.resync(`update ${held.num + 1} to ${update.num - 1} lost`);
+        this.#bufferUp(update);
+      }
     }
+    // Otherwise the value held already includes it: published before the snapshot it came from.
   }
 
   #bufferUp(update: Publication): void {
-    const last = this.#buffer.at(-1);
-    if (last !== undefined && update.num <= last.num) {
-      // Numbering started again: the out side restarted, and what came before is from its old run.
-      this.#buffer = [];
-      this.resync(`update ${update.num} after ${last.num}: the out side restarted`, true);
-    }
     if (this.#buffer.length >= MAX_BUFFERED) {
       this.#hooks.logger.warn({ buffered: this.#buffer.length }, 'delta state: too many updates while waiting for a snapshot; dropping them');
       this.#buffer = [];
