@@ -170,6 +170,25 @@ describe('Replica', () => {
     expect(replica.num).toBe(1);
   });
 
+  it('checks a published snapshot as a whole state, and a requested one like a delta (a sum of checked deltas)', async () => {
+    const checks: boolean[] = [];
+    const replica = new Replica({
+      check: (value, partial) => {
+        checks.push(partial === true);
+        return partial !== true && !('required' in (value as object)) ? new ValidationError('state.required is missing', { expected: 'a Number', received: 'nothing' }) : undefined;
+      },
+      update: async () => {},
+      wantSnapshot: () => {},
+      logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    });
+    expect(await replica.onSnapshot(snapshot(0, {}), replica.generation)).toBe(true);
+    await replica.onPublication(delta(1, { other: 1 }));
+    await replica.onPublication(published(2, { other: 2 }));
+    expect(replica.num).toBe(1);
+    expect(replica.needsSnapshot).toBe(true);
+    expect(checks).toEqual([true, true, false]);
+  });
+
   it('drops an update that fails the state model and resyncs; refuses an invalid snapshot', async () => {
     const { replica, values, logs } = harness();
     await replica.onSnapshot(snapshot(0, {}), replica.generation);

@@ -85,7 +85,9 @@ export class Replica {
    */
   async onSnapshot(snapshot: Snapshot, generation: number): Promise<boolean> {
     if (!this.#syncing || generation !== this.generation) return true;
-    const invalid = this.#hooks.check(snapshot.state, false);
+    // Checked like a delta: the out side checks each delta, not the whole state they add up to
+    // (which may lack required keys, e.g. `{}` before its first update), so neither can we.
+    const invalid = this.#hooks.check(snapshot.state, true);
     if (invalid) {
       this.#hooks.logger.warn({ err: invalid, current_num: snapshot.num }, 'delta state: a snapshot failed the state model');
       return false;
