@@ -4,7 +4,7 @@ import { closedError, closeSocket, connectSocket, numberArgument, type SocketAdd
 import { Subscriber } from 'zeromq';
 import { Replica } from './replica.js';
 import { SnapshotClient } from './snapshot-client.js';
-import { decodePublication } from './wire.js';
+import { decodePublication, type Publication } from './wire.js';
 
 /** Default `snapshot_timeout_ms`: how long one snapshot request waits for its reply. */
 export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 1000;
@@ -32,6 +32,7 @@ export const deltaUpdateIn: TypeDefinition = {
 class DeltaInEndpoint implements Endpoint {
   readonly #context: EndpointContext;
   readonly #address: SocketAddress;
+  readonly #requester: SocketAddress;
   readonly #timeoutMs: number;
   readonly #client: SnapshotClient;
   readonly #replica: Replica;
@@ -47,7 +48,8 @@ class DeltaInEndpoint implements Endpoint {
     this.#context = context;
     this.#address = socketAddress(context, 'subscriber', 'connect');
     this.#timeoutMs = numberArgument(context, 'snapshot_timeout_ms', DEFAULT_SNAPSHOT_TIMEOUT_MS, 0, true);
-    this.#client = new SnapshotClient(context, socketAddress(context, 'requester', 'connect'), this.#timeoutMs);
+    this.#requester = socketAddress(context, 'requester', 'connect');
+    this.#client = new SnapshotClient(context, this.#requester, this.#timeoutMs);
     this.#replica = new Replica({
       check: (value, partial) => context.check(value, partial),
       update: (value, workflowId) => context.update(value, workflowId),
@@ -79,7 +81,7 @@ class DeltaInEndpoint implements Endpoint {
     this.#startSync();
     await settleWithin(this.#firstAttempt.done, this.#timeoutMs + 100);
     if (this.#replica.num === undefined && !this.#paused) {
-      this.#context.logger.warn({ address: this.#address.path }, 'delta state: no snapshot yet; asking again in the background');
+      this.#context.logger.warn({ address: this.#requester.path }, 'delta state: no snapshot yet; asking again in the background');
     }
   }
 
@@ -99,10 +101,15 @@ class DeltaInEndpoint implements Endpoint {
     await Promise.all([socket && closeSocket(socket, 0), this.#client.close()]);
   }
 
-  /** Runs replica steps one at a time, in the order asked; none after pause. */
+  /** Runs replica steps one at a time, in the order asked; none after pause. Never rejects. */
   #serial<T>(step: () => Promise<T>): Promise<T | undefined> {
-    const run = this.#queue.then(() => (this.#paused ? undefined : step()));
-    this.#queue = run.catch((error: unknown) => this.#context.logger.error({ err: error }, 'delta state: applying an update failed'));
+    const run = this.#queue
+      .then(() => (this.#paused ? undefined : step()))
+      .catch((error: unknown) => {
+        this.#context.logger.error({ err: error }, 'delta state: applying an update failed');
+        return undefined;
+      });
+    this.#queue = run;
     return run;
   }
 
@@ -121,7 +128,7 @@ class DeltaInEndpoint implements Endpoint {
         logger.warn({ frames: frames.length, address: this.#address.path }, 'delta state dropped a message that is not exactly one frame');
         continue;
       }
-      let update: ReturnType<typeof decodePublication>;
+      let update: Publication;
       try {
         update = decodePublication(frame, prefix);
       } catch (error) {
@@ -136,6 +143,7 @@ class DeltaInEndpoint implements Endpoint {
   #startSync(): void {
     if (this.#syncing || this.#paused) return;
     this.#syncing = this.#syncLoop().finally(() => {
+      this.#firstAttempt.resolve();
       this.#syncing = undefined;
       if (this.#replica.needsSnapshot) this.#startSync();
     });

@@ -147,4 +147,27 @@ describe('delta state between sf run processes', () => {
     expectOnlyWriterStates(seen, { first: before, second: after }, ['first', 'second']);
     expect(seen.seen.some(([epoch]) => epoch === 'first')).toBe(true);
   }, 30_000);
+
+  it('replicates Decimal, set, UUID, Date and bytes values exactly, by delta and by snapshot', async () => {
+    const dir = await tempDir();
+    const [publisher, replyer] = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`];
+    const writerAddresses = await writeJson(dir, 'w.json', { states: { out: { quote: { publisher, replyer } } } });
+    const readerAddresses = await writeJson(dir, 'r.json', { states: { in: { quote: { subscriber: publisher, requester: replyer } } } });
+    const startTyped = (name: string, out: string) =>
+      new SfProcess(name, ['-s', join(FIXTURES, 'typed-reader.ts'), '-a', readerAddresses, '--out', join(dir, out)]).waitForLine(/\bready\b/);
+    await startTyped('typed reader', 'early.json');
+    const writer = new SfProcess('typed writer', ['-s', join(FIXTURES, 'typed-writer.ts'), '-a', writerAddresses, '-m', '--hold_ms', '20000']);
+    const complete = {
+      price: 'Decimal 1.50',
+      tags: 'Set a,b',
+      id: 'UUID 123e4567-e89b-12d3-a456-426614174000',
+      at: 'Date 2024-05-06T07:08:09.123Z',
+      blob: 'Uint8Array 0001feff',
+    };
+    const early = join(dir, 'early.json');
+    await waitFor(async () => JSON.stringify((await readJson<unknown[]>(early))?.at(-1)) === JSON.stringify(complete), 'the early reader to hold the whole quote', 15_000, writer);
+    await startTyped('late typed reader', 'late.json');
+    await waitFor(async () => (await readJson(join(dir, 'late.json'))) !== undefined, 'the late reader to take the snapshot', 10_000);
+    expect(await readJson(join(dir, 'late.json'))).toEqual([complete]);
+  }, 30_000);
 });
