@@ -111,7 +111,7 @@ class DeltaOutEndpoint implements Endpoint {
     if (isSnapshot) this.#state = copyState(state);
     else applyDeltaInPlace(this.#state, state);
     this.#num = num;
-    // One send at a time: ZeroMQ refuses overlapping sends on a socket, and the order is the numbering.
+    // One send at a time, in numbering order (ZeroMQ refuses overlapping sends once a socket would block).
     const sent = this.#sending.then(() => publisher.send(frame));
     this.#sending = sent.catch(noop);
     return sent.then(() => undefined);
