@@ -81,7 +81,7 @@ class DeltaInEndpoint implements Endpoint {
     this.#startSync();
     await settleWithin(this.#firstAttempt.done, this.#timeoutMs + 100);
     if (this.#replica.num === undefined && !this.#paused) {
-      this.#context.logger.warn({ address: this.#requester.path }, 'delta state: no snapshot yet; asking again in the background');
+      this.#context.logger.info({ address: this.#requester.path }, 'delta state: no snapshot yet (is the out side up?); asking again in the background');
     }
   }
 
@@ -161,8 +161,8 @@ class DeltaInEndpoint implements Endpoint {
         taken = (await this.#serial(() => this.#replica.onSnapshot(snapshot, generation))) ?? false;
       } catch (error) {
         if (this.#paused) return;
-        const log = failures === 0 ? this.#context.logger.warn : this.#context.logger.debug;
-        log.call(this.#context.logger, { err: error, attempt: failures + 1 }, 'delta state: snapshot request failed; retrying');
+        // A late out side is normal (open() already said so at info): retries stay at debug.
+        this.#context.logger.debug({ err: error, attempt: failures + 1 }, 'delta state: snapshot request failed; retrying');
       }
       this.#firstAttempt.resolve();
       if (taken) {

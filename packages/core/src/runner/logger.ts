@@ -38,7 +38,9 @@ export async function createLogger(name: string, options: LoggingOptions = {}): 
         singleLine: true,
         colorize: false,
         translateTime: 'HH:MM:ss.l',
-        ignore: 'pid,hostname,service',
+        // Errors stay on their line as JSON; their stack goes to the log files only.
+        ignore: 'pid,hostname,service,error.stack',
+        errorLikeObjectKeys: ['sf_none'],
         messageFormat: '[{service}] {msg}',
       }),
     },
@@ -56,7 +58,16 @@ export async function createLogger(name: string, options: LoggingOptions = {}): 
     streams.push({ level: fileLevel, stream: file });
   }
   const level = lowest(consoleLevel, fileLevel);
-  return pino({ level, base: { service: name } }, multistream(streams));
+  return pino({ level, base: { service: name }, formatters: { log: errorFields } }, multistream(streams));
+}
+
+/** Logs `{ err }` as `error: { type, message, code…, stack }`, which the console prints on one line. */
+function errorFields(entry: Record<string, unknown>): Record<string, unknown> {
+  const { err, ...rest } = entry;
+  if (err === undefined) return entry;
+  if (!(err instanceof Error)) return { ...rest, error: err };
+  const { what: _what, ...fields } = err as Error & { what?: unknown };
+  return { ...rest, error: { type: err.name, ...fields, message: err.message, stack: err.stack } };
 }
 
 function lowest(a: LogLevel, b: LogLevel | undefined): LogLevel {
