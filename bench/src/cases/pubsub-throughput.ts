@@ -1,0 +1,54 @@
+/** Case 1: pub/sub throughput, a main-mode publisher's `to_send` → a subscriber's handler. */
+import type { CaseContext } from '../case-context.js';
+import { type PubSubOutcome, runPubSub, type Side } from '../pubsub-run.js';
+import { type CaseResult, row, target } from '../results.js';
+import { medianBy, ratio } from '../stats.js';
+
+/** The case's result, and the raw receive rate (the reference of the delta state case). */
+export interface PubSubThroughput {
+  /** Rows, targets and notes. */
+  result: Omit<CaseResult, 'elapsedMs'>;
+  /** Raw subscriber's messages/s. */
+  rawRate: number | null;
+}
+
+/** Measures both sides with the unpadded order, `repeats` runs each (alternating), and keeps each side's median run. */
+export async function pubsubThroughput(ctx: CaseContext): Promise<PubSubThroughput> {
+  const plan = { subscribers: 1, count: ctx.profile.pubsubCount, size: 0, intervalMs: 0, latency: false };
+  const runs: Record<Side, PubSubOutcome[]> = { framework: [], raw: [] };
+  for (let i = 1; i <= ctx.profile.repeats; i++) {
+    for (const side of ['framework', 'raw'] as const) {
+      ctx.log(`pub/sub throughput: ${side}, ${plan.count} messages, run ${i}/${ctx.profile.repeats}`);
+      runs[side].push(await runPubSub(ctx, side, plan));
+    }
+  }
+  const fw = medianBy(runs.framework, (run) => run.rates[0] ?? Number.NaN);
+  const raw = medianBy(runs.raw, (run) => run.rates[0] ?? Number.NaN);
+  const fwRate = fw.rates[0] ?? null;
+  const rawRate = raw.rates[0] ?? null;
+  const all = (side: Side) => runs[side].map((run) => Math.round(run.rates[0] ?? Number.NaN)).join(', ');
+  return {
+    rawRate,
+    result: {
+      id: 'pubsub-throughput',
+      title: '1. Pub/sub throughput (publisher to_send → subscriber handler)',
+      rows: [
+        row('received at the subscriber', 'msg/s', fwRate, rawRate),
+        row('sent by the publisher', 'msg/s', fw.sendRate, raw.sendRate),
+        row('delivered (received / sent)', '%', delivered(fw.received[0], fw.sent), delivered(raw.received[0], raw.sent)),
+        row('subscriber CPU per message', 'µs', fw.receiveCpuUs[0] ?? null, raw.receiveCpuUs[0] ?? null),
+        row('publisher CPU per message', 'µs', fw.sendCpuUs, raw.sendCpuUs),
+      ],
+      targets: [target('pub/sub throughput ≥ 0.8 × raw', ratio(fwRate, rawRate), '>=', 0.8)],
+      notes: [
+        `${plan.count} publications of the order (topic "orders"), sent back to back; the subscriber's rate is (received − 1) / (last − first arrival). Median of ${ctx.profile.repeats} run(s) per side (framework: ${all('framework')}; raw: ${all('raw')} msg/s).`,
+        'Both sides keep ZeroMQ\'s default high-water marks (1000; the framework\'s publisher has no option for it): a sender faster than its subscriber loses the overflow, so the subscriber works saturated and its rate is the pipeline\'s capacity; the delivered row shows how much overflowed.',
+        'CPU per message: the process\'s user + system CPU time over the messages it handled (the subscriber from its first message on), so it includes ZeroMQ\'s own threads.',
+      ],
+    },
+  };
+}
+
+function delivered(received: number | undefined, sent: number): number | null {
+  return received === undefined || sent <= 0 ? null : (received / sent) * 100;
+}

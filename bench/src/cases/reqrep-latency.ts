@@ -1,0 +1,42 @@
+/** Case 2: request/reply latency, a requester's `to_send` → replyer handler → reply, one call at a time. */
+import type { CaseContext } from '../case-context.js';
+import { type ReqRepOutcome, runReqRep } from '../reqrep-run.js';
+import type { Side } from '../pubsub-run.js';
+import { type CaseResult, row, target } from '../results.js';
+import { medianBy, percentile, perSecond, ratio } from '../stats.js';
+
+/** Measures p50/p99 round trips on both sides, `repeats` runs each (alternating); reports each side's median run by p50. */
+export async function reqrepLatency(ctx: CaseContext): Promise<Omit<CaseResult, 'elapsedMs'>> {
+  const plan = { callers: [1], count: ctx.profile.latencyCount, warmup: ctx.profile.latencyWarmup, delayMs: 0 };
+  const outcomes: Record<Side, ReqRepOutcome[]> = { framework: [], raw: [] };
+  for (let i = 1; i <= ctx.profile.repeats; i++) {
+    for (const side of ['framework', 'raw'] as const) {
+      ctx.log(`request/reply latency: ${side}, ${plan.count} calls, run ${i}/${ctx.profile.repeats}`);
+      outcomes[side].push(await runReqRep(ctx, side, plan));
+    }
+  }
+  const p50Of = (outcome: ReqRepOutcome): number => percentile(outcome.runs[0]?.latencies_us ?? [], 50);
+  const fwOutcome = medianBy(outcomes.framework, p50Of);
+  const rawOutcome = medianBy(outcomes.raw, p50Of);
+  const [fw] = fwOutcome.runs;
+  const [raw] = rawOutcome.runs;
+  if (!fw || !raw) throw new Error('the requesters reported no run');
+  const p50 = row('p50 round trip', 'µs', percentile(fw.latencies_us, 50), percentile(raw.latencies_us, 50));
+  const all = (side: Side) => outcomes[side].map((o) => p50Of(o).toFixed(1)).join(', ');
+  return {
+    id: 'reqrep-latency',
+    title: '2. Request/reply latency (requester to_send → replyer handler → reply)',
+    rows: [
+      p50,
+      row('p99 round trip', 'µs', percentile(fw.latencies_us, 99), percentile(raw.latencies_us, 99)),
+      row('sequential calls', 'calls/s', perSecond(fw.calls, fw.elapsed_ms), perSecond(raw.calls, raw.elapsed_ms)),
+      row('requester CPU per call', 'µs', fw.cpu_us / fw.calls, raw.cpu_us / raw.calls),
+      row('replyer CPU per call', 'µs', fwOutcome.replyerCpuUs, rawOutcome.replyerCpuUs),
+    ],
+    targets: [target('request/reply p50 ≤ 1.15 × raw', ratio(p50.framework, p50.raw), '<=', 1.15)],
+    notes: [
+      `${plan.count} sequential calls after ${plan.warmup} warm-up calls; round trip timed in the requester around to_send (raw: around send + receive of a REQ socket against a ROUTER, the framework's replyer socket). Median of ${ctx.profile.repeats} run(s) per side by p50 (framework: ${all('framework')}; raw: ${all('raw')} µs).`,
+      'CPU per call: user + system CPU time of each process over the calls (the replyer\'s includes the warm-up calls).',
+    ],
+  };
+}
