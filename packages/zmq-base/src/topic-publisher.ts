@@ -1,0 +1,100 @@
+import type { EndpointContext } from '@sf/core/plugin';
+import { framePayload, topicPrefix } from '@sf/core/plugin';
+import { Publisher } from 'zeromq';
+import { type SocketAddress, socketAddress } from './address.js';
+import { numberArgument } from './arguments.js';
+import { bindSocket, connectSocket } from './bind-connect.js';
+import { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close.js';
+
+/** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first publication. */
+export const DEFAULT_WAIT_AFTER_CREATION_S = 0.15;
+
+/** How a {@link TopicPublisher} sets up its socket and names itself. */
+export interface TopicPublisherOptions {
+  /** Names the endpoint in errors, e.g. `publisher` or `delta_update_out state`. */
+  readonly label: string;
+  /** Connect instead of binding (a publisher with `is_x_pub`, to a proxy's XSUB side). */
+  readonly connects?: boolean;
+  /** The socket's send high-water mark; ZeroMQ's default (1000) when absent. */
+  readonly sendHighWaterMark?: number;
+  /** The socket's name in the addresses file; `publisher` by default. */
+  readonly socket?: string;
+}
+
+/**
+ * A Publisher socket that binds (or connects), waits `wait_after_creation_s` (creation argument,
+ * 0.15 s by default) in `open()` so subscribers can join, and sends each frame after
+ * `msgpack(topic)` when the creation argument `topic` is set. Sends go out one at a time, in the
+ * order asked (ZeroMQ refuses overlapping sends once a socket would block).
+ */
+export class TopicPublisher {
+  /** Where the socket binds or connects, and where that sits in the addresses file. */
+  readonly address: SocketAddress;
+  readonly #context: EndpointContext;
+  readonly #options: TopicPublisherOptions;
+  readonly #waitMs: number;
+  readonly #prefix: Uint8Array;
+  #socket: Publisher | undefined;
+  #sending: Promise<unknown> = Promise.resolve();
+  #closing: Promise<void> | undefined;
+
+  /** Reads the address and creation arguments; a bad `wait_after_creation_s` is a ValidationError. */
+  constructor(context: EndpointContext, options: TopicPublisherOptions) {
+    this.#context = context;
+    this.#options = options;
+    this.address = socketAddress(context, options.socket ?? 'publisher', options.connects ? 'connect' : 'bind');
+    this.#waitMs = numberArgument(context, 'wait_after_creation_s', DEFAULT_WAIT_AFTER_CREATION_S, 0, false) * 1000;
+    const topic = context.creation.topic;
+    this.#prefix = typeof topic === 'string' ? topicPrefix(topic) : new Uint8Array(0);
+  }
+
+  /** Binds or connects, then waits `wait_after_creation_s`; does nothing when open. A failed bind can be tried again. */
+  async open(): Promise<void> {
+    if (this.#closing) throw closedError(this.#context, this.address, `Cannot open a ${this.#options.label} after close`);
+    if (this.#socket) return;
+    const socket = new Publisher();
+    if (this.#options.sendHighWaterMark !== undefined) socket.sendHighWaterMark = this.#options.sendHighWaterMark;
+    if (this.#options.connects) connectSocket(socket, this.address, this.#context);
+    else await bindSocket(socket, this.address, this.#context);
+    this.#socket = socket;
+    if (this.#waitMs > 0) await sleep(this.#waitMs);
+  }
+
+  /**
+   * Queues one frame (the topic prefix goes in front) and resolves once ZeroMQ took it. `frame`
+   * may be a function: it is called synchronously, only when the publisher is open, so a send
+   * refused as closed (`SF_CONNECTION_CLOSED`) or a frame that fails to build changes nothing.
+   */
+  send(frame: Uint8Array | (() => Uint8Array)): Promise<void> {
+    const socket = this.#socket;
+    if (!socket) return Promise.reject(closedError(this.#context, this.address, `The ${this.#options.label} is not open`));
+    let payload: Uint8Array;
+    try {
+      payload = framePayload(this.#prefix, typeof frame === 'function' ? frame() : frame);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const sent = this.#sending.then(() => socket.send(payload));
+    this.#sending = sent.catch(noop);
+    return sent;
+  }
+
+  /** Refuses new sends, lets queued ones go out (at most {@link CLOSE_LINGER_MS}), then frees the socket; safe twice. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    await settleWithin(this.#sending, CLOSE_LINGER_MS);
+    if (socket) await closeSocket(socket, CLOSE_LINGER_MS);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function noop(): void {}

@@ -1,0 +1,102 @@
+import type { EndpointContext } from '@sf/core/plugin';
+import { stripTopic, topicPrefix } from '@sf/core/plugin';
+import { Subscriber } from 'zeromq';
+import { type SocketAddress, socketAddress } from './address.js';
+import { bindSocket, connectSocket } from './bind-connect.js';
+import { closedError, closeSocket } from './close.js';
+
+/** How a {@link TopicSubscriber} hands on what it receives and names itself. */
+export interface TopicSubscriberOptions {
+  /** Names the endpoint in log lines and errors, e.g. `subscriber` or `full_update_in`. */
+  readonly label: string;
+  /** Takes one payload, topic prefix removed; the next one waits until it settles. */
+  readonly deliver: (payload: Uint8Array) => Promise<void>;
+  /** Bind instead of connecting (a subscriber with `is_binder`). */
+  readonly binds?: boolean;
+  /** Called with each new socket before it connects, to watch its events (reconnects). */
+  readonly watch?: (socket: Subscriber) => void;
+  /** The socket's name in the addresses file; `subscriber` by default. */
+  readonly socket?: string;
+}
+
+/**
+ * A Subscriber socket that connects (or binds), subscribes to `msgpack(topic)` when the creation
+ * argument `topic` is set (to everything otherwise) and hands each one-frame message on without
+ * its topic, one at a time, in arrival order, until paused or closed. Shaped like an in endpoint.
+ */
+export class TopicSubscriber {
+  /** Where the socket binds or connects, and where that sits in the addresses file. */
+  readonly address: SocketAddress;
+  readonly #context: EndpointContext;
+  readonly #options: TopicSubscriberOptions;
+  readonly #prefix: Uint8Array | undefined;
+  #socket: Subscriber | undefined;
+  #paused = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(context: EndpointContext, options: TopicSubscriberOptions) {
+    this.#context = context;
+    this.#options = options;
+    this.address = socketAddress(context, options.socket ?? 'subscriber', options.binds ? 'bind' : 'connect');
+    const topic = context.creation.topic;
+    this.#prefix = typeof topic === 'string' ? topicPrefix(topic) : undefined;
+  }
+
+  /** Subscribes, binds or connects, and starts handing messages on; does nothing when open. A failed bind can be tried again. */
+  async open(): Promise<void> {
+    if (this.#closing) throw closedError(this.#context, this.address, `Cannot open a ${this.#options.label} after close`);
+    if (this.#socket) return;
+    const socket = new Subscriber();
+    this.#options.watch?.(socket);
+    if (this.#prefix) socket.subscribe(Buffer.from(this.#prefix));
+    else socket.subscribe();
+    if (this.#options.binds) await bindSocket(socket, this.address, this.#context);
+    else connectSocket(socket, this.address, this.#context);
+    this.#socket = socket;
+    void this.#listen(socket);
+  }
+
+  /** Hands nothing more on; the payload being handled finishes. */
+  async pause(): Promise<void> {
+    this.#paused = true;
+  }
+
+  /** Stops and frees the socket at once (nothing to flush: a running delivery is not awaited); safe twice. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#paused = true;
+    const socket = this.#socket;
+    this.#socket = undefined;
+    if (socket) await closeSocket(socket, 0);
+  }
+
+  async #listen(socket: Subscriber): Promise<void> {
+    const { logger } = this.#context;
+    const { label, deliver } = this.#options;
+    const log = { address: this.address.path };
+    while (!this.#paused) {
+      let frames: Buffer[];
+      try {
+        frames = await socket.receive();
+      } catch (error) {
+        if (!socket.closed) logger.error({ err: error, ...log }, `${label} stopped receiving: socket error`);
+        return;
+      }
+      if (this.#paused) return;
+      const [frame] = frames;
+      if (frames.length !== 1 || frame === undefined) {
+        logger.warn({ frames: frames.length, ...log }, `${label} dropped a message that is not exactly one frame`);
+        continue;
+      }
+      try {
+        await deliver(stripTopic(frame, this.#prefix));
+      } catch (error) {
+        logger.error({ err: error, ...log }, `${label} failed to deliver a message`);
+      }
+    }
+  }
+}
