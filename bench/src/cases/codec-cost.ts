@@ -44,7 +44,7 @@ export async function codecCost(ctx: CaseContext): Promise<Omit<CaseResult, 'ela
     ],
     targets: [],
     notes: [
-      `The order request (${frame.length} bytes); ${iterations} iterations after ${Math.round(iterations / 10)} warm-up ones, median of ${ROUNDS} rounds.`,
+      `The order request (${frame.length} bytes); ${iterations.toLocaleString('en-US')} iterations after ${Math.round(iterations / 10).toLocaleString('en-US')} warm-up ones, median of ${ROUNDS} rounds.`,
       'Raw: msgpackr pack of the ready-made wire form (Decimal already a marker map) and msgpackr unpack of the same bytes: no marker conversion, no envelope checks, no validation.',
     ],
   };

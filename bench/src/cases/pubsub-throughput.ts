@@ -41,7 +41,7 @@ export async function pubsubThroughput(ctx: CaseContext): Promise<PubSubThroughp
       ],
       targets: [target('pub/sub throughput ≥ 0.8 × raw', ratio(fwRate, rawRate), '>=', 0.8)],
       notes: [
-        `${plan.count} publications of the order (topic "orders"), sent back to back; the subscriber's rate is (received − 1) / (last − first arrival). Median of ${ctx.profile.repeats} run(s) per side (framework: ${all('framework')}; raw: ${all('raw')} msg/s).`,
+        `${plan.count.toLocaleString('en-US')} publications of the order (topic "orders"), sent back to back; the subscriber's rate is (received − 1) / (last − first arrival). Median of ${ctx.profile.repeats} run(s) per side (framework: ${all('framework')}; raw: ${all('raw')} msg/s).`,
         'Both sides keep ZeroMQ\'s default high-water marks (1000; the framework\'s publisher has no option for it): a sender faster than its subscriber loses the overflow, so the subscriber works saturated and its rate is the pipeline\'s capacity; the delivered row shows how much overflowed.',
         'CPU per message: the process\'s user + system CPU time over the messages it handled (the subscriber from its first message on), so it includes ZeroMQ\'s own threads.',
       ],

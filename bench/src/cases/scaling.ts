@@ -33,7 +33,7 @@ export async function scaling(ctx: CaseContext): Promise<Omit<CaseResult, 'elaps
     targets: [],
     notes: [
       'Throughput rows: as case 1, the order padded with a `memo` string so its args encode to the size (the frame adds ~70 B of topic and envelope); MB/s counts payload bytes.',
-      `Latency rows: one publication every ${fanOutIntervalMs} ms (paced, so no queue builds), ${fanOutCount} per run, each subscriber in its own process; publish → handler time from a monotonic clock stamp in the message, the first 10% of each subscriber's messages left out, all subscribers pooled.`,
+      `Latency rows: one publication every ${fanOutIntervalMs} ms (paced, so no queue builds), ${fanOutCount.toLocaleString('en-US')} per run, each subscriber in its own process; publish → handler time from a monotonic clock stamp in the message, the first 10% of each subscriber's messages left out, all subscribers pooled.`,
     ],
   };
 }
