@@ -1,7 +1,5 @@
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
-import { topicPrefix } from '@sf/core/plugin';
-import { closedError, closeSocket, connectSocket, numberArgument, type SocketAddress, settleWithin, socketAddress } from '@sf/zmq-base';
-import { Subscriber } from 'zeromq';
+import { closedError, numberArgument, type SocketAddress, settleWithin, socketAddress, TopicSubscriber } from '@sf/zmq-base';
 import { Replica } from './replica.js';
 import { SnapshotClient } from './snapshot-client.js';
 import { decodePublication, type Publication } from './wire.js';
@@ -31,22 +29,32 @@ export const deltaUpdateIn: TypeDefinition = {
 
 class DeltaInEndpoint implements Endpoint {
   readonly #context: EndpointContext;
-  readonly #address: SocketAddress;
+  readonly #subscriber: TopicSubscriber;
   readonly #requester: SocketAddress;
   readonly #timeoutMs: number;
   readonly #client: SnapshotClient;
   readonly #replica: Replica;
-  #socket: Subscriber | undefined;
+  #opened = false;
   #queue: Promise<unknown> = Promise.resolve();
   #syncing: Promise<void> | undefined;
   readonly #firstAttempt: { done: Promise<void>; resolve: () => void } = deferred();
-  #connects = 0;
   #paused = false;
   #closing: Promise<void> | undefined;
 
   constructor(context: EndpointContext) {
     this.#context = context;
-    this.#address = socketAddress(context, 'subscriber', 'connect');
+    this.#subscriber = new TopicSubscriber(context, {
+      label: 'delta state',
+      deliver: (payload) => this.#onPayload(payload),
+      // A new connection after the first may be a restarted out side: check its state.
+      watch: (socket) => {
+        let connects = 0;
+        socket.events.on('connect', () => {
+          connects += 1;
+          if (connects > 1) void this.#serial(async () => this.#replica.resync('reconnected to the out side', true));
+        });
+      },
+    });
     this.#timeoutMs = numberArgument(context, 'snapshot_timeout_ms', DEFAULT_SNAPSHOT_TIMEOUT_MS, 0, true);
     this.#requester = socketAddress(context, 'requester', 'connect');
     this.#client = new SnapshotClient(context, this.#requester, this.#timeoutMs);
@@ -63,21 +71,10 @@ class DeltaInEndpoint implements Endpoint {
    * without an answer it resolves anyway and keeps asking in the background.
    */
   async open(): Promise<void> {
-    if (this.#closing) throw closedError(this.#context, this.#address, 'Cannot open a delta_update_in state after close');
-    if (this.#socket) return;
-    const topic = this.#context.creation.topic;
-    const prefix = typeof topic === 'string' ? topicPrefix(topic) : undefined;
-    const socket = new Subscriber();
-    if (prefix) socket.subscribe(Buffer.from(prefix));
-    else socket.subscribe();
-    // A new connection after the first may be a restarted out side: check its state.
-    socket.events.on('connect', () => {
-      this.#connects += 1;
-      if (this.#connects > 1) void this.#serial(async () => this.#replica.resync('reconnected to the out side', true));
-    });
-    connectSocket(socket, this.#address, this.#context);
-    this.#socket = socket;
-    void this.#listen(socket, prefix);
+    if (this.#closing) throw closedError(this.#context, this.#subscriber.address, 'Cannot open a delta_update_in state after close');
+    if (this.#opened) return;
+    await this.#subscriber.open();
+    this.#opened = true;
     this.#startSync();
     await settleWithin(this.#firstAttempt.done, this.#timeoutMs + 100);
     if (this.#replica.num === undefined && !this.#paused) {
@@ -87,6 +84,7 @@ class DeltaInEndpoint implements Endpoint {
 
   async pause(): Promise<void> {
     this.#paused = true;
+    await this.#subscriber.pause();
   }
 
   close(): Promise<void> {
@@ -96,9 +94,7 @@ class DeltaInEndpoint implements Endpoint {
 
   async #shutdown(): Promise<void> {
     this.#paused = true;
-    const socket = this.#socket;
-    this.#socket = undefined;
-    await Promise.all([socket && closeSocket(socket, 0), this.#client.close()]);
+    await Promise.all([this.#subscriber.close(), this.#client.close()]);
   }
 
   /** Runs replica steps one at a time, in the order asked; none after pause. Never rejects. */
@@ -113,31 +109,17 @@ class DeltaInEndpoint implements Endpoint {
     return run;
   }
 
-  async #listen(socket: Subscriber, prefix: Uint8Array | undefined): Promise<void> {
-    const logger = this.#context.logger;
-    while (!this.#paused) {
-      let frames: Buffer[];
-      try {
-        frames = await socket.receive();
-      } catch (error) {
-        if (!socket.closed) logger.error({ err: error, address: this.#address.path }, 'delta state stopped receiving: socket error');
-        return;
-      }
-      const [frame] = frames;
-      if (frames.length !== 1 || frame === undefined) {
-        logger.warn({ frames: frames.length, address: this.#address.path }, 'delta state dropped a message that is not exactly one frame');
-        continue;
-      }
-      let update: Publication;
-      try {
-        update = decodePublication(frame, prefix);
-      } catch (error) {
-        logger.warn({ err: error, address: this.#address.path }, 'delta state: undecodable update; resyncing');
-        await this.#serial(async () => this.#replica.resync('an update could not be decoded'));
-        continue;
-      }
-      await this.#serial(() => this.#replica.onPublication(update));
+  /** One publication off the wire: decoded and placed by the replica; an undecodable one means a resync. */
+  async #onPayload(payload: Uint8Array): Promise<void> {
+    let update: Publication;
+    try {
+      update = decodePublication(payload);
+    } catch (error) {
+      this.#context.logger.warn({ err: error, address: this.#subscriber.address.path }, 'delta state: undecodable update; resyncing');
+      await this.#serial(async () => this.#replica.resync('an update could not be decoded'));
+      return;
     }
+    await this.#serial(() => this.#replica.onPublication(update));
   }
 
   #startSync(): void {

@@ -1,22 +1,11 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
-import { topicPrefix } from '@sf/core/plugin';
-import {
-  bindSocket,
-  CLOSE_LINGER_MS,
-  closedError,
-  closeSocket,
-  numberArgument,
-  type SocketAddress,
-  settleWithin,
-  socketAddress,
-} from '@sf/zmq-base';
-import { Publisher } from 'zeromq';
+import { decodeRequest, encodeReply } from '@sf/core/plugin';
+import { closedError, numberArgument, ReplyServer, TopicPublisher } from '@sf/zmq-base';
 import { applyDeltaInPlace, copyState, type StateValue } from './apply-delta.js';
-import { SnapshotServer } from './snapshot-server.js';
-import { encodePublication } from './wire.js';
+import { encodePublication, encodeSnapshotReply } from './wire.js';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first update. */
-export const DEFAULT_WAIT_AFTER_CREATION_S = 0.15;
+export { DEFAULT_WAIT_AFTER_CREATION_S } from '@sf/zmq-base';
 
 /**
  * The `delta_update_out` state type: `to_send('state', name, { state, is_snapshot })` checks the
@@ -38,88 +27,67 @@ export const deltaUpdateOut: TypeDefinition = {
 
 class DeltaOutEndpoint implements Endpoint {
   readonly #context: EndpointContext;
-  readonly #publisherAddress: SocketAddress;
-  readonly #waitMs: number;
-  readonly #highWaterMark: number | undefined;
-  readonly #snapshots: SnapshotServer;
-  #prefix: Uint8Array = new Uint8Array(0);
-  #publisher: Publisher | undefined;
+  readonly #publisher: TopicPublisher;
+  readonly #snapshots: ReplyServer;
   #state: StateValue = {};
   #num = 0;
-  #sending: Promise<unknown> = Promise.resolve();
   #closing: Promise<void> | undefined;
 
   constructor(context: EndpointContext) {
     this.#context = context;
-    this.#publisherAddress = socketAddress(context, 'publisher', 'bind');
-    this.#waitMs = numberArgument(context, 'wait_after_creation_s', DEFAULT_WAIT_AFTER_CREATION_S, 0, false) * 1000;
     const hwm = context.creation.send_high_water_mark;
-    this.#highWaterMark = hwm === undefined ? undefined : numberArgument(context, 'send_high_water_mark', 1000, 0, false);
-    const source = () => ({ state: this.#state, num: this.#num });
-    this.#snapshots = new SnapshotServer(context, socketAddress(context, 'replyer', 'bind'), source);
+    const sendHighWaterMark = hwm === undefined ? undefined : numberArgument(context, 'send_high_water_mark', 1000, 0, false);
+    this.#publisher = new TopicPublisher(context, { label: 'delta_update_out state', sendHighWaterMark });
+    this.#snapshots = new ReplyServer(context, { label: 'snapshot replyer', answer: (body) => this.#snapshot(body) });
   }
 
   async open(): Promise<void> {
-    if (this.#closing) throw closedError(this.#context, this.#publisherAddress, 'Cannot open a delta_update_out state after close');
-    if (this.#publisher) return;
-    const topic = this.#context.creation.topic;
-    if (typeof topic === 'string') this.#prefix = topicPrefix(topic);
-    const publisher = new Publisher();
-    if (this.#highWaterMark !== undefined) publisher.sendHighWaterMark = this.#highWaterMark;
-    await bindSocket(publisher, this.#publisherAddress, this.#context);
-    try {
-      await this.#snapshots.open();
-    } catch (error) {
-      await closeSocket(publisher, 0);
-      throw error;
-    }
-    this.#publisher = publisher;
-    if (this.#waitMs > 0) await sleep(this.#waitMs);
+    if (this.#closing) throw closedError(this.#context, this.#publisher.address, 'Cannot open a delta_update_out state after close');
+    // The replyer first: the publisher's open() ends with the wait for subscribers. If the
+    // publisher then fails to bind, the replyer stays bound until close() (a new open() retries).
+    await this.#snapshots.open();
+    await this.#publisher.open();
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#shutdown();
+    this.#closing ??= Promise.all([this.#publisher.close(), this.#snapshots.close()]).then(() => undefined);
     return this.#closing;
   }
 
-  async #shutdown(): Promise<void> {
-    const publisher = this.#publisher;
-    this.#publisher = undefined;
-    await settleWithin(this.#sending, CLOSE_LINGER_MS);
-    await Promise.all([publisher && closeSocket(publisher, CLOSE_LINGER_MS), this.#snapshots.close()]);
+  /** Publishes one update (checked and numbered as it is queued); resolves once it is handed to ZeroMQ. */
+  async send(message: OutboundMessage): Promise<undefined> {
+    await this.#publisher.send(() => this.#number(message));
+    return undefined;
   }
 
   /**
-   * Checks, applies, numbers and queues one update in a single synchronous step (so snapshot
-   * answers and the numbering always agree), then resolves once it is handed to ZeroMQ. A value
-   * that fails the state model rejects with its ValidationError, and nothing changes.
+   * Checks, applies and numbers one update and returns its frame, in one synchronous step with
+   * queueing it (so snapshot answers and the numbering always agree). A value that fails the state
+   * model throws its ValidationError, and nothing changes.
    */
-  send(message: OutboundMessage): Promise<undefined> {
-    const publisher = this.#publisher;
-    if (!publisher) return Promise.reject(closedError(this.#context, this.#publisherAddress, 'The delta_update_out state is not open'));
+  #number(message: OutboundMessage): Uint8Array {
     const state = message.args.state as StateValue;
     const isSnapshot = message.args.is_snapshot === true;
     const invalid = this.#context.check(state, !isSnapshot);
-    if (invalid) return Promise.reject(invalid);
+    if (invalid) throw invalid;
     const num = this.#num + 1;
-    let frame: Uint8Array;
-    try {
-      frame = encodePublication({ state, isSnapshot, num, workflowId: message.workflowId }, this.#prefix);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const frame = encodePublication({ state, isSnapshot, num, workflowId: message.workflowId });
     if (isSnapshot) this.#state = copyState(state);
     else applyDeltaInPlace(this.#state, state);
     this.#num = num;
-    // One send at a time, in numbering order (ZeroMQ refuses overlapping sends once a socket would block).
-    const sent = this.#sending.then(() => publisher.send(frame));
-    this.#sending = sent.catch(noop);
-    return sent.then(() => undefined);
+    return frame;
+  }
+
+  /** The answer to a snapshot request: the whole state and its number as they are now, or an error reply. */
+  #snapshot(body: Uint8Array): Uint8Array {
+    let workflowId: string | null = null;
+    try {
+      workflowId = decodeRequest(body).workflow_id;
+      return encodeSnapshotReply(this.#state, this.#num, workflowId);
+    } catch (error) {
+      this.#context.logger.warn({ err: error, address: this.#snapshots.address.path }, 'snapshot request failed');
+      const type = error instanceof Error ? error.name : 'Error';
+      return encodeReply({ return_args: null, workflow_id: workflowId, error: { type, message: String((error as Error)?.message ?? error) } });
+    }
   }
 }
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function noop(): void {}

@@ -29,15 +29,15 @@ export interface Snapshot {
   readonly workflowId: string | null;
 }
 
-/** The frame of one publication, after the topic prefix (empty without a topic). */
-export function encodePublication(update: Publication, prefix: Uint8Array): Uint8Array {
+/** The frame of one publication, after the topic prefix if one is given. */
+export function encodePublication(update: Publication, prefix?: Uint8Array): Uint8Array {
   const args = { state: update.state, is_snapshot: update.isSnapshot, current_num: update.num };
-  return encodeRequest({ args, workflow_id: update.workflowId }, prefix.length > 0 ? prefix : undefined);
+  return encodeRequest({ args, workflow_id: update.workflowId }, prefix !== undefined && prefix.length > 0 ? prefix : undefined);
 }
 
-/** Reads a publication frame (topic prefix included when `prefix` is given). Throws DecodeError. */
-export function decodePublication(frame: Uint8Array, prefix: Uint8Array | undefined): Publication {
-  const { args, workflow_id } = decodeRequest(frame, prefix);
+/** Reads a publication (its topic prefix already removed). Throws DecodeError. */
+export function decodePublication(payload: Uint8Array): Publication {
+  const { args, workflow_id } = decodeRequest(payload);
   const isSnapshot = args.is_snapshot ?? false;
   if (typeof isSnapshot !== 'boolean') throw badField('is_snapshot', 'a boolean', isSnapshot);
   return { state: stateField(args.state, 'args.state'), isSnapshot, num: numField(args.current_num, 'args.current_num', 1), workflowId: workflow_id };
