@@ -52,19 +52,32 @@ describe('delta_update_in against a scripted out side', () => {
     expect(sub.context.updates[1]!.workflowId).toBe('wf-8');
   });
 
+  it('holds the out side\'s state at number 0 without calling update, and applies delta 1 on it', async () => {
+    const out = await fakeOut();
+    out.snapshot = { state: { base: true }, num: 0 };
+    const sub = await openIn(out.addresses);
+    await out.subscribed();
+    await sleep(50);
+    expect(out.requests).toBe(1);
+    expect(sub.context.updates).toEqual([]);
+    await out.publish(1, { a: 1 }, false, 'wf-1');
+    await until(() => sub.context.updates.length === 1);
+    expect(sub.context.updates).toEqual([{ value: { base: true, a: 1 }, workflowId: 'wf-1' }]);
+  });
+
   it('on a gap (a lost update) fetches a fresh snapshot and resumes after it', async () => {
     const out = await fakeOut();
     const sub = await openIn(out.addresses);
     await out.subscribed();
     await out.publish(1, { a: 1 });
-    await until(() => sub.context.updates.length === 2);
+    await until(() => sub.context.updates.length === 1);
     const asked = out.requests;
     out.snapshot = { state: { a: 1, b: 2, c: 3 }, num: 3 };
     await out.publish(3, { c: 3 });
     await out.publish(4, { d: 4 });
-    await until(() => sub.context.updates.length === 4);
+    await until(() => sub.context.updates.length === 3);
     expect(out.requests).toBe(asked + 1);
-    expect(values(sub)).toEqual([{}, { a: 1 }, { a: 1, b: 2, c: 3 }, { a: 1, b: 2, c: 3, d: 4 }]);
+    expect(values(sub)).toEqual([{ a: 1 }, { a: 1, b: 2, c: 3 }, { a: 1, b: 2, c: 3, d: 4 }]);
     expect(sub.context.logs.some((line) => line.msg === 'delta state: resyncing')).toBe(true);
   });
 
@@ -100,8 +113,8 @@ describe('delta_update_in against a scripted out side', () => {
     await out.publish(1, { price: 'cheap' });
     out.snapshot = { state: { price: 3 }, num: 2 };
     await out.publish(2, { price: 3 });
-    await until(() => sub.context.updates.length === 2);
-    expect(values(sub)).toEqual([{}, { price: 3 }]);
+    await until(() => sub.context.updates.length === 1);
+    expect(values(sub)).toEqual([{ price: 3 }]);
     expect(sub.context.logs.find((line) => line.msg === 'delta state: an update failed the state model; resyncing')?.level).toBe('warn');
   });
 
@@ -124,7 +137,7 @@ describe('delta_update_in against a scripted out side', () => {
     const sub = await openIn(out.addresses, { creation: { snapshot_timeout_ms: 200 } });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(sub.context.updates).toEqual([]);
-    expect(sub.context.logs.some((line) => line.msg === 'delta state: no snapshot yet; asking again in the background')).toBe(true);
+    expect(sub.context.logs.some((line) => line.msg === 'delta state: no snapshot yet (is the out side up?); asking again in the background')).toBe(true);
     out.snapshot = { state: { late: true }, num: 4 };
     await until(() => sub.context.updates.length === 1, 4000);
     expect(values(sub)).toEqual([{ late: true }]);
@@ -136,9 +149,10 @@ describe('delta_update_in against a scripted out side', () => {
     const other = await openIn(out.addresses, { creation: { topic: 'other' } });
     await out.subscribed();
     await out.publish(1, { a: 1 });
-    await until(() => sub.context.updates.length === 2);
+    await until(() => sub.context.updates.length === 1);
     await sleep(50);
-    expect(values(other)).toEqual([{}]);
+    expect(values(sub)).toEqual([{ a: 1 }]);
+    expect(values(other)).toEqual([]);
   });
 
   it('stops updating after pause, and closes twice', async () => {
@@ -146,11 +160,11 @@ describe('delta_update_in against a scripted out side', () => {
     const sub = await openIn(out.addresses);
     await out.subscribed();
     await out.publish(1, { a: 1 });
-    await until(() => sub.context.updates.length === 2);
+    await until(() => sub.context.updates.length === 1);
     await sub.endpoint.pause!();
     await out.publish(2, { b: 2 });
     await sleep(80);
-    expect(sub.context.updates).toHaveLength(2);
+    expect(sub.context.updates).toHaveLength(1);
     await sub.endpoint.close();
     await sub.endpoint.close();
     await expect(sub.endpoint.open()).rejects.toMatchObject({ code: 'SF_CONNECTION_CLOSED' });
@@ -167,6 +181,17 @@ describe('delta_update_in with a real delta_update_out', () => {
     for (let n = 51; n <= 80; n++) await history.send({ [`k${n % 7}`]: n });
     await until(() => JSON.stringify(last(sub)) === JSON.stringify(history.states[80]));
     history.expectSeen(values(sub));
+  });
+
+  it('exposes nothing while the out side has published nothing, then its first update', async () => {
+    const addresses = await outAddresses();
+    const out = await openOut(addresses);
+    const sub = await openIn(inAddresses(addresses));
+    await sleep(50);
+    expect(sub.context.updates).toEqual([]);
+    await out.endpoint.send!(message({ state: { a: 1 } }, 'wf-1'));
+    await until(() => sub.context.updates.length === 1);
+    expect(sub.context.updates).toEqual([{ value: { a: 1 }, workflowId: 'wf-1' }]);
   });
 
   it('works when the out side starts after the in side', async () => {

@@ -45,7 +45,6 @@ describe('Replica', () => {
     await replica.onPublication(delta(1, { a: 1 }, 'wf-1'));
     await replica.onPublication(delta(2, { b: 2 }, 'wf-2'));
     expect(updates).toEqual([
-      { value: {}, workflowId: 'snap' },
       { value: { a: 1 }, workflowId: 'wf-1' },
       { value: { a: 1, b: 2 }, workflowId: 'wf-2' },
     ]);
@@ -54,9 +53,9 @@ describe('Replica', () => {
 
   it('hands out a new frozen object per update and never changes one already handed out', async () => {
     const { replica, values } = harness();
-    await replica.onSnapshot(snapshot(0, { a: 1 }), replica.generation);
-    await replica.onPublication(delta(1, { a: 2 }));
-    await replica.onPublication(delta(2, { a: null, b: 3 }));
+    await replica.onSnapshot(snapshot(1, { a: 1 }), replica.generation);
+    await replica.onPublication(delta(2, { a: 2 }));
+    await replica.onPublication(delta(3, { a: null, b: 3 }));
     const [first, second, third] = values();
     expect([first, second, third]).toEqual([{ a: 1 }, { a: 2 }, { b: 3 }]);
     expect(new Set([first, second, third]).size).toBe(3);
@@ -71,9 +70,9 @@ describe('Replica', () => {
     await replica.onPublication(delta(5, { e: 5 }));
     expect(replica.needsSnapshot).toBe(true);
     expect(wanted()).toBe(1);
-    expect(values()).toEqual([{}, { a: 1 }]);
+    expect(values()).toEqual([{ a: 1 }]);
     await replica.onSnapshot(snapshot(4, { a: 1, b: 2, c: 3, d: 4 }), replica.generation);
-    expect(values().slice(2)).toEqual([
+    expect(values().slice(1)).toEqual([
       { a: 1, b: 2, c: 3, d: 4 },
       { a: 1, b: 2, c: 3, d: 4, e: 5 },
     ]);
@@ -97,13 +96,13 @@ describe('Replica', () => {
     const before = replica.generation;
     await replica.onSnapshot(snapshot(0, {}), before);
     await replica.onPublication(delta(1, { a: 1 }));
-    expect(await replica.onSnapshot(snapshot(0, {}), before)).toBe(true);
-    expect(values()).toEqual([{}, { a: 1 }]);
+    expect(await replica.onSnapshot(snapshot(5, { late: 5 }), before)).toBe(true);
+    expect(values()).toEqual([{ a: 1 }]);
     replica.resync('test', true);
     const stale = replica.generation - 1;
     await replica.onSnapshot(snapshot(9, { stale: true }), stale);
     expect(replica.needsSnapshot).toBe(true);
-    expect(values()).toHaveLength(2);
+    expect(values()).toHaveLength(1);
   });
 
   it('ignores publications that lag behind a snapshot, without asking again', async () => {
@@ -117,7 +116,7 @@ describe('Replica', () => {
     await replica.onPublication(published(9, { lagging: 'snapshot' }));
     await replica.onPublication(delta(10, { lag10: true }));
     await replica.onPublication(delta(11, { b: 11 }));
-    expect(values()).toEqual([{}, { a: 1 }, { all: 10 }, { all: 10, b: 11 }]);
+    expect(values()).toEqual([{ a: 1 }, { all: 10 }, { all: 10, b: 11 }]);
     expect(wanted()).toBe(1);
     expect(replica.needsSnapshot).toBe(false);
   });
@@ -170,6 +169,30 @@ describe('Replica', () => {
     expect(replica.num).toBe(1);
   });
 
+  it('holds a snapshot at number 0 (the out side before its first update) without exposing it, and applies deltas 1, 2… on it', async () => {
+    const { replica, updates } = harness();
+    await replica.onPublication(delta(1, { a: 1 }, 'wf-1'));
+    expect(await replica.onSnapshot(snapshot(0, { base: true }), replica.generation)).toBe(true);
+    expect(replica.num).toBe(1);
+    await replica.onPublication(delta(2, { b: 2 }, 'wf-2'));
+    expect(updates).toEqual([
+      { value: { base: true, a: 1 }, workflowId: 'wf-1' },
+      { value: { base: true, a: 1, b: 2 }, workflowId: 'wf-2' },
+    ]);
+
+    const restarted = harness();
+    await restarted.replica.onSnapshot(snapshot(0, {}), restarted.replica.generation);
+    expect(restarted.updates).toEqual([]);
+    expect(restarted.replica.num).toBe(0);
+    expect(restarted.replica.needsSnapshot).toBe(false);
+    await restarted.replica.onPublication(delta(1, { old: 1 }));
+    restarted.replica.resync('reconnected', true);
+    await restarted.replica.onSnapshot(snapshot(0, {}), restarted.replica.generation);
+    expect(restarted.replica.num).toBe(0);
+    expect(restarted.values()).toEqual([{ old: 1 }]);
+    expect(restarted.replica.needsSnapshot).toBe(false);
+  });
+
   it('checks a published snapshot as a whole state, and a requested one like a delta (a sum of checked deltas)', async () => {
     const checks: boolean[] = [];
     const replica = new Replica({
@@ -193,13 +216,13 @@ describe('Replica', () => {
     const { replica, values, logs } = harness();
     await replica.onSnapshot(snapshot(0, {}), replica.generation);
     await replica.onPublication(delta(1, { bad: 1 }));
-    expect(values()).toEqual([{}]);
+    expect(values()).toEqual([]);
     expect(replica.needsSnapshot).toBe(true);
     expect(logs).toContain('delta state: an update failed the state model; resyncing');
     expect(await replica.onSnapshot(snapshot(1, { bad: 1 }), replica.generation)).toBe(false);
     expect(replica.needsSnapshot).toBe(true);
     await replica.onPublication(delta(2, { ok: 2 }));
     expect(await replica.onSnapshot(snapshot(2, { ok: 2 }), replica.generation)).toBe(true);
-    expect(values()).toEqual([{}, { ok: 2 }]);
+    expect(values()).toEqual([{ ok: 2 }]);
   });
 });

@@ -20,7 +20,8 @@ export interface ReplicaHooks {
 /**
  * The in side's ordering of a delta state: holds the last consistent value and its number, and
  * decides for each publication and snapshot whether to apply it, ignore it, buffer it or ask for
- * a snapshot. Only values the out side had reach `update`, in order, each a new frozen object.
+ * a snapshot. Only values the out side had after an update (number 1 or more) reach `update`, in
+ * order, each a new frozen object.
  * Publications can lag behind a snapshot (the two travel on different sockets), so one at or below
  * the held number is simply ignored; only numbers that fall back from the previous publication
  * mean a restart. Calls must not overlap (the endpoint runs them one at a time).
@@ -170,6 +171,8 @@ export class Replica {
     // Frozen: this object is now everyone's `states[name]`; the next value is a new object.
     const value = Object.freeze(state);
     this.#held = { state: value, num };
-    await this.#hooks.update(value, workflowId);
+    // Number 0 is the out side before its first update (`{}`, which need not fit the state model):
+    // held so that deltas 1, 2… apply on it, but never exposed.
+    if (num > 0) await this.#hooks.update(value, workflowId);
   }
 }
