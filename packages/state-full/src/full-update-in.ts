@@ -1,7 +1,7 @@
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
-import { decodeRequest, topicPrefix } from '@sf/core/plugin';
-import { closedError, closeSocket, connectSocket, hasAddress, numberArgument, type SocketAddress, socketAddress } from '@sf/zmq-base';
-import { Subscriber } from 'zeromq';
+import { decodeRequest } from '@sf/core/plugin';
+import { closedError, hasAddress, numberArgument, socketAddress, TopicSubscriber } from '@sf/zmq-base';
+import type { Subscriber } from 'zeromq';
 import { SnapshotClient } from './snapshot-client.js';
 import { SnapshotFetcher } from './snapshot-fetcher.js';
 import { UpdateQueue } from './update-queue.js';
@@ -30,15 +30,19 @@ export const fullUpdateIn: TypeDefinition = {
 
 class FullUpdateInEndpoint implements Endpoint {
   readonly #context: EndpointContext;
-  readonly #address: SocketAddress;
+  readonly #subscriber: TopicSubscriber;
   readonly #updates: UpdateQueue;
   readonly #snapshots: SnapshotFetcher | undefined;
-  #socket: Subscriber | undefined;
+  #opened = false;
   #closing: Promise<void> | undefined;
 
   constructor(context: EndpointContext) {
     this.#context = context;
-    this.#address = socketAddress(context, 'subscriber', 'connect');
+    this.#subscriber = new TopicSubscriber(context, {
+      label: 'full_update_in',
+      deliver: (payload) => this.#publication(payload),
+      watch: (socket) => this.#watchConnections(socket),
+    });
     this.#updates = new UpdateQueue(context);
     if (hasAddress(context, 'requester')) {
       const requester = socketAddress(context, 'requester', 'connect');
@@ -52,37 +56,25 @@ class FullUpdateInEndpoint implements Endpoint {
    * further attempts run in the background until one works or a publication arrives.
    */
   async open(): Promise<void> {
-    if (this.#closing) throw closedError(this.#context, this.#address, 'Cannot open a full_update_in state after close');
-    if (this.#socket) return;
-    const topic = this.#context.creation.topic;
-    const prefix = typeof topic === 'string' ? topicPrefix(topic) : undefined;
-    const socket = new Subscriber();
-    this.#watchConnections(socket);
-    if (prefix) socket.subscribe(Buffer.from(prefix));
-    else socket.subscribe();
-    connectSocket(socket, this.#address, this.#context);
-    this.#socket = socket;
-    void this.#listen(socket, prefix);
+    if (this.#closing) throw closedError(this.#context, this.#subscriber.address, 'Cannot open a full_update_in state after close');
+    if (this.#opened) return;
+    await this.#subscriber.open();
+    this.#opened = true;
     await this.#snapshots?.refresh();
   }
 
   async pause(): Promise<void> {
     this.#updates.stop();
     this.#snapshots?.stop();
+    await this.#subscriber.pause();
   }
 
   // Nothing to flush (an in state never replies), so close does not wait for a running on_update.
   close(): Promise<void> {
-    this.#closing ??= this.#shutdown();
-    return this.#closing;
-  }
-
-  async #shutdown(): Promise<void> {
     this.#updates.stop();
     this.#snapshots?.stop();
-    const socket = this.#socket;
-    this.#socket = undefined;
-    if (socket) await closeSocket(socket, 0);
+    this.#closing ??= this.#subscriber.close();
+    return this.#closing;
   }
 
   /**
@@ -92,7 +84,7 @@ class FullUpdateInEndpoint implements Endpoint {
    */
   #watchConnections(socket: Subscriber): void {
     const { logger } = this.#context;
-    const path = this.#address.path;
+    const path = this.#subscriber.address.path;
     let handshakes = 0;
     socket.events.on('handshake', () => {
       handshakes += 1;
@@ -104,37 +96,20 @@ class FullUpdateInEndpoint implements Endpoint {
     });
   }
 
-  async #listen(socket: Subscriber, prefix: Uint8Array | undefined): Promise<void> {
-    const logger = this.#context.logger;
-    while (!this.#updates.stopped) {
-      let frames: Buffer[];
-      try {
-        frames = await socket.receive();
-      } catch (error) {
-        if (!socket.closed) logger.error({ err: error, address: this.#address.path }, 'full_update_in stopped receiving: socket error');
-        return;
-      }
-      const [frame] = frames;
-      if (frames.length !== 1 || frame === undefined) {
-        logger.warn({ frames: frames.length, address: this.#address.path }, 'full_update_in dropped a message that is not exactly one frame');
-        continue;
-      }
-      await this.#publication(frame, prefix);
-    }
-  }
-
-  async #publication(frame: Uint8Array, prefix: Uint8Array | undefined): Promise<void> {
+  /** One publication off the wire (topic removed): decoded, checked, then queued as the new value. */
+  async #publication(payload: Uint8Array): Promise<void> {
     const { logger } = this.#context;
+    const address = this.#subscriber.address.path;
     let envelope: ReturnType<typeof decodeRequest>;
     try {
-      envelope = decodeRequest(frame, prefix);
+      envelope = decodeRequest(payload);
     } catch (error) {
-      logger.warn({ err: error, address: this.#address.path }, 'full_update_in dropped a publication it cannot decode');
+      logger.warn({ err: error, address }, 'full_update_in dropped a publication it cannot decode');
       return;
     }
     const invalid = this.#context.check(envelope.args);
     if (invalid !== undefined) {
-      logger.warn({ err: invalid, workflow_id: envelope.workflow_id, address: this.#address.path }, 'full_update_in dropped a publication that does not match the model');
+      logger.warn({ err: invalid, workflow_id: envelope.workflow_id, address }, 'full_update_in dropped a publication that does not match the model');
       return;
     }
     await this.#updates.publication(envelope.args, envelope.workflow_id);

@@ -1,25 +1,15 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
-import { framePayload, topicPrefix } from '@sf/core/plugin';
-import {
-  bindSocket,
-  CLOSE_LINGER_MS,
-  closedError,
-  closeSocket,
-  hasAddress,
-  numberArgument,
-  type SocketAddress,
-  socketAddress,
-} from '@sf/zmq-base';
-import { Publisher } from 'zeromq';
-import { SnapshotServer } from './snapshot-server.js';
+import { decodeRequest, encodeReply } from '@sf/core/plugin';
+import { closedError, hasAddress, ReplyServer, TopicPublisher } from '@sf/zmq-base';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first publication. */
-export const DEFAULT_WAIT_AFTER_CREATION_S = 0.15;
+export { DEFAULT_WAIT_AFTER_CREATION_S } from '@sf/zmq-base';
 
 /**
  * The `full_update_out` type: every `to_send('state', name, value)` publishes the whole value as
  * `{"args": value, "workflow_id": …}` on the `publisher` socket (after `msgpack(topic)` when a
- * `topic` is set). With a `replyer` address it also answers snapshot requests with the latest value.
+ * `topic` is set). With a `replyer` address it also answers every snapshot request (`{"args": {}}`)
+ * with `{"return_args": <latest value or {}>, "workflow_id": <that value's workflow id>}`.
  */
 export const fullUpdateOut: TypeDefinition = {
   side: 'out',
@@ -35,54 +25,54 @@ export const fullUpdateOut: TypeDefinition = {
 
 class FullUpdateOutEndpoint implements Endpoint {
   readonly #context: EndpointContext;
-  readonly #address: SocketAddress;
-  readonly #waitMs: number;
-  readonly #snapshots: SnapshotServer | undefined;
-  #prefix: Uint8Array = new Uint8Array(0);
-  #socket: Publisher | undefined;
+  readonly #publisher: TopicPublisher;
+  readonly #snapshots: ReplyServer | undefined;
+  /** The request frame of the latest publication, and the snapshot reply made from it (once asked for). */
+  #latest: { frame: Uint8Array; reply?: Uint8Array } | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(context: EndpointContext) {
     this.#context = context;
-    this.#address = socketAddress(context, 'publisher', 'bind');
-    this.#waitMs = numberArgument(context, 'wait_after_creation_s', DEFAULT_WAIT_AFTER_CREATION_S, 0, false) * 1000;
-    if (hasAddress(context, 'replyer')) this.#snapshots = new SnapshotServer(context, socketAddress(context, 'replyer', 'bind'));
+    this.#publisher = new TopicPublisher(context, { label: 'full_update_out state' });
+    if (hasAddress(context, 'replyer')) this.#snapshots = new ReplyServer(context, { label: 'snapshot replyer', answer: (body) => this.#snapshot(body) });
   }
 
   async open(): Promise<void> {
-    if (this.#closing) throw closedError(this.#context, this.#address, 'Cannot open a full_update_out state after close');
-    if (this.#socket) return;
-    const topic = this.#context.creation.topic;
-    if (typeof topic === 'string') this.#prefix = topicPrefix(topic);
-    const socket = new Publisher();
-    await bindSocket(socket, this.#address, this.#context);
-    this.#socket = socket;
+    if (this.#closing) throw closedError(this.#context, this.#publisher.address, 'Cannot open a full_update_out state after close');
+    // The replyer first: the publisher's open() ends with the wait for subscribers.
     await this.#snapshots?.open();
-    if (this.#waitMs > 0) await sleep(this.#waitMs);
+    await this.#publisher.open();
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#shutdown();
+    this.#closing ??= Promise.all([this.#publisher.close(), this.#snapshots?.close()]).then(() => undefined);
     return this.#closing;
-  }
-
-  async #shutdown(): Promise<void> {
-    const socket = this.#socket;
-    this.#socket = undefined;
-    await Promise.all([socket && closeSocket(socket, CLOSE_LINGER_MS), this.#snapshots?.close()]);
   }
 
   /** Publishes the whole value (already checked against the model by core) and keeps it for snapshots. */
   async send(message: OutboundMessage): Promise<undefined> {
-    const socket = this.#socket;
-    if (!socket) throw closedError(this.#context, this.#address, 'The full_update_out state is not open');
-    const frame = message.frame;
-    this.#snapshots?.keep(frame);
-    await socket.send(framePayload(this.#prefix, frame));
+    await this.#publisher.send(() => {
+      if (this.#snapshots) this.#latest = { frame: message.frame };
+      return message.frame;
+    });
     return undefined;
   }
-}
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  /** The answer to a snapshot request: the latest value (`{}` before the first), or an error reply to a frame that is not a request. */
+  #snapshot(body: Uint8Array): Uint8Array {
+    try {
+      decodeRequest(body);
+    } catch (error) {
+      this.#context.logger.warn({ err: error, address: this.#snapshots?.address.path }, 'snapshot replyer got a frame that is not a request');
+      const message = error instanceof Error ? error.message : String(error);
+      return encodeReply({ return_args: null, workflow_id: null, error: { type: 'DecodeError', message } });
+    }
+    const latest = this.#latest;
+    if (latest === undefined) return encodeReply({ return_args: {}, workflow_id: null });
+    if (latest.reply === undefined) {
+      const { args, workflow_id } = decodeRequest(latest.frame);
+      latest.reply = encodeReply({ return_args: args, workflow_id });
+    }
+    return latest.reply;
+  }
 }
