@@ -1,10 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageTsup } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/bin.ts'],
-  format: ['esm'],
-  target: 'node20',
-  dts: { entry: 'src/index.ts', compilerOptions: { ignoreDeprecations: '6.0' } },
-  sourcemap: true,
-  clean: true,
-});
+// The bin gets no .d.ts: nothing imports it.
+export default packageTsup(['src/index.ts', 'src/bin.ts'], { dts: ['src/index.ts'] });

@@ -1,7 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageVitest } from '../../vitest.base.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-  },
-});
+export default packageVitest({ typecheck: false });

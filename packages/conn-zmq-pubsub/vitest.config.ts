@@ -1,8 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageVitest } from '../../vitest.base.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] },
-  },
-});
+export default packageVitest();

@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageTsup } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  target: 'node20',
-  dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
-  sourcemap: true,
-  clean: true,
-});
+export default packageTsup(['src/index.ts']);
