@@ -73,7 +73,8 @@ async function versionOf(getPort: number, version: number): Promise<void> {
   await expect.poll(async () => (await ask(getPort)).version, { timeout: 10_000, interval: 50 }).toBe(version);
 }
 
-describe('full state between sf run processes', () => {
+// Each test starts several `sf run` processes: vitest's default 5 s is too tight on a loaded machine.
+describe('full state between sf run processes', { timeout: 30_000 }, () => {
   it('show a late joiner the current value as soon as it is ready', async () => {
     const ports = await writerPorts();
     await startWriter(ports);
