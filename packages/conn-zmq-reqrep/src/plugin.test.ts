@@ -10,6 +10,6 @@ describe('@sf/conn-zmq-reqrep plugin', () => {
     expect(replyer.creationArguments?.required).toEqual({ on_new_request: Function });
     expect(requester).toMatchObject({ side: 'out', kind: 'connection', peers: ['replyer'], addresses: ['requester'] });
     expect(requester).toMatchObject({ replies: true });
-    expect(requester.creationArguments?.optional).toEqual({ timeout_ms: Number });
+    expect(requester.creationArguments?.optional).toMatchObject({ timeout_ms: Number, retries: Number, retry_backoff_ms: Number, idempotent: Boolean });
   });
 });
