@@ -19,8 +19,9 @@ export {
 export { prepareService, type PrepareOptions, type PreparedService } from './service/prepare-service.js';
 export { startService, type RunningService, type StartOptions } from './runner/start-service.js';
 export { LOG_LEVELS, type LogLevel, type LoggingOptions } from './runner/logger.js';
+export { REDACTED } from './runner/redaction.js';
 export type { ResolvedModel } from './models/resolved-model.js';
-export { any, jsonSchema, mapOf, nullable, oneOf, optional, setOf, tupleOf } from './types/helpers.js';
+export { any, jsonSchema, mapOf, nullable, oneOf, optional, secret, setOf, tupleOf } from './types/helpers.js';
 export { compileArguments, type ArgumentsValidator, type CompileWhere } from './types/compile-arguments.js';
 export { toJsonSchema } from './types/to-json-schema.js';
 export { describeSpec } from './types/describe.js';
@@ -37,6 +38,7 @@ export type {
   OptionalSpec,
   ScalarConstructor,
   SchemaSpec,
+  SecretSpec,
   SetSpec,
   TupleSpec,
   TypeSpec,

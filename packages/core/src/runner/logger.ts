@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type DestinationStream, type Logger, type StreamEntry, multistream, pino } from 'pino';
 import pretty from 'pino-pretty';
 import rollingFile from 'pino-roll';
+import { REDACTED } from './redaction.js';
 
 /** Log levels, lowest first. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -27,8 +28,10 @@ export type { Logger };
 /**
  * Creates the service's logger: readable single lines on stdout at the console level, and, with a
  * folder, JSON lines in `<folder>/<name>.log` rotated every hour keeping `backupCount` files.
+ * Values at the `redact` paths (pino syntax, e.g. `config.api_token`) are written as `[redacted]`
+ * everywhere, in this logger and its children.
  */
-export async function createLogger(name: string, options: LoggingOptions = {}): Promise<Logger> {
+export async function createLogger(name: string, options: LoggingOptions = {}, redact: readonly string[] = []): Promise<Logger> {
   const consoleLevel = options.consoleLevel ?? 'info';
   const streams: StreamEntry[] = [
     {
@@ -58,7 +61,10 @@ export async function createLogger(name: string, options: LoggingOptions = {}): 
     streams.push({ level: fileLevel, stream: file });
   }
   const level = lowest(consoleLevel, fileLevel);
-  return pino({ level, base: { service: name }, formatters: { log: errorFields } }, multistream(streams));
+  return pino(
+    { level, base: { service: name }, formatters: { log: errorFields }, ...(redact.length > 0 && { redact: { paths: [...redact], censor: REDACTED } }) },
+    multistream(streams),
+  );
 }
 
 /** Logs `{ err }` as `error: { type, message, code…, stack }`, which the console prints on one line. */

@@ -4,6 +4,7 @@ import { type PrepareOptions, type PreparedService, prepareService } from '../se
 import { type InboundScope, InflightCounter, createReceiver } from './inbound.js';
 import { type Logger, type LoggingOptions, createLogger } from './logger.js';
 import { Outputs } from './outputs.js';
+import { loggableValues, redactionPaths } from './redaction.js';
 import { ServiceRun } from './service-run.js';
 import { createStateUpdater } from './states.js';
 
@@ -38,7 +39,9 @@ export interface RunningService {
  */
 export async function startService(options: StartOptions): Promise<RunningService> {
   const prepared = await prepareService(options);
-  const logger = await createLogger(prepared.name, options.logging);
+  const redact = redactionPaths(prepared.config, prepared.exports.config_model, prepared.models);
+  const logger = await createLogger(prepared.name, options.logging, redact);
+  logger.debug({ config: loggableValues(prepared.config) }, 'config');
   const outputs = new Outputs(prepared.file, logger);
   const scope: InboundScope = { outputs, states: {}, config: prepared.config, logger, inflight: new InflightCounter() };
 
@@ -51,7 +54,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       opened.push({ model, endpoint });
       await endpoint.open();
       if (model.side === 'out') outputs.add(model, endpoint);
-      logger.debug({ model: model.path, type: model.typeName, addresses: model.addresses }, 'opened');
+      logger.debug({ model: model.path, type: model.typeName, addresses: model.addresses, creation: loggableValues(model.creation) }, 'opened');
     }
   } catch (error) {
     await Promise.allSettled(opened.map(({ endpoint }) => endpoint.close()));

@@ -11,6 +11,7 @@ import {
   type OptionalSpec,
   SPEC_KIND,
   type SchemaSpec,
+  type SecretSpec,
   type SetSpec,
   type TupleSpec,
   type TypeSpec,
@@ -54,6 +55,15 @@ export function optional<const T extends TypeSpec>(inner: T): OptionalSpec<T> {
 /** T or `null`. */
 export function nullable<const T extends TypeSpec>(inner: T): NullableSpec<T> {
   return Object.freeze({ [SPEC_KIND]: 'nullable' as const, inner });
+}
+
+/**
+ * A T whose value never reaches the logs: checked like T, and the runner's logger writes
+ * `[redacted]` in its place (config keys: `config_model: { optional: { api_token: secret(String) } }`).
+ * Inside a model, an optional secret is `optional(secret(T))`.
+ */
+export function secret<const T extends TypeSpec>(inner: T): SecretSpec<T> {
+  return Object.freeze({ [SPEC_KIND]: 'secret' as const, inner });
 }
 
 /** Any value, unchecked. */

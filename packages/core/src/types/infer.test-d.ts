@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Decimal } from './decimal.js';
-import { any, jsonSchema, mapOf, nullable, oneOf, optional, setOf, tupleOf } from './helpers.js';
+import { any, jsonSchema, mapOf, nullable, oneOf, optional, secret, setOf, tupleOf } from './helpers.js';
 import type { Infer, InferArguments } from './infer.js';
 import type { UUID } from './uuid.js';
 
@@ -44,5 +44,14 @@ describe('Infer', () => {
     expectTypeOf<Args>().toEqualTypeOf<{ id: string; limit?: number }>();
     expectTypeOf<InferArguments<null, undefined>>().toEqualTypeOf<Record<string, never>>();
     expectTypeOf<InferArguments<{ n: NumberConstructor }, null>>().toEqualTypeOf<{ n: number }>();
+  });
+});
+
+describe('Infer of secret(T)', () => {
+  it('is the type of T, also inside optional()', () => {
+    const token = secret(String);
+    expectTypeOf<Infer<typeof token>>().toEqualTypeOf<string>();
+    const model = { token: secret(Number), password: optional(secret(String)) };
+    expectTypeOf<InferArguments<typeof model, undefined>>().toEqualTypeOf<{ token: number; password?: string }>();
   });
 });

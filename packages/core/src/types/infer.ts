@@ -7,6 +7,7 @@ import type {
   NullableSpec,
   OptionalSpec,
   SchemaSpec,
+  SecretSpec,
   SetSpec,
   TupleSpec,
   TypeSpec,
@@ -20,6 +21,8 @@ export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type Infer<S> = [TypeSpec] extends [S]
   ? unknown
   : S extends OptionalSpec<infer T>
+  ? Infer<T>
+  : S extends SecretSpec<infer T>
   ? Infer<T>
   : S extends NullableSpec<infer T>
     ? Infer<T> | null

@@ -57,7 +57,7 @@ export interface ParseOptions {
 
 const VALID_FORMS =
   'String, Number, Boolean, BigInt, Date, Uint8Array, Object, Function, Decimal, UUID, [T] (list of T), ' +
-  'a nested model { key: T }, mapOf(K, V), tupleOf(A, B), setOf(T), oneOf(...values), optional(T), nullable(T), any(), jsonSchema({...})';
+  'a nested model { key: T }, mapOf(K, V), tupleOf(A, B), setOf(T), oneOf(...values), optional(T), nullable(T), secret(T), any(), jsonSchema({...})';
 
 /** Parses `spec` at `path`; throws ModelError naming the path, what was found and the valid forms. */
 export function parseSpec(spec: unknown, path: string, options: ParseOptions, ancestors: object[] = []): SpecNode {
@@ -110,6 +110,9 @@ function parseHelper(spec: HelperSpec, path: string, options: ParseOptions, ance
       return { kind: 'literal', values: spec.values, path };
     case 'nullable':
       return { kind: 'nullable', inner: parseSpec(spec.inner, path, options, ancestors), path };
+    case 'secret':
+      // Checked like its inner type; only the logger treats it differently (see runner/redaction.ts).
+      return parseSpec(spec.inner, path, options, ancestors);
     case 'any':
       return { kind: 'any', path };
     case 'schema':

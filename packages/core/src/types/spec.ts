@@ -70,6 +70,14 @@ export interface NullableSpec<T extends TypeSpec = TypeSpec> {
   readonly inner: T;
 }
 
+/** `secret(T)`: a T that is never written to logs (config keys, keys, passwords). */
+export interface SecretSpec<T extends TypeSpec = TypeSpec> {
+  /** Made by `secret`. */
+  readonly [SPEC_KIND]: 'secret';
+  /** Type of the value. */
+  readonly inner: T;
+}
+
 /** `any()`: any value at all. */
 export interface AnySpec {
   /** Made by `any`. */
@@ -87,7 +95,7 @@ export interface SchemaSpec<T = unknown> {
 }
 
 /** A type made by one of the helpers in `helpers.ts`. */
-export type HelperSpec = MapSpec | TupleSpec | SetSpec | LiteralSpec | OptionalSpec | NullableSpec | AnySpec | SchemaSpec;
+export type HelperSpec = MapSpec | TupleSpec | SetSpec | LiteralSpec | OptionalSpec | NullableSpec | SecretSpec | AnySpec | SchemaSpec;
 
 /** A nested model: every key is required unless wrapped in `optional(...)`. */
 export interface NestedSpec {
