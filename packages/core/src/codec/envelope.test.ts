@@ -96,6 +96,18 @@ describe('topics', () => {
     }
   });
 
+  it('packs the payload right after the prefix: a plain Uint8Array of prefix + payload that later encodes leave alone', () => {
+    for (const topic of ['p', 't'.repeat(254), 't'.repeat(300)]) {
+      const topicBytes = topicPrefix(topic);
+      const args = { p: new Decimal('1.5'), q: [1, 2] };
+      const frame = encodeRequest({ args, workflow_id: 'w' }, topicBytes);
+      const expected = hex(topicBytes) + hex(encodeRequest({ args, workflow_id: 'w' }));
+      expect(Object.getPrototypeOf(frame)).toBe(Uint8Array.prototype);
+      for (let i = 0; i < 2000; i++) encodeRequest({ args: { i }, workflow_id: 'other' }, topicBytes);
+      expect(hex(frame)).toBe(expected);
+    }
+  });
+
   it('a subscriber with a topic refuses a frame of another topic', () => {
     expect(() => decodeRequest(framed, topicPrefix('orders'))).toThrow(DecodeError);
     expect(() => decodeRequest(framed, topicPrefix('orders'))).toThrow('Frame does not start with topic "orders" (its topic: "prices")');

@@ -6,8 +6,8 @@
  * may add keys later.
  */
 import { DecodeError, EncodeError } from '../errors.js';
-import { assertFrame, packWire, unpackWire } from './msgpack.js';
-import { framePayload, stripTopic } from './topic.js';
+import { assertFrame, packWire, packWireAfter, unpackWire } from './msgpack.js';
+import { stripTopic } from './topic.js';
 import { valueFromWire, valueToWire } from './values.js';
 
 /** A request or publication. */
@@ -64,8 +64,8 @@ function argsToWire(value: unknown, name: string): unknown {
 
 /** One frame holding a request/publication, after `prefix` (a topic prefix) if given. Throws EncodeError. */
 export function encodeRequest(envelope: RequestEnvelope, prefix?: Uint8Array): Uint8Array {
-  const payload = packWire({ args: argsToWire(envelope.args, 'args'), workflow_id: workflowIdToWire(envelope) });
-  return prefix === undefined ? payload : framePayload(prefix, payload);
+  const wire = { args: argsToWire(envelope.args, 'args'), workflow_id: workflowIdToWire(envelope) };
+  return prefix === undefined ? packWire(wire) : packWireAfter(prefix, wire);
 }
 
 /** One frame holding a reply. Throws EncodeError. */

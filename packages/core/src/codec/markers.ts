@@ -30,6 +30,39 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set([DECIMAL_MARKER, SET_M
 /** Python's `str(Decimal)` syntax (also accepts what decimal.js prints). */
 const DECIMAL_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|NaN|Infinity)$/;
 
+/**
+ * Decimals already parsed, by text: decimal.js parses a string in about half a microsecond and
+ * copies a Decimal in a fifth of that, and prices repeat. A small direct-mapped table (a slot per
+ * hash of the text's length and last characters, overwritten on a miss) keeps a miss nearly free
+ * and retains little. A text found there decodes to a new copy of the first one's Decimal (whose
+ * digits decimal.js documents as read-only). Only short plain texts of finite, non-zero values
+ * are kept (no exponent), so what decimal.js's current `maxE`/`minE` make of a text cannot differ
+ * from what it made when parsed.
+ */
+const SLOTS = 256;
+const slotTexts: (string | undefined)[] = new Array(SLOTS).fill(undefined);
+const slotValues: (Decimal | undefined)[] = new Array(SLOTS).fill(undefined);
+const CACHED_TEXT_MAX = 40;
+
+function slotOf(text: string): number {
+  let hash = text.length;
+  for (let i = text.length > 4 ? text.length - 4 : 0; i < text.length; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
+  return hash & (SLOTS - 1);
+}
+
+/** The Decimal a marker's `as_str` stands for, or undefined when it is not decimal text. */
+function decimalFromText(text: string): Decimal | undefined {
+  const slot = slotOf(text);
+  if (slotTexts[slot] === text) return new Decimal(slotValues[slot]!);
+  if (!DECIMAL_TEXT.test(text)) return undefined;
+  const value = new Decimal(text);
+  if (text.length <= CACHED_TEXT_MAX && value.isFinite() && !value.isZero() && !text.includes('e') && !text.includes('E')) {
+    slotTexts[slot] = text;
+    slotValues[slot] = value;
+  }
+  return value;
+}
+
 /** The `as_str` of a Decimal marker. */
 export function decimalText(value: Decimal): string {
   return value.toString();
@@ -83,8 +116,9 @@ export function valueFromMarker(map: Record<string, unknown>, marker: string, ke
 export function scalarFromMarker(map: Record<string, unknown>, marker: string, keyCount: number): Decimal | UUID | Date {
   if (marker === DECIMAL_MARKER) {
     const text = asStr(map, marker, keyCount, 'decimal');
-    if (!DECIMAL_TEXT.test(text)) throw badMarker(marker, `"as_str": <decimal string>; ${JSON.stringify(text)} is not a decimal number`, map);
-    return new Decimal(text);
+    const value = decimalFromText(text);
+    if (value === undefined) throw badMarker(marker, `"as_str": <decimal string>; ${JSON.stringify(text)} is not a decimal number`, map);
+    return value;
   }
   if (marker === UUID_MARKER) {
     const text = asStr(map, marker, keyCount, 'UUID');

@@ -16,7 +16,7 @@
  * Decimal-marker dict keys Python sends. So both stay dependencies.
  */
 import { Decoder } from '@msgpack/msgpack';
-import { Packr } from 'msgpackr';
+import { Packr, RESERVE_START_SPACE } from 'msgpackr';
 import { DecodeError } from '../errors.js';
 import { mapKeyFromWire } from './from-wire.js';
 import { WireFault } from './wire-path.js';
@@ -37,6 +37,25 @@ const decoder = new Decoder({ useBigInt64: true, mapKeyConverter: mapKeyFromWire
 /** MessagePack bytes of a wire value (as built by `toWire`). */
 export function packWire(value: unknown): Uint8Array {
   return packr.pack(value);
+}
+
+/** Longest prefix msgpackr can reserve room for in front of what it packs. */
+const MAX_RESERVED = 0xff;
+
+/** `prefix` followed by the MessagePack bytes of a wire value, packed straight after the prefix (no second copy). */
+export function packWireAfter(prefix: Uint8Array, value: unknown): Uint8Array {
+  if (prefix.length === 0) return packr.pack(value);
+  if (prefix.length > MAX_RESERVED) {
+    const payload = packr.pack(value);
+    const frame = new Uint8Array(prefix.length + payload.length);
+    frame.set(prefix, 0);
+    frame.set(payload, prefix.length);
+    return frame;
+  }
+  const packed = packr.pack(value, RESERVE_START_SPACE | prefix.length);
+  packed.set(prefix, 0);
+  // A plain Uint8Array view, as a copied frame was: a Buffer's slice() would not copy.
+  return new Uint8Array(packed.buffer, packed.byteOffset, packed.length);
 }
 
 function reason(error: unknown): string {

@@ -21,6 +21,7 @@ const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
 const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
 const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const DECIMAL_PROTO: object = Decimal.prototype;
 
 /** Converts `value`, found inside `depth` containers, to its wire form; throws WireFault. */
 export function toWire(value: unknown, depth: number): unknown {
@@ -58,7 +59,8 @@ function objectToWire(value: object, level: number): unknown {
   if (Array.isArray(value)) return arrayToWire(value, level);
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) return plainToWire(value as Record<string, unknown>, level);
-  if (value instanceof Decimal) return { [DECIMAL_MARKER]: true, as_str: decimalText(value) };
+  // Comparing the prototype first: `instanceof Decimal` alone costs several times more.
+  if (proto === DECIMAL_PROTO || value instanceof Decimal) return { [DECIMAL_MARKER]: true, as_str: decimalText(value as Decimal) };
   if (value instanceof Uint8Array) return value;
   if (value instanceof UUID) return { [UUID_MARKER]: true, as_str: value.value };
   if (value instanceof Date) return { [DATETIME_MARKER]: true, as_str: dateText(value) };

@@ -4,6 +4,7 @@ import { DecodeError, EncodeError } from '../errors.js';
 import { Decimal } from '../types/decimal.js';
 import { UUID } from '../types/uuid.js';
 import { afterTrip, valueArb } from './arbitraries.fixture.js';
+import { packWire } from './msgpack.js';
 import { decodeValue, encodeValue } from './values.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -35,6 +36,30 @@ describe('value round trip', () => {
     expect((trip(long) as Decimal).toFixed()).toBe('123456789012345678901234567890.12345678901234567890123456789');
     expect(hex(encodeValue(new Decimal('1.50')))).toBe(`82ab${hex(Buffer.from('__decimal__'))}c3a6${hex(Buffer.from('as_str'))}a3${hex(Buffer.from('1.5'))}`);
     expect(String(trip(new Decimal('1e-7')))).toBe('1e-7');
+  });
+
+  it('decodes a Decimal text seen before to a new Decimal equal to what decimal.js parses', () => {
+    const fromText = (text: string) => decodeValue(packWire({ __decimal__: true, as_str: text })) as Decimal;
+    const texts = ['101.25', '-0.5', '100', '0.000', '-0', '1e3', 'NaN', '-Infinity', `1.${'2'.repeat(60)}`, '99.5'];
+    for (let round = 0; round < 3; round++) {
+      for (const text of texts) {
+        const first = fromText(text);
+        const again = fromText(text);
+        expect(again).not.toBe(first);
+        expect({ ...again }).toEqual({ ...new Decimal(text) });
+        expect(again.toString()).toBe(new Decimal(text).toString());
+      }
+    }
+    // What decimal.js makes of a text follows its current range, also for texts decoded before.
+    const { maxE, minE } = Decimal;
+    Decimal.set({ maxE: 1, minE: -1 });
+    try {
+      for (const text of ['101.25', '99.5', '-0.5']) expect({ ...fromText(text) }).toEqual({ ...new Decimal(text) });
+      expect(fromText('101.25').isFinite()).toBe(false);
+    } finally {
+      Decimal.set({ maxE, minE });
+    }
+    expect(fromText('101.25').toString()).toBe('101.25');
   });
 
   it('sends integers beyond 32 bits as MessagePack ints, never floats', () => {

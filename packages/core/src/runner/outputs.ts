@@ -52,7 +52,7 @@ export class Outputs {
     const output = this.#lookup(type, name);
     const { model, endpoint } = output;
     model.send.assert(args);
-    this.#logger.debug({ workflow_id: workflowId, to: model.path }, 'sending');
+    if (this.#logger.isLevelEnabled('debug')) this.#logger.debug({ workflow_id: workflowId, to: model.path }, 'sending');
     const reply = await endpoint.send!(new Outbound(args, workflowId));
     if (!model.definition.replies) return {};
     const envelope = reply instanceof Uint8Array ? decodeReply(reply) : { return_args: reply?.return_args ?? null, workflow_id: workflowId };

@@ -3,7 +3,7 @@ import type { Endpoint } from '../plugin/contract.js';
 import type { PreparedService } from '../service/prepare-service.js';
 import type { InboundScope } from './inbound.js';
 import type { Logger } from './logger.js';
-import { newWorkflowId, WorkflowCall } from './workflow.js';
+import { newWorkflowId, workflowToSend } from './workflow.js';
 
 /** What a running service holds. */
 export interface ServiceRunParts {
@@ -56,14 +56,14 @@ export class ServiceRun {
   runMain(): void {
     const { prepared, logger, scope } = this.#parts;
     const main = prepared.exports.main as (toSend: unknown, config: unknown) => unknown;
-    const call = new WorkflowCall(scope.outputs, newWorkflowId());
+    const id = newWorkflowId();
     void (async () => {
       try {
-        await main(call.to_send, scope.config);
-        logger.info({ workflow_id: call.id }, 'main finished');
+        await main(workflowToSend(scope.outputs, id), scope.config);
+        logger.info({ workflow_id: id }, 'main finished');
       } catch (error) {
         this.#exitCode = 1;
-        logger.error({ workflow_id: call.id, err: error }, 'main threw');
+        logger.error({ workflow_id: id, err: error }, 'main threw');
       }
       await this.stop(null);
     })();
@@ -94,6 +94,8 @@ export class ServiceRun {
       process.off('SIGINT', this.#signalHandler);
       process.off('SIGTERM', this.#signalHandler);
     }
+    const rejections = scope.rejections;
+    if (rejections !== undefined && rejections.total > 0) logger.warn({ rejected: rejections.counts() }, 'rejected inbound messages while running');
     logger.info({ exit_code: this.#exitCode }, `stopped ${prepared.name}`);
     logger.flush();
     this.#finish(this.#exitCode);
@@ -104,11 +106,11 @@ export class ServiceRun {
     const { prepared, logger, scope } = this.#parts;
     const handler = prepared.exports.sigint_handler;
     if (typeof handler !== 'function') return;
-    const call = new WorkflowCall(scope.outputs, newWorkflowId());
+    const id = newWorkflowId();
     try {
-      await handler(signal, call.to_send, scope.states, scope.config);
+      await handler(signal, workflowToSend(scope.outputs, id), scope.states, scope.config);
     } catch (error) {
-      logger.error({ workflow_id: call.id, err: error }, 'sigint_handler threw');
+      logger.error({ workflow_id: id, err: error }, 'sigint_handler threw');
     }
   }
 }

@@ -1,9 +1,9 @@
 import type { ResolvedModel } from '../models/resolved-model.js';
 import type { InboundScope } from './inbound.js';
-import { newWorkflowId, WorkflowCall } from './workflow.js';
+import { newWorkflowId, type ToSend, workflowToSend } from './workflow.js';
 
 /** A state's `on_update(args, to_send, states, config)`. */
-type OnUpdate = (value: Record<string, unknown>, toSend: WorkflowCall['to_send'], states: Record<string, unknown>, config: unknown) => unknown;
+type OnUpdate = (value: Record<string, unknown>, toSend: ToSend, states: Record<string, unknown>, config: unknown) => unknown;
 
 /**
  * Builds the `update(value, workflowId)` of one in-state: the value becomes `states[name]`, then
@@ -17,11 +17,11 @@ export function createStateUpdater(model: ResolvedModel, scope: InboundScope): (
     states[model.name] = value;
     if (onUpdate === undefined) return;
     inflight.enter();
-    const call = new WorkflowCall(outputs, workflowId ?? newWorkflowId());
+    const id = workflowId ?? newWorkflowId();
     try {
-      await onUpdate(value, call.to_send, states, config);
+      await onUpdate(value, workflowToSend(outputs, id), states, config);
     } catch (error) {
-      logger.warn({ workflow_id: call.id, from: model.path, err: error }, 'on_update threw');
+      logger.warn({ workflow_id: id, from: model.path, err: error }, 'on_update threw');
     } finally {
       inflight.leave();
     }

@@ -5,9 +5,10 @@ import { isPlainObject } from '../util/describe-value.js';
 import { ajv, compileCheck, type MapKeyword } from './ajv.js';
 import { describeNode, describeReceived } from './describe.js';
 import { explain } from './explain.js';
+import { fastCheck } from './fast-check.js';
 import { optional } from './helpers.js';
 import { type ArgumentModel, SPEC_KIND, type TypeSpec } from './spec.js';
-import { type ParseOptions, parseModel, type SpecNode } from './spec-node.js';
+import { type Check, type ModelNode, type ParseOptions, parseModel, type SpecNode } from './spec-node.js';
 import { nodeSchema, schemaOfNode } from './to-json-schema.js';
 import { SCALAR_CHECKS } from './value-checks.js';
 
@@ -35,15 +36,22 @@ export interface CompileWhere {
   allowFunctions?: boolean;
 }
 
-/**
- * One validator over an arguments object: keys of `required` must be present, keys of `optional`
- * may be absent (or `undefined`) but not `null` unless their type is `nullable(T)`, other keys
- * are rejected. Throws ModelError at once for a model that is not valid.
- */
-export function compileArguments(
-  models: { required?: ArgumentModel | null; optional?: ArgumentModel | null },
-  where: CompileWhere,
-): ArgumentsValidator {
+/** An argument model parsed and compiled, before it becomes a validator (what the tests of the fast path compare). */
+export interface CompiledModel {
+  /** The parsed model, every node's check compiled. */
+  readonly node: ModelNode;
+  /** Its JSON Schema. */
+  readonly schema: object;
+  /** The ajv validator of the schema: the authority on what matches. */
+  readonly validate: (value: unknown) => boolean;
+  /** The allocation-free check of the valid path; it never accepts what `validate` rejects. */
+  readonly fast: Check;
+  /** Service and model, for error messages. */
+  readonly location: ErrorLocation;
+}
+
+/** Parses and compiles a pair of argument models; throws ModelError for a model that is not valid. */
+export function compileModel(models: { required?: ArgumentModel | null; optional?: ArgumentModel | null }, where: CompileWhere): CompiledModel {
   const location: ErrorLocation = {};
   if (where.service !== undefined) location.service = where.service;
   if (where.model !== undefined) location.model = where.model;
@@ -53,9 +61,23 @@ export function compileArguments(
   const schema = nodeSchema(node) as object;
   compileTree(node, location);
   const validate = ajv.compile(schema);
+  return { node, schema, validate: (value) => validate(value) as boolean, fast: fastCheck(node), location };
+}
+
+/**
+ * One validator over an arguments object: keys of `required` must be present, keys of `optional`
+ * may be absent (or `undefined`) but not `null` unless their type is `nullable(T)`, other keys
+ * are rejected. Throws ModelError at once for a model that is not valid. A value the fast check
+ * accepts is valid; anything else goes to ajv, then to the error finder.
+ */
+export function compileArguments(
+  models: { required?: ArgumentModel | null; optional?: ArgumentModel | null },
+  where: CompileWhere,
+): ArgumentsValidator {
+  const { node, schema, validate, fast, location } = compileModel(models, where);
 
   const check = (value: unknown): ValidationError | undefined => {
-    if (validate(value)) return undefined;
+    if (fast(value) || validate(value)) return undefined;
     const failure = explain(node, value, where.root) ?? {
       path: where.root,
       what: 'Value does not match its type',
