@@ -58,6 +58,13 @@ export interface EndpointContext {
    * the model's `on_update` (awaited; its errors are logged). Call it only with consistent values.
    */
   update(value: Record<string, unknown>, workflowId: string | null): Promise<void>;
+  /**
+   * Reports one inbound message this endpoint dropped (or answered with an error) without handing
+   * it to `receive`/`update` — e.g. a state publication it cannot decode (`reason` `undecodable`)
+   * or that fails the model (`bad_state`). The runner logs it once at warn (`message`, with
+   * `reason` and `details` such as `{ err }`) and counts it by reason; do not log it again.
+   */
+  reject(reason: string, message: string, details?: object): void;
 }
 
 /** One message an out-connection is asked to send. */

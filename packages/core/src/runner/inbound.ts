@@ -3,6 +3,7 @@ import type { Config } from '../config/load-config.js';
 import type { ResolvedModel } from '../models/resolved-model.js';
 import type { Logger } from './logger.js';
 import type { Outputs } from './outputs.js';
+import type { RejectCounter } from './rejections.js';
 import { newWorkflowId, workflowToSend } from './workflow.js';
 
 /** What handling an inbound message needs from the running service. */
@@ -17,6 +18,8 @@ export interface InboundScope {
   readonly logger: Logger;
   /** Counts messages being handled, so shutdown can wait for them. */
   readonly inflight: InflightCounter;
+  /** Counts rejected inbound messages (undecodable, bad arguments) by endpoint and reason. */
+  readonly rejections?: RejectCounter;
 }
 
 /** Counts handler calls in progress and tells when none is left. */
@@ -52,14 +55,15 @@ export class InflightCounter {
  * where a reply is due, answered with an error reply.
  */
 export function createReceiver(model: ResolvedModel, scope: InboundScope): (frame: Uint8Array) => Promise<Uint8Array | undefined> {
-  const { outputs, states, config, logger, inflight } = scope;
+  const { outputs, states, config, logger, inflight, rejections } = scope;
   const replies = model.definition.replies;
   const handler = model.handler;
   const from = model.path;
 
-  const fail = (workflowId: string | null, error: unknown, what: string): Uint8Array | undefined => {
+  const fail = (workflowId: string | null, error: unknown, what: string, reason?: string): Uint8Array | undefined => {
     const err = error instanceof Error ? error : new Error(String(error));
-    logger.warn({ workflow_id: workflowId, from, error: { type: err.name, message: err.message } }, what);
+    if (reason !== undefined) rejections?.count(from, reason);
+    logger.warn({ workflow_id: workflowId, from, reason, error: { type: err.name, message: err.message } }, what);
     if (!replies) return undefined;
     return encodeReply({ return_args: null, workflow_id: workflowId, error: { type: err.name, message: err.message } });
   };
@@ -72,11 +76,11 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
       try {
         envelope = decodeRequest(frame);
       } catch (error) {
-        return fail(null, error, 'rejected a message that could not be decoded');
+        return fail(null, error, 'rejected a message that could not be decoded', 'undecodable');
       }
       workflowId = envelope.workflow_id ?? newWorkflowId();
       const invalid = model.args.check(envelope.args);
-      if (invalid !== undefined) return fail(workflowId, invalid, 'rejected a message with bad arguments');
+      if (invalid !== undefined) return fail(workflowId, invalid, 'rejected a message with bad arguments', 'bad_arguments');
       if (logger.isLevelEnabled('debug')) logger.debug({ workflow_id: workflowId, from }, 'received');
       if (handler === undefined) return replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined;
       const result = await handler(envelope.args, workflowToSend(outputs, workflowId), states, config);

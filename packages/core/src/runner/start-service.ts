@@ -5,6 +5,7 @@ import { type InboundScope, InflightCounter, createReceiver } from './inbound.js
 import { type Logger, type LoggingOptions, createLogger } from './logger.js';
 import { Outputs } from './outputs.js';
 import { loggableValues, redactionPaths } from './redaction.js';
+import { RejectCounter, type RejectedCounts } from './rejections.js';
 import { ServiceRun } from './service-run.js';
 import { createStateUpdater } from './states.js';
 
@@ -30,6 +31,8 @@ export interface RunningService {
   readonly done: Promise<number>;
   /** Runs the shutdown sequence as on SIGTERM; resolves to the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number>;
+  /** Inbound messages rejected so far (undecodable, bad arguments, bad state…), by model path and reason. */
+  rejected(): RejectedCounts;
 }
 
 /**
@@ -43,13 +46,14 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const logger = await createLogger(prepared.name, options.logging, redact);
   logger.debug({ config: loggableValues(prepared.config) }, 'config');
   const outputs = new Outputs(prepared.file, logger);
-  const scope: InboundScope = { outputs, states: {}, config: prepared.config, logger, inflight: new InflightCounter() };
+  const rejections = new RejectCounter();
+  const scope: InboundScope = { outputs, states: {}, config: prepared.config, logger, inflight: new InflightCounter(), rejections };
 
   const opened: { model: ResolvedModel; endpoint: Endpoint }[] = [];
   try {
     const ordered = [...prepared.models].sort((a, b) => (a.side === b.side ? 0 : a.side === 'out' ? -1 : 1));
     for (const model of ordered) {
-      const endpoint = await model.definition.create(endpointContext(model, prepared, scope));
+      const endpoint = await model.definition.create(endpointContext(model, prepared, scope, rejections));
       // Listed before open(): an endpoint whose open() fails half-way (one socket bound) is closed too.
       opened.push({ model, endpoint });
       await endpoint.open();
@@ -65,11 +69,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
   if (options.handleSignals !== false) run.handleSignals();
   logger.info({ models: prepared.models.map((model) => `${model.path} (${model.typeName})`) }, options.mainMode ? 'started in main mode' : 'ready');
   if (options.mainMode) run.runMain();
-  return { prepared, logger, done: run.done, stop: (signal) => run.stop(signal ?? 'SIGTERM') };
+  return { prepared, logger, done: run.done, stop: (signal) => run.stop(signal ?? 'SIGTERM'), rejected: () => rejections.counts() };
 }
 
-function endpointContext(model: ResolvedModel, prepared: PreparedService, scope: InboundScope): EndpointContext {
+function endpointContext(model: ResolvedModel, prepared: PreparedService, scope: InboundScope, rejections: RejectCounter): EndpointContext {
   const receive = model.side === 'in' && model.kind === 'connection' ? createReceiver(model, scope) : refuseFrames(model);
+  const logger = scope.logger.child({ model: model.path });
   return {
     service: prepared.file,
     name: model.name,
@@ -77,10 +82,11 @@ function endpointContext(model: ResolvedModel, prepared: PreparedService, scope:
     addresses: model.addresses,
     creation: model.creation,
     arguments: model.typeArguments,
-    logger: scope.logger.child({ model: model.path }),
+    logger,
     receive,
     check: (value, partial) => (partial === true && model.partial !== undefined ? model.partial : model.args).check(value),
     update: model.side === 'in' && model.kind === 'state' ? createStateUpdater(model, scope) : refuseUpdates(model),
+    reject: rejections.rejecter(model.path, logger),
   };
 }
 

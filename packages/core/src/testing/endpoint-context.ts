@@ -16,6 +16,8 @@ export interface TestContext extends EndpointContext {
   readonly logs: LogLine[];
   /** Every value passed to `update`, in order. */
   readonly updates: { value: Record<string, unknown>; workflowId: string | null }[];
+  /** Every call of `reject`, in order (each is also logged at warn, as the runner does). */
+  readonly rejects: { reason: string; message: string; details: object | undefined }[];
 }
 
 /** What a test sets on its context; the rest gets defaults. */
@@ -46,6 +48,7 @@ export function testContext(options: TestContextOptions): TestContext {
     };
   const name = options.name ?? 'test';
   const updates: TestContext['updates'] = [];
+  const rejects: TestContext['rejects'] = [];
   return {
     service: 'test-service.ts',
     name,
@@ -59,8 +62,13 @@ export function testContext(options: TestContextOptions): TestContext {
     update: async (value, workflowId) => {
       updates.push({ value, workflowId });
     },
+    reject: (reason, message, details) => {
+      rejects.push({ reason, message, details });
+      logs.push({ level: 'warn', obj: { reason, ...details }, msg: message });
+    },
     logs,
     updates,
+    rejects,
   };
 }
 
