@@ -2,9 +2,19 @@ import { TransportError } from '@sf/core';
 import type { EndpointContext } from '@sf/core/plugin';
 import type { Socket } from 'zeromq';
 import type { SocketAddress } from './address.js';
+import { socketReady } from './create-socket.js';
 
-/** Binds `socket`; on failure closes it and throws a TransportError (`SF_BIND_FAILED`) naming the model and address. */
+/**
+ * Binds `socket` (a CURVE server once the ZAP handler is up); on failure closes it and throws a
+ * TransportError (`SF_BIND_FAILED`) naming the model and address.
+ */
 export async function bindSocket(socket: Socket, address: SocketAddress, context: EndpointContext): Promise<void> {
+  try {
+    await socketReady(socket);
+  } catch (error) {
+    socket.close();
+    throw error;
+  }
   try {
     await socket.bind(address.endpoint);
   } catch (error) {

@@ -2,6 +2,13 @@
 export { addressPath, hasAddress, type SocketAddress, socketAddress } from './address.js';
 export { numberArgument } from './arguments.js';
 export { bindSocket, connectSocket } from './bind-connect.js';
+export { createSocket, type SocketSettings, socketReady, socketSettings } from './create-socket.js';
+export { CURVE_ARGUMENT, type CurveSettings } from './curve.js';
+export { type KeyPair, readAllowedKeys, readKeyPair, readPublicKey, type WrittenKeyPair, writeKeyPair } from './key-files.js';
+export { SOCKET_OPTION_DEFAULTS, type SocketOptionValues } from './socket-options.js';
+export { SOCKET_CREATION_ARGUMENTS } from './socket-arguments.js';
+export { keyId, isZ85Key, z85Decode, z85Encode } from './z85.js';
+export { registerZapDomain, ZAP_ENDPOINT, type ZapDomain, type ZapRegistration } from './zap-handler.js';
 export { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close.js';
 export { type AnswerRequest, REPLY_GRACE_MS, ReplyServer, type ReplyServerOptions } from './reply-server.js';
 export { DEFAULT_WAIT_AFTER_CREATION_S, TopicPublisher, type TopicPublisherOptions } from './topic-publisher.js';

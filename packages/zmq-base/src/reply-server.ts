@@ -3,6 +3,7 @@ import { Router } from 'zeromq';
 import { type SocketAddress, socketAddress } from './address.js';
 import { bindSocket } from './bind-connect.js';
 import { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close.js';
+import { createSocket, socketSettings } from './create-socket.js';
 
 /** How long `close()` waits for the request being answered before closing anyway. */
 export const REPLY_GRACE_MS = 1000;
@@ -32,6 +33,7 @@ export class ReplyServer {
   readonly #context: EndpointContext;
   readonly #label: string;
   readonly #answer: AnswerRequest;
+  readonly #socketName: string;
   #socket: Router | undefined;
   #busy: Promise<void> | undefined;
   #stopping = false;
@@ -41,14 +43,16 @@ export class ReplyServer {
     this.#context = context;
     this.#label = options.label;
     this.#answer = options.answer;
-    this.address = socketAddress(context, options.socket ?? 'replyer', 'bind');
+    this.#socketName = options.socket ?? 'replyer';
+    this.address = socketAddress(context, this.#socketName, 'bind');
+    socketSettings(context, 'bind');
   }
 
   /** Binds and starts answering; does nothing when open. A failed bind can be tried again. */
   async open(): Promise<void> {
     if (this.#closing) throw closedError(this.#context, this.address, `Cannot open a ${this.#label} after close`);
     if (this.#socket) return;
-    const socket = new Router();
+    const socket = createSocket(Router, this.#context, 'bind', this.#socketName);
     await bindSocket(socket, this.address, this.#context);
     this.#socket = socket;
     void this.#serve(socket);

@@ -5,6 +5,7 @@ import { type SocketAddress, socketAddress } from './address.js';
 import { numberArgument } from './arguments.js';
 import { bindSocket, connectSocket } from './bind-connect.js';
 import { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close.js';
+import { createSocket, socketSettings } from './create-socket.js';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first publication. */
 export const DEFAULT_WAIT_AFTER_CREATION_S = 0.15;
@@ -15,7 +16,7 @@ export interface TopicPublisherOptions {
   readonly label: string;
   /** Connect instead of binding (a publisher with `is_x_pub`, to a proxy's XSUB side). */
   readonly connects?: boolean;
-  /** The socket's send high-water mark; ZeroMQ's default (1000) when absent. */
+  /** The socket's send high-water mark; the `send_high_water_mark` creation argument, or ZeroMQ's default (1000), when absent. */
   readonly sendHighWaterMark?: number;
   /** The socket's name in the addresses file; `publisher` by default. */
   readonly socket?: string;
@@ -43,6 +44,7 @@ export class TopicPublisher {
     this.#context = context;
     this.#options = options;
     this.address = socketAddress(context, options.socket ?? 'publisher', options.connects ? 'connect' : 'bind');
+    socketSettings(context, options.connects ? 'connect' : 'bind');
     this.#waitMs = numberArgument(context, 'wait_after_creation_s', DEFAULT_WAIT_AFTER_CREATION_S, 0, false) * 1000;
     const topic = context.creation.topic;
     this.#prefix = typeof topic === 'string' ? topicPrefix(topic) : new Uint8Array(0);
@@ -52,7 +54,7 @@ export class TopicPublisher {
   async open(): Promise<void> {
     if (this.#closing) throw closedError(this.#context, this.address, `Cannot open a ${this.#options.label} after close`);
     if (this.#socket) return;
-    const socket = new Publisher();
+    const socket = createSocket(Publisher, this.#context, this.#options.connects ? 'connect' : 'bind', this.#options.socket ?? 'publisher');
     if (this.#options.sendHighWaterMark !== undefined) socket.sendHighWaterMark = this.#options.sendHighWaterMark;
     if (this.#options.connects) connectSocket(socket, this.address, this.#context);
     else await bindSocket(socket, this.address, this.#context);

@@ -4,6 +4,10 @@ import { Subscriber } from 'zeromq';
 import { type SocketAddress, socketAddress } from './address.js';
 import { bindSocket, connectSocket } from './bind-connect.js';
 import { closedError, closeSocket } from './close.js';
+import { createSocket, socketSettings } from './create-socket.js';
+
+/** How long after a disconnect ZeroMQ's own retry must have started, else the subscriber connects again. */
+const REJOIN_CHECK_MS = 200;
 
 /** How a {@link TopicSubscriber} hands on what it receives and names itself. */
 export interface TopicSubscriberOptions {
@@ -38,6 +42,7 @@ export class TopicSubscriber {
     this.#context = context;
     this.#options = options;
     this.address = socketAddress(context, options.socket ?? 'subscriber', options.binds ? 'bind' : 'connect');
+    socketSettings(context, options.binds ? 'bind' : 'connect');
     const topic = context.creation.topic;
     this.#prefix = typeof topic === 'string' ? topicPrefix(topic) : undefined;
   }
@@ -46,8 +51,9 @@ export class TopicSubscriber {
   async open(): Promise<void> {
     if (this.#closing) throw closedError(this.#context, this.address, `Cannot open a ${this.#options.label} after close`);
     if (this.#socket) return;
-    const socket = new Subscriber();
+    const socket = createSocket(Subscriber, this.#context, this.#options.binds ? 'bind' : 'connect', this.#options.socket ?? 'subscriber');
     this.#options.watch?.(socket);
+    if (!this.#options.binds) this.#rejoinWhenDropped(socket);
     if (this.#prefix) socket.subscribe(Buffer.from(this.#prefix));
     else socket.subscribe();
     if (this.#options.binds) await bindSocket(socket, this.address, this.#context);
@@ -74,6 +80,32 @@ export class TopicSubscriber {
     if (socket) await closeSocket(socket, 0);
   }
 
+  /**
+   * ZeroMQ retries a lost connection by itself, except one it dropped because the publisher broke
+   * the protocol (a frame over `max_message_size`): then no retry follows the disconnect, and this
+   * connects again, so one oversized publication does not silence the subscriber for good.
+   */
+  #rejoinWhenDropped(socket: Subscriber): void {
+    const { endpoint, path } = this.address;
+    let retrying = false;
+    socket.events.on('connect:retry', () => {
+      retrying = true;
+    });
+    socket.events.on('disconnect', () => {
+      retrying = false;
+      setTimeout(() => {
+        if (retrying || socket.closed || this.#paused) return;
+        this.#context.logger.warn({ address: path }, `${this.#options.label} was dropped by its publisher's connection (a frame over max_message_size?); connecting again`);
+        try {
+          socket.disconnect(endpoint);
+          socket.connect(endpoint);
+        } catch (error) {
+          this.#context.logger.error({ err: error, address: path }, `${this.#options.label} could not connect again`);
+        }
+      }, REJOIN_CHECK_MS).unref();
+    });
+  }
+
   async #listen(socket: Subscriber): Promise<void> {
     const { logger } = this.#context;
     const { label, deliver } = this.#options;
@@ -89,7 +121,7 @@ export class TopicSubscriber {
       if (this.#paused) return;
       const [frame] = frames;
       if (frames.length !== 1 || frame === undefined) {
-        logger.warn({ frames: frames.length, ...log }, `${label} dropped a message that is not exactly one frame`);
+        this.#context.reject('not_one_frame', `${label} dropped a message that is not exactly one frame`, { frames: frames.length, ...log });
         continue;
       }
       try {

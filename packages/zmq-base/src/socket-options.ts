@@ -1,0 +1,88 @@
+import { ValidationError } from '@sf/core';
+import type { EndpointContext } from '@sf/core/plugin';
+import type { Socket } from 'zeromq';
+
+/**
+ * Defaults of the socket-option creation arguments that every ZeroMQ type of the framework
+ * accepts. Heartbeats find a dead peer behind a silent TCP connection; the reconnect interval
+ * doubles after each failed attempt up to the maximum; a larger inbound frame drops its peer.
+ */
+export const SOCKET_OPTION_DEFAULTS = {
+  /** ZMTP heartbeat every 2 s (0: none). */
+  heartbeat_interval_ms: 2000,
+  /** A peer silent for 6 s is disconnected (and reconnected). */
+  heartbeat_timeout_ms: 6000,
+  /** First wait before reconnecting: ZeroMQ's 100 ms. */
+  reconnect_interval_ms: 100,
+  /** Longest wait between reconnect attempts (0: no back-off, always the first wait). */
+  reconnect_max_interval_ms: 2000,
+  /** Largest inbound frame, 16 MiB; a peer that sends a larger one is disconnected. */
+  max_message_size: 16 * 1024 * 1024,
+} as const;
+
+/** Creation arguments read into socket options, each with the ZeroMQ option it sets. */
+const OPTIONS = [
+  ['heartbeat_interval_ms', 'heartbeatInterval', 0],
+  ['heartbeat_timeout_ms', 'heartbeatTimeout', 0],
+  ['reconnect_interval_ms', 'reconnectInterval', 0],
+  ['reconnect_max_interval_ms', 'reconnectMaxInterval', 0],
+  ['max_message_size', 'maxMessageSize', 1],
+] as const;
+
+/** High-water marks, applied only where a type declares the creation argument (and the socket kind has the option). */
+const HIGH_WATER_MARKS = [
+  ['send_high_water_mark', 'sendHighWaterMark'],
+  ['receive_high_water_mark', 'receiveHighWaterMark'],
+] as const;
+
+/** ZeroMQ socket options of one endpoint (zeromq v6 names). */
+export interface SocketOptionValues {
+  /** `heartbeat_interval_ms`. */
+  readonly heartbeatInterval: number;
+  /** `heartbeat_timeout_ms`. */
+  readonly heartbeatTimeout: number;
+  /** `reconnect_interval_ms`. */
+  readonly reconnectInterval: number;
+  /** `reconnect_max_interval_ms`. */
+  readonly reconnectMaxInterval: number;
+  /** `max_message_size` (bytes). */
+  readonly maxMessageSize: number;
+  /** `send_high_water_mark`, when the type declares it and it is set. */
+  readonly sendHighWaterMark?: number;
+  /** `receive_high_water_mark`, when the type declares it and it is set. */
+  readonly receiveHighWaterMark?: number;
+}
+
+const INT32_MAX = 2 ** 31 - 1;
+
+/** Reads the socket-option creation arguments of `context` (defaults for absent ones); a bad one is a ValidationError naming it. */
+export function readSocketOptions(context: EndpointContext): SocketOptionValues {
+  const values: Record<string, number> = {};
+  for (const [name, option, min] of OPTIONS) values[option] = integerArgument(context, name, SOCKET_OPTION_DEFAULTS[name], min);
+  for (const [name, option] of HIGH_WATER_MARKS) {
+    if (context.creation[name] !== undefined) values[option] = integerArgument(context, name, 1000, 0);
+  }
+  return values as unknown as SocketOptionValues;
+}
+
+/** Sets `options` on `socket`; a high-water mark only where the socket kind has it (a Subscriber sends nothing). */
+export function applySocketOptions(socket: Socket, options: SocketOptionValues): void {
+  socket.heartbeatInterval = options.heartbeatInterval;
+  socket.heartbeatTimeout = options.heartbeatTimeout;
+  socket.reconnectInterval = options.reconnectInterval;
+  socket.reconnectMaxInterval = options.reconnectMaxInterval;
+  socket.maxMessageSize = options.maxMessageSize;
+  const marks = socket as Socket & { sendHighWaterMark?: number; receiveHighWaterMark?: number };
+  if (options.sendHighWaterMark !== undefined && 'sendHighWaterMark' in socket) marks.sendHighWaterMark = options.sendHighWaterMark;
+  if (options.receiveHighWaterMark !== undefined && 'receiveHighWaterMark' in socket) marks.receiveHighWaterMark = options.receiveHighWaterMark;
+}
+
+function integerArgument(context: EndpointContext, name: string, fallback: number, min: number): number {
+  const value = context.creation[name] ?? fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= INT32_MAX) return value;
+  throw new ValidationError(
+    `Creation argument ${name} is out of range`,
+    { expected: `a whole number from ${min} to ${INT32_MAX}`, received: String(value) },
+    { service: context.service, model: context.modelPath, argument: `optional_creation_arguments.${name}`, hint: `Leave it out for the default (${fallback})` },
+  );
+}

@@ -1,0 +1,140 @@
+/**
+ * The process's ZAP handler (ZeroMQ RFC 27): zeromq v6 has none built in, so CURVE client keys
+ * are checked here, on a Reply socket bound at `inproc://zeromq.zap.01` in the default context.
+ * Each CURVE server socket registers a ZAP domain with its allow-list; the handler answers 200 to
+ * a listed client key and 400 to anything else (logged, once a minute per key, with the key's
+ * short id). It is bound while at least one domain is registered, so it never keeps a process alive.
+ */
+import { TransportError } from '@sf/core';
+import type { PluginLogger } from '@sf/core/plugin';
+import { Reply } from 'zeromq';
+import { closeSocket } from './close.js';
+import { LogThrottle } from './log-throttle.js';
+import { keyId, z85Encode } from './z85.js';
+
+/** Where libzmq sends ZAP requests. */
+export const ZAP_ENDPOINT = 'inproc://zeromq.zap.01';
+
+/** Who a ZAP domain belongs to and whom it lets in. */
+export interface ZapDomain {
+  /** Client public keys (z85) let in. */
+  readonly allowed: ReadonlySet<string>;
+  /** The endpoint's logger, for refusals. */
+  readonly logger: PluginLogger;
+  /** The socket's addresses-file path, for log lines. */
+  readonly address: string;
+}
+
+/** One registered domain: its name (set as the socket's `zapDomain`), when the handler is up, and how to let go. */
+export interface ZapRegistration {
+  /** The ZAP domain name. */
+  readonly domain: string;
+  /** Resolves once the handler is bound; rejects with a TransportError when it cannot be. */
+  readonly ready: Promise<void>;
+  /** Drops the domain; the handler closes with the last one. Safe twice. */
+  release(): void;
+}
+
+interface Registered extends ZapDomain {
+  readonly throttle: LogThrottle;
+}
+
+class ZapHandler {
+  readonly #domains = new Map<string, Registered>();
+  #socket: Reply | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #next = 0;
+
+  register(domain: ZapDomain): ZapRegistration {
+    this.#next += 1;
+    const name = `sf-${this.#next}`;
+    this.#domains.set(name, { ...domain, throttle: new LogThrottle() });
+    let released = false;
+    return {
+      domain: name,
+      ready: this.#reconcile(),
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#domains.delete(name);
+        this.#reconcile().catch(noop);
+      },
+    };
+  }
+
+  /** Binds or closes the socket to match the registered domains, one change at a time. */
+  #reconcile(): Promise<void> {
+    const step = this.#chain.then(() => this.#apply());
+    this.#chain = step.catch(noop);
+    return step;
+  }
+
+  async #apply(): Promise<void> {
+    if (this.#domains.size > 0 && this.#socket === undefined) {
+      const socket = new Reply({ linger: 0 });
+      try {
+        await socket.bind(ZAP_ENDPOINT);
+      } catch (error) {
+        socket.close();
+        throw new TransportError('SF_BIND_FAILED', `Cannot start the CURVE authentication (ZAP) handler at ${ZAP_ENDPOINT}: ${(error as Error).message}`, {
+          hint: 'Another ZAP handler runs in this process; the ZeroMQ plugins need to own ZAP to check client keys',
+          cause: error,
+        });
+      }
+      this.#socket = socket;
+      void this.#serve(socket);
+    } else if (this.#domains.size === 0 && this.#socket !== undefined) {
+      const socket = this.#socket;
+      this.#socket = undefined;
+      await closeSocket(socket, 0);
+    }
+  }
+
+  async #serve(socket: Reply): Promise<void> {
+    while (!socket.closed) {
+      try {
+        const request = await socket.receive();
+        await socket.send(this.#answer(request));
+      } catch (error) {
+        if (socket.closed) return;
+        const [first] = this.#domains.values();
+        first?.logger.error({ err: error }, 'CURVE authentication (ZAP) handler failed; clients are refused until it restarts');
+        if (this.#socket === socket) this.#socket = undefined;
+        socket.close();
+        return;
+      }
+    }
+  }
+
+  /** The ZAP reply `[version, request id, status, status text, user id, metadata]` to one request. */
+  #answer(frames: Buffer[]): Array<Buffer | string> {
+    const [version, requestId, domainName, peer, , mechanism, clientKey] = frames;
+    const reply = (status: string, text: string, userId = ''): Array<Buffer | string> => ['1.0', requestId ?? '', status, text, userId, ''];
+    if (String(version) !== '1.0') return reply('400', 'unsupported ZAP version');
+    const domain = this.#domains.get(String(domainName));
+    if (domain === undefined) return reply('400', 'unknown ZAP domain');
+    if (String(mechanism) !== 'CURVE' || clientKey?.length !== 32) {
+      this.#refuse(domain, `mechanism ${String(mechanism)}`, String(peer), 'a peer without CURVE was refused');
+      return reply('400', 'CURVE required');
+    }
+    const key = z85Encode(clientKey);
+    if (domain.allowed.has(key)) return reply('200', 'OK', key);
+    this.#refuse(domain, keyId(key), String(peer), 'refused a CURVE client whose key is not in the allowed client keys');
+    return reply('400', 'client key not allowed');
+  }
+
+  #refuse(domain: Registered, client: string, peer: string, message: string): void {
+    const verdict = domain.throttle.pass(client);
+    if (!verdict.log) return;
+    domain.logger.warn({ client_key: client, peer, address: domain.address, ...(verdict.heldBack > 0 && { repeats: verdict.heldBack }) }, message);
+  }
+}
+
+const handler = new ZapHandler();
+
+/** Registers a CURVE server socket's allow-list with the process's ZAP handler (binding it if needed). */
+export function registerZapDomain(domain: ZapDomain): ZapRegistration {
+  return handler.register(domain);
+}
+
+function noop(): void {}
