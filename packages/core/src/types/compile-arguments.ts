@@ -116,7 +116,7 @@ function mergeModels(
       });
     }
     for (const [name, spec] of Object.entries(model)) {
-      if (name in merged) {
+      if (Object.hasOwn(merged, name)) {
         throw new ModelError(`Argument '${name}' is both required and optional`, { ...location, argument: `${root}.${name}`, hint: 'Keep it in one of the two models' });
       }
       const isOptional = typeof spec === 'object' && spec !== null && (spec as { [SPEC_KIND]?: unknown })[SPEC_KIND] === 'optional';

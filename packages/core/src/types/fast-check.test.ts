@@ -23,8 +23,8 @@ const MODELS: [string, CompiledModel][] = [
   ['raw schema', compile({ code: jsonSchema({ type: 'string', pattern: '^[A-Z]{3}$' }), any: jsonSchema(true) }, { none: jsonSchema({ not: {} }) })],
   ['many optional keys (walked)', compile({ r0: String, r1: Decimal }, Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`o${i}`, nullable(i % 2 ? Decimal : String)])))],
   ['many required keys (dictionary)', compile(wide(12, 'k'))],
-  // Nested: at the top level mergeModels refuses such names (its `name in merged` sees Object.prototype).
   ['prototype-named keys', compile({ obj: { constructor: String, toString: optional(Number), valueOf: optional(any()) } })],
+  ['prototype-named arguments', compile({ constructor: String }, { toString: Number })],
   ['empty model', compile(null)],
 ];
 
