@@ -116,6 +116,7 @@ describe('delta_update_in against a scripted out side', () => {
     await until(() => sub.context.updates.length === 1);
     expect(values(sub)).toEqual([{ price: 3 }]);
     expect(sub.context.logs.find((line) => line.msg === 'delta state: an update failed the state model; resyncing')?.level).toBe('warn');
+    expect(sub.context.rejects.map((reject) => reject.reason)).toEqual(['bad_state']);
   });
 
   it('survives an undecodable message and a message that is not a delta update', async () => {
@@ -128,6 +129,9 @@ describe('delta_update_in against a scripted out side', () => {
     await out.publish(6, { more: 1 });
     await until(() => JSON.stringify(last(sub)) === JSON.stringify({ ok: true, more: 1 }));
     expect(sub.context.logs.filter((line) => line.msg === 'delta state: undecodable update; resyncing')).toHaveLength(2);
+    // Each bad message reported once (the runner logs and counts it), with the error and address.
+    expect(sub.context.rejects.map((reject) => reject.reason)).toEqual(['undecodable', 'undecodable']);
+    expect(sub.context.rejects[0]?.details).toMatchObject({ address: 'states.in.book.subscriber' });
   });
 
   it('opens without hanging when nobody answers, and syncs once the out side answers', async () => {

@@ -62,6 +62,7 @@ class DeltaInEndpoint implements Endpoint {
       check: (value, partial) => context.check(value, partial),
       update: (value, workflowId) => context.update(value, workflowId),
       wantSnapshot: () => this.#startSync(),
+      reject: (reason, message, details) => context.reject(reason, message, details),
       logger: context.logger,
     });
   }
@@ -115,7 +116,7 @@ class DeltaInEndpoint implements Endpoint {
     try {
       update = decodePublication(payload);
     } catch (error) {
-      this.#context.logger.warn({ err: error, address: this.#subscriber.address.path }, 'delta state: undecodable update; resyncing');
+      this.#context.reject('undecodable', 'delta state: undecodable update; resyncing', { err: error, address: this.#subscriber.address.path });
       await this.#serial(async () => this.#replica.resync('an update could not be decoded'));
       return;
     }

@@ -37,11 +37,12 @@ describe('delta_update_out', () => {
 
   it('answers an undecodable snapshot request with an error reply and keeps serving', async () => {
     const addresses = await outAddresses();
-    await openOut(addresses);
+    const out = await openOut(addresses);
     const bad = await requestSnapshot(addresses.replyer, Buffer.from([0xc1]));
     expect(bad.error?.type).toBe('DecodeError');
     expect(bad.return_args).toBeNull();
     expect((await requestSnapshot(addresses.replyer)).return_args).toEqual({ state: {}, current_num: 0 });
+    expect(out.context.rejects.map((reject) => reject.reason)).toEqual(['undecodable']);
   });
 
   it('checks a delta as partial and a snapshot as whole; a failing value rejects, is not published and takes no number', async () => {

@@ -83,6 +83,11 @@ class DeltaOutEndpoint implements Endpoint {
     let workflowId: string | null = null;
     try {
       workflowId = decodeRequest(body).workflow_id;
+    } catch (error) {
+      this.#context.reject('undecodable', 'snapshot replyer got a frame that is not a request', { err: error, address: this.#snapshots.address.path });
+      return encodeReply({ return_args: null, workflow_id: null, error: { type: (error as Error).name, message: (error as Error).message } });
+    }
+    try {
       return encodeSnapshotReply(this.#state, this.#num, workflowId);
     } catch (error) {
       this.#context.logger.warn({ err: error, address: this.#snapshots.address.path }, 'snapshot request failed');

@@ -7,6 +7,7 @@ import type { Publication, Snapshot } from './wire.js';
 function harness() {
   const updates: { value: Record<string, unknown>; workflowId: string | null }[] = [];
   const logs: string[] = [];
+  const rejected: string[] = [];
   let wanted = 0;
   const replica = new Replica({
     check: (value) => ('bad' in (value as object) ? new ValidationError('bad value', { expected: 'no bad', received: 'bad' }) : undefined),
@@ -17,8 +18,12 @@ function harness() {
       wanted += 1;
     },
     logger: { debug: () => {}, info: (_o, msg) => logs.push(String(msg)), warn: (_o, msg) => logs.push(String(msg)), error: () => {} },
+    reject: (reason, message) => {
+      rejected.push(reason);
+      logs.push(message);
+    },
   });
-  return { replica, updates, logs, values: () => updates.map((u) => u.value), wanted: () => wanted };
+  return { replica, updates, logs, rejected, values: () => updates.map((u) => u.value), wanted: () => wanted };
 }
 
 const delta = (num: number, state: Record<string, unknown>, workflowId: string | null = null): Publication => ({ state, isSnapshot: false, num, workflowId });
@@ -203,6 +208,7 @@ describe('Replica', () => {
       update: async () => {},
       wantSnapshot: () => {},
       logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+      reject: () => {},
     });
     expect(await replica.onSnapshot(snapshot(0, {}), replica.generation)).toBe(true);
     await replica.onPublication(delta(1, { other: 1 }));
@@ -213,7 +219,7 @@ describe('Replica', () => {
   });
 
   it('drops an update that fails the state model and resyncs; refuses an invalid snapshot', async () => {
-    const { replica, values, logs } = harness();
+    const { replica, values, logs, rejected } = harness();
     await replica.onSnapshot(snapshot(0, {}), replica.generation);
     await replica.onPublication(delta(1, { bad: 1 }));
     expect(values()).toEqual([]);
@@ -224,5 +230,6 @@ describe('Replica', () => {
     await replica.onPublication(delta(2, { ok: 2 }));
     expect(await replica.onSnapshot(snapshot(2, { ok: 2 }), replica.generation)).toBe(true);
     expect(values()).toEqual([{ ok: 2 }]);
+    expect(rejected).toEqual(['bad_state', 'bad_snapshot']);
   });
 });

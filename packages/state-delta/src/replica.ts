@@ -13,6 +13,8 @@ export interface ReplicaHooks {
   update: EndpointContext['update'];
   /** A snapshot is needed: start (or continue) asking for one. */
   wantSnapshot(): void;
+  /** Logs once and counts a publication or snapshot the replica drops (the runner's `context.reject`). */
+  reject: EndpointContext['reject'];
   /** Where to log. */
   logger: PluginLogger;
 }
@@ -62,7 +64,7 @@ export class Replica {
     this.#lastPublished = update.num;
     const invalid = this.#hooks.check(update.state, !update.isSnapshot);
     if (invalid) {
-      this.#hooks.logger.warn({ err: invalid, current_num: update.num }, 'delta state: an update failed the state model; resyncing');
+      this.#hooks.reject('bad_state', 'delta state: an update failed the state model; resyncing', { err: invalid, current_num: update.num });
       this.resync('an update failed the state model', restarted);
       return;
     }
@@ -90,7 +92,7 @@ export class Replica {
     // (which may lack required keys, e.g. `{}` before its first update), so neither can we.
     const invalid = this.#hooks.check(snapshot.state, true);
     if (invalid) {
-      this.#hooks.logger.warn({ err: invalid, current_num: snapshot.num }, 'delta state: a snapshot failed the state model');
+      this.#hooks.reject('bad_snapshot', 'delta state: a snapshot failed the state model', { err: invalid, current_num: snapshot.num });
       return false;
     }
     const held = this.#held;

@@ -98,18 +98,17 @@ class FullUpdateInEndpoint implements Endpoint {
 
   /** One publication off the wire (topic removed): decoded, checked, then queued as the new value. */
   async #publication(payload: Uint8Array): Promise<void> {
-    const { logger } = this.#context;
     const address = this.#subscriber.address.path;
     let envelope: ReturnType<typeof decodeRequest>;
     try {
       envelope = decodeRequest(payload);
     } catch (error) {
-      logger.warn({ err: error, address }, 'full_update_in dropped a publication it cannot decode');
+      this.#context.reject('undecodable', 'full_update_in dropped a publication it cannot decode', { err: error, address });
       return;
     }
     const invalid = this.#context.check(envelope.args);
     if (invalid !== undefined) {
-      logger.warn({ err: invalid, workflow_id: envelope.workflow_id, address }, 'full_update_in dropped a publication that does not match the model');
+      this.#context.reject('bad_state', 'full_update_in dropped a publication that does not match the model', { err: invalid, workflow_id: envelope.workflow_id, address });
       return;
     }
     await this.#updates.publication(envelope.args, envelope.workflow_id);

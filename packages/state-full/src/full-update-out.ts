@@ -63,7 +63,7 @@ class FullUpdateOutEndpoint implements Endpoint {
     try {
       decodeRequest(body);
     } catch (error) {
-      this.#context.logger.warn({ err: error, address: this.#snapshots?.address.path }, 'snapshot replyer got a frame that is not a request');
+      this.#context.reject('undecodable', 'snapshot replyer got a frame that is not a request', { err: error, address: this.#snapshots?.address.path });
       const message = error instanceof Error ? error.message : String(error);
       return encodeReply({ return_args: null, workflow_id: null, error: { type: 'DecodeError', message } });
     }

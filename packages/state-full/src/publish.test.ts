@@ -98,6 +98,8 @@ describe('full_update_out → full_update_in publications', () => {
     const offModel = sub.context.logs.find((line) => line.msg?.includes('does not match'))?.obj as { err: Error; address: string };
     expect(offModel.err.message).toMatch(/state\.version/);
     expect(offModel.address).toBe('states.in.prices.subscriber');
+    // Each drop reported once to the runner, which logs and counts it by reason.
+    expect(sub.context.rejects.map((reject) => reject.reason)).toEqual(['undecodable', 'undecodable', 'bad_state', 'bad_state', 'not_one_frame']);
   });
 
   it('frame a topic as msgpack(topic) + payload; in sides take only their topic (or all, without one)', async () => {

@@ -92,7 +92,7 @@ export class SnapshotFetcher {
     try {
       reply = decodeReply(frame);
     } catch (error) {
-      logger.warn({ err: error, address }, 'full_update_in dropped a snapshot reply it cannot decode');
+      this.#context.reject('undecodable_snapshot', 'full_update_in dropped a snapshot reply it cannot decode', { err: error, address });
       return 'done';
     }
     if (reply.error !== undefined) {
@@ -106,7 +106,7 @@ export class SnapshotFetcher {
     }
     const invalid = this.#context.check(value);
     if (invalid !== undefined) {
-      logger.warn({ err: invalid, workflow_id: reply.workflow_id, address }, 'full_update_in dropped a snapshot that does not match the model');
+      this.#context.reject('bad_snapshot', 'full_update_in dropped a snapshot that does not match the model', { err: invalid, workflow_id: reply.workflow_id, address });
       return 'done';
     }
     const applied = await this.#updates.snapshot(value, reply.workflow_id, since);

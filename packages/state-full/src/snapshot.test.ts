@@ -97,6 +97,7 @@ describe('snapshots', () => {
     const bad = await ask(Buffer.from('garbage'));
     expect(bad).toMatchObject({ return_args: null, error: { type: 'DecodeError' } });
     expect(await ask(snapshotRequest)).toEqual({ return_args: { version: 2 }, workflow_id: 'w2' });
+    expect(out.context.rejects.map((reject) => reject.reason)).toEqual(['undecodable']);
   });
 
   it('never let a snapshot overwrite a publication that arrived while it was pending', async () => {

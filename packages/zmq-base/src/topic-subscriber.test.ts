@@ -109,6 +109,7 @@ describe('TopicSubscriber', () => {
     await until(() => sub.payloads.length === 1);
     expect(sub.payloads).toEqual(['one']);
     expect(sub.context.logs.filter((line) => line.level === 'warn').map((line) => line.msg)).toEqual(['test subscriber dropped a message that is not exactly one frame']);
+    expect(sub.context.rejects.map((reject) => reject.reason)).toEqual(['not_one_frame']);
   });
 
   it('stops handing on after pause; closes twice and refuses to open again', async () => {
