@@ -1,5 +1,5 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
-import { TopicPublisher } from '@sf/zmq-base';
+import { SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first publication. */
 export { DEFAULT_WAIT_AFTER_CREATION_S } from '@sf/zmq-base';
@@ -14,7 +14,7 @@ export const publisher: TypeDefinition = {
   peers: ['subscriber'],
   addresses: ['publisher'],
   replies: false,
-  creationArguments: { optional: { topic: String, is_x_pub: Boolean, wait_after_creation_s: Number } },
+  creationArguments: { optional: { topic: String, is_x_pub: Boolean, wait_after_creation_s: Number, ...SOCKET_CREATION_ARGUMENTS } },
   description: 'Publishes messages to subscribers, optionally under a topic.',
   create: (context) => new PublisherEndpoint(context),
 };

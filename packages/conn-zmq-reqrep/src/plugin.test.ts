@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SOCKET_CREATION_ARGUMENTS } from '@sf/zmq-base';
 import plugin from './index.js';
 
 describe('@sf/conn-zmq-reqrep plugin', () => {
@@ -8,6 +9,8 @@ describe('@sf/conn-zmq-reqrep plugin', () => {
     expect(replyer).toMatchObject({ side: 'in', kind: 'connection', peers: ['requester'], addresses: ['replyer'] });
     expect(replyer).toMatchObject({ handler: 'on_new_request', replies: true });
     expect(replyer.creationArguments?.required).toEqual({ on_new_request: Function });
+    expect(replyer.creationArguments?.optional).toEqual(SOCKET_CREATION_ARGUMENTS);
+    expect(requester.creationArguments?.optional).toMatchObject(SOCKET_CREATION_ARGUMENTS);
     expect(requester).toMatchObject({ side: 'out', kind: 'connection', peers: ['replyer'], addresses: ['requester'] });
     expect(requester).toMatchObject({ replies: true });
     expect(requester.creationArguments?.optional).toMatchObject({ timeout_ms: Number, retries: Number, retry_backoff_ms: Number, idempotent: Boolean });

@@ -1,5 +1,5 @@
 import type { EndpointContext, TypeDefinition } from '@sf/core/plugin';
-import { ReplyServer } from '@sf/zmq-base';
+import { ReplyServer, SOCKET_CREATION_ARGUMENTS } from '@sf/zmq-base';
 
 /** How long `close()` waits for the request being handled to be answered before closing anyway. */
 export { REPLY_GRACE_MS } from '@sf/zmq-base';
@@ -16,7 +16,7 @@ export const replyer: TypeDefinition = {
   addresses: ['replyer'],
   handler: 'on_new_request',
   replies: true,
-  creationArguments: { required: { on_new_request: Function } },
+  creationArguments: { required: { on_new_request: Function }, optional: SOCKET_CREATION_ARGUMENTS },
   description: 'Answers requests from requesters (any ZeroMQ REQ peer) one at a time, in arrival order.',
   create: (context) => new ReplyServer(context, { label: 'replyer', answer: (body) => runnerReply(context, body) }),
 };

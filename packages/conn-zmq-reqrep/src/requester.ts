@@ -1,7 +1,17 @@
 import { RequestTimeoutError } from '@sf/core';
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
 import { Request } from 'zeromq';
-import { closeSocket, closedError, connectSocket, numberArgument, type SocketAddress, socketAddress } from '@sf/zmq-base';
+import {
+  closeSocket,
+  closedError,
+  connectSocket,
+  createSocket,
+  numberArgument,
+  SOCKET_CREATION_ARGUMENTS,
+  type SocketAddress,
+  socketAddress,
+  socketSettings,
+} from '@sf/zmq-base';
 import { type RetryPolicy, retryDelay, retryPolicy } from './retry-policy.js';
 
 /** Default `timeout_ms` of a requester: how long one request waits for its reply. */
@@ -19,7 +29,7 @@ export const requester: TypeDefinition = {
   peers: ['replyer'],
   addresses: ['requester'],
   replies: true,
-  creationArguments: { optional: { timeout_ms: Number, retries: Number, retry_backoff_ms: Number, idempotent: Boolean } },
+  creationArguments: { optional: { timeout_ms: Number, retries: Number, retry_backoff_ms: Number, idempotent: Boolean, ...SOCKET_CREATION_ARGUMENTS } },
   description: 'Sends requests to a replyer (any ZeroMQ REP peer) one at a time and waits for each reply.',
   create: (context) => new RequesterEndpoint(context),
 };
@@ -39,6 +49,7 @@ class RequesterEndpoint implements Endpoint {
     this.#context = context;
     this.#address = socketAddress(context, 'requester', 'connect');
     this.#timeoutMs = numberArgument(context, 'timeout_ms', DEFAULT_TIMEOUT_MS, 0, true);
+    socketSettings(context, 'connect');
     this.#retry = retryPolicy(context);
   }
 
@@ -123,7 +134,7 @@ class RequesterEndpoint implements Endpoint {
   }
 
   #connect(): Request {
-    const socket = new Request();
+    const socket = createSocket(Request, this.#context, 'connect', 'requester');
     connectSocket(socket, this.#address, this.#context);
     return socket;
   }

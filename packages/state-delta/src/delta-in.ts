@@ -1,5 +1,5 @@
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
-import { closedError, numberArgument, type SocketAddress, settleWithin, socketAddress, TopicSubscriber } from '@sf/zmq-base';
+import { closedError, numberArgument, SOCKET_CREATION_ARGUMENTS, type SocketAddress, settleWithin, socketAddress, TopicSubscriber } from '@sf/zmq-base';
 import { Replica } from './replica.js';
 import { SnapshotClient } from './snapshot-client.js';
 import { decodePublication, type Publication } from './wire.js';
@@ -22,7 +22,7 @@ export const deltaUpdateIn: TypeDefinition = {
   addresses: ['subscriber', 'requester'],
   handler: 'on_update',
   replies: false,
-  creationArguments: { optional: { on_update: Function, topic: String, snapshot_timeout_ms: Number } },
+  creationArguments: { optional: { on_update: Function, topic: String, snapshot_timeout_ms: Number, ...SOCKET_CREATION_ARGUMENTS } },
   description: 'Keeps a copy of a delta_update_out state: snapshot, then numbered deltas in order.',
   create: (context) => new DeltaInEndpoint(context),
 };

@@ -1,6 +1,6 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
 import { decodeRequest, encodeReply } from '@sf/core/plugin';
-import { closedError, numberArgument, ReplyServer, TopicPublisher } from '@sf/zmq-base';
+import { closedError, numberArgument, ReplyServer, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 import { applyDeltaInPlace, copyState, type StateValue } from './apply-delta.js';
 import { encodePublication, encodeSnapshotReply } from './wire.js';
 
@@ -20,7 +20,7 @@ export const deltaUpdateOut: TypeDefinition = {
   addresses: ['publisher', 'replyer'],
   replies: false,
   sendModel: { required: { state: Object }, optional: { is_snapshot: Boolean } },
-  creationArguments: { optional: { topic: String, wait_after_creation_s: Number, send_high_water_mark: Number } },
+  creationArguments: { optional: { topic: String, wait_after_creation_s: Number, send_high_water_mark: Number, ...SOCKET_CREATION_ARGUMENTS } },
   description: 'Publishes numbered deltas (or snapshots) of a state and answers snapshot requests.',
   create: (context) => new DeltaOutEndpoint(context),
 };

@@ -9,7 +9,7 @@ describe('@sf/state-delta plugin', () => {
     expect(plugin.types.delta_update_in).toBe(deltaUpdateIn);
     expect(deltaUpdateOut).toMatchObject({ side: 'out', kind: 'state', peers: ['delta_update_in'], addresses: ['publisher', 'replyer'], replies: false });
     expect(deltaUpdateOut.sendModel).toEqual({ required: { state: Object }, optional: { is_snapshot: Boolean } });
-    expect(deltaUpdateOut.creationArguments?.optional).toEqual({ topic: String, wait_after_creation_s: Number, send_high_water_mark: Number });
+    expect(deltaUpdateOut.creationArguments?.optional).toMatchObject({ topic: String, wait_after_creation_s: Number, send_high_water_mark: Number });
     expect(deltaUpdateIn).toMatchObject({ side: 'in', kind: 'state', peers: ['delta_update_out'], addresses: ['subscriber', 'requester'] });
     expect(deltaUpdateIn).toMatchObject({ handler: 'on_update', replies: false });
     expect(deltaUpdateIn.creationArguments?.optional).toEqual({ on_update: Function, topic: String, snapshot_timeout_ms: Number });

@@ -1,6 +1,6 @@
 import { RequestTimeoutError } from '@sf/core';
 import type { EndpointContext } from '@sf/core/plugin';
-import { closedError, closeSocket, connectSocket, type SocketAddress } from '@sf/zmq-base';
+import { closedError, closeSocket, connectSocket, createSocket, type SocketAddress } from '@sf/zmq-base';
 import { Request } from 'zeromq';
 import { decodeSnapshotReply, encodeSnapshotRequest, type Snapshot } from './wire.js';
 
@@ -53,7 +53,7 @@ export class SnapshotClient {
   }
 
   #connect(): Request {
-    const socket = new Request();
+    const socket = createSocket(Request, this.#context, 'connect', 'requester');
     connectSocket(socket, this.#address, this.#context);
     return socket;
   }

@@ -1,6 +1,6 @@
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
 import { decodeRequest } from '@sf/core/plugin';
-import { closedError, hasAddress, numberArgument, socketAddress, TopicSubscriber } from '@sf/zmq-base';
+import { closedError, hasAddress, numberArgument, SOCKET_CREATION_ARGUMENTS, socketAddress, TopicSubscriber } from '@sf/zmq-base';
 import type { Subscriber } from 'zeromq';
 import { SnapshotClient } from './snapshot-client.js';
 import { SnapshotFetcher } from './snapshot-fetcher.js';
@@ -23,7 +23,7 @@ export const fullUpdateIn: TypeDefinition = {
   optionalAddresses: ['requester'],
   handler: 'on_update',
   replies: false,
-  creationArguments: { optional: { on_update: Function, topic: String, snapshot_timeout_ms: Number } },
+  creationArguments: { optional: { on_update: Function, topic: String, snapshot_timeout_ms: Number, ...SOCKET_CREATION_ARGUMENTS } },
   description: 'Keeps the latest whole value of a full_update_out state; optionally fetches a snapshot on join and on reconnect.',
   create: (context) => new FullUpdateInEndpoint(context),
 };
@@ -47,7 +47,7 @@ class FullUpdateInEndpoint implements Endpoint {
     if (hasAddress(context, 'requester')) {
       const requester = socketAddress(context, 'requester', 'connect');
       const timeoutMs = numberArgument(context, 'snapshot_timeout_ms', DEFAULT_SNAPSHOT_TIMEOUT_MS, 0, true);
-      this.#snapshots = new SnapshotFetcher(context, requester, new SnapshotClient(requester), this.#updates, timeoutMs);
+      this.#snapshots = new SnapshotFetcher(context, requester, new SnapshotClient(context, requester), this.#updates, timeoutMs);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
 import { decodeRequest, encodeReply } from '@sf/core/plugin';
-import { closedError, hasAddress, ReplyServer, TopicPublisher } from '@sf/zmq-base';
+import { closedError, hasAddress, ReplyServer, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first publication. */
 export { DEFAULT_WAIT_AFTER_CREATION_S } from '@sf/zmq-base';
@@ -18,7 +18,7 @@ export const fullUpdateOut: TypeDefinition = {
   addresses: ['publisher'],
   optionalAddresses: ['replyer'],
   replies: false,
-  creationArguments: { optional: { topic: String, wait_after_creation_s: Number } },
+  creationArguments: { optional: { topic: String, wait_after_creation_s: Number, ...SOCKET_CREATION_ARGUMENTS } },
   description: 'Publishes the whole state value on every update; optionally answers snapshot requests with the latest value.',
   create: (context) => new FullUpdateOutEndpoint(context),
 };

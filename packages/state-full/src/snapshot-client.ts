@@ -1,5 +1,6 @@
 import { encodeRequest } from '@sf/core/plugin';
-import type { SocketAddress } from '@sf/zmq-base';
+import type { EndpointContext } from '@sf/core/plugin';
+import { createSocket, type SocketAddress } from '@sf/zmq-base';
 import { Request } from 'zeromq';
 
 /** What a full state's in side sends to ask for a snapshot: `{"args": {}, "workflow_id": nil}`. */
@@ -22,18 +23,21 @@ export class SnapshotUnavailable extends Error {
  * machine stuck and a late reply to it can never be mistaken for the next one.
  */
 export class SnapshotClient {
+  readonly #context: EndpointContext;
   readonly #address: SocketAddress;
   #socket: Request | undefined;
   #closed = false;
 
-  constructor(address: SocketAddress) {
+  constructor(context: EndpointContext, address: SocketAddress) {
+    this.#context = context;
     this.#address = address;
   }
 
   /** Sends one snapshot request and resolves to the reply frame; rejects with SnapshotUnavailable after `timeoutMs`. */
   async request(timeoutMs: number): Promise<Uint8Array> {
     if (this.#closed) throw new SnapshotUnavailable('the snapshot client is closed', false);
-    const socket = new Request({ linger: 0 });
+    const socket = createSocket(Request, this.#context, 'connect', 'requester');
+    socket.linger = 0;
     this.#socket = socket;
     let timedOut = false;
     const timer = setTimeout(() => {
