@@ -4,8 +4,8 @@ import type { Socket } from 'zeromq';
 
 /**
  * Defaults of the socket-option creation arguments that every ZeroMQ type of the framework
- * accepts. Heartbeats find a dead peer behind a silent TCP connection; the reconnect interval
- * doubles after each failed attempt up to the maximum; a larger inbound frame drops its peer.
+ * accepts. Heartbeats find a dead peer behind a silent TCP connection; with a maximum set, the
+ * reconnect interval doubles after each failed attempt up to it; a larger inbound frame drops its peer.
  */
 export const SOCKET_OPTION_DEFAULTS = {
   /** ZMTP heartbeat every 2 s (0: none). */
@@ -14,8 +14,12 @@ export const SOCKET_OPTION_DEFAULTS = {
   heartbeat_timeout_ms: 6000,
   /** First wait before reconnecting: ZeroMQ's 100 ms. */
   reconnect_interval_ms: 100,
-  /** Longest wait between reconnect attempts (0: no back-off, always the first wait). */
-  reconnect_max_interval_ms: 2000,
+  /**
+   * Longest wait between reconnect attempts; 0 (ZeroMQ's default) retries every
+   * `reconnect_interval_ms`, so a subscriber started before its publisher joins within the
+   * publisher's 0.15 s slow-joiner wait. Set it (e.g. 5000) to back off from a peer that stays down.
+   */
+  reconnect_max_interval_ms: 0,
   /** Largest inbound frame, 16 MiB; a peer that sends a larger one is disconnected. */
   max_message_size: 16 * 1024 * 1024,
 } as const;
