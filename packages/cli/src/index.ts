@@ -1,4 +1,5 @@
 export { normaliseRunArgv, type NormalisedRunArgv } from './argv.js';
+export { createKeygenCommand, DEFAULT_KEY_NAME, type KeygenArgs, keygen, parseKeygenArgs } from './commands/keygen.js';
 export { createRunCommand, parseRunArgs, type RunArgs } from './commands/run.js';
 export { EXIT_FAILURE, EXIT_USAGE, type ErrorReport, reportError } from './errors-to-exit.js';
 export {

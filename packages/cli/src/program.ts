@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { startService } from '@sf/core';
 import { Command, CommanderError } from 'commander';
+import { createKeygenCommand, keygen } from './commands/keygen.js';
 import { createRunCommand, parseRunArgs } from './commands/run.js';
 import { EXIT_USAGE, reportError } from './errors-to-exit.js';
 import { UsageError } from './usage-error.js';
@@ -26,6 +27,7 @@ export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json'
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
     if (argv[0] === 'run') return await run(argv.slice(1), io);
+    if (argv[0] === 'keygen') return await keygen(argv.slice(1), io);
     return runRoot(argv, io);
   } catch (error) {
     const report = reportError(error, argv.includes('--debug'));
@@ -44,7 +46,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return await service.done;
 }
 
-/** `sf`, `sf --help`, `sf help run`, `sf --version` and unknown commands; `sf run` never gets here. */
+/** `sf`, `sf --help`, `sf help run`, `sf --version` and unknown commands; `sf run` and `sf keygen` never get here. */
 function runRoot(argv: readonly string[], io: CliIo): number {
   const output = { out: '', err: '' };
   const program = createProgram();
@@ -90,6 +92,7 @@ export function createProgram(): Command {
     .helpOption('-h, --help', 'show this help')
     .helpCommand('help [command]', 'show the help of a command')
     .addCommand(run)
+    .addCommand(createKeygenCommand())
     .addHelpText('after', () => `\nsf run\n======\n${run.helpInformation()}`);
 }
 
