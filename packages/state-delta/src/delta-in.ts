@@ -46,12 +46,15 @@ class DeltaInEndpoint implements Endpoint {
     this.#subscriber = new TopicSubscriber(context, {
       label: 'delta state',
       deliver: (payload) => this.#onPayload(payload),
-      // A new connection after the first may be a restarted out side: check its state.
+      // A new connection after the first may be a restarted out side: check its state. So may the
+      // first when a snapshot came before it (the requester connected sooner): updates published
+      // in between were missed, and nothing else may show it if the out side publishes no more.
       watch: (socket) => {
         let connects = 0;
         socket.events.on('connect', () => {
           connects += 1;
           if (connects > 1) void this.#serial(async () => this.#replica.resync('reconnected to the out side', true));
+          else if (this.#replica.num !== undefined) void this.#serial(async () => this.#replica.resync('subscribed after the first snapshot'));
         });
       },
     });
