@@ -33,8 +33,10 @@ export function unknownTypeError(typeName: string, known: readonly KnownName[], 
     sentences.push(`'${typeName}' is a ${elsewhere.kind} type: declare it under ${elsewhere.kind}_models with ${elsewhere.kind}_type`);
     return new UnknownTypeError(`Unknown ${field} '${typeName}'`, names, { ...location, hint: asHint(sentences) });
   }
-  const close = nearest(typeName, names);
-  const firstPartyName = close === undefined ? (typeName in FIRST_PARTY_TYPES ? typeName : nearest(typeName, Object.keys(FIRST_PARTY_TYPES))) : undefined;
+  // An exact first-party name means its package is missing: say so, whatever registered name is near.
+  const exact = typeName in FIRST_PARTY_TYPES;
+  const close = exact ? undefined : nearest(typeName, names);
+  const firstPartyName = exact ? typeName : close === undefined ? nearest(typeName, Object.keys(FIRST_PARTY_TYPES)) : undefined;
   if (close !== undefined) {
     sentences.push(`Did you mean '${close}'?`);
   } else if (firstPartyName !== undefined) {
