@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, sleep, type TestContext, testContext } from '@sf/core/testing';
+import { freePort, listen, sleep, type TestContext, testContext } from '@sf/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { curveKeyPair, Request, Reply } from 'zeromq';
 import { bindSocket, connectSocket } from './bind-connect.js';
@@ -192,6 +192,25 @@ describe('the ZAP handler', () => {
     const again = await freePort();
     await echoServer(again, serverCurve());
     expect((await ask(again, 'again', clientCurve())).reply).toBe('echo again');
+  });
+
+  it('is released when a CURVE server fails to bind', async () => {
+    const port = await freePort();
+    const holder = await listen(port);
+    cleanups.push(() => new Promise((resolve) => holder.close(resolve)));
+    const ctx = testContext({ name: 'taken', addresses: { replyer: `127.0.0.1:${port}` }, creation: { curve: serverCurve() } });
+    const replyer = new ReplyServer(ctx, { label: 'replyer', answer: () => Buffer.from('ok') });
+    await expect(replyer.open()).rejects.toMatchObject({ code: 'SF_BIND_FAILED' });
+    const probe = new Reply({ linger: 0 });
+    cleanups.push(() => probe.close());
+    await expect.poll(async () => {
+      try {
+        await probe.bind(ZAP_ENDPOINT);
+        return true;
+      } catch {
+        return false;
+      }
+    }).toBe(true);
   });
 
   it('answers 400 to a domain it does not know (fail closed)', async () => {
