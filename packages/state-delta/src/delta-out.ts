@@ -2,6 +2,8 @@ import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from 
 import { decodeRequest, encodeReply } from '@sf/core/plugin';
 import { closedError, numberArgument, ReplyServer, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 import { applyDeltaInPlace, copyState, type StateValue } from './apply-delta.js';
+import { DeltaStore } from './delta-store.js';
+import { persistPath } from './sqlite-file.js';
 import { encodePublication, encodeSnapshotReply } from './wire.js';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first update. */
@@ -11,7 +13,8 @@ export { DEFAULT_WAIT_AFTER_CREATION_S } from '@sf/zmq-base';
  * The `delta_update_out` state type: `to_send('state', name, { state, is_snapshot })` checks the
  * value (a delta: keys to set, `null` deletes; a snapshot: the whole state), applies it, numbers it
  * (1, 2, 3, …) and publishes it; the `replyer` socket answers snapshot requests with the whole state
- * and its number.
+ * and its number. With `persist_file` each update is committed to that SQLite file before it is
+ * published, and a restart resumes from the state and number there.
  */
 export const deltaUpdateOut: TypeDefinition = {
   side: 'out',
@@ -20,7 +23,16 @@ export const deltaUpdateOut: TypeDefinition = {
   addresses: ['publisher', 'replyer'],
   replies: false,
   sendModel: { required: { state: Object }, optional: { is_snapshot: Boolean } },
-  creationArguments: { optional: { topic: String, wait_after_creation_s: Number, send_high_water_mark: Number, ...SOCKET_CREATION_ARGUMENTS } },
+  creationArguments: {
+    optional: {
+      topic: String,
+      wait_after_creation_s: Number,
+      send_high_water_mark: Number,
+      persist_file: String,
+      persist_fsync: Boolean,
+      ...SOCKET_CREATION_ARGUMENTS,
+    },
+  },
   description: 'Publishes numbered deltas (or snapshots) of a state and answers snapshot requests.',
   create: (context) => new DeltaOutEndpoint(context),
 };
@@ -29,6 +41,8 @@ class DeltaOutEndpoint implements Endpoint {
   readonly #context: EndpointContext;
   readonly #publisher: TopicPublisher;
   readonly #snapshots: ReplyServer;
+  readonly #persistFile: string | undefined;
+  #store: DeltaStore | undefined;
   #state: StateValue = {};
   #num = 0;
   #closing: Promise<void> | undefined;
@@ -39,10 +53,12 @@ class DeltaOutEndpoint implements Endpoint {
     const sendHighWaterMark = hwm === undefined ? undefined : numberArgument(context, 'send_high_water_mark', 1000, 0, false);
     this.#publisher = new TopicPublisher(context, { label: 'delta_update_out state', sendHighWaterMark });
     this.#snapshots = new ReplyServer(context, { label: 'snapshot replyer', answer: (body) => this.#snapshot(body) });
+    this.#persistFile = persistPath(context);
   }
 
   async open(): Promise<void> {
     if (this.#closing) throw closedError(this.#context, this.#publisher.address, 'Cannot open a delta_update_out state after close');
+    if (this.#persistFile !== undefined && this.#store === undefined) await this.#resume(this.#persistFile);
     // The replyer first: the publisher's open() ends with the wait for subscribers. If the
     // publisher then fails to bind, the replyer stays bound until close() (a new open() retries).
     await this.#snapshots.open();
@@ -50,8 +66,23 @@ class DeltaOutEndpoint implements Endpoint {
   }
 
   close(): Promise<void> {
-    this.#closing ??= Promise.all([this.#publisher.close(), this.#snapshots.close()]).then(() => undefined);
+    // The store last: every update the publisher still sends was committed before it was queued.
+    this.#closing ??= Promise.all([this.#publisher.close(), this.#snapshots.close()]).then(() => this.#store?.close());
     return this.#closing;
+  }
+
+  /** Takes the state and number from the persist_file, so numbering continues where it stopped. */
+  async #resume(path: string): Promise<void> {
+    const store = await DeltaStore.open(this.#context, path, this.#context.creation.persist_fsync === true);
+    if (this.#closing) {
+      store.close();
+      return;
+    }
+    this.#store = store;
+    this.#state = store.state;
+    this.#num = store.num;
+    const msg = store.num > 0 ? 'delta_update_out: resumed from persist_file' : 'delta_update_out: persist_file ready';
+    this.#context.logger.info({ persist_file: path, current_num: store.num }, msg);
   }
 
   /** Publishes one update (checked and numbered as it is queued); resolves once it is handed to ZeroMQ. */
@@ -62,8 +93,9 @@ class DeltaOutEndpoint implements Endpoint {
 
   /**
    * Checks, applies and numbers one update and returns its frame, in one synchronous step with
-   * queueing it (so snapshot answers and the numbering always agree). A value that fails the state
-   * model throws its ValidationError, and nothing changes.
+   * queueing it (so snapshot answers and the numbering always agree). With a persist_file the update
+   * is committed first, so what is published is always on disk. A value that fails the state model
+   * throws its ValidationError, a failed commit its SF_STATE_STORE_FAILED, and nothing changes.
    */
   #number(message: OutboundMessage): Uint8Array {
     const state = message.args.state as StateValue;
@@ -72,6 +104,7 @@ class DeltaOutEndpoint implements Endpoint {
     if (invalid) throw invalid;
     const num = this.#num + 1;
     const frame = encodePublication({ state, isSnapshot, num, workflowId: message.workflowId });
+    this.#store?.save(state, isSnapshot, num);
     if (isSnapshot) this.#state = copyState(state);
     else applyDeltaInPlace(this.#state, state);
     this.#num = num;
