@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelError, type SfError, ValidationError } from '../errors.js';
 import { Decimal } from '../types/decimal.js';
+import { optional, secret } from '../types/helpers.js';
 import { checkConfig } from './check-config.js';
 
 const SERVICE = '/srv/orders.ts';
@@ -56,6 +57,11 @@ describe('checkConfig', () => {
     expect(config.price).toBeInstanceOf(Decimal);
     expect((config.price as Decimal).toString()).toBe('1.5');
     expect(config.name).toBe('7');
+  });
+
+  it('reads a command-line string as T for secret(T) and optional(T) keys too', () => {
+    const model = { required: { pin: secret(Number) }, optional: { debug: optional(secret(Boolean)) } };
+    expect(checkConfig({ pin: '1234', debug: 'true' }, model, SERVICE)).toEqual({ pin: 1234, debug: true });
   });
 
   it('rejects a string that does not read as the asked type', () => {

@@ -2,7 +2,7 @@ import type { Config } from '../config/load-config.js';
 import { ModelError } from '../errors.js';
 import { Decimal } from '../types/decimal.js';
 import { compileArguments } from '../types/compile-arguments.js';
-import type { ArgumentModel } from '../types/spec.js';
+import { type ArgumentModel, SPEC_KIND } from '../types/spec.js';
 import { describeValue, isPlainObject } from '../util/describe-value.js';
 import { CONFIG_MODEL_KEYS } from './model-keys.js';
 import { didYouMean } from '../util/nearest.js';
@@ -27,10 +27,21 @@ export function checkConfig(config: Config, configModel: unknown, service: strin
   const declared = { ...optional, ...required };
   const subset: Config = {};
   for (const [key, spec] of Object.entries(declared)) {
-    if (key in config) config[key] = subset[key] = coerce(config[key], spec);
+    if (key in config) config[key] = subset[key] = coerce(config[key], readAs(spec));
   }
   compileArguments({ required, optional }, { service, model: 'config_model', root: 'config' }).assert(subset);
   return config;
+}
+
+/** The type a config key's value is read as: `secret(T)` and `optional(T)` are read as T. */
+function readAs(spec: unknown): unknown {
+  let inner = spec;
+  for (let kind = kindOf(inner); kind === 'secret' || kind === 'optional'; kind = kindOf(inner)) inner = (inner as { inner: unknown }).inner;
+  return inner;
+}
+
+function kindOf(spec: unknown): unknown {
+  return typeof spec === 'object' && spec !== null ? (spec as { [SPEC_KIND]?: unknown })[SPEC_KIND] : undefined;
 }
 
 /** Reads a command-line string as the scalar type the model asks for; anything else is left as it is. */
