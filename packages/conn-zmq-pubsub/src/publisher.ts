@@ -34,8 +34,7 @@ class PublisherEndpoint implements Endpoint {
     return this.#socket.close();
   }
 
-  async send(message: OutboundMessage): Promise<undefined> {
-    await this.#socket.send(message.frame);
-    return undefined;
+  send(message: OutboundMessage): Promise<undefined> {
+    return this.#socket.send(message) as Promise<undefined>;
   }
 }

@@ -22,8 +22,6 @@ export const subscriber: TypeDefinition = {
     new TopicSubscriber(context, {
       label: 'subscriber',
       binds: context.creation.is_binder === true,
-      deliver: async (payload) => {
-        await context.receive(payload);
-      },
+      deliver: (payload) => context.receive(payload),
     }),
 };

@@ -1,4 +1,5 @@
 import { ValidationError } from '@sf/core';
+import { topicPrefix } from '@sf/core/plugin';
 import { freePort, listen, sleep, testContext } from '@sf/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Subscriber } from 'zeromq';
@@ -60,6 +61,32 @@ describe('TopicPublisher', () => {
     // fixstr header 0xa6 + "prices", then the payload bytes.
     expect(topicFrames[0]).toEqual(Buffer.concat([Buffer.from([0xa6]), Buffer.from('prices'), Buffer.from('payload')]));
     expect(plainFrames[0]?.toString()).toBe('payload');
+  });
+
+  it('sends a runner message packed after the topic by its frameAfter, or its frame after the topic without one', async () => {
+    const port = await freePort();
+    const publisher = publisherOn(port, { topic: 'prices' });
+    await publisher.open();
+    const frames = await rawSubscriber(port);
+    await warmUp(publisher, frames);
+    const prefixes: Uint8Array[] = [];
+    const packed = {
+      args: {},
+      workflowId: null,
+      get frame(): Uint8Array {
+        throw new Error('frame must not be read when frameAfter exists');
+      },
+      frameAfter: (prefix: Uint8Array) => {
+        prefixes.push(prefix);
+        return Buffer.concat([prefix, Buffer.from('packed')]);
+      },
+    };
+    await publisher.send(packed);
+    await publisher.send({ args: {}, workflowId: null, frame: Buffer.from('plain') });
+    await until(() => frames.length === 2);
+    expect(prefixes.map((prefix) => Buffer.from(prefix).toString('hex'))).toEqual([Buffer.from(topicPrefix('prices')).toString('hex')]);
+    expect(frames.map((frame) => frame.subarray(7).toString())).toEqual(['packed', 'plain']);
+    expect(frames.every((frame) => frame.subarray(0, 7).equals(Buffer.from(topicPrefix('prices'))))).toBe(true);
   });
 
   it('sends in the order asked when sends overlap', async () => {

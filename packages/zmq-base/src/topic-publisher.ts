@@ -1,4 +1,4 @@
-import type { EndpointContext } from '@sf/core/plugin';
+import type { EndpointContext, OutboundMessage } from '@sf/core/plugin';
 import { framePayload, topicPrefix } from '@sf/core/plugin';
 import { Publisher } from 'zeromq';
 import { type SocketAddress, socketAddress } from './address.js';
@@ -6,6 +6,7 @@ import { numberArgument } from './arguments.js';
 import { bindSocket, connectSocket } from './bind-connect.js';
 import { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close.js';
 import { createSocket, socketSettings } from './create-socket.js';
+import { SendQueue } from './send-queue.js';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first publication. */
 export const DEFAULT_WAIT_AFTER_CREATION_S = 0.15;
@@ -36,7 +37,7 @@ export class TopicPublisher {
   readonly #waitMs: number;
   readonly #prefix: Uint8Array;
   #socket: Publisher | undefined;
-  #sending: Promise<unknown> = Promise.resolve();
+  readonly #sends = new SendQueue();
   #closing: Promise<void> | undefined;
 
   /** Reads the address and creation arguments; a bad `wait_after_creation_s` is a ValidationError. */
@@ -63,22 +64,21 @@ export class TopicPublisher {
   }
 
   /**
-   * Queues one frame (the topic prefix goes in front) and resolves once ZeroMQ took it. `frame`
-   * may be a function: it is called synchronously, only when the publisher is open, so a send
-   * refused as closed (`SF_CONNECTION_CLOSED`) or a frame that fails to build changes nothing.
+   * Queues one frame (the topic prefix goes in front) and resolves once ZeroMQ took it: at once
+   * when no earlier send waits. `frame` may be a function: it is called synchronously, only when
+   * the publisher is open, so a send refused as closed (`SF_CONNECTION_CLOSED`) or a frame that
+   * fails to build changes nothing. A runner's message is encoded straight after the prefix.
    */
-  send(frame: Uint8Array | (() => Uint8Array)): Promise<void> {
+  send(frame: Uint8Array | (() => Uint8Array) | OutboundMessage): Promise<void> {
     const socket = this.#socket;
     if (!socket) return Promise.reject(closedError(this.#context, this.address, `The ${this.#options.label} is not open`));
     let payload: Uint8Array;
     try {
-      payload = framePayload(this.#prefix, typeof frame === 'function' ? frame() : frame);
+      payload = this.#frame(frame);
     } catch (error) {
       return Promise.reject(error);
     }
-    const sent = this.#sending.then(() => socket.send(payload));
-    this.#sending = sent.catch(noop);
-    return sent;
+    return this.#sends.send(socket, payload);
   }
 
   /** Refuses new sends, lets queued ones go out (at most {@link CLOSE_LINGER_MS}), then frees the socket; safe twice. */
@@ -90,13 +90,19 @@ export class TopicPublisher {
   async #shutdown(): Promise<void> {
     const socket = this.#socket;
     this.#socket = undefined;
-    await settleWithin(this.#sending, CLOSE_LINGER_MS);
+    await settleWithin(this.#sends.settled(), CLOSE_LINGER_MS);
     if (socket) await closeSocket(socket, CLOSE_LINGER_MS);
+  }
+
+  #frame(frame: Uint8Array | (() => Uint8Array) | OutboundMessage): Uint8Array {
+    const prefix = this.#prefix;
+    if (frame instanceof Uint8Array) return framePayload(prefix, frame);
+    if (typeof frame === 'function') return framePayload(prefix, frame());
+    if (prefix.length === 0) return frame.frame;
+    return frame.frameAfter === undefined ? framePayload(prefix, frame.frame) : frame.frameAfter(prefix);
   }
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-
-function noop(): void {}

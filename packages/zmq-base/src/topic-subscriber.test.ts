@@ -99,6 +99,38 @@ describe('TopicSubscriber', () => {
     expect(failure?.obj).toMatchObject({ address: 'connections.in.ticks.subscriber' });
   });
 
+  it('goes on at once after a synchronous delivery, and waits for one that returns a promise', async () => {
+    const port = await freePort();
+    const raw = await rawPublisher(port);
+    const events: string[] = [];
+    let release: (() => void) | undefined;
+    await openSubscriber(
+      port,
+      {},
+      {
+        deliver: (payload) => {
+          const text = Buffer.from(payload).toString();
+          events.push(`start ${text}`);
+          if (text !== 'slow') return undefined;
+          return new Promise<void>((resolve) => {
+            release = () => {
+              events.push('end slow');
+              resolve();
+            };
+          });
+        },
+      },
+    );
+    await warmUp(() => raw.send('warm'), [events]);
+    for (const text of ['a', 'b', 'slow', 'c']) await raw.send(text);
+    await until(() => events.includes('start slow'));
+    await sleep(50);
+    expect(events).toEqual(['start a', 'start b', 'start slow']);
+    release?.();
+    await until(() => events.length === 5);
+    expect(events).toEqual(['start a', 'start b', 'start slow', 'end slow', 'start c']);
+  });
+
   it('drops a message that is not exactly one frame, with a warning', async () => {
     const port = await freePort();
     const raw = await rawPublisher(port);

@@ -13,8 +13,11 @@ const REJOIN_CHECK_MS = 200;
 export interface TopicSubscriberOptions {
   /** Names the endpoint in log lines and errors, e.g. `subscriber` or `full_update_in`. */
   readonly label: string;
-  /** Takes one payload, topic prefix removed; the next one waits until it settles. */
-  readonly deliver: (payload: Uint8Array) => Promise<void>;
+  /**
+   * Takes one payload, topic prefix removed. When it returns a promise the next payload waits
+   * until that settles; any other result (a synchronous delivery) lets the next one go at once.
+   */
+  readonly deliver: (payload: Uint8Array) => unknown;
   /** Bind instead of connecting (a subscriber with `is_binder`). */
   readonly binds?: boolean;
   /** Called with each new socket before it connects, to watch its events (reconnects). */
@@ -125,10 +128,15 @@ export class TopicSubscriber {
         continue;
       }
       try {
-        await deliver(stripTopic(frame, this.#prefix));
+        const delivered = deliver(stripTopic(frame, this.#prefix));
+        if (isPromise(delivered)) await delivered;
       } catch (error) {
         logger.error({ err: error, ...log }, `${label} failed to deliver a message`);
       }
     }
   }
+}
+
+function isPromise(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }

@@ -75,6 +75,12 @@ export interface OutboundMessage {
   readonly workflowId: string | null;
   /** The encoded request envelope (SPEC §4), encoded on first use. */
   readonly frame: Uint8Array;
+  /**
+   * `prefix` (a topic prefix) followed by the encoded envelope, packed straight after it in one
+   * buffer: the frame a topic publisher sends, without copying `frame`. Optional for messages
+   * built by hand; the runner's messages have it.
+   */
+  frameAfter?(prefix: Uint8Array): Uint8Array;
 }
 
 /** A reply given as an object by a transport that does not speak MessagePack (e.g. a function call). */

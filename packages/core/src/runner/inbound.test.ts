@@ -130,6 +130,25 @@ describe('inbound messages', () => {
     expect(reply.error?.message).toContain('return_args.status');
   });
 
+  it('settles at once after a synchronous handler, and only when an async handler has finished', async () => {
+    let finish: (() => void) | undefined;
+    hooks().news = (args: { text: string }) => {
+      if (args.text === 'sync') return undefined;
+      return new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+    };
+    const states: string[] = [];
+    const track = (name: string, pending: Promise<unknown>) => void pending.then(() => states.push(name));
+    track('sync', news.push(encodeRequest({ args: { text: 'sync' }, workflow_id: null })));
+    track('async', news.push(encodeRequest({ args: { text: 'async' }, workflow_id: null })));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(states).toEqual(['sync']);
+    finish?.();
+    await expect.poll(() => states).toEqual(['sync', 'async']);
+  });
+
   it('gives no reply for a type without one, also when the handler throws', async () => {
     const seen: unknown[] = [];
     const contexts: unknown[] = [];

@@ -52,7 +52,8 @@ export class InflightCounter {
 /**
  * Builds the `receive(frame)` of one in-connection: decode → check args → handler → check the
  * return → encode the reply. Never rejects: a bad message or a throwing handler is logged and,
- * where a reply is due, answered with an error reply.
+ * where a reply is due, answered with an error reply. A synchronous handler is not awaited: the
+ * promise returned is then already settled.
  */
 export function createReceiver(model: ResolvedModel, scope: InboundScope): (frame: Uint8Array) => Promise<Uint8Array | undefined> {
   const { outputs, states, config, logger, inflight, rejections } = scope;
@@ -68,31 +69,56 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
     return encodeReply({ return_args: null, workflow_id: workflowId, error: { type: err.name, message: err.message } });
   };
 
-  return async (frame) => {
-    inflight.enter();
-    let workflowId: string | null = null;
+  /** The reply to a handler's result (`undefined` for types without replies). */
+  const answer = (result: unknown, workflowId: string): Uint8Array | undefined => {
+    if (!replies) return undefined;
+    const returned = (result ?? {}) as Record<string, unknown>;
+    const badReturn = model.returns?.check(returned);
+    if (badReturn !== undefined) return fail(workflowId, badReturn, 'the handler returned bad return arguments');
+    return encodeReply({ return_args: returned, workflow_id: workflowId });
+  };
+
+  /** Waits for an async handler, then answers; never rejects. */
+  const answerLater = async (pending: PromiseLike<unknown>, workflowId: string): Promise<Uint8Array | undefined> => {
     try {
-      let envelope: ReturnType<typeof decodeRequest>;
-      try {
-        envelope = decodeRequest(frame);
-      } catch (error) {
-        return fail(null, error, 'rejected a message that could not be decoded', 'undecodable');
-      }
-      workflowId = envelope.workflow_id ?? newWorkflowId();
-      const invalid = model.args.check(envelope.args);
-      if (invalid !== undefined) return fail(workflowId, invalid, 'rejected a message with bad arguments', 'bad_arguments');
-      if (logger.isLevelEnabled('debug')) logger.debug({ workflow_id: workflowId, from }, 'received');
-      if (handler === undefined) return replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined;
-      const result = await handler(envelope.args, workflowToSend(outputs, workflowId), states, config);
-      if (!replies) return undefined;
-      const returned = (result ?? {}) as Record<string, unknown>;
-      const badReturn = model.returns?.check(returned);
-      if (badReturn !== undefined) return fail(workflowId, badReturn, 'the handler returned bad return arguments');
-      return encodeReply({ return_args: returned, workflow_id: workflowId });
+      return answer(await pending, workflowId);
     } catch (error) {
       return fail(workflowId, error, 'the handler threw');
     } finally {
       inflight.leave();
     }
   };
+
+  return (frame) => {
+    inflight.enter();
+    let workflowId: string | null = null;
+    let settled = true;
+    try {
+      let envelope: ReturnType<typeof decodeRequest>;
+      try {
+        envelope = decodeRequest(frame);
+      } catch (error) {
+        return Promise.resolve(fail(null, error, 'rejected a message that could not be decoded', 'undecodable'));
+      }
+      workflowId = envelope.workflow_id ?? newWorkflowId();
+      const invalid = model.args.check(envelope.args);
+      if (invalid !== undefined) return Promise.resolve(fail(workflowId, invalid, 'rejected a message with bad arguments', 'bad_arguments'));
+      if (logger.isLevelEnabled('debug')) logger.debug({ workflow_id: workflowId, from }, 'received');
+      if (handler === undefined) return Promise.resolve(replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined);
+      const result = handler(envelope.args, workflowToSend(outputs, workflowId), states, config);
+      if (isPromiseLike(result)) {
+        settled = false;
+        return answerLater(result, workflowId);
+      }
+      return Promise.resolve(answer(result, workflowId));
+    } catch (error) {
+      return Promise.resolve(fail(workflowId, error, 'the handler threw'));
+    } finally {
+      if (settled) inflight.leave();
+    }
+  };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRequest, encodeReply } from '../codec/envelope.js';
+import { topicPrefix } from '../codec/topic.js';
 import { RemoteError, type SfError, ServiceStateError, ValidationError } from '../errors.js';
 import type { OutboundMessage } from '../plugin/contract.js';
 import { type MemoryOut, type MemoryPlugin, memoryPlugin } from './memory-plugin.fixture.js';
@@ -59,6 +60,19 @@ async function rejection(promise: Promise<unknown>): Promise<SfError> {
   }
   throw new Error('expected a rejection');
 }
+
+describe('to_send: the message handed to the endpoint', () => {
+  it('packs the envelope straight after a topic prefix with frameAfter: the same bytes as the prefix before its frame', async () => {
+    const { memory } = await inMain(async (to_send) => to_send('connection', 'news', { text: 'up' }));
+    const [message] = memory.outputs.get('news')!.sent;
+    const prefix = topicPrefix('prices');
+    const framed = message!.frameAfter!(prefix);
+    expect(Buffer.from(framed.subarray(0, prefix.length)).equals(Buffer.from(prefix))).toBe(true);
+    expect(decodeRequest(framed, prefix)).toEqual({ args: { text: 'up' }, workflow_id: message!.workflowId });
+    expect(Buffer.from(message!.frameAfter!(prefix)).equals(Buffer.concat([prefix, message!.frame]))).toBe(true);
+    expect(Buffer.from(message!.frameAfter!(new Uint8Array(0))).equals(Buffer.from(message!.frame))).toBe(true);
+  });
+});
 
 describe('to_send: arguments and replies', () => {
   it('sends valid args and resolves to the checked return arguments of the reply frame', async () => {

@@ -1,4 +1,5 @@
 import { decodeReply, encodeRequest } from '../codec/envelope.js';
+import { framePayload } from '../codec/topic.js';
 import { RemoteError, ServiceStateError } from '../errors.js';
 import type { ResolvedModel } from '../models/resolved-model.js';
 import type { Endpoint, OutboundMessage } from '../plugin/contract.js';
@@ -25,6 +26,11 @@ class Outbound implements OutboundMessage {
   get frame(): Uint8Array {
     this.#frame ??= encodeRequest({ args: this.args, workflow_id: this.workflowId });
     return this.#frame;
+  }
+
+  frameAfter(prefix: Uint8Array): Uint8Array {
+    if (this.#frame !== undefined) return framePayload(prefix, this.#frame);
+    return encodeRequest({ args: this.args, workflow_id: this.workflowId }, prefix);
   }
 }
 
