@@ -196,3 +196,13 @@ describe('compile once', () => {
     for (let i = 0; i < 1000; i++) expect(v.check({ a: [i] })).toBeUndefined();
   });
 });
+
+describe('hostile keys', () => {
+  it('quotes at most 64 characters of an unknown key', () => {
+    const validator = compileArguments({ required: { price: Number } }, { root: 'args' });
+    const key = 'k'.repeat(100_000);
+    const error = validator.check({ price: 1, [key]: 2 });
+    expect(error?.message).toContain(`'${'k'.repeat(63)}…'`);
+    expect(error!.message.length).toBeLessThan(1000);
+  });
+});

@@ -52,7 +52,8 @@ function literalText(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);
 }
 
-function truncate(text: string, max: number): string {
+/** `text` cut to `max` characters, with `…` when cut. */
+export function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

@@ -6,7 +6,7 @@
 import { didYouMean, nearest } from '../util/nearest.js';
 import { isPlainObject } from '../util/describe-value.js';
 import { indexPath, keyPath, pointerPath, valueAtPointer } from './arg-path.js';
-import { describeNode, describeReceived } from './describe.js';
+import { describeNode, describeReceived, truncate } from './describe.js';
 import type { ModelNode, SpecNode } from './spec-node.js';
 
 /** One validation failure, before it becomes a ValidationError. */
@@ -117,14 +117,16 @@ function explainModel(node: ModelNode, value: Record<string, unknown>, path: str
   return undefined;
 }
 
-function unknownKey(node: ModelNode, value: Record<string, unknown>, key: string, path: string, known: string[]): Failure {
+function unknownKey(node: ModelNode, value: Record<string, unknown>, fullKey: string, path: string, known: string[]): Failure {
   const noun = node.arguments ? 'argument' : 'key';
+  // A peer's key may be huge: quote at most 64 characters of it in messages and logs.
+  const key = truncate(fullKey, 64);
   return {
     path: keyPath(path, key),
     what: node.arguments ? `Unknown argument '${key}'` : `Unknown key '${key}' (a nested model rejects keys it does not list)`,
     expected: known.length === 0 ? `no ${noun}s` : `one of the ${noun}s ${known.join(', ')}`,
-    received: `'${key}' = ${describeReceived(value[key])}`,
-    hint: didYouMean(key, known) || `Remove '${key}', or add it to the model`,
+    received: `'${key}' = ${describeReceived(value[fullKey])}`,
+    hint: (fullKey.length <= 64 && didYouMean(fullKey, known)) || `Remove '${key}', or add it to the model`,
   };
 }
 
