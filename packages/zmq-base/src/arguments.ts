@@ -17,3 +17,17 @@ export function numberArgument(context: EndpointContext, name: string, fallback:
   }
   return value;
 }
+
+/**
+ * Reads whole-number creation argument `name` in `min`…`max`, applying `fallback` when it is
+ * absent; anything else is a ValidationError naming the argument and the range.
+ */
+export function integerArgument(context: EndpointContext, name: string, fallback: number, min: number, max: number): number {
+  const value = context.creation[name] ?? fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+  throw new ValidationError(
+    `Creation argument ${name} is out of range`,
+    { expected: `a whole number from ${min} to ${max}`, received: String(value) },
+    { service: context.service, model: context.modelPath, argument: `optional_creation_arguments.${name}`, hint: `Leave it out for the default (${fallback})` },
+  );
+}

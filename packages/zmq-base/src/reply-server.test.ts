@@ -8,9 +8,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function openServer(port: number, answer: AnswerRequest) {
+async function openServer(port: number, answer: AnswerRequest, concurrency?: number) {
   const context = testContext({ name: 'quote', addresses: { replyer: `127.0.0.1:${port}` } });
-  const server = new ReplyServer(context, { label: 'test replyer', answer });
+  const server = new ReplyServer(context, { label: 'test replyer', answer, concurrency });
   cleanups.push(() => server.close());
   await server.open();
   return { server, context };
@@ -67,6 +67,55 @@ describe('ReplyServer', () => {
     expect(started).toEqual([0, 1, 2, 3, 4]);
     expect(maxRunning).toBe(1);
     expect(replies).toEqual(['done 0', 'done 1', 'done 2', 'done 3', 'done 4']);
+  });
+
+  it('with concurrency answers that many requests at once, each reply to its own requester, the rest waiting their turn', async () => {
+    const port = await freePort();
+    const started: string[] = [];
+    const releases = new Map<string, () => void>();
+    await openServer(
+      port,
+      (body) => {
+        const text = body.toString();
+        started.push(text);
+        return new Promise((resolve) => releases.set(text, () => resolve(Buffer.from(`re: ${text}`))));
+      },
+      3,
+    );
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const clients = names.map(() => requestSocket(port));
+    for (const [i, client] of clients.entries()) {
+      await client.send(names[i]!);
+      await expect.poll(() => started.length).toBe(Math.min(i + 1, 3));
+    }
+    await sleep(50);
+    expect(started).toEqual(['a', 'b', 'c']);
+    const replies = clients.map((client) => client.receive().then(([frame]) => String(frame)));
+    // Answered out of arrival order: c first, then b; each frees a place for one of d and e.
+    releases.get('c')?.();
+    await expect.poll(() => started.length).toBe(4);
+    await sleep(50);
+    expect(started.length).toBe(4);
+    releases.get('b')?.();
+    await expect.poll(() => [...started].sort()).toEqual(names);
+    for (const name of ['e', 'a', 'd']) releases.get(name)?.();
+    expect(await Promise.all(replies)).toEqual(['re: a', 're: b', 're: c', 're: d', 're: e']);
+  });
+
+  it('with concurrency lets every request being answered reply when closed', async () => {
+    const port = await freePort();
+    const releases: Array<() => void> = [];
+    const { server } = await openServer(port, (body) => new Promise((resolve) => releases.push(() => resolve(Buffer.from(`re: ${body}`)))), 4);
+    const clients = ['x', 'y'].map(() => requestSocket(port));
+    await clients[0]!.send('x');
+    await clients[1]!.send('y');
+    await expect.poll(() => releases.length).toBe(2);
+    const closing = server.close();
+    await sleep(20);
+    for (const release of releases.reverse()) release();
+    await closing;
+    expect((await clients[0]!.receive()).map(String)).toEqual(['re: x']);
+    expect((await clients[1]!.receive()).map(String)).toEqual(['re: y']);
   });
 
   it('sends nothing for an undefined reply, logs a callback that throws, and keeps serving', async () => {

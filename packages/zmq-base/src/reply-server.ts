@@ -4,8 +4,9 @@ import { type SocketAddress, socketAddress } from './address.js';
 import { bindSocket } from './bind-connect.js';
 import { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close.js';
 import { createSocket, socketSettings } from './create-socket.js';
+import { SendQueue } from './send-queue.js';
 
-/** How long `close()` waits for the request being answered before closing anyway. */
+/** How long `close()` waits for the requests being answered before closing anyway. */
 export const REPLY_GRACE_MS = 1000;
 
 /** Builds the reply to one request body; `undefined` sends none (the callback logs why). */
@@ -15,17 +16,25 @@ export type AnswerRequest = (body: Buffer) => Uint8Array | undefined | Promise<U
 export interface ReplyServerOptions {
   /** Names the server in log lines and errors, e.g. `replyer` or `snapshot replyer`. */
   readonly label: string;
-  /** Builds each reply; requests are handed over one at a time, in arrival order. */
+  /** Builds each reply; requests are handed over in arrival order, `concurrency` at most at once. */
   readonly answer: AnswerRequest;
   /** The socket's name in the addresses file; `replyer` by default. */
   readonly socket?: string;
+  /**
+   * How many requests may be answered at once: 1 (the default) answers one at a time, in arrival
+   * order; more lets the next requests start while earlier ones wait (e.g. on I/O), each reply
+   * going back to its own requester by its routing envelope, in the order the answers are ready.
+   */
+  readonly concurrency?: number;
 }
 
 /**
- * A Router socket bound at one address that answers requests one at a time, in arrival order:
- * each message is `[routing envelope…, body]` and the reply goes back as `[envelope…, reply]`,
- * which a plain REQ peer (or one behind a ROUTER/DEALER proxy) expects. Router rather than Reply,
- * so a peer that never reads its reply cannot block the socket. Shaped like an in endpoint.
+ * A Router socket bound at one address that answers requests in arrival order, one at a time
+ * unless `concurrency` allows more: each message is `[routing envelope…, body]` and the reply goes
+ * back as `[envelope…, reply]`, which a plain REQ peer (or one behind a ROUTER/DEALER proxy)
+ * expects. Router rather than Reply, so a peer that never reads its reply cannot block the socket
+ * and answers can go out in any order. At the limit, further requests wait in ZeroMQ's queue.
+ * Shaped like an in endpoint.
  */
 export class ReplyServer {
   /** Where the socket binds, and where that sits in the addresses file. */
@@ -34,8 +43,13 @@ export class ReplyServer {
   readonly #label: string;
   readonly #answer: AnswerRequest;
   readonly #socketName: string;
+  readonly #concurrency: number;
+  readonly #log: { readonly address: string };
+  readonly #sends = new SendQueue();
   #socket: Router | undefined;
-  #busy: Promise<void> | undefined;
+  #active = 0;
+  #slotFreed: (() => void) | undefined;
+  #drained: (() => void) | undefined;
   #stopping = false;
   #closing: Promise<void> | undefined;
 
@@ -44,7 +58,9 @@ export class ReplyServer {
     this.#label = options.label;
     this.#answer = options.answer;
     this.#socketName = options.socket ?? 'replyer';
+    this.#concurrency = options.concurrency ?? 1;
     this.address = socketAddress(context, this.#socketName, 'bind');
+    this.#log = { address: this.address.path };
     socketSettings(context, 'bind');
   }
 
@@ -58,12 +74,12 @@ export class ReplyServer {
     void this.#serve(socket);
   }
 
-  /** Takes no new request; the one being answered still gets its reply. */
+  /** Takes no new request; the ones being answered still get their replies. */
   async pause(): Promise<void> {
     this.#stopping = true;
   }
 
-  /** Waits up to {@link REPLY_GRACE_MS} for the request being answered, then frees the port; safe twice. */
+  /** Waits up to {@link REPLY_GRACE_MS} for the requests being answered, then frees the port; safe twice. */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
     return this.#closing;
@@ -71,14 +87,21 @@ export class ReplyServer {
 
   async #shutdown(): Promise<void> {
     this.#stopping = true;
+    this.#slotFreed?.();
     const socket = this.#socket;
     if (!socket) return;
-    if (this.#busy) await settleWithin(this.#busy, REPLY_GRACE_MS);
+    if (this.#active > 0) {
+      const drained = new Promise<void>((resolve) => {
+        this.#drained = resolve;
+      });
+      await settleWithin(drained, REPLY_GRACE_MS);
+    }
+    await settleWithin(this.#sends.settled(), REPLY_GRACE_MS);
     await closeSocket(socket, CLOSE_LINGER_MS);
   }
 
   async #serve(socket: Router): Promise<void> {
-    const log = { address: this.address.path };
+    const log = this.#log;
     while (!this.#stopping) {
       let frames: Buffer[];
       try {
@@ -91,37 +114,52 @@ export class ReplyServer {
         this.#context.logger.warn(log, `${this.#label} is stopping: a request that arrived meanwhile was not handled`);
         return;
       }
-      this.#busy = this.#reply(socket, frames);
-      await this.#busy;
-      this.#busy = undefined;
+      const replied = this.#reply(socket, frames);
+      if (this.#concurrency === 1) await replied;
+      else if (this.#active >= this.#concurrency) {
+        await new Promise<void>((resolve) => {
+          this.#slotFreed = resolve;
+        });
+      }
     }
   }
 
   /** Answers one message; never rejects. */
   async #reply(socket: Router, frames: Buffer[]): Promise<void> {
     const { logger } = this.#context;
-    const log = { address: this.address.path };
-    const body = frames.at(-1);
-    if (frames.length < 2 || body === undefined) {
-      logger.warn({ frames: frames.length, ...log }, `${this.#label} dropped a message without a routing envelope`);
-      return;
-    }
-    let reply: Uint8Array | undefined;
+    const log = this.#log;
+    this.#active += 1;
     try {
-      reply = await this.#answer(body);
-    } catch (error) {
-      logger.error({ err: error, ...log }, `${this.#label} failed to answer a request`);
-      return;
-    }
-    if (reply === undefined) return;
-    if (socket.closed) {
-      logger.warn(log, `${this.#label} closed before its reply was ready; the reply was dropped`);
-      return;
-    }
-    try {
-      await socket.send([...frames.slice(0, -1), reply]);
-    } catch (error) {
-      if (!socket.closed) logger.error({ err: error, ...log }, `${this.#label} could not send a reply`);
+      const body = frames.at(-1);
+      if (frames.length < 2 || body === undefined) {
+        logger.warn({ frames: frames.length, ...log }, `${this.#label} dropped a message without a routing envelope`);
+        return;
+      }
+      let reply: Uint8Array | undefined;
+      try {
+        reply = await this.#answer(body);
+      } catch (error) {
+        logger.error({ err: error, ...log }, `${this.#label} failed to answer a request`);
+        return;
+      }
+      if (reply === undefined) return;
+      if (socket.closed) {
+        logger.warn(log, `${this.#label} closed before its reply was ready; the reply was dropped`);
+        return;
+      }
+      const out: Uint8Array[] = frames;
+      out[out.length - 1] = reply;
+      try {
+        await this.#sends.send(socket, out);
+      } catch (error) {
+        if (!socket.closed) logger.error({ err: error, ...log }, `${this.#label} could not send a reply`);
+      }
+    } finally {
+      this.#active -= 1;
+      const wake = this.#slotFreed;
+      this.#slotFreed = undefined;
+      wake?.();
+      if (this.#active === 0) this.#drained?.();
     }
   }
 }
