@@ -87,7 +87,7 @@ describe('delta state with persist_file between sf run processes', () => {
     expect(loggedA.length).toBeGreaterThanOrEqual(num);
     expect(canonical(resumed)).toBe(canonical(replay(loggedA.slice(0, num))));
 
-    // Slower, so the reader's subscriber (reconnecting with back-off, up to 2 s) joins mid-stream.
+    // Slower, so the reader reconnects while writer b is still streaming and applies its deltas.
     const second = writer('b', 12, 1000, { batch: 20, pause_ms: 100 });
     await waitFor(async () => (await readJson(join(dir, 'b.json'))) !== undefined, 'writer b to finish', 30_000, second);
     const expected = replay([...loggedA.slice(0, num), ...(await deltasIn(join(dir, 'b.log')))]);
