@@ -1,13 +1,16 @@
 import type { EndpointContext, TypeDefinition } from '@sf/core/plugin';
 import { ReplyServer, SOCKET_CREATION_ARGUMENTS } from '@sf/zmq-base';
+import { concurrencyArgument } from './concurrency.js';
 
-/** How long `close()` waits for the request being handled to be answered before closing anyway. */
+/** How long `close()` waits for the requests being handled to be answered before closing anyway. */
 export { REPLY_GRACE_MS } from '@sf/zmq-base';
 
 /**
- * The `replyer` type: binds and answers each request with the runner's reply, in arrival order.
- * A Router socket rather than Reply (see `ReplyServer`), so a later version can answer requests
- * concurrently; a plain REQ peer (or one behind a ROUTER/DEALER proxy) gets its reply as usual.
+ * The `replyer` type: binds and answers each request with the runner's reply. By default one
+ * request is handled at a time, in arrival order; `concurrency: N` lets up to N handlers run at
+ * once (for handlers that wait on I/O), each reply going back to its own requester. A Router
+ * socket rather than Reply (see `ReplyServer`), so a plain REQ peer (or one behind a ROUTER/DEALER
+ * proxy) gets its reply as usual, whichever order the answers are ready in.
  */
 export const replyer: TypeDefinition = {
   side: 'in',
@@ -16,14 +19,17 @@ export const replyer: TypeDefinition = {
   addresses: ['replyer'],
   handler: 'on_new_request',
   replies: true,
-  creationArguments: { required: { on_new_request: Function }, optional: SOCKET_CREATION_ARGUMENTS },
-  description: 'Answers requests from requesters (any ZeroMQ REQ peer) one at a time, in arrival order.',
-  create: (context) => new ReplyServer(context, { label: 'replyer', answer: (body) => runnerReply(context, body) }),
+  creationArguments: { required: { on_new_request: Function }, optional: { concurrency: Number, ...SOCKET_CREATION_ARGUMENTS } },
+  description: 'Answers requests from requesters (any ZeroMQ REQ peer), one at a time in arrival order unless concurrency allows more.',
+  create: (context) => {
+    const check = (reply: Uint8Array | undefined) => checked(context, reply);
+    const answer = (body: Uint8Array) => context.receive(body).then(check);
+    return new ReplyServer(context, { label: 'replyer', answer, concurrency: concurrencyArgument(context) });
+  },
 };
 
-/** The runner's reply to one request; `undefined` (logged) when it has none, so the requester gets no answer. */
-async function runnerReply(context: EndpointContext, body: Uint8Array): Promise<Uint8Array | undefined> {
-  const reply = await context.receive(body);
+/** The runner's reply, logged when missing (the requester then gets no answer). */
+function checked(context: EndpointContext, reply: Uint8Array | undefined): Uint8Array | undefined {
   if (reply === undefined) context.logger.error('replyer got no reply from the runner; the requester will not be answered');
   return reply;
 }

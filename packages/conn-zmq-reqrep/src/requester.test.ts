@@ -104,9 +104,11 @@ describe('requester', () => {
     const port = await freePort();
     const endpoint = await openRequester(`127.0.0.1:${port}`);
     const pending = endpoint.send?.(outbound('never answered'));
+    // Handled before close() rejects it: send() returns the call's own promise, which nothing else awaits.
+    const rejected = expect(pending).rejects.toMatchObject({ code: 'SF_CONNECTION_CLOSED' });
     await endpoint.close();
     await endpoint.close();
-    await expect(pending).rejects.toMatchObject({ code: 'SF_CONNECTION_CLOSED' });
+    await rejected;
     await expect(endpoint.send?.(outbound('late'))).rejects.toMatchObject({ code: 'SF_CONNECTION_CLOSED' });
   });
 
