@@ -84,6 +84,7 @@ export class TopicSubscriber {
   }
 
   /**
+   * Logs each lost connection (a closed socket, or a peer silent past `heartbeat_timeout_ms`).
    * ZeroMQ retries a lost connection by itself, except one it dropped because the publisher broke
    * the protocol (a frame over `max_message_size`): then no retry follows the disconnect, and this
    * connects again, so one oversized publication does not silence the subscriber for good.
@@ -96,6 +97,7 @@ export class TopicSubscriber {
     });
     socket.events.on('disconnect', () => {
       retrying = false;
+      if (this.#closing === undefined) this.#context.logger.info({ address: path, endpoint }, `${this.#options.label} lost its peer at ${endpoint} (closed, or silent past heartbeat_timeout_ms); ZeroMQ reconnects`);
       setTimeout(() => {
         if (retrying || socket.closed || this.#paused) return;
         this.#context.logger.warn({ address: path }, `${this.#options.label} was dropped by its publisher's connection (a frame over max_message_size?); connecting again`);
