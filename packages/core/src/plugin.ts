@@ -1,5 +1,6 @@
 export type * from './plugin/contract.js';
 export { definePlugin } from './registry/define-plugin.js';
+export { HANDLED } from './plugin/handled.js';
 export { type AddressRole, parseAddress } from './config/parse-address.js';
 export { CORE_MAJOR } from './registry/core-version.js';
 export {

@@ -1,5 +1,5 @@
 import type { EndpointContext } from '@sf/core/plugin';
-import { stripTopic, topicPrefix } from '@sf/core/plugin';
+import { HANDLED, stripTopic, topicPrefix } from '@sf/core/plugin';
 import { Subscriber } from 'zeromq';
 import { type SocketAddress, socketAddress } from './address.js';
 import { bindSocket, connectSocket } from './bind-connect.js';
@@ -15,7 +15,8 @@ export interface TopicSubscriberOptions {
   readonly label: string;
   /**
    * Takes one payload, topic prefix removed. When it returns a promise the next payload waits
-   * until that settles; any other result (a synchronous delivery) lets the next one go at once.
+   * until that settles; any other result (a synchronous delivery), or the runner's `HANDLED`, lets
+   * the next one go at once.
    */
   readonly deliver: (payload: Uint8Array) => unknown;
   /** Bind instead of connecting (a subscriber with `is_binder`). */
@@ -131,7 +132,7 @@ export class TopicSubscriber {
       }
       try {
         const delivered = deliver(stripTopic(frame, this.#prefix));
-        if (isPromise(delivered)) await delivered;
+        if (delivered !== HANDLED && isPromise(delivered)) await delivered;
       } catch (error) {
         logger.error({ err: error, ...log }, `${label} failed to deliver a message`);
       }

@@ -45,7 +45,8 @@ export interface EndpointContext {
   readonly logger: PluginLogger;
   /**
    * In-connections: hand one inbound frame to the runner. Resolves to the encoded reply for
-   * types that reply, else `undefined`. Never rejects: bad frames become error replies.
+   * types that reply, else `undefined`. Never rejects: bad frames become error replies. Returns
+   * `HANDLED` (from `@sf/core/plugin`) when a message without reply was handled synchronously.
    */
   receive(frame: Uint8Array): Promise<Uint8Array | undefined>;
   /**

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeReply, encodeRequest } from '../codec/envelope.js';
+import { HANDLED } from '../plugin/handled.js';
 import type { MemoryIn, MemoryPlugin } from './memory-plugin.fixture.js';
 import type { RunningService } from './start-service.js';
 import { type ServiceFolder, hook, hooks, serviceFolder } from './test-service.fixture.js';
@@ -140,7 +141,10 @@ describe('inbound messages', () => {
     };
     const states: string[] = [];
     const track = (name: string, pending: Promise<unknown>) => void pending.then(() => states.push(name));
-    track('sync', news.push(encodeRequest({ args: { text: 'sync' }, workflow_id: null })));
+    const handled = news.push(encodeRequest({ args: { text: 'sync' }, workflow_id: null }));
+    // The shared settled promise: a transport may go on without awaiting it.
+    expect(handled).toBe(HANDLED);
+    track('sync', handled);
     track('async', news.push(encodeRequest({ args: { text: 'async' }, workflow_id: null })));
     await Promise.resolve();
     await Promise.resolve();

@@ -4,6 +4,7 @@ import type { ResolvedModel } from '../models/resolved-model.js';
 import type { Logger } from './logger.js';
 import type { Outputs } from './outputs.js';
 import type { RejectCounter } from './rejections.js';
+import { HANDLED } from '../plugin/handled.js';
 import { newWorkflowId, workflowToSend } from './workflow.js';
 
 /** What handling an inbound message needs from the running service. */
@@ -53,7 +54,7 @@ export class InflightCounter {
  * Builds the `receive(frame)` of one in-connection: decode → check args → handler → check the
  * return → encode the reply. Never rejects: a bad message or a throwing handler is logged and,
  * where a reply is due, answered with an error reply. A synchronous handler is not awaited: the
- * promise returned is then already settled.
+ * promise returned is then already settled, and {@link HANDLED} itself when no reply is due.
  */
 export function createReceiver(model: ResolvedModel, scope: InboundScope): (frame: Uint8Array) => Promise<Uint8Array | undefined> {
   const { outputs, states, config, logger, inflight, rejections } = scope;
@@ -92,31 +93,36 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
   return (frame) => {
     inflight.enter();
     let workflowId: string | null = null;
-    let settled = true;
+    let synchronous = true;
     try {
       let envelope: ReturnType<typeof decodeRequest>;
       try {
         envelope = decodeRequest(frame);
       } catch (error) {
-        return Promise.resolve(fail(null, error, 'rejected a message that could not be decoded', 'undecodable'));
+        return settledWith(fail(null, error, 'rejected a message that could not be decoded', 'undecodable'));
       }
       workflowId = envelope.workflow_id ?? newWorkflowId();
       const invalid = model.args.check(envelope.args);
-      if (invalid !== undefined) return Promise.resolve(fail(workflowId, invalid, 'rejected a message with bad arguments', 'bad_arguments'));
+      if (invalid !== undefined) return settledWith(fail(workflowId, invalid, 'rejected a message with bad arguments', 'bad_arguments'));
       if (logger.isLevelEnabled('debug')) logger.debug({ workflow_id: workflowId, from }, 'received');
-      if (handler === undefined) return Promise.resolve(replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined);
+      if (handler === undefined) return settledWith(replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined);
       const result = handler(envelope.args, workflowToSend(outputs, workflowId), states, config);
       if (isPromiseLike(result)) {
-        settled = false;
+        synchronous = false;
         return answerLater(result, workflowId);
       }
-      return Promise.resolve(answer(result, workflowId));
+      return settledWith(answer(result, workflowId));
     } catch (error) {
-      return Promise.resolve(fail(workflowId, error, 'the handler threw'));
+      return settledWith(fail(workflowId, error, 'the handler threw'));
     } finally {
-      if (settled) inflight.leave();
+      if (synchronous) inflight.leave();
     }
   };
+}
+
+/** A settled promise of `reply`: the shared {@link HANDLED} when there is none. */
+function settledWith(reply: Uint8Array | undefined): Promise<Uint8Array | undefined> {
+  return reply === undefined ? HANDLED : Promise.resolve(reply);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
