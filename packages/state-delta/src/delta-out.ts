@@ -3,7 +3,7 @@ import { decodeRequest, encodeReply } from '@sf/core/plugin';
 import { closedError, numberArgument, ReplyServer, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 import { applyDeltaInPlace, copyState, type StateValue } from './apply-delta.js';
 import { DeltaStore } from './delta-store.js';
-import { persistPath } from './sqlite-file.js';
+import { persistPath } from '@sf/state-store';
 import { encodePublication, encodeSnapshotReply } from './wire.js';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first update. */

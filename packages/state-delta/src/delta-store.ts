@@ -2,7 +2,7 @@ import type { EndpointContext } from '@sf/core/plugin';
 import { decodeValue, encodeValue } from '@sf/core/plugin';
 import type { Statement } from 'better-sqlite3';
 import type { StateValue } from './apply-delta.js';
-import { type Database, openStoreFile, reason, storeError } from './sqlite-file.js';
+import { type Database, openStoreFile, reason, storeError } from '@sf/state-store';
 
 /** The delta state's tables: the number of the last update, and one row per key of the state. */
 const SCHEMA = `

@@ -1,7 +1,7 @@
 import type { EndpointContext } from '@sf/core/plugin';
 import { decodeRequest } from '@sf/core/plugin';
 import type { Statement } from 'better-sqlite3';
-import { type Database, openStoreFile, reason, storeError } from './sqlite-file.js';
+import { type Database, openStoreFile, reason, storeError } from '@sf/state-store';
 
 /** The full state's table: one row holding the latest publication. */
 const SCHEMA = 'CREATE TABLE full_latest (id INTEGER PRIMARY KEY CHECK (id = 1), frame BLOB NOT NULL);';

@@ -2,7 +2,7 @@ import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from 
 import { decodeRequest, encodeReply } from '@sf/core/plugin';
 import { closedError, hasAddress, ReplyServer, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 import { FullStore } from './full-store.js';
-import { persistPath } from './sqlite-file.js';
+import { persistPath } from '@sf/state-store';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first publication. */
 export { DEFAULT_WAIT_AFTER_CREATION_S } from '@sf/zmq-base';
