@@ -5,18 +5,20 @@ import { writeResult } from '../src/result-file.js';
 
 /**
  * Answers each order with `{order_id, status}`, after awaiting `delay_ms` of simulated I/O when
- * given. With `out`, writes `{handled, cpu_us}` there when stopped (CPU time from the first request on).
+ * given, up to `concurrency` (default 1) at once. With `out`, writes `{handled, cpu_us}` there when
+ * stopped (CPU time from the first request on).
  */
 let delayMs = 0;
 let handled = 0;
 let cpuAtFirst: NodeJS.CpuUsage | undefined;
 
 export default defineService({
-  config_model: { optional: { delay_ms: String, out: String } },
+  config_model: { optional: { delay_ms: String, out: String, concurrency: String } },
   setup_config: (config) => {
     delayMs = Number(config.delay_ms ?? 0);
     return config;
   },
+  setup_connections: (config) => ({ orders: { concurrency: Number(config.concurrency ?? 1) } }),
   connection_models: {
     in: {
       orders: {

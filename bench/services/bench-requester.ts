@@ -5,11 +5,12 @@ import { writeResult } from '../src/result-file.js';
 
 /**
  * Leading edge. For each caller count in `callers` (e.g. `8,1`): that many concurrent loops each
- * call `to_send` `count` times. Writes `{runs: [{callers, calls, elapsed_ms, cpu_us, latencies_us}]}` to
+ * call `to_send` `count` times, up to `concurrency` (default 1) calls in flight at once. Writes `{runs: [{callers, calls, elapsed_ms, cpu_us, latencies_us}]}` to
  * `out`; the first `warmup` calls of every loop are made first and not counted.
  */
 export default defineService({
-  config_model: { required: { out: String, count: String }, optional: { callers: String, warmup: String } },
+  config_model: { required: { out: String, count: String }, optional: { callers: String, warmup: String, concurrency: String } },
+  setup_connections: (config) => ({ orders: { concurrency: Number(config.concurrency ?? 1) } }),
   connection_models: {
     out: {
       orders: {

@@ -19,6 +19,8 @@ export interface ReqRepPlan {
   warmup: number;
   /** Simulated I/O in the replyer's handler, ms. */
   delayMs: number;
+  /** Framework side: the `concurrency` of the replyer and of the requester (1 when absent). */
+  concurrency?: number;
 }
 
 /** One caller count's figures. */
@@ -69,9 +71,13 @@ function requesterArgs(plan: ReqRepPlan, out: string): Record<string, string> {
   return { out, count: String(plan.count), warmup: String(plan.warmup), callers: plan.callers.join(',') };
 }
 
+function concurrencyArgs(plan: ReqRepPlan): string[] {
+  return ['--concurrency', String(plan.concurrency ?? 1)];
+}
+
 async function startSfReplyer(ctx: CaseContext, port: number, plan: ReqRepPlan, out: string): Promise<BenchProcess> {
   const addresses = await ctx.addresses({ connections: { in: { orders: { replyer: `127.0.0.1:${port}` } } } });
-  return sfRun('bench-replyer.ts', ['-a', addresses, '--delay_ms', String(plan.delayMs), '--out', out]);
+  return sfRun('bench-replyer.ts', ['-a', addresses, '--delay_ms', String(plan.delayMs), '--out', out, ...concurrencyArgs(plan)]);
 }
 
 async function startRawReplyer(ctx: CaseContext, port: number, plan: ReqRepPlan, out: string): Promise<BenchProcess> {
@@ -82,7 +88,7 @@ async function startRawReplyer(ctx: CaseContext, port: number, plan: ReqRepPlan,
 async function startSfRequester(ctx: CaseContext, port: number, plan: ReqRepPlan, out: string): Promise<BenchProcess> {
   const addresses = await ctx.addresses({ connections: { out: { orders: { requester: `127.0.0.1:${port}` } } } });
   const pairs = Object.entries(requesterArgs(plan, out)).flatMap(([key, value]) => [`--${key}`, value]);
-  return sfRun('bench-requester.ts', ['-m', '-a', addresses, ...pairs]);
+  return sfRun('bench-requester.ts', ['-m', '-a', addresses, ...pairs, ...concurrencyArgs(plan)]);
 }
 
 async function startRawRequester(ctx: CaseContext, port: number, plan: ReqRepPlan, out: string): Promise<BenchProcess> {

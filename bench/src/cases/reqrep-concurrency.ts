@@ -9,7 +9,7 @@ const DELAY_MS = 2;
 
 /** Measures 8 callers and the one-at-a-time baseline (1 caller) against the same replyer. */
 export async function reqrepConcurrency(ctx: CaseContext): Promise<Omit<CaseResult, 'elapsedMs'>> {
-  const plan = { callers: [CALLERS, 1], count: ctx.profile.concurrencyCount, warmup: 2, delayMs: DELAY_MS };
+  const plan = { callers: [CALLERS, 1], count: ctx.profile.concurrencyCount, warmup: 2, delayMs: DELAY_MS, concurrency: CALLERS };
   ctx.log(`request/reply with ${CALLERS} callers and a ${DELAY_MS} ms handler: framework`);
   const fw = (await runReqRep(ctx, 'framework', plan)).runs;
   ctx.log(`request/reply with ${CALLERS} callers: raw`);
@@ -31,6 +31,7 @@ export async function reqrepConcurrency(ctx: CaseContext): Promise<Omit<CaseResu
     targets: [target(`${CALLERS} callers ≥ 6 × one-at-a-time`, ratio(fw8, fw1), '>=', 6)],
     notes: [
       `${CALLERS} calling loops in one requester process, ${plan.count} calls each; the baseline is 1 loop against the same replyer (one call in flight, so one handled at a time; ideal ${Math.round(1000 / DELAY_MS)} calls/s).`,
+      `Framework side: replyer and requester both with \`concurrency: ${CALLERS}\` (the requester keeps up to ${CALLERS} calls in flight on a pool of REQ sockets, the replyer runs up to ${CALLERS} handlers at once); the default of 1 keeps both ends to one request at a time.`,
       'Raw side: one REQ socket per caller, and a ROUTER that answers each request after its 2 ms timer, so requests overlap: what the transport allows.',
     ],
   };
