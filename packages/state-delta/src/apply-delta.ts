@@ -14,7 +14,8 @@ export function applyDelta(base: Readonly<StateValue>, delta: Readonly<StateValu
 
 /** Applies `delta` to `target` itself: sets its keys, deletes those whose value is `null`. */
 export function applyDeltaInPlace(target: StateValue, delta: Readonly<StateValue>): void {
-  for (const [key, value] of Object.entries(delta)) {
+  for (const key of Object.keys(delta)) {
+    const value = delta[key];
     if (value === null) delete target[key];
     else setKey(target, key, value);
   }
@@ -23,7 +24,7 @@ export function applyDeltaInPlace(target: StateValue, delta: Readonly<StateValue
 /** A shallow copy of `value` as an own-keys object (a snapshot replaces the whole state). */
 export function copyState(value: Readonly<StateValue>): StateValue {
   const copy: StateValue = {};
-  for (const [key, entry] of Object.entries(value)) setKey(copy, key, entry);
+  for (const key of Object.keys(value)) setKey(copy, key, value[key]);
   return copy;
 }
 

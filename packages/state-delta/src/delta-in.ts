@@ -36,6 +36,15 @@ class DeltaInEndpoint implements Endpoint {
   readonly #replica: Replica;
   #opened = false;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Steps queued or running that have not settled yet. */
+  #pending = 0;
+  readonly #stepSettled = (): void => {
+    this.#pending -= 1;
+  };
+  readonly #stepFailed = (error: unknown): undefined => {
+    this.#context.logger.error({ err: error }, 'delta state: applying an update failed');
+    return undefined;
+  };
   #syncing: Promise<void> | undefined;
   readonly #firstAttempt: { done: Promise<void>; resolve: () => void } = deferred();
   #paused = false;
@@ -53,8 +62,8 @@ class DeltaInEndpoint implements Endpoint {
         let connects = 0;
         socket.events.on('connect', () => {
           connects += 1;
-          if (connects > 1) void this.#serial(async () => this.#replica.resync('reconnected to the out side', true));
-          else if (this.#replica.num !== undefined) void this.#serial(async () => this.#replica.resync('subscribed after the first snapshot'));
+          if (connects > 1) void this.#serial(() => this.#replica.resync('reconnected to the out side', true));
+          else if (this.#replica.num !== undefined) void this.#serial(() => this.#replica.resync('subscribed after the first snapshot'));
         });
       },
     });
@@ -102,28 +111,41 @@ class DeltaInEndpoint implements Endpoint {
   }
 
   /** Runs replica steps one at a time, in the order asked; none after pause. Never rejects. */
-  #serial<T>(step: () => Promise<T>): Promise<T | undefined> {
-    const run = this.#queue
-      .then(() => (this.#paused ? undefined : step()))
-      .catch((error: unknown) => {
-        this.#context.logger.error({ err: error }, 'delta state: applying an update failed');
-        return undefined;
-      });
-    this.#queue = run;
-    return run;
+  #serial<T>(step: () => T | Promise<T>): Promise<T | undefined> {
+    return this.#track(this.#queue.then(() => (this.#paused ? undefined : step())));
   }
 
-  /** One publication off the wire: decoded and placed by the replica; an undecodable one means a resync. */
-  async #onPayload(payload: Uint8Array): Promise<void> {
+  /** Makes `run` the last step of the queue: the next one starts once it settled. */
+  #track<T>(run: Promise<T>): Promise<T | undefined> {
+    this.#pending += 1;
+    const settled = run.catch(this.#stepFailed);
+    settled.then(this.#stepSettled, this.#stepSettled);
+    this.#queue = settled;
+    return settled;
+  }
+
+  /**
+   * One publication off the wire: decoded and placed by the replica (an undecodable one means a
+   * resync). When no step is queued it is placed at once, and when that finished synchronously
+   * nothing is returned, so the subscriber hands on the next one without waiting.
+   */
+  #onPayload(payload: Uint8Array): Promise<unknown> | undefined {
     let update: Publication;
     try {
       update = decodePublication(payload);
     } catch (error) {
       this.#context.reject('undecodable', 'delta state: undecodable update; resyncing', { err: error, address: this.#subscriber.address.path });
-      await this.#serial(async () => this.#replica.resync('an update could not be decoded'));
-      return;
+      return this.#serial(() => this.#replica.resync('an update could not be decoded'));
     }
-    await this.#serial(() => this.#replica.onPublication(update));
+    if (this.#pending > 0) return this.#serial(() => this.#replica.onPublication(update));
+    if (this.#paused) return undefined;
+    try {
+      const placed = this.#replica.onPublication(update);
+      return placed === undefined ? undefined : this.#track(placed);
+    } catch (error) {
+      this.#stepFailed(error);
+      return undefined;
+    }
   }
 
   #startSync(): void {

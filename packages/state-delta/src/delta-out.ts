@@ -86,9 +86,8 @@ class DeltaOutEndpoint implements Endpoint {
   }
 
   /** Publishes one update (checked and numbered as it is queued); resolves once it is handed to ZeroMQ. */
-  async send(message: OutboundMessage): Promise<undefined> {
-    await this.#publisher.send(() => this.#number(message));
-    return undefined;
+  send(message: OutboundMessage): Promise<undefined> {
+    return this.#publisher.sendFramed((prefix) => this.#number(message, prefix)) as Promise<undefined>;
   }
 
   /**
@@ -97,13 +96,13 @@ class DeltaOutEndpoint implements Endpoint {
    * is committed first, so what is published is always on disk. A value that fails the state model
    * throws its ValidationError, a failed commit its SF_STATE_STORE_FAILED, and nothing changes.
    */
-  #number(message: OutboundMessage): Uint8Array {
+  #number(message: OutboundMessage, prefix: Uint8Array): Uint8Array {
     const state = message.args.state as StateValue;
     const isSnapshot = message.args.is_snapshot === true;
     const invalid = this.#context.check(state, !isSnapshot);
     if (invalid) throw invalid;
     const num = this.#num + 1;
-    const frame = encodePublication({ state, isSnapshot, num, workflowId: message.workflowId });
+    const frame = encodePublication({ state, isSnapshot, num, workflowId: message.workflowId }, prefix);
     this.#store?.save(state, isSnapshot, num);
     if (isSnapshot) this.#state = copyState(state);
     else applyDeltaInPlace(this.#state, state);

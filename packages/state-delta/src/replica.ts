@@ -1,4 +1,4 @@
-import type { EndpointContext, PluginLogger } from '@sf/core/plugin';
+import { type EndpointContext, HANDLED, type PluginLogger } from '@sf/core/plugin';
 import { applyDelta, copyState, type StateValue } from './apply-delta.js';
 import type { Publication, Snapshot } from './wire.js';
 
@@ -26,7 +26,9 @@ export interface ReplicaHooks {
  * order, each a new frozen object.
  * Publications can lag behind a snapshot (the two travel on different sockets), so one at or below
  * the held number is simply ignored; only numbers that fall back from the previous publication
- * mean a restart. Calls must not overlap (the endpoint runs them one at a time).
+ * mean a restart. Calls must not overlap (the endpoint runs them one at a time). A publication
+ * placed synchronously (no `on_update`, or a synchronous one) returns `undefined` instead of a
+ * promise, so the endpoint can take the next one at once.
  */
 export class Replica {
   /** Bumped on each new resync, so a snapshot asked for before it is not used after it. */
@@ -57,7 +59,7 @@ export class Replica {
    * publication mean the out side started counting again (it restarted): what is held and buffered
    * belongs to its old run, so its snapshot is taken next.
    */
-  async onPublication(update: Publication): Promise<void> {
+  onPublication(update: Publication): Promise<void> | undefined {
     const previous = this.#lastPublished;
     const restarted = previous !== undefined && update.num <= previous;
     if (restarted) this.#hooks.logger.info({ previous, current_num: update.num }, 'delta state: numbering started again: the out side restarted');
@@ -66,19 +68,18 @@ export class Replica {
     if (invalid) {
       this.#hooks.reject('bad_state', 'delta state: an update failed the state model; resyncing', { err: invalid, current_num: update.num });
       this.resync('an update failed the state model', restarted);
-      return;
+      return undefined;
     }
-    if (!restarted) {
-      await this.#sequence(update);
-    } else if (update.isSnapshot) {
+    if (!restarted) return this.#sequence(update);
+    if (update.isSnapshot) {
       this.#endSync();
       this.generation += 1;
-      await this.#adopt(update.state, update.num, update.workflowId);
-    } else {
-      this.#buffer = [];
-      this.resync(`update ${update.num} after ${previous}`, true);
-      this.#bufferUp(update);
+      return this.#adopt(update.state, update.num, update.workflowId);
     }
+    this.#buffer = [];
+    this.resync(`update ${update.num} after ${previous}`, true);
+    this.#bufferUp(update);
+    return undefined;
   }
 
   /**
@@ -121,31 +122,29 @@ export class Replica {
   }
 
   /** Places a publication of the current run: apply it, buffer it, or ask for a snapshot. */
-  async #sequence(update: Publication): Promise<void> {
+  #sequence(update: Publication): Promise<void> | undefined {
     const held = this.#held;
     if (this.#syncing) {
       if (update.isSnapshot && (held === undefined || update.num > held.num)) {
         this.#endSync();
         this.generation += 1;
-        await this.#adopt(update.state, update.num, update.workflowId);
-      } else {
-        this.#bufferUp(update);
+        return this.#adopt(update.state, update.num, update.workflowId);
       }
-      return;
+      this.#bufferUp(update);
+      return undefined;
     }
-    if (held === undefined) return;
+    if (held === undefined) return undefined;
     if (update.num === held.num + 1) {
-      if (update.isSnapshot) await this.#adopt(update.state, update.num, update.workflowId);
-      else await this.#commit(applyDelta(held.state, update.state), update.num, update.workflowId);
-    } else if (update.num > held.num + 1) {
-      if (update.isSnapshot) {
-        await this.#adopt(update.state, update.num, update.workflowId);
-      } else {
-        this.resync(`update ${held.num + 1} to ${update.num - 1} lost`);
-        this.#bufferUp(update);
-      }
+      if (update.isSnapshot) return this.#adopt(update.state, update.num, update.workflowId);
+      return this.#commit(applyDelta(held.state, update.state), update.num, update.workflowId);
+    }
+    if (update.num > held.num + 1) {
+      if (update.isSnapshot) return this.#adopt(update.state, update.num, update.workflowId);
+      this.resync(`update ${held.num + 1} to ${update.num - 1} lost`);
+      this.#bufferUp(update);
     }
     // Otherwise the value held already includes it: published before the snapshot it came from.
+    return undefined;
   }
 
   #bufferUp(update: Publication): void {
@@ -165,16 +164,19 @@ export class Replica {
     return buffered;
   }
 
-  #adopt(state: Readonly<StateValue>, num: number, workflowId: string | null): Promise<void> {
+  #adopt(state: Readonly<StateValue>, num: number, workflowId: string | null): Promise<void> | undefined {
     return this.#commit(copyState(state), num, workflowId);
   }
 
-  async #commit(state: StateValue, num: number, workflowId: string | null): Promise<void> {
+  /** Holds `state` as number `num` and hands it on; `undefined` when that finished synchronously. */
+  #commit(state: StateValue, num: number, workflowId: string | null): Promise<void> | undefined {
     // Frozen: this object is now everyone's `states[name]`; the next value is a new object.
     const value = Object.freeze(state);
     this.#held = { state: value, num };
     // Number 0 is the out side before its first update (`{}`, which need not fit the state model):
     // held so that deltas 1, 2… apply on it, but never exposed.
-    if (num > 0) await this.#hooks.update(value, workflowId);
+    if (num === 0) return undefined;
+    const done = this.#hooks.update(value, workflowId);
+    return done === HANDLED ? undefined : done;
   }
 }

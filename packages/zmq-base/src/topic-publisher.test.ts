@@ -89,6 +89,24 @@ describe('TopicPublisher', () => {
     expect(frames.every((frame) => frame.subarray(0, 7).equals(Buffer.from(topicPrefix('prices'))))).toBe(true);
   });
 
+  it('sendFramed hands the builder the topic prefix and sends what it returns as the whole frame', async () => {
+    const port = await freePort();
+    const publisher = publisherOn(port, { topic: 'prices' });
+    const refused = publisher.sendFramed(() => Buffer.from('never built'));
+    await expect(refused).rejects.toMatchObject({ code: 'SF_CONNECTION_CLOSED' });
+    await publisher.open();
+    const frames = await rawSubscriber(port);
+    await warmUp(publisher, frames);
+    await expect(
+      publisher.sendFramed(() => {
+        throw new Error('cannot encode');
+      }),
+    ).rejects.toThrow('cannot encode');
+    await publisher.sendFramed((prefix) => Buffer.concat([prefix, Buffer.from('whole')]));
+    await until(() => frames.length === 1);
+    expect(frames[0]).toEqual(Buffer.concat([Buffer.from(topicPrefix('prices')), Buffer.from('whole')]));
+  });
+
   it('sends in the order asked when sends overlap', async () => {
     const port = await freePort();
     const publisher = publisherOn(port, {}, { sendHighWaterMark: 10_000 });

@@ -81,6 +81,23 @@ export class TopicPublisher {
     return this.#sends.send(socket, payload);
   }
 
+  /**
+   * Like `send` with a function, but `build` is given the topic prefix (`msgpack(topic)`, empty
+   * without a topic) and returns the whole frame, prefix included, e.g. `encodeRequest(envelope,
+   * prefix)`: the frame is packed once, not copied behind the prefix.
+   */
+  sendFramed(build: (prefix: Uint8Array) => Uint8Array): Promise<void> {
+    const socket = this.#socket;
+    if (!socket) return Promise.reject(closedError(this.#context, this.address, `The ${this.#options.label} is not open`));
+    let frame: Uint8Array;
+    try {
+      frame = build(this.#prefix);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#sends.send(socket, frame);
+  }
+
   /** Refuses new sends, lets queued ones go out (at most {@link CLOSE_LINGER_MS}), then frees the socket; safe twice. */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();

@@ -57,6 +57,7 @@ export interface EndpointContext {
   /**
    * In-states: makes `value` the state's current value in every handler's `states`, then runs
    * the model's `on_update` (awaited; its errors are logged). Call it only with consistent values.
+   * Returns `HANDLED` when there is no `on_update` or it finished synchronously.
    */
   update(value: Record<string, unknown>, workflowId: string | null): Promise<void>;
   /**

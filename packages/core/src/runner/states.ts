@@ -1,4 +1,5 @@
 import type { ResolvedModel } from '../models/resolved-model.js';
+import { HANDLED } from '../plugin/handled.js';
 import type { InboundScope } from './inbound.js';
 import { newWorkflowId, type ToSend, workflowToSend } from './workflow.js';
 
@@ -8,22 +9,39 @@ type OnUpdate = (value: Record<string, unknown>, toSend: ToSend, states: Record<
 /**
  * Builds the `update(value, workflowId)` of one in-state: the value becomes `states[name]`, then
  * the model's optional `on_update` runs (counted as in flight, so shutdown waits for it; its
- * errors are logged, never thrown back into the transport).
+ * errors are logged, never thrown back into the transport). Without `on_update`, or when it
+ * finishes synchronously, it returns {@link HANDLED}, so a transport can go on at once.
  */
 export function createStateUpdater(model: ResolvedModel, scope: InboundScope): (value: Record<string, unknown>, workflowId: string | null) => Promise<void> {
   const { outputs, states, config, logger, inflight } = scope;
   const onUpdate = typeof model.creation.on_update === 'function' ? (model.creation.on_update as OnUpdate) : undefined;
-  return async (value, workflowId) => {
-    states[model.name] = value;
-    if (onUpdate === undefined) return;
-    inflight.enter();
-    const id = workflowId ?? newWorkflowId();
+  const threw = (id: string, error: unknown): void => {
+    logger.warn({ workflow_id: id, from: model.path, err: error }, 'on_update threw');
+  };
+  const finishLater = async (pending: PromiseLike<unknown>, id: string): Promise<void> => {
     try {
-      await onUpdate(value, workflowToSend(outputs, id), states, config);
+      await pending;
     } catch (error) {
-      logger.warn({ workflow_id: id, from: model.path, err: error }, 'on_update threw');
+      threw(id, error);
     } finally {
       inflight.leave();
     }
+  };
+  return (value, workflowId) => {
+    states[model.name] = value;
+    if (onUpdate === undefined) return HANDLED;
+    inflight.enter();
+    const id = workflowId ?? newWorkflowId();
+    let result: unknown;
+    try {
+      result = onUpdate(value, workflowToSend(outputs, id), states, config);
+    } catch (error) {
+      threw(id, error);
+      inflight.leave();
+      return HANDLED;
+    }
+    if (typeof (result as PromiseLike<unknown> | null | undefined)?.then === 'function') return finishLater(result as PromiseLike<unknown>, id);
+    inflight.leave();
+    return HANDLED;
   };
 }
