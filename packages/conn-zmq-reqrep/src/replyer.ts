@@ -1,4 +1,4 @@
-import type { EndpointContext, TypeDefinition } from '@sf/core/plugin';
+import type { TypeDefinition } from '@sf/core/plugin';
 import { ReplyServer, SOCKET_CREATION_ARGUMENTS } from '@sf/zmq-base';
 import { concurrencyArgument } from './concurrency.js';
 
@@ -21,15 +21,11 @@ export const replyer: TypeDefinition = {
   replies: true,
   creationArguments: { required: { on_new_request: Function }, optional: { concurrency: Number, ...SOCKET_CREATION_ARGUMENTS } },
   description: 'Answers requests from requesters (any ZeroMQ REQ peer), one at a time in arrival order unless concurrency allows more.',
-  create: (context) => {
-    const check = (reply: Uint8Array | undefined) => checked(context, reply);
-    const answer = (body: Uint8Array) => context.receive(body).then(check);
-    return new ReplyServer(context, { label: 'replyer', answer, concurrency: concurrencyArgument(context) });
-  },
+  create: (context) =>
+    new ReplyServer(context, {
+      label: 'replyer',
+      answer: (body) => context.receive(body),
+      noReply: 'replyer got no reply from the runner; the requester will not be answered',
+      concurrency: concurrencyArgument(context),
+    }),
 };
-
-/** The runner's reply, logged when missing (the requester then gets no answer). */
-function checked(context: EndpointContext, reply: Uint8Array | undefined): Uint8Array | undefined {
-  if (reply === undefined) context.logger.error('replyer got no reply from the runner; the requester will not be answered');
-  return reply;
-}

@@ -140,6 +140,27 @@ describe('ReplyServer', () => {
     expect(errors[0]?.obj).toMatchObject({ address: 'connections.in.quote.replyer', err: expect.objectContaining({ message: 'no answer today' }) });
   });
 
+  it('logs noReply at error when the answer is undefined, and answers the next request', async () => {
+    const port = await freePort();
+    const context = testContext({ name: 'quote', addresses: { replyer: `127.0.0.1:${port}` } });
+    let calls = 0;
+    const server = new ReplyServer(context, {
+      label: 'test replyer',
+      answer: () => (++calls === 1 ? undefined : Buffer.from('second')),
+      noReply: 'no reply from the runner',
+    });
+    cleanups.push(() => server.close());
+    await server.open();
+    await requestSocket(port).send('first');
+    await expect.poll(() => calls).toBe(1);
+    const client = requestSocket(port);
+    await client.send('again');
+    expect((await client.receive()).map(String)).toEqual(['second']);
+    const errors = context.logs.filter((line) => line.level === 'error');
+    expect(errors.map((line) => line.msg)).toEqual(['no reply from the runner']);
+    expect(errors[0]?.obj).toEqual({ address: 'connections.in.quote.replyer' });
+  });
+
   it('after pause takes no new request, while the one being answered still gets its reply', async () => {
     const port = await freePort();
     const seen: string[] = [];

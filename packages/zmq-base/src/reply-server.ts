@@ -9,7 +9,7 @@ import { SendQueue } from './send-queue.js';
 /** How long `close()` waits for the requests being answered before closing anyway. */
 export const REPLY_GRACE_MS = 1000;
 
-/** Builds the reply to one request body; `undefined` sends none (the callback logs why). */
+/** Builds the reply to one request body; `undefined` sends none (see `ReplyServerOptions.noReply`). */
 export type AnswerRequest = (body: Buffer) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
 
 /** How a {@link ReplyServer} answers and names itself. */
@@ -20,6 +20,8 @@ export interface ReplyServerOptions {
   readonly answer: AnswerRequest;
   /** The socket's name in the addresses file; `replyer` by default. */
   readonly socket?: string;
+  /** Logged at error when `answer` gives `undefined` (that requester gets no answer); nothing is logged without it. */
+  readonly noReply?: string;
   /**
    * How many requests may be answered at once: 1 (the default) answers one at a time, in arrival
    * order; more lets the next requests start while earlier ones wait (e.g. on I/O), each reply
@@ -44,6 +46,7 @@ export class ReplyServer {
   readonly #answer: AnswerRequest;
   readonly #socketName: string;
   readonly #concurrency: number;
+  readonly #noReply: string | undefined;
   readonly #log: { readonly address: string };
   readonly #sends = new SendQueue();
   #socket: Router | undefined;
@@ -59,6 +62,7 @@ export class ReplyServer {
     this.#answer = options.answer;
     this.#socketName = options.socket ?? 'replyer';
     this.#concurrency = options.concurrency ?? 1;
+    this.#noReply = options.noReply;
     this.address = socketAddress(context, this.#socketName, 'bind');
     this.#log = { address: this.address.path };
     socketSettings(context, 'bind');
@@ -142,7 +146,10 @@ export class ReplyServer {
         logger.error({ err: error, ...log }, `${this.#label} failed to answer a request`);
         return;
       }
-      if (reply === undefined) return;
+      if (reply === undefined) {
+        if (this.#noReply !== undefined) logger.error(log, this.#noReply);
+        return;
+      }
       if (socket.closed) {
         logger.warn(log, `${this.#label} closed before its reply was ready; the reply was dropped`);
         return;
