@@ -46,6 +46,9 @@ class DeltaOutEndpoint implements Endpoint {
   #state: StateValue = {};
   #num = 0;
   #closing: Promise<void> | undefined;
+  /** The update `send` is queueing: `#build` reads it while `sendFramed` calls it (synchronously). */
+  #queueing: OutboundMessage | undefined;
+  readonly #build = (prefix: Uint8Array): Uint8Array => this.#number(this.#queueing!, prefix);
 
   constructor(context: EndpointContext) {
     this.#context = context;
@@ -87,7 +90,12 @@ class DeltaOutEndpoint implements Endpoint {
 
   /** Publishes one update (checked and numbered as it is queued); resolves once it is handed to ZeroMQ. */
   send(message: OutboundMessage): Promise<undefined> {
-    return this.#publisher.sendFramed((prefix) => this.#number(message, prefix)) as Promise<undefined>;
+    this.#queueing = message;
+    try {
+      return this.#publisher.sendFramed(this.#build) as Promise<undefined>;
+    } finally {
+      this.#queueing = undefined;
+    }
   }
 
   /**
