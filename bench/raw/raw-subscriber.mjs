@@ -1,5 +1,6 @@
 // @ts-check
 // Raw counterpart of services/bench-subscriber.ts: a zeromq.js Subscriber counting frames.
+// With --busy_us N it first spins N µs per frame: how much any per-message work costs this pipeline.
 import { Subscriber } from 'zeromq';
 import { cpuSinceUs, exitOnSignal, nowUs, parseArgs, writeResult } from './common.mjs';
 
@@ -7,6 +8,7 @@ const args = parseArgs();
 const expected = Number(args.count);
 const idleMs = Number(args.idle_ms ?? 1000);
 const stampOffset = Number(args.stamp_offset ?? -1);
+const busyMs = Number(args.busy_us ?? 0) / 1000;
 
 const socket = new Subscriber();
 socket.subscribe(Buffer.from(args.prefix_hex ?? '', 'hex'));
@@ -34,6 +36,7 @@ const finish = () => {
 };
 
 for await (const [frame] of socket) {
+  if (busyMs > 0) for (const until = performance.now() + busyMs; performance.now() < until; );
   const now = performance.now();
   if (stampOffset >= 0 && frame) latencies.push(nowUs() - frame.readDoubleBE(stampOffset));
   if (received === 0) {

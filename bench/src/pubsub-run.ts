@@ -25,6 +25,8 @@ export interface PubSubPlan {
   intervalMs: number;
   /** Stamp each publication and measure one-way latency. */
   latency: boolean;
+  /** Raw side only: µs of busy work the subscriber does per message before counting it (0: none). */
+  busyUs?: number;
 }
 
 /** What one subscriber reported. */
@@ -106,6 +108,7 @@ async function startRawSubscribers(ctx: CaseContext, port: number, plan: PubSubP
         count: plan.count,
         idle_ms: ctx.profile.idleMs,
         stamp_offset: stampOffset,
+        busy_us: plan.busyUs ?? 0,
         out,
       }),
     ),

@@ -1,7 +1,7 @@
 /** Case 1: pub/sub throughput, a main-mode publisher's `to_send` → a subscriber's handler. */
 import type { CaseContext } from '../case-context.js';
 import { type PubSubOutcome, runPubSub, type Side } from '../pubsub-run.js';
-import { type CaseResult, row, target } from '../results.js';
+import { type CaseResult, type Row, row, target } from '../results.js';
 import { medianBy, ratio } from '../stats.js';
 
 /** The case's result, and the raw receive rate (the reference of the delta state case). */
@@ -12,14 +12,25 @@ export interface PubSubThroughput {
   rawRate: number | null;
 }
 
-/** Measures both sides with the unpadded order, `repeats` runs each (alternating), and keeps each side's median run. */
+/** µs of busy work per message given to extra raw subscribers: what any per-message work costs the pipeline. */
+const BUSY_US = [1, 2] as const;
+
+/**
+ * Measures both sides with the unpadded order, `repeats` runs each (alternating), and keeps each
+ * side's median run; in the same rounds, raw subscribers that spin {@link BUSY_US} µs per message.
+ */
 export async function pubsubThroughput(ctx: CaseContext): Promise<PubSubThroughput> {
   const plan = { subscribers: 1, count: ctx.profile.pubsubCount, size: 0, intervalMs: 0, latency: false };
   const runs: Record<Side, PubSubOutcome[]> = { framework: [], raw: [] };
+  const busyRuns = BUSY_US.map(() => [] as PubSubOutcome[]);
   for (let i = 1; i <= ctx.profile.repeats; i++) {
     for (const side of ['framework', 'raw'] as const) {
       ctx.log(`pub/sub throughput: ${side}, ${plan.count} messages, run ${i}/${ctx.profile.repeats}`);
       runs[side].push(await runPubSub(ctx, side, plan));
+    }
+    for (const [n, busyUs] of BUSY_US.entries()) {
+      ctx.log(`pub/sub throughput: raw, subscriber busy ${busyUs} µs per message, run ${i}/${ctx.profile.repeats}`);
+      busyRuns[n]!.push(await runPubSub(ctx, 'raw', { ...plan, busyUs }));
     }
   }
   const fw = medianBy(runs.framework, (run) => run.rates[0] ?? Number.NaN);
@@ -38,15 +49,23 @@ export async function pubsubThroughput(ctx: CaseContext): Promise<PubSubThroughp
         row('delivered (received / sent)', '%', delivered(fw.received[0], fw.sent), delivered(raw.received[0], raw.sent)),
         row('subscriber CPU per message', 'µs', fw.receiveCpuUs[0] ?? null, raw.receiveCpuUs[0] ?? null),
         row('publisher CPU per message', 'µs', fw.sendCpuUs, raw.sendCpuUs),
+        ...BUSY_US.map((busyUs, n) => busyRow(busyUs, busyRuns[n]!, rawRate)),
       ],
       targets: [target('pub/sub throughput ≥ 0.8 × raw', ratio(fwRate, rawRate), '>=', 0.8)],
       notes: [
         `${plan.count.toLocaleString('en-US')} publications of the order (topic "orders"), sent back to back; the subscriber's rate is (received − 1) / (last − first arrival). Median of ${ctx.profile.repeats} run(s) per side (framework: ${all('framework')}; raw: ${all('raw')} msg/s).`,
         'Both sides keep ZeroMQ\'s default high-water marks (1000; the framework\'s publisher has no option for it): a sender faster than its subscriber loses the overflow, so the subscriber works saturated and its rate is the pipeline\'s capacity; the delivered row shows how much overflowed.',
         'CPU per message: the process\'s user + system CPU time over the messages it handled (the subscriber from its first message on), so it includes ZeroMQ\'s own threads.',
+        `"Raw + N µs busy" rows: the raw subscriber spinning N µs on each message before counting it (median of ${ctx.profile.repeats} run(s), in the same rounds); their ratio column is to the plain raw subscriber. They show what any per-message work costs this pipeline: the framework's receive side does ~2 µs of JavaScript per message (case 5: decode + validate).`,
       ],
     },
   };
+}
+
+/** A raw-only row: the median rate of the busy raw subscribers, its ratio to the plain raw one. */
+function busyRow(busyUs: number, runs: PubSubOutcome[], rawRate: number | null): Row {
+  const rate = medianBy(runs, (run) => run.rates[0] ?? Number.NaN).rates[0] ?? null;
+  return { ...row(`raw + ${busyUs} µs busy per message, received`, 'msg/s', null, rate), ratio: ratio(rate, rawRate) };
 }
 
 function delivered(received: number | undefined, sent: number): number | null {
