@@ -23,7 +23,7 @@ class PublisherEndpoint implements Endpoint {
   readonly #socket: TopicPublisher;
 
   constructor(context: EndpointContext) {
-    this.#socket = new TopicPublisher(context, { label: 'publisher', connects: context.creation.is_x_pub === true });
+    this.#socket = new TopicPublisher(context, { label: 'publisher', connects: context.creation.is_x_pub === true, bursts: true });
   }
 
   open(): Promise<void> {

@@ -20,6 +20,11 @@ export class SendQueue {
     if (this.#unsettled === 0) this.#tail = undefined;
   };
 
+  /** True when no send waits for the socket: the next one goes straight to it. */
+  get idle(): boolean {
+    return this.#tail === undefined;
+  }
+
   /** Sends `message` on `socket` after the sends queued before it; resolves once ZeroMQ took it. */
   send(socket: SendingSocket, message: Uint8Array | Uint8Array[]): Promise<void> {
     const tail = this.#tail;

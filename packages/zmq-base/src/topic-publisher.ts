@@ -6,7 +6,7 @@ import { numberArgument } from './arguments.js';
 import { bindSocket, connectSocket } from './bind-connect.js';
 import { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close.js';
 import { createSocket, socketSettings } from './create-socket.js';
-import { SendQueue } from './send-queue.js';
+import { BurstSender } from './burst-sender.js';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first publication. */
 export const DEFAULT_WAIT_AFTER_CREATION_S = 0.15;
@@ -21,6 +21,13 @@ export interface TopicPublisherOptions {
   readonly sendHighWaterMark?: number;
   /** The socket's name in the addresses file; `publisher` by default. */
   readonly socket?: string;
+  /**
+   * Gather the frames of one event-loop turn and hand them over together (see {@link BurstSender}):
+   * for publishers whose subscribers need no more than the frames' own order. Off, each frame goes
+   * to the socket as it is sent, so a snapshot taken after a send never precedes it on the wire
+   * by a turn (what an unnumbered state's late joiner relies on).
+   */
+  readonly bursts?: boolean;
 }
 
 /**
@@ -37,7 +44,7 @@ export class TopicPublisher {
   readonly #waitMs: number;
   readonly #prefix: Uint8Array;
   #socket: Publisher | undefined;
-  readonly #sends = new SendQueue();
+  #burst: BurstSender | undefined;
   #closing: Promise<void> | undefined;
 
   /** Reads the address and creation arguments; a bad `wait_after_creation_s` is a ValidationError. */
@@ -57,9 +64,15 @@ export class TopicPublisher {
     if (this.#socket) return;
     const socket = createSocket(Publisher, this.#context, this.#options.connects ? 'connect' : 'bind', this.#options.socket ?? 'publisher');
     if (this.#options.sendHighWaterMark !== undefined) socket.sendHighWaterMark = this.#options.sendHighWaterMark;
+    // A PUB socket never blocks (it drops past the high-water mark), so every send can complete at
+    // once; zeromq.js otherwise defers one send in 512 to a later turn, which BurstSender does itself.
+    socket.sendTimeout = 0;
     if (this.#options.connects) connectSocket(socket, this.address, this.#context);
     else await bindSocket(socket, this.address, this.#context);
     this.#socket = socket;
+    this.#burst = new BurstSender(socket, (error) => {
+      this.#context.logger.error({ err: error, address: this.address.path }, `${this.#options.label} could not send a message`);
+    });
     if (this.#waitMs > 0) await sleep(this.#waitMs);
   }
 
@@ -70,15 +83,15 @@ export class TopicPublisher {
    * fails to build changes nothing. A runner's message is encoded straight after the prefix.
    */
   send(frame: Uint8Array | (() => Uint8Array) | OutboundMessage): Promise<void> {
-    const socket = this.#socket;
-    if (!socket) return Promise.reject(closedError(this.#context, this.address, `The ${this.#options.label} is not open`));
+    const burst = this.#burst;
+    if (!burst) return Promise.reject(closedError(this.#context, this.address, `The ${this.#options.label} is not open`));
     let payload: Uint8Array;
     try {
       payload = this.#frame(frame);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#sends.send(socket, payload);
+    return this.#options.bursts ? burst.send(payload) : burst.sendNow(payload);
   }
 
   /**
@@ -87,15 +100,15 @@ export class TopicPublisher {
    * prefix)`: the frame is packed once, not copied behind the prefix.
    */
   sendFramed(build: (prefix: Uint8Array) => Uint8Array): Promise<void> {
-    const socket = this.#socket;
-    if (!socket) return Promise.reject(closedError(this.#context, this.address, `The ${this.#options.label} is not open`));
+    const burst = this.#burst;
+    if (!burst) return Promise.reject(closedError(this.#context, this.address, `The ${this.#options.label} is not open`));
     let frame: Uint8Array;
     try {
       frame = build(this.#prefix);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#sends.send(socket, frame);
+    return this.#options.bursts ? burst.send(frame) : burst.sendNow(frame);
   }
 
   /** Refuses new sends, lets queued ones go out (at most {@link CLOSE_LINGER_MS}), then frees the socket; safe twice. */
@@ -106,8 +119,10 @@ export class TopicPublisher {
 
   async #shutdown(): Promise<void> {
     const socket = this.#socket;
+    const burst = this.#burst;
     this.#socket = undefined;
-    await settleWithin(this.#sends.settled(), CLOSE_LINGER_MS);
+    this.#burst = undefined;
+    if (burst) await settleWithin(burst.settled(), CLOSE_LINGER_MS);
     if (socket) await closeSocket(socket, CLOSE_LINGER_MS);
   }
 
