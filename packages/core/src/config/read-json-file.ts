@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { type ParseError, parse as parseReportingErrors } from 'jsonc-parser';
 import { ConfigError } from '../errors.js';
-import { jsonErrorOffset, lineAndColumn } from './json-error-offset.js';
 
 /**
  * Reads and parses a JSON file. `what` names the file's role in messages ('config file',
@@ -27,7 +27,7 @@ export function parseJsonText(text: string, file: string, what: string): unknown
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const reported = /at position (\d+)/.exec(message);
-    const offset = reported ? Number(reported[1]) : jsonErrorOffset(body);
+    const offset = reported ? Number(reported[1]) : firstErrorOffset(body);
     // An error at the very end (V8 reports the text's length) is shown just after the last content.
     const { line, column } = lineAndColumn(body, Math.min(Math.max(offset, 0), body.trimEnd().length));
     throw new ConfigError('SF_FILE_INVALID_JSON', `The ${what} is not valid JSON: ${reason(message)}`, {
@@ -36,6 +36,22 @@ export function parseJsonText(text: string, file: string, what: string): unknown
       cause: error,
     });
   }
+}
+
+/**
+ * Where the first syntax error of `text` is, found by jsonc-parser's scanner in strict JSON mode
+ * (V8's `JSON.parse` gives no position for some mistakes, e.g. "Unexpected token").
+ */
+function firstErrorOffset(text: string): number {
+  const errors: ParseError[] = [];
+  parseReportingErrors(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  return errors[0]?.offset ?? text.length;
+}
+
+/** 1-based line and column of `offset` in `text`. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const lines = text.slice(0, offset).split('\n');
+  return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
 }
 
 /** V8's message without the quoted source excerpt and position (we give line and column instead). */
