@@ -1,8 +1,10 @@
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
-import { closedError, numberArgument, SOCKET_CREATION_ARGUMENTS, type SocketAddress, settleWithin, socketAddress, TopicSubscriber } from '@sf/zmq-base';
+import { closedError, numberArgument, OneShotRequester, SOCKET_CREATION_ARGUMENTS, type SocketAddress, settleWithin, socketAddress, TopicSubscriber } from '@sf/zmq-base';
 import { Replica } from './replica.js';
-import { SnapshotClient } from './snapshot-client.js';
-import { decodePublication, type Publication } from './wire.js';
+import { decodePublication, decodeSnapshotReply, encodeSnapshotRequest, type Publication } from './wire.js';
+
+/** What the in side sends to ask for a snapshot: `{"args": {}, "workflow_id": nil}`. */
+const SNAPSHOT_REQUEST = encodeSnapshotRequest(null);
 
 /** Default `snapshot_timeout_ms`: how long one snapshot request waits for its reply. */
 export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 1000;
@@ -32,7 +34,7 @@ class DeltaInEndpoint implements Endpoint {
   readonly #subscriber: TopicSubscriber;
   readonly #requester: SocketAddress;
   readonly #timeoutMs: number;
-  readonly #client: SnapshotClient;
+  readonly #client: OneShotRequester;
   readonly #replica: Replica;
   #opened = false;
   #queue: Promise<unknown> = Promise.resolve();
@@ -69,7 +71,11 @@ class DeltaInEndpoint implements Endpoint {
     });
     this.#timeoutMs = numberArgument(context, 'snapshot_timeout_ms', DEFAULT_SNAPSHOT_TIMEOUT_MS, 0, true);
     this.#requester = socketAddress(context, 'requester', 'connect');
-    this.#client = new SnapshotClient(context, this.#requester, this.#timeoutMs);
+    this.#client = new OneShotRequester(context, this.#requester, {
+      what: 'snapshot',
+      timeoutMs: this.#timeoutMs,
+      timeoutHint: 'Check that the delta_update_out service is running with its replyer at that address, or raise snapshot_timeout_ms',
+    });
     this.#replica = new Replica({
       check: (value, partial) => context.check(value, partial),
       update: (value, workflowId) => context.update(value, workflowId),
@@ -107,7 +113,8 @@ class DeltaInEndpoint implements Endpoint {
 
   async #shutdown(): Promise<void> {
     this.#paused = true;
-    await Promise.all([this.#subscriber.close(), this.#client.close()]);
+    this.#client.close();
+    await this.#subscriber.close();
   }
 
   /** Runs replica steps one at a time, in the order asked; none after pause. Never rejects. */
@@ -165,7 +172,7 @@ class DeltaInEndpoint implements Endpoint {
       const generation = this.#replica.generation;
       let taken = false;
       try {
-        const snapshot = await this.#client.fetch();
+        const snapshot = decodeSnapshotReply(await this.#client.request(SNAPSHOT_REQUEST));
         taken = (await this.#serial(() => this.#replica.onSnapshot(snapshot, generation))) ?? false;
       } catch (error) {
         if (this.#paused) return;

@@ -2,7 +2,6 @@ import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin'
 import { decodeRequest } from '@sf/core/plugin';
 import { closedError, hasAddress, numberArgument, SOCKET_CREATION_ARGUMENTS, socketAddress, TopicSubscriber } from '@sf/zmq-base';
 import type { Subscriber } from 'zeromq';
-import { SnapshotClient } from './snapshot-client.js';
 import { SnapshotFetcher } from './snapshot-fetcher.js';
 import { UpdateQueue } from './update-queue.js';
 
@@ -47,7 +46,7 @@ class FullUpdateInEndpoint implements Endpoint {
     if (hasAddress(context, 'requester')) {
       const requester = socketAddress(context, 'requester', 'connect');
       const timeoutMs = numberArgument(context, 'snapshot_timeout_ms', DEFAULT_SNAPSHOT_TIMEOUT_MS, 0, true);
-      this.#snapshots = new SnapshotFetcher(context, requester, new SnapshotClient(context, requester), this.#updates, timeoutMs);
+      this.#snapshots = new SnapshotFetcher(context, requester, this.#updates, timeoutMs);
     }
   }
 

@@ -1,8 +1,11 @@
+import { TransportError } from '@sf/core';
 import type { EndpointContext } from '@sf/core/plugin';
-import { decodeReply } from '@sf/core/plugin';
-import type { SocketAddress } from '@sf/zmq-base';
-import { type SnapshotClient, SnapshotUnavailable } from './snapshot-client.js';
+import { decodeReply, encodeRequest } from '@sf/core/plugin';
+import { OneShotRequester, type SocketAddress } from '@sf/zmq-base';
 import type { UpdateQueue } from './update-queue.js';
+
+/** What a full state's in side sends to ask for a snapshot: `{"args": {}, "workflow_id": nil}`. */
+const SNAPSHOT_REQUEST = encodeRequest({ args: {}, workflow_id: null });
 
 /** First wait between snapshot attempts after a timeout; it doubles up to {@link MAX_BACKOFF_MS}. */
 export const FIRST_BACKOFF_MS = 100;
@@ -20,19 +23,22 @@ type Outcome = 'done' | 'retry';
 export class SnapshotFetcher {
   readonly #context: EndpointContext;
   readonly #address: SocketAddress;
-  readonly #client: SnapshotClient;
+  readonly #client: OneShotRequester;
   readonly #updates: UpdateQueue;
-  readonly #timeoutMs: number;
   #firstAttempt: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #stopped = false;
 
-  constructor(context: EndpointContext, address: SocketAddress, client: SnapshotClient, updates: UpdateQueue, timeoutMs: number) {
+  /** Asks the replyer at `address`, each request bounded by `timeoutMs`. */
+  constructor(context: EndpointContext, address: SocketAddress, updates: UpdateQueue, timeoutMs: number) {
     this.#context = context;
     this.#address = address;
-    this.#client = client;
+    this.#client = new OneShotRequester(context, address, {
+      what: 'snapshot',
+      timeoutMs,
+      timeoutHint: 'Check that the full_update_out service is running with its replyer at that address, or raise snapshot_timeout_ms',
+    });
     this.#updates = updates;
-    this.#timeoutMs = timeoutMs;
   }
 
   /**
@@ -81,9 +87,10 @@ export class SnapshotFetcher {
     const address = this.#address.path;
     let frame: Uint8Array;
     try {
-      frame = await this.#client.request(this.#timeoutMs);
+      frame = await this.#client.request(SNAPSHOT_REQUEST);
     } catch (error) {
-      if (error instanceof SnapshotUnavailable && !error.timedOut) return 'done';
+      // Stopped: the round ends. Anything else (a timeout, a refused connection) is tried again.
+      if (error instanceof TransportError && error.code === 'SF_CONNECTION_CLOSED') return 'done';
       const level = attempt === 1 ? 'info' : 'debug';
       logger[level]({ err: error, address, attempt }, 'full_update_in got no snapshot; retrying in the background until one arrives or a publication does');
       return 'retry';

@@ -11,6 +11,7 @@ export { keyId, isZ85Key, z85Decode, z85Encode } from './z85.js';
 export { registerZapDomain, ZAP_ENDPOINT, type ZapDomain, type ZapRegistration } from './zap-handler.js';
 export { BURST_FRAMES, BurstSender, FRAMES_PER_TURN } from './burst-sender.js';
 export { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close.js';
+export { OneShotRequester, type OneShotRequesterOptions } from './one-shot-requester.js';
 export { type AnswerRequest, REPLY_GRACE_MS, ReplyServer, type ReplyServerOptions } from './reply-server.js';
 export { DEFAULT_WAIT_AFTER_CREATION_S, TopicPublisher, type TopicPublisherOptions } from './topic-publisher.js';
 export { TopicSubscriber, type TopicSubscriberOptions } from './topic-subscriber.js';
