@@ -6,18 +6,11 @@ import { ServiceLoadError, SfError } from '../errors.js';
 import { describeValue, isPlainObject } from '../util/describe-value.js';
 import { nearest } from '../util/nearest.js';
 
+/** The service exports that must be functions. */
+const FUNCTION_EXPORTS = ['main', 'setup_config', 'setup_addresses', 'setup_connections', 'setup_states', 'sigint_handler'] as const;
+
 /** The names a service module exports, spelled as in the seed. */
-export const SERVICE_EXPORT_NAMES = [
-  'connection_models',
-  'state_models',
-  'config_model',
-  'main',
-  'setup_config',
-  'setup_addresses',
-  'setup_connections',
-  'setup_states',
-  'sigint_handler',
-] as const;
+export const SERVICE_EXPORT_NAMES = ['connection_models', 'state_models', 'config_model', ...FUNCTION_EXPORTS] as const;
 
 /** One of {@link SERVICE_EXPORT_NAMES}. */
 export type ServiceExportName = (typeof SERVICE_EXPORT_NAMES)[number];
@@ -33,14 +26,7 @@ export interface LoadedServiceModule {
   exports: Partial<Record<ServiceExportName, unknown>>;
 }
 
-const FUNCTION_NAMES: ReadonlySet<string> = new Set<ServiceExportName>([
-  'main',
-  'setup_config',
-  'setup_addresses',
-  'setup_connections',
-  'setup_states',
-  'sigint_handler',
-]);
+const FUNCTION_NAMES: ReadonlySet<string> = new Set<ServiceExportName>(FUNCTION_EXPORTS);
 const SERVICE_HINT = `Export default defineService({...}) or named exports: ${SERVICE_EXPORT_NAMES.join(', ')}`;
 
 /**
