@@ -96,6 +96,27 @@ describe('BurstSender', () => {
     expect(await receiveAll(pull, total)).toEqual(numbered(total));
   });
 
+  it('lets timers run in such a loop of sendNow too, each frame handed over at once', async () => {
+    const { push, pull } = await pushPull(0);
+    push.sendTimeout = 0;
+    const { socket, sends } = counted(push);
+    const burst = new BurstSender(socket, unexpected);
+    let timerRan = false;
+    setTimeout(() => {
+      timerRan = true;
+    }, 0);
+    const total = FRAMES_PER_TURN * 4;
+    let sentBeforeTimer = 0;
+    for (let n = 0; n < total; n++) {
+      await burst.sendNow(Buffer.from(String(n)));
+      expect(sends()).toBe(n + 1);
+      if (!timerRan) sentBeforeTimer += 1;
+    }
+    expect(timerRan).toBe(true);
+    expect(sentBeforeTimer).toBeLessThan(total);
+    expect(await receiveAll(pull, total)).toEqual(numbered(total));
+  });
+
   it('waits for the socket when it does not take sends at once, and delivers every frame in order', async () => {
     // High-water marks of 5 on both sides and 64 KiB frames: the socket blocks once the TCP
     // buffers are full, long before 300 frames (19 MiB) are out.

@@ -39,19 +39,19 @@ export class BurstSender {
   send(frame: Uint8Array): Promise<void> {
     this.#frames.push(frame);
     if (!this.#sends.idle) return this.flush();
-    if (this.#frames.length >= BURST_FRAMES) return this.#flushFull();
+    if (this.#frames.length >= BURST_FRAMES) return this.#flushYielding();
     this.#scheduled ??= setImmediate(this.#flushLater);
     return QUEUED;
   }
 
-  /** Hands `frame` to the socket now, behind any gathered ones; resolves once ZeroMQ took it. */
+  /** Hands `frame` to the socket now, behind any gathered ones; resolves once ZeroMQ took it (after a turn of the event loop every {@link FRAMES_PER_TURN} frames). */
   sendNow(frame: Uint8Array): Promise<void> {
     this.#frames.push(frame);
-    return this.flush();
+    return this.#flushYielding();
   }
 
-  /** Flushes a full burst; after {@link FRAMES_PER_TURN} frames without a turn of the event loop, resolves only after one, so a sending loop cannot starve timers and I/O. */
-  #flushFull(): Promise<void> {
+  /** Flushes; after {@link FRAMES_PER_TURN} frames without a turn of the event loop, resolves only after one, so a sending loop cannot starve timers and I/O. */
+  #flushYielding(): Promise<void> {
     const sent = this.flush();
     if (this.#sinceTurn < FRAMES_PER_TURN) return sent;
     this.#sinceTurn = 0;
