@@ -148,10 +148,23 @@ describe('BurstSender', () => {
     subscriber.connect(`tcp://127.0.0.1:${port}`);
     subscriber.subscribe();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const burst = new BurstSender(publisher, unexpected);
+    let handedOver = 0;
+    const counting = new Proxy(publisher, {
+      get: (target, property) =>
+        property === 'send'
+          ? (message: Uint8Array) => {
+              handedOver += 1;
+              return target.send(message);
+            }
+          : Reflect.get(target, property, target),
+    });
+    const burst = new BurstSender(counting, unexpected);
     void burst.send(Buffer.from('a'));
     void burst.send(Buffer.from('b'));
-    await burst.settled();
+    const settled = burst.settled();
+    // Handed over by settled() itself, not by the end of the turn.
+    expect(handedOver).toBe(2);
+    await settled;
     const received = [String((await subscriber.receive())[0]), String((await subscriber.receive())[0])];
     expect(received).toEqual(['a', 'b']);
   });

@@ -9,12 +9,15 @@ export interface SendingSocket extends Socket {
 /**
  * Hands messages to one socket in the order asked, without a turn of the event loop when nothing
  * waits. zeromq.js takes a send at once while the socket can write (its promise is then already
- * settled) but refuses a second send while one waits for the socket (EBUSY). So a send goes
- * straight to the socket when every earlier one has settled, and after the last one otherwise.
+ * settled) but refuses, with EBUSY thrown at once, a second send while one waits for the socket.
+ * So a send goes straight to the socket unless sends are queued behind a waiting one, and joins
+ * that queue when the socket refuses it as busy.
  */
 export class SendQueue {
   #tail: Promise<void> | undefined;
   #unsettled = 0;
+  /** Sends queued behind a waiting one and not yet handed to the socket: while any are, later sends queue too (order). */
+  #queued = 0;
   readonly #settled = (): void => {
     this.#unsettled -= 1;
     if (this.#unsettled === 0) this.#tail = undefined;
@@ -27,17 +30,21 @@ export class SendQueue {
 
   /** Sends `message` on `socket` after the sends queued before it; resolves once ZeroMQ took it. */
   send(socket: SendingSocket, message: Uint8Array | Uint8Array[]): Promise<void> {
-    const tail = this.#tail;
-    let sent: Promise<void>;
-    if (tail === undefined) {
+    let sent: Promise<void> | undefined;
+    if (this.#queued === 0) {
       try {
         sent = socket.send(message);
       } catch (error) {
-        return Promise.reject(error);
+        if (this.#tail === undefined || !isBusy(error)) return Promise.reject(error);
       }
-    } else {
-      const next = (): Promise<void> => socket.send(message);
-      sent = tail.then(next, next);
+    }
+    if (sent === undefined) {
+      this.#queued += 1;
+      const next = (): Promise<void> => {
+        this.#queued -= 1;
+        return socket.send(message);
+      };
+      sent = (this.#tail ?? Promise.resolve()).then(next, next);
     }
     this.#unsettled += 1;
     this.#tail = sent;
@@ -52,3 +59,8 @@ export class SendQueue {
 }
 
 function noop(): void {}
+
+/** zeromq.js's refusal of a send while an earlier one waits for the socket. */
+function isBusy(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'EBUSY';
+}

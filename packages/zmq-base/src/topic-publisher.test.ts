@@ -186,17 +186,18 @@ describe('TopicPublisher', () => {
     await publisher.open();
   });
 
-  it('with `bursts`, hands the frames of one turn over together, in order, and close() still sends the last burst', async () => {
+  it('with `bursts`, answers sends at once and close() in the same turn still sends the frames waiting for its end', async () => {
     const port = await freePort();
     const publisher = publisherOn(port, { topic: 'prices' }, { bursts: true });
     await publisher.open();
     const frames = await rawSubscriber(port);
     await warmUp(publisher, frames);
-    const sends = Array.from({ length: 100 }, (_, n) => publisher.send(Buffer.from(String(n))));
+    // Fewer than a full burst, all answered within this turn: they wait for its end, and close()
+    // (called in the same turn) must hand them over before it closes the socket.
+    const sends = Array.from({ length: 10 }, (_, n) => publisher.send(Buffer.from(String(n))));
     await Promise.all(sends);
-    // Every send was answered in this turn: the first 64 went as a full burst, the rest wait for its end, or for close().
     await publisher.close();
-    await until(() => frames.length === 100);
-    expect(frames.map((frame) => frame.subarray(7).toString())).toEqual(Array.from({ length: 100 }, (_, n) => String(n)));
+    await until(() => frames.length === 10);
+    expect(frames.map((frame) => frame.subarray(7).toString())).toEqual(Array.from({ length: 10 }, (_, n) => String(n)));
   });
 });

@@ -33,8 +33,8 @@ export interface TopicPublisherOptions {
 /**
  * A Publisher socket that binds (or connects), waits `wait_after_creation_s` (creation argument,
  * 0.15 s by default) in `open()` so subscribers can join, and sends each frame after
- * `msgpack(topic)` when the creation argument `topic` is set. Sends go out one at a time, in the
- * order asked (ZeroMQ refuses overlapping sends once a socket would block).
+ * `msgpack(topic)` when the creation argument `topic` is set. Frames go out in the order asked;
+ * with `bursts`, those of one event-loop turn together (see {@link BurstSender}).
  */
 export class TopicPublisher {
   /** Where the socket binds or connects, and where that sits in the addresses file. */
@@ -77,8 +77,10 @@ export class TopicPublisher {
   }
 
   /**
-   * Queues one frame (the topic prefix goes in front) and resolves once ZeroMQ took it: at once
-   * when no earlier send waits. `frame` may be a function: it is called synchronously, only when
+   * Queues one frame (the topic prefix goes in front). Without `bursts` it goes to the socket at
+   * once and the promise resolves once ZeroMQ took it; with `bursts` it waits for the end of the
+   * turn (or a full burst) and the promise resolves once it is queued, unless the socket is not
+   * taking sends at once. `frame` may be a function: it is called synchronously, only when
    * the publisher is open, so a send refused as closed (`SF_CONNECTION_CLOSED`) or a frame that
    * fails to build changes nothing. A runner's message is encoded straight after the prefix.
    */
