@@ -14,18 +14,20 @@ export interface OneShotRequesterOptions {
   readonly timeoutMs: number;
   /** The fix a timeout error suggests, e.g. which service must run at the address. */
   readonly timeoutHint: string;
+  /** The socket's name in the addresses file (for its CURVE settings and log lines); `requester` by default. */
+  readonly socket?: string;
 }
 
 /**
- * Sends occasional requests (a state's snapshot requests) to a replyer at `address`, one at a
- * time, each on a fresh REQ socket closed afterwards: a request that timed out never leaves the
+ * Sends occasional requests (a state's snapshot requests) to a replyer at `address`, each on a
+ * fresh REQ socket closed afterwards (requests made at once each have their own): a request that timed out never leaves the
  * REQ state machine stuck, and its late reply can never be taken for the next one's.
  */
 export class OneShotRequester {
   readonly #context: EndpointContext;
   readonly #address: SocketAddress;
   readonly #options: OneShotRequesterOptions;
-  #socket: Request | undefined;
+  readonly #pending = new Set<Request>();
   #closed = false;
 
   constructor(context: EndpointContext, address: SocketAddress, options: OneShotRequesterOptions) {
@@ -40,9 +42,9 @@ export class OneShotRequester {
    */
   async request(body: Uint8Array): Promise<Uint8Array> {
     if (this.#closed) throw closedError(this.#context, this.#address, `The ${this.#options.what} requester is closed`);
-    const socket = createSocket(Request, this.#context, 'connect', 'requester');
+    const socket = createSocket(Request, this.#context, 'connect', this.#options.socket ?? 'requester');
     socket.linger = 0;
-    this.#socket = socket;
+    this.#pending.add(socket);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -60,15 +62,14 @@ export class OneShotRequester {
     } finally {
       clearTimeout(timer);
       if (!socket.closed) socket.close();
-      if (this.#socket === socket) this.#socket = undefined;
+      this.#pending.delete(socket);
     }
   }
 
-  /** Closes the pending request's socket, if any (that request rejects); later requests reject at once. Safe twice. */
+  /** Closes the sockets of pending requests (they reject); later requests reject at once. Safe twice. */
   close(): void {
     this.#closed = true;
-    const socket = this.#socket;
-    if (socket && !socket.closed) socket.close();
+    for (const socket of this.#pending) if (!socket.closed) socket.close();
   }
 
   #timeoutError(): RequestTimeoutError {
