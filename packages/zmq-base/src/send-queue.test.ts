@@ -64,4 +64,22 @@ describe('SendQueue', () => {
     await Promise.all([...sends, last]);
     expect(received).toEqual([...Array.from({ length: 40 }, (_, n) => String(n)), 'last']);
   });
+
+  it('keeps a refused send from letting a later one overtake a send that waits for the socket', async () => {
+    // A Push socket with no peer yet: its first send waits for the socket, with nothing queued behind it.
+    const port = await freePort();
+    const push = new Push({ linger: 0 });
+    const pull = new Pull({ linger: 0 });
+    cleanups.push(() => push.close(), () => pull.close());
+    await push.bind(`tcp://127.0.0.1:${port}`);
+    const queue = new SendQueue();
+    const first = queue.send(push, Buffer.from('first'));
+    const refused = queue.send(push, undefined as unknown as Uint8Array);
+    const last = queue.send(push, Buffer.from('last'));
+    pull.connect(`tcp://127.0.0.1:${port}`);
+    const received = [String((await pull.receive())[0]), String((await pull.receive())[0])];
+    await expect(refused).rejects.toThrow('Message must be present');
+    await Promise.all([first, last]);
+    expect(received).toEqual(['first', 'last']);
+  });
 });

@@ -11,7 +11,7 @@ export interface SendingSocket extends Socket {
  * waits. zeromq.js takes a send at once while the socket can write (its promise is then already
  * settled) but refuses, with EBUSY thrown at once, a second send while one waits for the socket.
  * So a send goes straight to the socket unless sends are queued behind a waiting one, and joins
- * that queue when the socket refuses it as busy.
+ * that queue when the socket refuses it while an earlier send may still wait.
  */
 export class SendQueue {
   #tail: Promise<void> | undefined;
@@ -35,7 +35,9 @@ export class SendQueue {
       try {
         sent = socket.send(message);
       } catch (error) {
-        if (this.#tail === undefined || !isBusy(error)) return Promise.reject(error);
+        // Nothing earlier may still wait: refused for good. Otherwise it goes in the queue (tried
+        // again after the earlier sends), so a later send never overtakes one that waits.
+        if (this.#tail === undefined) return Promise.reject(error);
       }
     }
     if (sent === undefined) {
@@ -59,8 +61,3 @@ export class SendQueue {
 }
 
 function noop(): void {}
-
-/** zeromq.js's refusal of a send while an earlier one waits for the socket. */
-function isBusy(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'EBUSY';
-}
