@@ -20,8 +20,9 @@ export interface OneShotRequesterOptions {
 
 /**
  * Sends occasional requests (a state's snapshot requests) to a replyer at `address`, each on a
- * fresh REQ socket closed afterwards (requests made at once each have their own): a request that timed out never leaves the
- * REQ state machine stuck, and its late reply can never be taken for the next one's.
+ * fresh REQ socket closed afterwards (requests made at once each have their own): a request that
+ * timed out never leaves the REQ state machine stuck, and its late reply can never be taken for
+ * the next one's.
  */
 export class OneShotRequester {
   readonly #context: EndpointContext;

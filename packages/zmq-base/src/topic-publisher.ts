@@ -93,7 +93,7 @@ export class TopicPublisher {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#options.bursts ? burst.send(payload) : burst.sendNow(payload);
+    return this.#handOver(burst, payload);
   }
 
   /**
@@ -110,6 +110,11 @@ export class TopicPublisher {
     } catch (error) {
       return Promise.reject(error);
     }
+    return this.#handOver(burst, frame);
+  }
+
+  /** Gives `frame` to the burst of this turn with `bursts`, else to the socket at once. */
+  #handOver(burst: BurstSender, frame: Uint8Array): Promise<void> {
     return this.#options.bursts ? burst.send(frame) : burst.sendNow(frame);
   }
 
