@@ -158,15 +158,80 @@ export class TransportError extends SfError {
   }
 }
 
+/** What an error reply tells the requester: the peer's error type, its code (absent from older peers) and its message. */
+export interface RemoteErrorDetail {
+  /** The peer's error type, e.g. `ValidationError`. */
+  type: string;
+  /** The peer's stable code, e.g. `SF_VALIDATION_FAILED`; undefined when the peer sent none. */
+  code?: string | undefined;
+  /** The message the peer wrote for the requester. */
+  message: string;
+}
+
 /** The peer answered a request with an error reply (bad arguments, a throwing handler). */
 export class RemoteError extends SfError {
   /** The error type the peer reported, e.g. `ValidationError`. */
   readonly remoteType: string;
+  /** The code the peer reported, e.g. `SF_HANDLER_FAILED`; undefined when the peer sent none (a Python peer). */
+  readonly remoteCode: string | undefined;
 
-  constructor(remoteType: string, remoteMessage: string, options: SfErrorOptions = {}) {
-    super('SF_REMOTE_ERROR', `The peer answered with ${remoteType}: ${remoteMessage}`, options);
-    this.remoteType = remoteType;
+  constructor(remote: RemoteErrorDetail, options: SfErrorOptions = {}) {
+    const label = remote.code === undefined ? remote.type : `${remote.type} ${remote.code}`;
+    super('SF_REMOTE_ERROR', `The peer answered with ${label}: ${remote.message}`, options);
+    this.remoteType = remote.type;
+    this.remoteCode = remote.code;
   }
+}
+
+/**
+ * What a remote peer is told when a handler fails (throws something other than a
+ * {@link PublicError}, or returns bad return arguments): no exception text, only the workflow id
+ * under which the service's log holds the details. Only sent, never thrown by the framework.
+ */
+export class HandlerError extends SfError {
+  /** The workflow id of the failed request, or null when it had none. */
+  readonly workflowId: string | null;
+
+  constructor(workflowId: string | null) {
+    const what = workflowId === null
+      ? 'The service failed to handle the request. Its log has the details'
+      : `The service failed to handle the request (workflow id ${workflowId}). Its log has the details under this workflow id`;
+    super('SF_HANDLER_FAILED', what);
+    this.workflowId = workflowId;
+  }
+}
+
+/** Marks a {@link PublicError}, also one from another copy of `@sf/core`. */
+const PUBLIC = Symbol.for('@sf/core/public-error');
+
+/** Options of a {@link PublicError}. */
+export interface PublicErrorOptions<Code extends string> {
+  /** A stable code the peer can test for, e.g. `ORDER_NOT_FOUND`; default `SF_PUBLIC_ERROR`. */
+  code?: Code;
+  /** The underlying error: logged locally, never sent. */
+  cause?: unknown;
+}
+
+/**
+ * An error whose message is meant for the remote peer. A handler that throws one gets an error
+ * reply with its class name as `type`, its `code` and its message as they are; any other error
+ * reaches the peer only as a {@link HandlerError}. Subclass it to give the type a name.
+ */
+export class PublicError<Code extends string = string> extends SfError {
+  declare readonly code: Code;
+  /** Always true: tells a public error apart from any other, across copies of `@sf/core`. */
+  get [PUBLIC](): true {
+    return true;
+  }
+
+  constructor(message: string, options: PublicErrorOptions<Code> = {}) {
+    super(options.code ?? 'SF_PUBLIC_ERROR', message, options.cause === undefined ? {} : { cause: options.cause });
+  }
+}
+
+/** Whether `error` is a {@link PublicError} (of any copy of `@sf/core`). */
+export function isPublicError(error: unknown): error is PublicError {
+  return error instanceof Error && (error as { [PUBLIC]?: unknown })[PUBLIC] === true;
 }
 
 /** A service is used in a way its mode or lifecycle does not allow (e.g. `in` models in main mode). */

@@ -9,11 +9,13 @@ export {
   decodeReply,
   decodeRequest,
   decodeValue,
+  encodeErrorReply,
   encodeReply,
   encodeRequest,
   encodeValue,
   type ReplyEnvelope,
   type ReplyError,
+  type ReplyFault,
   type RequestEnvelope,
 } from './codec/index.js';
 export { prepareService, type PrepareOptions, type PreparedService } from './service/prepare-service.js';

@@ -7,6 +7,7 @@ export {
   decodeReply,
   decodeRequest,
   decodeValue,
+  encodeErrorReply,
   encodeReply,
   encodeRequest,
   encodeValue,
@@ -16,5 +17,6 @@ export {
   topicPrefix,
   type ReplyEnvelope,
   type ReplyError,
+  type ReplyFault,
   type RequestEnvelope,
 } from './codec/index.js';

@@ -1,5 +1,5 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
-import { decodeRequest, encodeReply } from '@sf/core/plugin';
+import { decodeRequest, encodeErrorReply } from '@sf/core/plugin';
 import { closedError, numberArgument, ReplyServer, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 import { applyDeltaInPlace, copyState, type StateValue } from './apply-delta.js';
 import { DeltaStore } from './delta-store.js';
@@ -125,14 +125,13 @@ class DeltaOutEndpoint implements Endpoint {
       workflowId = decodeRequest(body).workflow_id;
     } catch (error) {
       this.#context.reject('undecodable', 'snapshot replyer got a frame that is not a request', { err: error, address: this.#snapshots.address.path });
-      return encodeReply({ return_args: null, workflow_id: null, error: { type: (error as Error).name, message: (error as Error).message } });
+      return encodeErrorReply(null, error, 'request');
     }
     try {
       return encodeSnapshotReply(this.#state, this.#num, workflowId);
     } catch (error) {
-      this.#context.logger.warn({ err: error, address: this.#snapshots.address.path }, 'snapshot request failed');
-      const type = error instanceof Error ? error.name : 'Error';
-      return encodeReply({ return_args: null, workflow_id: workflowId, error: { type, message: String((error as Error)?.message ?? error) } });
+      this.#context.logger.warn({ workflow_id: workflowId, err: error, address: this.#snapshots.address.path }, 'snapshot request failed');
+      return encodeErrorReply(workflowId, error, 'service');
     }
   }
 }

@@ -3,7 +3,7 @@
  * bool, "current_num": int}, "workflow_id": ...}`. Snapshot request: `{"args": {}}`; its reply's
  * `return_args` is `{"state": {...}, "current_num": int}`.
  */
-import { DecodeError } from '@sf/core';
+import { DecodeError, RemoteError } from '@sf/core';
 import { decodeReply, decodeRequest, encodeReply, encodeRequest } from '@sf/core/plugin';
 import type { StateValue } from './apply-delta.js';
 
@@ -53,10 +53,10 @@ export function encodeSnapshotReply(state: StateValue, num: number, workflowId: 
   return encodeReply({ return_args: { state, current_num: num }, workflow_id: workflowId });
 }
 
-/** Reads a snapshot reply. Throws DecodeError, also for an error reply. */
+/** Reads a snapshot reply. Throws DecodeError, or RemoteError for an error reply. */
 export function decodeSnapshotReply(frame: Uint8Array): Snapshot {
   const reply = decodeReply(frame);
-  if (reply.error !== undefined) throw new DecodeError(`The snapshot request failed on the out side: ${reply.error.type}: ${reply.error.message}`);
+  if (reply.error !== undefined) throw new RemoteError(reply.error);
   const args = reply.return_args ?? {};
   return { state: stateField(args.state, 'return_args.state'), num: numField(args.current_num, 'return_args.current_num', 0), workflowId: reply.workflow_id };
 }

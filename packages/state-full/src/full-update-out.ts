@@ -1,5 +1,5 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
-import { decodeRequest, encodeReply } from '@sf/core/plugin';
+import { decodeRequest, encodeErrorReply, encodeReply } from '@sf/core/plugin';
 import { closedError, hasAddress, ReplyServer, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 import { FullStore } from './full-store.js';
 import { persistPath } from '@sf/state-store';
@@ -90,8 +90,7 @@ class FullUpdateOutEndpoint implements Endpoint {
       decodeRequest(body);
     } catch (error) {
       this.#context.reject('undecodable', 'snapshot replyer got a frame that is not a request', { err: error, address: this.#snapshots?.address.path });
-      const message = error instanceof Error ? error.message : String(error);
-      return encodeReply({ return_args: null, workflow_id: null, error: { type: 'DecodeError', message } });
+      return encodeErrorReply(null, error, 'request');
     }
     const latest = this.#latest;
     if (latest === undefined) return encodeReply({ return_args: {}, workflow_id: null });

@@ -1,6 +1,6 @@
 /**
  * The message envelopes of SPEC §4. Request / publication: `{"args": {...}, "workflow_id": str|nil}`.
- * Reply: `{"return_args": {...}|nil, "workflow_id": str|nil}`, plus `"error": {"type", "message"}`
+ * Reply: `{"return_args": {...}|nil, "workflow_id": str|nil}`, plus `"error": {"type", "message", "code"?}`
  * for an error reply (our extension; Python ignores it). Keys are written in that order. On
  * reading, a missing `workflow_id` is nil and unknown top-level keys are ignored, so either side
  * may add keys later.
@@ -18,12 +18,14 @@ export interface RequestEnvelope {
   workflow_id: string | null;
 }
 
-/** What an error reply says went wrong. */
+/** What an error reply says went wrong (built by `encodeErrorReply`, see docs/errors.md). */
 export interface ReplyError {
-  /** Error class or code, e.g. `ValidationError`. */
+  /** Error class, e.g. `ValidationError`. */
   type: string;
-  /** Human-readable message. */
+  /** Human-readable message, written for the peer. */
   message: string;
+  /** Stable code, e.g. `SF_VALIDATION_FAILED` (our extension; absent from older peers). */
+  code?: string;
 }
 
 /** A reply to a request. */
@@ -74,10 +76,11 @@ export function encodeReply(envelope: ReplyEnvelope): Uint8Array {
   const workflowId = workflowIdToWire(envelope);
   const error = envelope.error;
   if (error === undefined) return packWire({ return_args: returnArgs, workflow_id: workflowId });
-  if (!isPlainObject(error) || typeof error.type !== 'string' || typeof error.message !== 'string') {
-    throw new EncodeError('error must be {type: string, message: string}', { argument: 'error' });
+  if (!isPlainObject(error) || typeof error.type !== 'string' || typeof error.message !== 'string' || !['string', 'undefined'].includes(typeof error.code)) {
+    throw new EncodeError('error must be {type: string, message: string} with an optional code: string', { argument: 'error' });
   }
-  return packWire({ return_args: returnArgs, workflow_id: workflowId, error: { type: error.type, message: error.message } });
+  const wireError = error.code === undefined ? { type: error.type, message: error.message } : { type: error.type, message: error.message, code: error.code };
+  return packWire({ return_args: returnArgs, workflow_id: workflowId, error: wireError });
 }
 
 function envelopeMap(frame: Uint8Array, what: string, required: string): Record<string, unknown> {
@@ -124,6 +127,6 @@ export function decodeReply(frame: Uint8Array): ReplyEnvelope {
   if (!isPlainObject(error) || typeof error.type !== 'string' || typeof error.message !== 'string') {
     throw new DecodeError(`error must be a map {"type": str, "message": str}, received ${kind(error)}`, { argument: 'error' });
   }
-  reply.error = { type: error.type, message: error.message };
+  reply.error = typeof error.code === 'string' ? { type: error.type, message: error.message, code: error.code } : { type: error.type, message: error.message };
   return reply;
 }

@@ -20,7 +20,7 @@ function memoryLogger(level: string) {
   return { logger: pino({ level }, stream), lines };
 }
 
-function receiverWith(level: string) {
+function receiverWith(level: string, handler = (args: { id: string }): unknown => ({ status: `ok ${args.id}` })) {
   const { logger, lines } = memoryLogger(level);
   const model = {
     name: 'orders',
@@ -28,7 +28,7 @@ function receiverWith(level: string) {
     side: 'in',
     path: 'connection_models.in.orders',
     definition: { replies: true } as TypeDefinition,
-    handler: (args: { id: string }) => ({ status: `ok ${args.id}` }),
+    handler,
     args: compileArguments({ required: { id: String } }, { root: 'args' }),
     returns: compileArguments({ required: { status: String } }, { root: 'return_args' }),
   } as unknown as ResolvedModel;
@@ -51,5 +51,22 @@ describe('the per-message debug line', () => {
     expect(decodeReply(reply!).return_args).toEqual({ status: 'ok A' });
     expect(debug).not.toHaveBeenCalled();
     expect(lines).toEqual([]);
+  });
+});
+
+describe('the warn line of a failed message', () => {
+  it('holds the whole error under the workflow id, while the reply holds neither its text nor its stack', async () => {
+    const { receive, lines } = receiverWith('info', () => {
+      throw new Error('secret at /etc/app/key.pem');
+    });
+    const reply = decodeReply((await receive(encodeRequest({ args: { id: 'A' }, workflow_id: 'wf-9' })))!);
+    expect(reply.error?.message).toContain('wf-9');
+    expect(JSON.stringify(reply)).not.toMatch(/secret|key\.pem|\/etc|at .*:\d+/);
+    expect(lines.find((entry) => entry.msg === 'the handler threw')).toMatchObject({
+      level: 40,
+      workflow_id: 'wf-9',
+      from: 'connection_models.in.orders',
+      err: { message: 'secret at /etc/app/key.pem', stack: expect.stringContaining('inbound-log.test.ts') },
+    });
   });
 });

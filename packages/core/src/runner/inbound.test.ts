@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeReply, encodeRequest } from '../codec/envelope.js';
+import { PublicError } from '../errors.js';
 import { HANDLED } from '../plugin/handled.js';
 import type { MemoryIn, MemoryPlugin } from './memory-plugin.fixture.js';
 import type { RunningService } from './start-service.js';
@@ -96,11 +97,11 @@ describe('inbound messages', () => {
     const reply = decodeReply((await orders.push(new Uint8Array([0xc1, 0x00])))!);
     expect(reply.return_args).toBeNull();
     expect(reply.workflow_id).toBeNull();
-    expect(reply.error?.type).toBe('DecodeError');
+    expect(reply.error).toMatchObject({ type: 'DecodeError', code: 'SF_DECODE_FAILED' });
     expect(called).toBe(false);
   });
 
-  it('answers bad args with an error reply naming the argument, without calling the handler', async () => {
+  it('answers bad args with an error reply naming the argument but not the service file, without calling the handler', async () => {
     let called = false;
     hooks().orders = () => {
       called = true;
@@ -108,27 +109,44 @@ describe('inbound messages', () => {
     };
     const reply = await request({ order_id: 7 }, 'wf-bad');
     expect(reply.workflow_id).toBe('wf-bad');
-    expect(reply.error?.type).toBe('ValidationError');
-    expect(reply.error?.message).toContain('args.order_id');
+    expect(reply.error).toEqual({
+      type: 'ValidationError',
+      code: 'SF_VALIDATION_FAILED',
+      message: 'Value does not match its type: expected String, received number 7 (argument args.order_id)',
+    });
     expect(called).toBe(false);
   });
 
-  it('answers a throwing handler with an error reply and handles the next message', async () => {
+  it('answers a throwing handler with a generic error reply naming the workflow id, and handles the next message', async () => {
     hooks().orders = (args: { order_id: string }) => {
-      if (args.order_id === 'boom') throw new TypeError('cannot cancel');
+      if (args.order_id === 'boom') throw new TypeError('cannot open /etc/app/key.pem');
       return { status: 'ok' };
     };
-    const failed = await request({ order_id: 'boom' });
+    const failed = await request({ order_id: 'boom' }, 'wf-boom');
     expect(failed.return_args).toBeNull();
-    expect(failed.error).toEqual({ type: 'TypeError', message: 'cannot cancel' });
+    expect(failed.error).toEqual({
+      type: 'HandlerError',
+      code: 'SF_HANDLER_FAILED',
+      message: 'The service failed to handle the request (workflow id wf-boom). Its log has the details under this workflow id',
+    });
     expect(await request({ order_id: 'next' })).toEqual({ return_args: { status: 'ok' }, workflow_id: 'wf-1' });
   });
 
-  it('answers bad return arguments with an error reply naming them', async () => {
+  it('answers a handler that throws a PublicError with its type, code and message', async () => {
+    class OrderNotFound extends PublicError<'ORDER_NOT_FOUND'> {}
+    hooks().orders = async (args: { order_id: string }) => {
+      throw new OrderNotFound(`no order ${args.order_id}`, { code: 'ORDER_NOT_FOUND', cause: new Error('row missing in /var/db') });
+    };
+    const reply = await request({ order_id: 'A9' });
+    expect(reply.error).toEqual({ type: 'OrderNotFound', code: 'ORDER_NOT_FOUND', message: 'no order A9' });
+  });
+
+  it('answers bad return arguments with a generic error reply: they are the service\'s fault', async () => {
     hooks().orders = async () => ({ status: 1 });
-    const reply = await request({ order_id: 'A1' });
-    expect(reply.error?.type).toBe('ValidationError');
-    expect(reply.error?.message).toContain('return_args.status');
+    const reply = await request({ order_id: 'A1' }, 'wf-ret');
+    expect(reply.error).toMatchObject({ type: 'HandlerError', code: 'SF_HANDLER_FAILED' });
+    expect(reply.error?.message).toContain('wf-ret');
+    expect(reply.error?.message).not.toContain('return_args');
   });
 
   it('settles at once after a synchronous handler, and only when an async handler has finished', async () => {

@@ -1,4 +1,5 @@
 import { decodeRequest, encodeReply } from '../codec/envelope.js';
+import { encodeErrorReply, type ReplyFault } from '../codec/error-reply.js';
 import type { Config } from '../config/load-config.js';
 import type { ResolvedModel } from '../models/resolved-model.js';
 import type { Logger } from './logger.js';
@@ -62,12 +63,14 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
   const handler = model.handler;
   const from = model.path;
 
-  const fail = (workflowId: string | null, error: unknown, what: string, reason?: string): Uint8Array | undefined => {
-    const err = error instanceof Error ? error : new Error(String(error));
+  /**
+   * Logs `error` at warn with the workflow id (the full error: the peer is told only what
+   * `encodeErrorReply` lets through) and returns the error reply where one is due.
+   */
+  const fail = (workflowId: string | null, error: unknown, what: string, fault: ReplyFault, reason?: string): Uint8Array | undefined => {
     if (reason !== undefined) rejections?.count(from, reason);
-    logger.warn({ workflow_id: workflowId, from, reason, error: { type: err.name, message: err.message } }, what);
-    if (!replies) return undefined;
-    return encodeReply({ return_args: null, workflow_id: workflowId, error: { type: err.name, message: err.message } });
+    logger.warn({ workflow_id: workflowId, from, reason, err: error }, what);
+    return replies ? encodeErrorReply(workflowId, error, fault) : undefined;
   };
 
   /** The reply to a handler's result (`undefined` for types without replies). */
@@ -75,7 +78,7 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
     if (!replies) return undefined;
     const returned = (result ?? {}) as Record<string, unknown>;
     const badReturn = model.returns?.check(returned);
-    if (badReturn !== undefined) return fail(workflowId, badReturn, 'the handler returned bad return arguments');
+    if (badReturn !== undefined) return fail(workflowId, badReturn, 'the handler returned bad return arguments', 'service');
     return encodeReply({ return_args: returned, workflow_id: workflowId });
   };
 
@@ -84,7 +87,7 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
     try {
       return answer(await pending, workflowId);
     } catch (error) {
-      return fail(workflowId, error, 'the handler threw');
+      return fail(workflowId, error, 'the handler threw', 'service');
     } finally {
       inflight.leave();
     }
@@ -99,11 +102,11 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
       try {
         envelope = decodeRequest(frame);
       } catch (error) {
-        return settledWith(fail(null, error, 'rejected a message that could not be decoded', 'undecodable'));
+        return settledWith(fail(null, error, 'rejected a message that could not be decoded', 'request', 'undecodable'));
       }
       workflowId = envelope.workflow_id ?? newWorkflowId();
       const invalid = model.args.check(envelope.args);
-      if (invalid !== undefined) return settledWith(fail(workflowId, invalid, 'rejected a message with bad arguments', 'bad_arguments'));
+      if (invalid !== undefined) return settledWith(fail(workflowId, invalid, 'rejected a message with bad arguments', 'request', 'bad_arguments'));
       if (logger.isLevelEnabled('debug')) logger.debug({ workflow_id: workflowId, from }, 'received');
       if (handler === undefined) return settledWith(replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined);
       const result = handler(envelope.args, workflowToSend(outputs, workflowId), states, config);
@@ -113,7 +116,7 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
       }
       return settledWith(answer(result, workflowId));
     } catch (error) {
-      return settledWith(fail(workflowId, error, 'the handler threw'));
+      return settledWith(fail(workflowId, error, 'the handler threw', 'service'));
     } finally {
       if (synchronous) inflight.leave();
     }

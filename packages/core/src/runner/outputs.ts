@@ -63,7 +63,7 @@ export class Outputs {
     if (!model.definition.replies) return {};
     const envelope = reply instanceof Uint8Array ? decodeReply(reply) : { return_args: reply?.return_args ?? null, workflow_id: workflowId };
     if (envelope.error !== undefined) {
-      throw new RemoteError(envelope.error.type, envelope.error.message, { service: this.#service, model: model.path });
+      throw new RemoteError(envelope.error, { service: this.#service, model: model.path });
     }
     const returned = envelope.return_args ?? {};
     model.returns?.assert(returned);
