@@ -39,7 +39,8 @@ describe('delta_update_out', () => {
     const addresses = await outAddresses();
     const out = await openOut(addresses);
     const bad = await requestSnapshot(addresses.replyer, Buffer.from([0xc1]));
-    expect(bad.error?.type).toBe('DecodeError');
+    expect(bad.error).toMatchObject({ type: 'DecodeError', code: 'SF_DECODE_FAILED' });
+    expect(bad.error?.message).not.toContain('/');
     expect(bad.return_args).toBeNull();
     expect((await requestSnapshot(addresses.replyer)).return_args).toEqual({ state: {}, current_num: 0 });
     expect(out.context.rejects.map((reject) => reject.reason)).toEqual(['undecodable']);

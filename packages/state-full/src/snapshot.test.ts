@@ -95,7 +95,7 @@ describe('snapshots', () => {
     await out.endpoint.send?.(stateMessage({ version: 2 }, 'w2'));
     expect(await ask(snapshotRequest)).toEqual({ return_args: { version: 2 }, workflow_id: 'w2' });
     const bad = await ask(Buffer.from('garbage'));
-    expect(bad).toMatchObject({ return_args: null, error: { type: 'DecodeError' } });
+    expect(bad).toMatchObject({ return_args: null, error: { type: 'DecodeError', code: 'SF_DECODE_FAILED' } });
     expect(await ask(snapshotRequest)).toEqual({ return_args: { version: 2 }, workflow_id: 'w2' });
     expect(out.context.rejects.map((reject) => reject.reason)).toEqual(['undecodable']);
   });
