@@ -218,6 +218,7 @@ export interface PublicErrorOptions<Code extends string> {
  * reaches the peer only as a {@link HandlerError}. Subclass it to give the type a name.
  */
 export class PublicError<Code extends string = string> extends SfError {
+  /** The code the peer gets: the one given, or `SF_PUBLIC_ERROR`. */
   declare readonly code: Code;
   /** Always true: tells a public error apart from any other, across copies of `@sf/core`. */
   get [PUBLIC](): true {
