@@ -36,7 +36,17 @@ export type SpecNode = NodeBase &
     | { readonly kind: 'list'; readonly item: SpecNode }
     | { readonly kind: 'tuple'; readonly items: readonly SpecNode[] }
     | { readonly kind: 'set'; readonly item: SpecNode }
-    | { readonly kind: 'map'; readonly key: SpecNode; readonly value: SpecNode; keyText?: Check }
+    | {
+        readonly kind: 'map';
+        readonly key: SpecNode;
+        readonly value: SpecNode;
+        /** Check of a key as text (a plain object's key), set once compiled. */
+        keyText?: Check;
+        /** A whole arguments object: a plain object only (no JS Map), its keys the map's keys. */
+        arguments?: boolean;
+        /** A top-level map in `required_…`: at least one entry. */
+        nonEmpty?: boolean;
+      }
     | { readonly kind: 'literal'; readonly values: readonly Literal[] }
     | { readonly kind: 'nullable'; readonly inner: SpecNode }
     | { readonly kind: 'any' }
@@ -46,6 +56,9 @@ export type SpecNode = NodeBase &
 
 /** A model node. */
 export type ModelNode = Extract<SpecNode, { kind: 'model' }>;
+
+/** A map node. */
+export type MapNode = Extract<SpecNode, { kind: 'map' }>;
 
 /** Options of {@link parseSpec}. */
 export interface ParseOptions {
