@@ -109,3 +109,25 @@ describe('describeArguments', () => {
     expect(describeArguments({})).toBe('{}');
   });
 });
+
+describe('a type written as a key', () => {
+  it('is a ModelError pointing to mapOf, at the top level and nested', () => {
+    // What plain JS makes of the seed's {str: int} written as { [String]: Number }.
+    const top = modelError({ optional: { [String(String)]: Number } });
+    expect(top.message).toMatch(/^A type is used as a key/);
+    expect(top.hint).toBe("For any key of a type, write mapOf(String, V) (the seed's {String: V})");
+    expect(modelError({ required: { book: { [String(Decimal)]: Decimal } } }).hint).toMatch(/mapOf\(Decimal, V\)/);
+  });
+});
+
+describe('the schema of a top-level map', () => {
+  it('is a plain object with key names and values checked (JSON Schema propertyNames / additionalProperties)', () => {
+    expect(validator({ required: mapOf(Decimal, Decimal) }).schema).toEqual({
+      type: 'object',
+      sfInstance: 'Object',
+      propertyNames: { pattern: expect.any(String) },
+      additionalProperties: { sfInstance: 'Decimal' },
+      minProperties: 1,
+    });
+  });
+});

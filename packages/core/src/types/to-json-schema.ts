@@ -77,11 +77,10 @@ function buildSchema(node: SpecNode): AnySchema {
 
 /** A whole arguments object that is a map: a plain object, its key strings read as K, its values V. */
 function argumentsMapSchema(node: MapNode): AnySchema {
-  const keyText = keyTextSchema(node.key);
   return {
     type: 'object',
     sfInstance: 'Object',
-    propertyNames: keyText === false ? false : keyText,
+    propertyNames: keyTextSchema(node.key),
     additionalProperties: nodeSchema(node.value),
     ...(node.nonEmpty ? { minProperties: 1 } : {}),
   };
