@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeSpec, prepareService } from '@sf/core';
+import { describeArguments, prepareService } from '@sf/core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sf = join(root, 'packages/cli/dist/bin.js');
@@ -51,14 +51,9 @@ try {
 }
 console.log('\nDemo finished: every service stopped cleanly.');
 
-/** `{text: String, count?: Number}` for a model's declared args or return args. */
+/** `{ text: String, count?: Number }` (or `{ [Decimal]?: Decimal }` for a map) for a model's declared args or return args. */
 function describeModel(model, which) {
-  const { required, optional } = which === 'args' ? model.declared.args : model.declared.returns;
-  const parts = [
-    ...Object.entries(required ?? {}).map(([key, spec]) => `${key}: ${describeSpec(spec)}`),
-    ...Object.entries(optional ?? {}).map(([key, spec]) => `${key}?: ${describeSpec(spec)}`),
-  ];
-  return `{${parts.join(', ')}}`;
+  return describeArguments(which === 'args' ? model.declared.args : model.declared.returns);
 }
 
 async function runGraph(graph) {

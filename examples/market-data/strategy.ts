@@ -1,17 +1,12 @@
 import { Decimal, defineService } from '@sf/core';
-import { orderBookModel } from './order-book.js';
+import { best, bookSide } from './order-book.js';
 
-/** Reads the replicated order book: reacts to each update, and quotes from it on request. */
+/** Reads the replicated order book (one delta state per side): reacts to each update, and quotes from it on request. */
 export default defineService({
   state_models: {
     in: {
-      order_book: {
-        state_type: 'delta_update_in',
-        optional_creation_arguments: {
-          on_update: (book) => console.log(`strategy: book updated, spread ${book.best_ask.minus(book.best_bid)}`),
-        },
-        required_arguments: orderBookModel,
-      },
+      bids: { state_type: 'delta_update_in', optional_creation_arguments: { on_update: (bids) => console.log(`strategy: best bid ${best(bids, 'bid')?.toFixed(2)}`) }, ...bookSide },
+      asks: { state_type: 'delta_update_in', optional_creation_arguments: { on_update: (asks) => console.log(`strategy: best ask ${best(asks, 'ask')?.toFixed(2)}`) }, ...bookSide },
     },
   },
   connection_models: {
@@ -20,9 +15,11 @@ export default defineService({
         connection_type: 'replyer',
         required_creation_arguments: {
           on_new_request: (_args, _to_send, states) => {
-            const book = states.order_book;
-            const levels = Object.keys(book.bids).length + Object.keys(book.asks).length;
-            return { mid: book.best_bid.plus(book.best_ask).dividedBy(2), spread: book.best_ask.minus(book.best_bid), levels };
+            const bid = best(states.bids, 'bid');
+            const ask = best(states.asks, 'ask');
+            if (bid === undefined || ask === undefined) throw new Error('No quote: one side of the book is empty');
+            const levels = Object.keys(states.bids).length + Object.keys(states.asks).length;
+            return { mid: bid.plus(ask).dividedBy(2), spread: ask.minus(bid), levels };
           },
         },
         required_arguments: { symbol: String },

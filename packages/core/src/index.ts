@@ -26,12 +26,13 @@ export type { ResolvedModel } from './models/resolved-model.js';
 export { any, jsonSchema, mapOf, nullable, oneOf, optional, secret, setOf, tupleOf } from './types/helpers.js';
 export { compileArguments, type ArgumentsValidator, type CompileWhere } from './types/compile-arguments.js';
 export { toJsonSchema } from './types/to-json-schema.js';
-export { describeSpec } from './types/describe.js';
+export { describeArguments, describeSpec } from './types/describe.js';
 export type { Infer, InferArguments } from './types/infer.js';
 export type {
   AnySpec,
   ArgumentModel,
   HelperSpec,
+  KeyedModel,
   Literal,
   LiteralSpec,
   MapSpec,

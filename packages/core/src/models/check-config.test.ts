@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelError, type SfError, ValidationError } from '../errors.js';
 import { Decimal } from '../types/decimal.js';
-import { optional, secret } from '../types/helpers.js';
+import { mapOf, optional, secret } from '../types/helpers.js';
 import { checkConfig } from './check-config.js';
 
 const SERVICE = '/srv/orders.ts';
@@ -90,5 +90,12 @@ describe('checkConfig', () => {
     const error = fails(() => checkConfig({}, [String], SERVICE));
     expect(error).toBeInstanceOf(ModelError);
     expect(error.location.model).toBe('config_model');
+  });
+
+  it('rejects a top-level mapOf(K, V): config keys are declared by name', () => {
+    const error = fails(() => checkConfig({ a: 1 }, { optional: mapOf(String, Number) }, SERVICE));
+    expect(error).toBeInstanceOf(ModelError);
+    expect(error.message).toMatch(/top-level mapOf\(K, V\) cannot stand for them/);
+    expect(error.hint).toMatch(/Nest the map under a key/);
   });
 });

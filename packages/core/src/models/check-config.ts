@@ -1,6 +1,7 @@
 import type { Config } from '../config/load-config.js';
 import { ModelError } from '../errors.js';
 import { Decimal } from '../types/decimal.js';
+import { isMapModel } from '../types/argument-model.js';
 import { compileArguments } from '../types/compile-arguments.js';
 import { type ArgumentModel, SPEC_KIND } from '../types/spec.js';
 import { describeValue, isPlainObject } from '../util/describe-value.js';
@@ -24,6 +25,13 @@ export function checkConfig(config: Config, configModel: unknown, service: strin
   }
   const required = (configModel.required ?? null) as ArgumentModel | null;
   const optional = (configModel.optional ?? null) as ArgumentModel | null;
+  if (isMapModel(required) || isMapModel(optional)) {
+    throw new ModelError('config_model declares config keys by name; a top-level mapOf(K, V) cannot stand for them', {
+      service,
+      model: 'config_model',
+      hint: 'Nest the map under a key: { optional: { limits: mapOf(String, Number) } }',
+    });
+  }
   const declared = { ...optional, ...required };
   const subset: Config = {};
   for (const [key, spec] of Object.entries(declared)) {

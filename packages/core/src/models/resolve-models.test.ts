@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { type Addresses, emptyAddresses } from '../config/load-addresses.js';
 import { ConfigError, ModelError, type SfError, UnknownTypeError, ValidationError } from '../errors.js';
 import { createRegistry } from '../registry/registry.js';
+import { Decimal } from '../types/decimal.js';
+import { mapOf } from '../types/helpers.js';
 import { testPlugin } from '../registry/test-plugins.js';
 import { type ResolveModelsInput, resolveModels } from './resolve-models.js';
 
@@ -325,5 +327,34 @@ describe('resolveModels: argument validators', () => {
   it('has no returns validator for a type without a reply', () => {
     const [model] = resolve({ connection_models: { out: { prices: { connection_type: 'publisher' } } }, addresses: addresses(['connections', 'out', 'prices', { publisher: 'h:1' }]) });
     expect(model!.returns).toBeUndefined();
+  });
+});
+
+describe('resolveModels: a top-level mapOf(K, V) (dynamic keys)', () => {
+  const bookAddress = addresses(['states', 'out', 'bids', { publisher: 'h:1', replyer: 'h:2' }]);
+
+  it('checks a state value and its deltas key by key; null deletes a level only in a delta', () => {
+    const [model] = resolve({ state_models: { out: { bids: { state_type: 'delta_update_out', optional_arguments: mapOf(Decimal, Decimal) } } }, addresses: bookAddress });
+    const level = new Decimal('3');
+    expect(model!.args.check({ '101.5': level })).toBeUndefined();
+    expect(model!.args.check({ '101.5': null })!.location).toMatchObject({ service: SERVICE, model: 'state_models.out.bids', argument: 'state["101.5"]' });
+    expect(model!.partial!.check({ '101.5': null, '102': level })).toBeUndefined();
+    const bad = model!.partial!.check({ '101.5': 3 })!;
+    expect(bad).toMatchObject({ expected: 'Decimal or null', received: 'number 3' });
+    expect(bad.location.argument).toBe('state["101.5"]');
+    expect(model!.partial!.check({ lots: level })!.location.argument).toBe('state["lots"]');
+  });
+
+  it('takes a map as return arguments', () => {
+    const [model] = resolve({ connection_models: replyerModels({ required_return_arguments: mapOf(String, Number) }), addresses: replyerAddress });
+    expect(model!.returns!.check({ AAPL: 1 })).toBeUndefined();
+    expect(model!.returns!.check({})!.message).toMatch(/^At least one argument is required/);
+  });
+
+  it('rejects a map mixed with declared keys, naming the model', () => {
+    const error = fails(() => resolve({ connection_models: replyerModels({ required_arguments: { symbol: String }, optional_arguments: mapOf(String, Number) }), addresses: replyerAddress }));
+    expect(error).toBeInstanceOf(ModelError);
+    expect(error.message).toMatch(/top-level mapOf\(K, V\) is the whole arguments model of args; it cannot be mixed with other declared keys/);
+    expect(error.location.model).toBe('connection_models.in.cancel_order');
   });
 });

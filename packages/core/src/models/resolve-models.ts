@@ -2,8 +2,8 @@ import type { Addresses } from '../config/load-addresses.js';
 import { ConfigError, ModelError } from '../errors.js';
 import type { ArgumentModels, Kind, Side } from '../plugin/contract.js';
 import type { Registry } from '../registry/registry.js';
+import { isEmptyModel, partialModel } from '../types/argument-model.js';
 import { type ArgumentModel, compileArguments } from '../types/compile-arguments.js';
-import { nullable, optional } from '../types/helpers.js';
 import { describeValue, isPlainObject } from '../util/describe-value.js';
 import { didYouMean } from '../util/nearest.js';
 import { counterpartKey, KIND_KEYS, SIDE_KEYS } from './model-keys.js';
@@ -100,7 +100,7 @@ function resolveOne(kind: Kind, side: Side, name: string, model: unknown, setup:
   checkValues(typeArguments, definition.typeArguments, { service, model: path, root: `${kind}_arguments` });
 
   const returnModels = { required: modelAt(model, 'required_return_arguments'), optional: modelAt(model, 'optional_return_arguments') };
-  const declaresReturns = Object.keys(returnModels.required ?? {}).length + Object.keys(returnModels.optional ?? {}).length > 0;
+  const declaresReturns = !isEmptyModel(returnModels.required) || !isEmptyModel(returnModels.optional);
   if (declaresReturns && !definition.replies) {
     throw new ModelError(`'${typeName}' sends no reply, so it cannot declare return arguments`, {
       service,
@@ -130,12 +130,6 @@ function resolveOne(kind: Kind, side: Side, name: string, model: unknown, setup:
     partial: kind === 'state' ? compileArguments({ optional: partialModel(argModels) }, { service, model: path, root: 'state' }) : undefined,
     returns: definition.replies ? compileArguments(returnModels, { service, model: path, root: 'return_args' }) : undefined,
   };
-}
-
-/** A delta's model: every declared key optional, and `null` (delete the key) allowed. */
-function partialModel(models: ArgumentModels): ArgumentModel {
-  const entries = Object.entries({ ...models.optional, ...models.required });
-  return Object.fromEntries(entries.map(([key, spec]) => [key, optional(nullable(spec))]));
 }
 
 /** Rejects keys outside `valid`, suggesting the nearest valid one (in a model of `kind`, the key of that kind first). */

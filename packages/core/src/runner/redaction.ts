@@ -5,6 +5,7 @@
  */
 import type { ResolvedModel } from '../models/resolved-model.js';
 import type { ArgumentModels } from '../plugin/contract.js';
+import { isMapModel } from '../types/argument-model.js';
 import { SPEC_KIND } from '../types/spec.js';
 import { isPlainObject } from '../util/describe-value.js';
 
@@ -34,7 +35,7 @@ export function secretKeyPaths(models: ArgumentModels | unknown): string[] {
   if (!isPlainObject(models)) return [];
   const found: string[] = [];
   for (const side of [models.required, models.optional]) {
-    if (isPlainObject(side)) for (const [key, spec] of Object.entries(side)) walk(spec, keyPath(key), found, 0);
+    if (isPlainObject(side) && !isMapModel(side)) for (const [key, spec] of Object.entries(side)) walk(spec, keyPath(key), found, 0);
   }
   return found;
 }

@@ -191,3 +191,57 @@ describe('to_send for out states', () => {
     });
   });
 });
+
+describe('a top-level mapOf(K, V) model (dynamic keys)', () => {
+  it('types handler args, states, to_send args and replies as Record<string, V>', () => {
+    defineService({
+      connection_models: {
+        in: {
+          prices: {
+            connection_type: 'replyer',
+            required_arguments: mapOf(String, Decimal),
+            optional_return_arguments: mapOf(Decimal, Number),
+            required_creation_arguments: {
+              on_new_request: (args, _to_send, states) => {
+                expectTypeOf(args).toEqualTypeOf<Record<string, Decimal>>();
+                expectTypeOf(states.bids).toEqualTypeOf<Record<string, Decimal>>();
+                return { '1.5': 1 };
+              },
+            },
+          },
+          wrong_reply: {
+            connection_type: 'replyer',
+            optional_return_arguments: mapOf(Decimal, Number),
+            required_creation_arguments: {
+              // @ts-expect-error a reply value must be a V
+              on_new_request: () => ({ '1.5': 'one' }),
+            },
+          },
+        },
+        out: {
+          quotes: { connection_type: 'requester', optional_arguments: mapOf(String, Number), required_return_arguments: mapOf(String, nullable(Number)) },
+        },
+      },
+      state_models: {
+        in: { bids: { state_type: 'delta_update_in', optional_arguments: mapOf(Decimal, Decimal) } },
+        out: {
+          asks: { state_type: 'delta_update_out', optional_arguments: mapOf(Decimal, Decimal) },
+          last: { state_type: 'full_update_out', required_arguments: mapOf(String, Decimal) },
+        },
+      },
+      main: async (to_send) => {
+        const reply = await to_send('connection', 'quotes', { AAPL: 1, MSFT: 2 });
+        expectTypeOf(reply).toEqualTypeOf<Record<string, number | null>>();
+        // @ts-expect-error every value must be a V
+        await to_send('connection', 'quotes', { AAPL: 'one' });
+        await to_send('state', 'asks', { state: { '101.50': new Decimal(3), '101.75': null } });
+        await to_send('state', 'asks', { state: { '101.50': new Decimal(3) }, is_snapshot: true });
+        // @ts-expect-error a snapshot has no null (deleted) levels
+        await to_send('state', 'asks', { state: { '101.50': null }, is_snapshot: true });
+        // @ts-expect-error a delta's values are V or null
+        await to_send('state', 'asks', { state: { '101.50': 3 } });
+        await to_send('state', 'last', { BTC: new Decimal(64000) });
+      },
+    });
+  });
+});

@@ -5,7 +5,7 @@
  */
 import type { Addresses } from '../config/load-addresses.js';
 import type { InferArguments } from '../types/infer.js';
-import type { ArgumentModel } from '../types/spec.js';
+import type { ArgumentModel, KeyedModel } from '../types/spec.js';
 
 /** A value or a promise of it. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -52,9 +52,9 @@ export interface StateModel extends ModelBase {
 /** The `config_model`: required and optional config keys with their types. */
 export interface ConfigModel {
   /** Keys the config must have. */
-  readonly required?: ArgumentModel | null;
+  readonly required?: KeyedModel | null;
   /** Keys the config may have. */
-  readonly optional?: ArgumentModel | null;
+  readonly optional?: KeyedModel | null;
 }
 
 type Get<M, K extends string> = M extends { readonly [P in K]?: infer V } ? V : undefined;

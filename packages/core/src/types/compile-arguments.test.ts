@@ -3,7 +3,7 @@ import { ModelError, ValidationError } from '../errors.js';
 import { compileArguments } from './compile-arguments.js';
 import { Decimal } from './decimal.js';
 import { any, jsonSchema, mapOf, nullable, oneOf, optional, setOf, tupleOf } from './helpers.js';
-import type { ArgumentModel } from './spec.js';
+import type { ArgumentModel, KeyedModel } from './spec.js';
 import { UUID } from './uuid.js';
 
 const where = { service: 'svc.ts', model: 'connection_models.in.orders', root: 'args' };
@@ -20,7 +20,7 @@ function failure(required: ArgumentModel, value: unknown, optionalArgs?: Argumen
 }
 
 describe('constructor types', () => {
-  const cases: [string, ArgumentModel[string], unknown[], [unknown, string, string][]][] = [
+  const cases: [string, KeyedModel[string], unknown[], [unknown, string, string][]][] = [
     ['String', String, ['', 'abc'], [[1, 'String', 'number 1']]],
     ['Number', Number, [0, -1.5, Number.NaN], [['1', 'Number', "string '1'"], [1n, 'Number', 'bigint 1n']]],
     ['Boolean', Boolean, [true, false], [[0, 'Boolean', 'number 0']]],

@@ -1,15 +1,14 @@
 /** Compiles a pair of argument models, once, into a validator of an arguments object. */
 import type { AnySchema } from 'ajv';
 import { type ErrorLocation, ModelError, ValidationError } from '../errors.js';
-import { isPlainObject } from '../util/describe-value.js';
-import { ajv, compileCheck, type MapKeyword } from './ajv.js';
+import { ajv, compileCheck } from './ajv.js';
+import { type ArgumentModelPair, mergeModels } from './argument-model.js';
 import { describeNode, describeReceived } from './describe.js';
 import { explain } from './explain.js';
 import { fastCheck } from './fast-check.js';
-import { optional } from './helpers.js';
-import { type ArgumentModel, SPEC_KIND, type TypeSpec } from './spec.js';
-import { type Check, type ModelNode, type ParseOptions, parseModel, type SpecNode } from './spec-node.js';
-import { nodeSchema, schemaOfNode } from './to-json-schema.js';
+import type { MapSpec } from './spec.js';
+import { type Check, type MapNode, type ModelNode, type ParseOptions, parseModel, parseSpec, type SpecNode } from './spec-node.js';
+import { keyTextSchema, nodeSchema, schemaOfNode } from './to-json-schema.js';
 import { SCALAR_CHECKS } from './value-checks.js';
 
 export type { ArgumentModel } from './spec.js';
@@ -38,8 +37,8 @@ export interface CompileWhere {
 
 /** An argument model parsed and compiled, before it becomes a validator (what the tests of the fast path compare). */
 export interface CompiledModel {
-  /** The parsed model, every node's check compiled. */
-  readonly node: ModelNode;
+  /** The parsed model (declared keys, or a top-level map), every node's check compiled. */
+  readonly node: ModelNode | MapNode;
   /** Its JSON Schema. */
   readonly schema: object;
   /** The ajv validator of the schema: the authority on what matches. */
@@ -51,12 +50,13 @@ export interface CompiledModel {
 }
 
 /** Parses and compiles a pair of argument models; throws ModelError for a model that is not valid. */
-export function compileModel(models: { required?: ArgumentModel | null; optional?: ArgumentModel | null }, where: CompileWhere): CompiledModel {
+export function compileModel(models: ArgumentModelPair, where: CompileWhere): CompiledModel {
   const location: ErrorLocation = {};
   if (where.service !== undefined) location.service = where.service;
   if (where.model !== undefined) location.model = where.model;
   const options: ParseOptions = { allowFunctions: where.allowFunctions ?? false, location };
-  const node = parseModel(mergeModels(models, where.root, location), where.root, options);
+  const merged = mergeModels(models, where.root, location);
+  const node = merged.map === undefined ? parseModel(merged.keys, where.root, options) : parseMapArguments(merged.map, merged.required, where.root, options);
   node.arguments = true;
   const schema = nodeSchema(node) as object;
   compileTree(node, location);
@@ -67,13 +67,12 @@ export function compileModel(models: { required?: ArgumentModel | null; optional
 /**
  * One validator over an arguments object: keys of `required` must be present, keys of `optional`
  * may be absent (or `undefined`) but not `null` unless their type is `nullable(T)`, other keys
- * are rejected. Throws ModelError at once for a model that is not valid. A value the fast check
- * accepts is valid; anything else goes to ajv, then to the error finder.
+ * are rejected. A top-level `mapOf(K, V)` takes a plain object whose every key reads as K and
+ * whose every value is a V (at least one entry when it is the `required` model). Throws
+ * ModelError at once for a model that is not valid. A value the fast check accepts is valid;
+ * anything else goes to ajv, then to the error finder.
  */
-export function compileArguments(
-  models: { required?: ArgumentModel | null; optional?: ArgumentModel | null },
-  where: CompileWhere,
-): ArgumentsValidator {
+export function compileArguments(models: ArgumentModelPair, where: CompileWhere): ArgumentsValidator {
   const { node, schema, validate, fast, location } = compileModel(models, where);
 
   const check = (value: unknown): ValidationError | undefined => {
@@ -100,30 +99,18 @@ export function compileArguments(
   };
 }
 
-function mergeModels(
-  models: { required?: ArgumentModel | null; optional?: ArgumentModel | null },
-  root: string,
-  location: ErrorLocation,
-): Record<string, TypeSpec> {
-  const merged: Record<string, TypeSpec> = {};
-  for (const side of ['required', 'optional'] as const) {
-    const model = models[side];
-    if (model === undefined || model === null) continue;
-    if (!isPlainObject(model)) {
-      throw new ModelError(`The ${side} arguments of ${root} must be an object of name → type; found ${describeReceived(model)}`, {
-        ...location,
-        hint: "Write them like { order_id: String }, or leave them out",
-      });
-    }
-    for (const [name, spec] of Object.entries(model)) {
-      if (Object.hasOwn(merged, name)) {
-        throw new ModelError(`Argument '${name}' is both required and optional`, { ...location, argument: `${root}.${name}`, hint: 'Keep it in one of the two models' });
-      }
-      const isOptional = typeof spec === 'object' && spec !== null && (spec as { [SPEC_KIND]?: unknown })[SPEC_KIND] === 'optional';
-      merged[name] = side === 'optional' && !isOptional ? optional(spec) : spec;
-    }
+/** Parses a top-level `mapOf(K, V)`: its keys are argument names, so K must be readable from text. */
+function parseMapArguments(map: MapSpec, required: boolean, root: string, options: ParseOptions): MapNode {
+  const node = parseSpec(map, root, options) as MapNode;
+  if (keyTextSchema(node.key) === false) {
+    throw new ModelError(`The keys of a top-level mapOf(K, V) are the argument names, which are text on the wire; ${describeNode(node.key)} keys cannot be`, {
+      ...options.location,
+      argument: `${root}<key>`,
+      hint: 'Use String, Number, BigInt, Decimal, UUID, Boolean, Date, oneOf(...) or jsonSchema({...}) keys, or nest the map under a key: { levels: mapOf(K, V) }',
+    });
   }
-  return merged;
+  node.nonEmpty = required;
+  return node;
 }
 
 /**
@@ -150,7 +137,7 @@ function compileTree(node: SpecNode, location: ErrorLocation): void {
   try {
     if (node.kind === 'schema') node.raw = ajv.compile(node.schema);
     if (node.kind === 'map') {
-      const keyText = (schema as { sfMap: MapKeyword }).sfMap.keyText;
+      const keyText = keyTextSchema(node.key);
       node.keyText = keyText === false ? () => false : compileCheck(keyText);
     }
     node.check = compileCheck(schema as AnySchema);

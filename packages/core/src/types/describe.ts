@@ -1,6 +1,7 @@
 /** Human text for "expected …" (a type) and "received …" (a value) in validation errors. */
 import { isPlainObject } from '../util/describe-value.js';
 import { Decimal } from './decimal.js';
+import { type ArgumentModelPair, isMapModel } from './argument-model.js';
 import type { TypeSpec } from './spec.js';
 import { parseSpec, type SpecNode } from './spec-node.js';
 import { UUID } from './uuid.js';
@@ -25,6 +26,7 @@ export function describeNode(node: SpecNode): string {
     case 'tuple':
       return `tuple [${node.items.map(describeNode).join(', ')}]`;
     case 'map':
+      if (node.arguments) return `an object of ${inner(node.key)} keys (as text) to ${inner(node.value)}${node.nonEmpty ? ', at least one' : ''}`;
       return `map of ${inner(node.key)} to ${inner(node.value)}`;
     case 'literal':
       return node.values.length === 1 ? `exactly ${literalText(node.values[0]!)}` : `one of ${node.values.map(literalText).join(' | ')}`;
@@ -41,6 +43,22 @@ export function describeNode(node: SpecNode): string {
       return truncate(`an object with keys ${node.fields.map((f) => `${f.name}${f.optional ? '?' : ''}`).join(', ')}`, MAX_MODEL_TEXT * 2);
     }
   }
+}
+
+/**
+ * Human text of an argument model pair: `{ order_id: String, note?: String }`, or for a top-level
+ * map `{ [Decimal]: Decimal }` (`[Decimal]?` when optional).
+ */
+export function describeArguments(models: ArgumentModelPair): string {
+  const parts: string[] = [];
+  for (const side of ['required', 'optional'] as const) {
+    const model = models[side];
+    if (model === undefined || model === null) continue;
+    const mark = side === 'optional' ? '?' : '';
+    if (isMapModel(model)) parts.push(`[${describeSpec(model.key)}]${mark}: ${describeSpec(model.value)}`);
+    else for (const [key, spec] of Object.entries(model)) parts.push(`${key}${mark}: ${describeSpec(spec)}`);
+  }
+  return parts.length === 0 ? '{}' : `{ ${parts.join(', ')} }`;
 }
 
 function inner(node: SpecNode): string {

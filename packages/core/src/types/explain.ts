@@ -7,7 +7,7 @@ import { didYouMean, nearest } from '../util/nearest.js';
 import { isPlainObject } from '../util/describe-value.js';
 import { indexPath, keyPath, pointerPath, valueAtPointer } from './arg-path.js';
 import { describeNode, describeReceived, truncate } from './describe.js';
-import type { ModelNode, SpecNode } from './spec-node.js';
+import type { MapNode, ModelNode, SpecNode } from './spec-node.js';
 
 /** One validation failure, before it becomes a ValidationError. */
 export interface Failure {
@@ -56,7 +56,8 @@ export function explain(node: SpecNode, value: unknown, path: string): Failure |
       return mismatch(node, value, path);
     }
     case 'map':
-      return explainMap(node, value, path) ?? mismatch(node, value, path);
+      if (node.arguments && !isPlainObject(value)) return mismatch(node, value, path);
+      return explainMap(node, value, path) ?? (node.nonEmpty && isPlainObject(value) && Object.keys(value).length === 0 ? noEntry(node, path) : mismatch(node, value, path));
     case 'nullable': {
       const failure = explain(node.inner, value, path);
       if (failure && failure.path === path && failure.what === WRONG_TYPE) failure.expected = describeNode(node);
@@ -130,7 +131,7 @@ function unknownKey(node: ModelNode, value: Record<string, unknown>, fullKey: st
   };
 }
 
-function explainMap(node: Extract<SpecNode, { kind: 'map' }>, value: unknown, path: string): Failure | undefined {
+function explainMap(node: MapNode, value: unknown, path: string): Failure | undefined {
   const entries: [unknown, unknown, boolean][] = [];
   if (value instanceof Map) {
     for (const [k, v] of value) entries.push([k, v, node.key.check?.(k) ?? true]);
@@ -151,8 +152,19 @@ function explainMap(node: Extract<SpecNode, { kind: 'map' }>, value: unknown, pa
   return undefined;
 }
 
+function noEntry(node: MapNode, path: string): Failure {
+  return {
+    path,
+    what: 'At least one argument is required (the required arguments are a mapOf(K, V))',
+    expected: describeNode(node),
+    received: 'an empty object {}',
+    hint: 'Send at least one key, or declare the map in optional_arguments to allow none',
+  };
+}
+
 function keyText(key: unknown): string {
-  if (typeof key === 'string') return JSON.stringify(key);
+  // A peer's key may be huge: quote at most 64 characters of it, as for unknown keys.
+  if (typeof key === 'string') return JSON.stringify(truncate(key, 64));
   if (typeof key === 'number' || typeof key === 'boolean') return String(key);
   return describeReceived(key);
 }

@@ -26,6 +26,8 @@ const MODELS: [string, CompiledModel][] = [
   ['prototype-named keys', compile({ obj: { constructor: String, toString: optional(Number), valueOf: optional(any()) } })],
   ['prototype-named arguments', compile({ constructor: String }, { toString: Number })],
   ['empty model', compile(null)],
+  ['top-level map, optional', compile(null, mapOf(Decimal, nullable(Decimal)))],
+  ['top-level map, required (at least one entry)', compile(mapOf(oneOf('a', 'b', 'c'), Number))],
 ];
 
 const JUNK = fc.constantFrom<unknown>(
@@ -87,7 +89,10 @@ function shapedGood(node: SpecNode, noisy: boolean, depth: number): fc.Arbitrary
       const texts = keyTexts(node.key);
       const keyText = noisy ? fc.oneof(fc.constantFrom('1.5', 'x', 'true', '2', ...texts), fc.string({ maxLength: 3 })) : texts.length > 0 ? fc.constantFrom(...texts) : undefined;
       const asMap = key === undefined ? fc.constant(new Map()) : fc.array(fc.tuple(key, value), { maxLength: 3 }).map((entries) => new Map(entries));
-      return keyText === undefined ? asMap : fc.oneof(asMap, fc.dictionary(keyText, value, { maxKeys: 3 }));
+      if (keyText === undefined) return asMap;
+      const asObject = fc.dictionary(keyText, value, { maxKeys: 3 });
+      // A whole arguments object is never a Map: only noisy values try one.
+      return node.arguments && !noisy ? asObject : fc.oneof(asMap, asObject);
     }
     case 'literal':
       return fc.constantFrom(...node.values);

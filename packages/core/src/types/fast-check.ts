@@ -15,6 +15,12 @@ import { SCALAR_CHECKS } from './value-checks.js';
 export const UNROLLED_OPTIONAL = 8;
 
 const ALWAYS: Check = () => true;
+const NEVER: Check = () => false;
+
+function hasKey(value: object): boolean {
+  for (const _ in value) return true;
+  return false;
+}
 
 /** The fast check of a node already compiled by `compileArguments` (its `check`, `raw`, `keyText` set). */
 export function fastCheck(node: SpecNode): Check {
@@ -41,8 +47,10 @@ export function fastCheck(node: SpecNode): Check {
         return true;
       };
     }
-    case 'map':
-      return mapCheck(fastCheck(node.key), fastCheck(node.value), keyTextCheck(node));
+    case 'map': {
+      const check = mapCheck(node.arguments === true ? NEVER : fastCheck(node.key), fastCheck(node.value), keyTextCheck(node));
+      return node.nonEmpty ? (value) => check(value) && hasKey(value as object) : check;
+    }
     case 'schema': {
       const raw = node.raw;
       return raw === undefined ? authority(node) : (value) => raw(value) as boolean;
@@ -75,10 +83,14 @@ function tupleCheck(items: readonly Check[]): Check {
   };
 }
 
-/** As the `sfMap` keyword: a Map checked by key and value, or a plain object by key text and value. */
+/**
+ * As the `sfMap` keyword: a Map checked by key and value, or a plain object by key text and value.
+ * A whole arguments object (`key` {@link NEVER}) is never a Map.
+ */
 function mapCheck(key: Check, item: Check, keyText: Check): Check {
   return (value) => {
     if (value instanceof Map) {
+      if (key === NEVER) return false;
       for (const [k, v] of value) if (!key(k) || !item(v)) return false;
       return true;
     }
@@ -94,7 +106,7 @@ function mapCheck(key: Check, item: Check, keyText: Check): Check {
 function keyTextCheck(node: Extract<SpecNode, { kind: 'map' }>): Check {
   const key = node.key;
   if (key.kind === 'any' || (key.kind === 'scalar' && key.name === 'String')) return ALWAYS;
-  return node.keyText ?? (() => false);
+  return node.keyText ?? NEVER;
 }
 
 /** A JS expression that is true when `v` is one of `values` (compared with `===`, as the enum's code). */

@@ -1,7 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { Decimal } from './decimal.js';
+import { Decimal } from './decimal.js';
 import { any, jsonSchema, mapOf, nullable, oneOf, optional, secret, setOf, tupleOf } from './helpers.js';
 import type { Infer, InferArguments } from './infer.js';
+import type { ArgumentModel } from './spec.js';
 import type { UUID } from './uuid.js';
 
 describe('Infer', () => {
@@ -53,5 +54,14 @@ describe('Infer of secret(T)', () => {
     expectTypeOf<Infer<typeof token>>().toEqualTypeOf<string>();
     const model = { token: secret(Number), password: optional(secret(String)) };
     expectTypeOf<InferArguments<typeof model, undefined>>().toEqualTypeOf<{ token: number; password?: string }>();
+  });
+});
+
+describe('InferArguments of a top-level mapOf(K, V)', () => {
+  it('is Record<string, V> as required or optional model, whatever K', () => {
+    const levels = mapOf(Decimal, nullable(Number));
+    expectTypeOf<InferArguments<typeof levels, undefined>>().toEqualTypeOf<Record<string, number | null>>();
+    expectTypeOf<InferArguments<null, typeof levels>>().toEqualTypeOf<Record<string, number | null>>();
+    expectTypeOf<InferArguments<ArgumentModel, ArgumentModel>>().toEqualTypeOf<Record<string, unknown>>();
   });
 });

@@ -86,9 +86,18 @@ type NoKeysAsEmpty<T> = [keyof T] extends [never] ? Record<string, never> : T;
 /**
  * The arguments object described by a required and an optional argument model (either may be
  * absent or `null`): required keys as required properties, optional ones as optional properties.
- * With no keys at all it is `Record<string, never>` (an empty object).
+ * With no keys at all it is `Record<string, never>` (an empty object). A top-level `mapOf(K, V)`
+ * gives `Record<string, V>`: its keys are text on the wire, whatever K.
  */
-export type InferArguments<Required, Optional = undefined> = NoKeysAsEmpty<
+export type InferArguments<Required, Optional = undefined> = MapSpec extends Required | Optional
+  ? Record<string, unknown>
+  : [Required] extends [MapSpec<any, infer V>]
+  ? Record<string, Infer<V>>
+  : [Optional] extends [MapSpec<any, infer V>]
+    ? Record<string, Infer<V>>
+    : InferKeyed<Required, Optional>;
+
+type InferKeyed<Required, Optional> = NoKeysAsEmpty<
   Simplify<
     (Required extends object ? InferModel<Required> : {}) &
       (Optional extends object

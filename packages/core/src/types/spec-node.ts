@@ -36,7 +36,17 @@ export type SpecNode = NodeBase &
     | { readonly kind: 'list'; readonly item: SpecNode }
     | { readonly kind: 'tuple'; readonly items: readonly SpecNode[] }
     | { readonly kind: 'set'; readonly item: SpecNode }
-    | { readonly kind: 'map'; readonly key: SpecNode; readonly value: SpecNode; keyText?: Check }
+    | {
+        readonly kind: 'map';
+        readonly key: SpecNode;
+        readonly value: SpecNode;
+        /** Check of a key as text (a plain object's key), set once compiled. */
+        keyText?: Check;
+        /** A whole arguments object: a plain object only (no JS Map), its keys the map's keys. */
+        arguments?: boolean;
+        /** A top-level map in `required_…`: at least one entry. */
+        nonEmpty?: boolean;
+      }
     | { readonly kind: 'literal'; readonly values: readonly Literal[] }
     | { readonly kind: 'nullable'; readonly inner: SpecNode }
     | { readonly kind: 'any' }
@@ -46,6 +56,9 @@ export type SpecNode = NodeBase &
 
 /** A model node. */
 export type ModelNode = Extract<SpecNode, { kind: 'model' }>;
+
+/** A map node. */
+export type MapNode = Extract<SpecNode, { kind: 'map' }>;
 
 /** Options of {@link parseSpec}. */
 export interface ParseOptions {
@@ -86,11 +99,18 @@ export function parseSpec(spec: unknown, path: string, options: ParseOptions, an
 export function parseModel(model: Record<string, unknown>, path: string, options: ParseOptions, ancestors: object[] = []): ModelNode {
   const fields = Object.entries(model).map(([name, spec]): FieldNode => {
     const at = keyPath(path, name);
+    const keyType = TYPE_AS_KEY.get(name);
+    if (keyType !== undefined) {
+      throw invalid(`A type is used as a key ({ [${keyType}]: ... } makes the key the text of ${keyType})`, at, options, `For any key of a type, write mapOf(${keyType}, V) (the seed's {${keyType}: V})`);
+    }
     if (isHelper(spec, 'optional')) return { name, node: parseSpec(spec.inner, at, options, ancestors), optional: true };
     return { name, node: parseSpec(spec, at, options, ancestors), optional: false };
   });
   return { kind: 'model', fields, path };
 }
+
+/** The key text of `{ [String]: ... }` (the constructor's source) → the type's name. */
+const TYPE_AS_KEY: ReadonlyMap<string, ScalarName> = new Map([...SCALAR_NAMES].map(([type, name]) => [String(type), name]));
 
 function parseHelper(spec: HelperSpec, path: string, options: ParseOptions, ancestors: object[]): SpecNode {
   switch (spec[SPEC_KIND]) {

@@ -105,5 +105,11 @@ export interface NestedSpec {
 /** Any argument type: a constructor, `[T]` (list of T), a nested model, or a helper's result. */
 export type TypeSpec = ScalarConstructor | readonly [TypeSpec] | NestedSpec | HelperSpec;
 
-/** Argument name → argument type, as in `required_arguments`. */
-export type ArgumentModel = Readonly<Record<string, TypeSpec>>;
+/** Argument name → argument type, as in `required_arguments: { order_id: String }`. */
+export type KeyedModel = Readonly<Record<string, TypeSpec>>;
+
+/**
+ * An argument model: declared keys (`{ order_id: String }`), or `mapOf(K, V)` for any number of keys
+ * of type K (as text on the wire), each value a V — the seed's `{str: int}` at the top level.
+ */
+export type ArgumentModel = KeyedModel | MapSpec;

@@ -5,7 +5,7 @@
 import type { AnySchema } from 'ajv';
 import type { MapKeyword } from './ajv.js';
 import type { TypeSpec } from './spec.js';
-import { parseSpec, type SpecNode } from './spec-node.js';
+import { type MapNode, parseSpec, type SpecNode } from './spec-node.js';
 import { KEY_PATTERNS } from './value-checks.js';
 
 /** The JSON Schema of `spec`; throws ModelError when `spec` is not a valid type. */
@@ -49,6 +49,7 @@ function buildSchema(node: SpecNode): AnySchema {
     case 'set':
       return { sfSet: nodeSchema(node.item) };
     case 'map': {
+      if (node.arguments) return argumentsMapSchema(node);
       const keyword: MapKeyword = { key: nodeSchema(node.key), value: nodeSchema(node.value), keyText: keyTextSchema(node.key) };
       return { sfMap: keyword };
     }
@@ -74,8 +75,19 @@ function buildSchema(node: SpecNode): AnySchema {
   }
 }
 
-/** Schema for the key strings of a plain-object map with keys of type `key` (see `mapOf`). */
-function keyTextSchema(key: SpecNode): AnySchema | false {
+/** A whole arguments object that is a map: a plain object, its key strings read as K, its values V. */
+function argumentsMapSchema(node: MapNode): AnySchema {
+  return {
+    type: 'object',
+    sfInstance: 'Object',
+    propertyNames: keyTextSchema(node.key),
+    additionalProperties: nodeSchema(node.value),
+    ...(node.nonEmpty ? { minProperties: 1 } : {}),
+  };
+}
+
+/** Schema for the key strings of a plain-object map with keys of type `key` (see `mapOf`), `false` when keys cannot be text. */
+export function keyTextSchema(key: SpecNode): AnySchema | false {
   switch (key.kind) {
     case 'any':
       return {};
