@@ -53,7 +53,7 @@ export class SfProcess {
   }
 
   /** Resolves once a line matches `pattern`; rejects after `timeoutMs` or if the process exits first. */
-  async waitForLine(pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+  async waitForLine(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
     await waitFor(() => this.lines.some((line) => pattern.test(line)), `${this.name}: a line matching ${pattern}`, timeoutMs, this);
   }
 
