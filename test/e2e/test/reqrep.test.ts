@@ -24,7 +24,7 @@ describe('request/reply between sf run processes', () => {
     expect(await replyer.stop('SIGINT'), replyer.output()).toBe(0);
   });
 
-  it('the replyer logs each request with the workflow ids the requester sent: <id>, then <id>_2', async () => {
+  it('the replyer logs each request with the workflow ids the requester sent: <id>, then <id>_1', async () => {
     const addresses = await reqrepAddresses('echo', await freePort());
     const replyer = startSf(['-s', 'echo-replyer.ts', '-a', addresses, '-cl', 'debug']);
     await replyer.ready();
@@ -36,7 +36,7 @@ describe('request/reply between sf run processes', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
 
     const received = replyer.lines.filter((line) => /\] received /.test(line));
-    expect(received.map(workflowIdOf)).toEqual([id, `${id}_2`]);
+    expect(received.map(workflowIdOf)).toEqual([id, `${id}_1`]);
     expect(await replyer.stop('SIGINT')).toBe(0);
   });
 });

@@ -75,7 +75,7 @@ describe('start-up errors are one readable line and a non-zero exit', () => {
   });
 
   it('a first-party type whose package is not installed names the package to install', async () => {
-    const line = await failsWithOneLine(startSf(['-s', 'uninstalled-type.mjs']));
+    const line = await failsWithOneLine(startSf(['-s', 'without-state-full/uninstalled-type.mjs']));
     expect(line).toContain('full_update_in');
     expect(line).toContain('@sf/state-full');
   });

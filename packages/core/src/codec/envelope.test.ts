@@ -124,7 +124,10 @@ describe('envelope errors', () => {
     ['a map without args', packWire({ workflow_id: null }), 'a map without "args"'],
     ['args that are not a map', packWire({ args: [1], workflow_id: null }), 'args must be a map, received an array'],
     ['args that are a marker', packWire({ args: { __decimal__: true, as_str: '1' } }), 'received a marker for a Decimal'],
-    ['a workflow id that is not a string', packWire({ args: {}, workflow_id: 7 }), 'workflow_id must be a string or nil'],
+    ['a workflow id that is not a string', packWire({ args: {}, workflow_id: 7 }), 'workflow_id must be a string, nil or a UUID/Decimal/datetime marker'],
+    ['a workflow id that is a plain map', packWire({ args: {}, workflow_id: { id: 'x' } }), 'received a map'],
+    ['a workflow id that is a set marker', packWire({ args: {}, workflow_id: { __set__: true, value: [] } }), 'received a map'],
+    ['a workflow id that is a malformed UUID marker', packWire({ args: {}, workflow_id: { __uuid__: true, as_str: 'nope' } }), 'workflow_id is a malformed marker: Bad __uuid__ marker'],
     ['a frame topic with nothing after it', packWire('orders'), 'is a string, not a request envelope'],
   ])('request: %s', (_name, frame, message) => {
     expect(() => decodeRequest(frame)).toThrow(DecodeError);
@@ -138,6 +141,17 @@ describe('envelope errors', () => {
   ])('reply: %s', (_name, frame, message) => {
     expect(() => decodeReply(frame)).toThrow(DecodeError);
     expect(() => decodeReply(frame)).toThrow(message);
+  });
+
+  it('reads a workflow id sent as a marker (Python 0.0.3 sends uuid.UUID objects) as its string form', () => {
+    const uuid = { __uuid__: true, as_str: '123E4567-E89B-12D3-A456-426614174000' };
+    expect(decodeRequest(packWire({ args: { a: 1 }, workflow_id: uuid }))).toEqual({ args: { a: 1 }, workflow_id: '123e4567-e89b-12d3-a456-426614174000' });
+    expect(decodeRequest(packWire({ args: {}, workflow_id: { __decimal__: true, as_str: '7.50' } })).workflow_id).toBe('7.5');
+    expect(decodeRequest(packWire({ args: {}, workflow_id: { __datetime__: true, as_str: '2020-01-02T03:04:05' } })).workflow_id).toBe('2020-01-02T03:04:05+00:00');
+    const prefix = topicPrefix('prices');
+    const framed = new Uint8Array([...prefix, ...packWire({ args: {}, workflow_id: uuid })]);
+    expect(decodeRequest(framed, prefix).workflow_id).toBe('123e4567-e89b-12d3-a456-426614174000');
+    expect(decodeReply(packWire({ return_args: { ok: true }, workflow_id: uuid }))).toEqual({ return_args: { ok: true }, workflow_id: '123e4567-e89b-12d3-a456-426614174000' });
   });
 
   it('reads a request without workflow_id, ignoring unknown top-level keys', () => {

@@ -1,14 +1,18 @@
 /**
  * The message envelopes of SPEC §4. Request / publication: `{"args": {...}, "workflow_id": str|nil}`.
  * Reply: `{"return_args": {...}|nil, "workflow_id": str|nil}`, plus `"error": {"type", "message", "code"?}`
- * for an error reply (our extension; Python ignores it). Keys are written in that order. On
- * reading, a missing `workflow_id` is nil and unknown top-level keys are ignored, so either side
- * may add keys later.
+ * for an error reply (our extension; Python ignores it). Keys are written in that order; we always
+ * write `workflow_id` as a string or nil. On reading, a missing `workflow_id` is nil, a marker
+ * that stands for a scalar (Python 0.0.3 sends a `uuid.UUID` object as the UUID marker, in
+ * requests, publications and the replies that echo them) becomes its string form, and unknown
+ * top-level keys are ignored, so either side may add keys later.
  */
 import { DecodeError, EncodeError } from '../errors.js';
+import { scalarMarkerText } from './from-wire.js';
 import { assertFrame, packWire, packWireAfter, unpackWire } from './msgpack.js';
 import { stripTopic } from './topic.js';
 import { valueFromWire, valueToWire } from './values.js';
+import { WireFault } from './wire-path.js';
 
 /** A request or publication. */
 export interface RequestEnvelope {
@@ -93,11 +97,26 @@ function envelopeMap(frame: Uint8Array, what: string, required: string): Record<
   return top;
 }
 
-function workflowIdFromWire(top: Record<string, unknown>): string | null {
+/**
+ * The workflow id of a decoded envelope in its string form: a string, nil (or missing), or a
+ * Decimal/UUID/datetime marker (see the module comment). Throws DecodeError for anything else.
+ */
+function workflowIdFromWire(top: { workflow_id?: unknown }): string | null {
   const id = top.workflow_id;
   if (id === undefined || id === null) return null;
-  if (typeof id !== 'string') throw new DecodeError(`workflow_id must be a string or nil, received ${kind(id)}`, { argument: 'workflow_id' });
-  return id;
+  if (typeof id === 'string') return id;
+  let text: string | undefined;
+  try {
+    text = scalarMarkerText(id);
+  } catch (error) {
+    if (!(error instanceof WireFault)) throw error;
+    throw new DecodeError(`workflow_id is a malformed marker: ${error.message}`, { argument: 'workflow_id', hint: error.hint, cause: error });
+  }
+  if (text !== undefined) return text;
+  throw new DecodeError(`workflow_id must be a string, nil or a UUID/Decimal/datetime marker, received ${kind(id)}`, {
+    argument: 'workflow_id',
+    hint: 'Send the workflow id as a string (SPEC §4)',
+  });
 }
 
 function argsFromWire(value: unknown, name: string): Record<string, unknown> {

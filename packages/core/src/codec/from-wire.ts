@@ -83,24 +83,31 @@ function mapFromWire(value: Record<string, unknown>, level: number): unknown {
   return marker === undefined ? value : valueFromMarker(value, marker, count);
 }
 
+/**
+ * The string form of a Decimal/UUID/datetime marker map as decoded (`"1.5"`, the lower-case UUID,
+ * the ISO-8601 text), or `undefined` when `value` is not such a map; throws WireFault if malformed.
+ */
+export function scalarMarkerText(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const map = value as Record<string, unknown>;
+  let marker: string | undefined;
+  let count = 0;
+  for (const name in map) {
+    count++;
+    if (name === DECIMAL_MARKER || name === UUID_MARKER || name === DATETIME_MARKER) marker = name;
+  }
+  if (marker === undefined) return undefined;
+  const scalar = scalarFromMarker(map, marker, count);
+  if (scalar instanceof Date) return formatWireDate(scalar) ?? scalar.toISOString();
+  return String(scalar);
+}
+
 /** Turns a decoded map key into a JS object key (see the module comment); throws WireFault. */
 export function mapKeyFromWire(key: unknown): string | number {
   if (typeof key === 'string' || typeof key === 'number') return key;
   if (typeof key === 'bigint') return String(key);
-  if (typeof key === 'object' && key !== null && Object.getPrototypeOf(key) === Object.prototype) {
-    const map = key as Record<string, unknown>;
-    let marker: string | undefined;
-    let count = 0;
-    for (const name in map) {
-      count++;
-      if (name === DECIMAL_MARKER || name === UUID_MARKER || name === DATETIME_MARKER) marker = name;
-    }
-    if (marker !== undefined) {
-      const scalar = scalarFromMarker(map, marker, count);
-      if (scalar instanceof Date) return formatWireDate(scalar) ?? scalar.toISOString();
-      return String(scalar);
-    }
-  }
+  const text = scalarMarkerText(key);
+  if (text !== undefined) return text;
   const type = key === null ? 'nil' : key instanceof Uint8Array ? 'bin' : Array.isArray(key) ? 'array' : typeof key === 'object' ? 'map' : typeof key;
   throw new WireFault(`A map key of type ${type} is not supported`, 'Map keys must be strings, numbers, or Decimal/UUID/datetime markers');
 }

@@ -73,7 +73,7 @@ describe('inbound messages', () => {
     expect(reply.return_args).toEqual({ status: 'ok' });
   });
 
-  it("sends the handler's messages with the inbound workflow id, then <id>_2", async () => {
+  it("sends the handler's messages with the inbound workflow id, then <id>_1", async () => {
     hooks().orders = async (_args: unknown, to_send: (type: string, name: string, args: object) => Promise<object>) => {
       await to_send('connection', 'ask', { x: 1 });
       await to_send('connection', 'ask', { x: 2 });
@@ -84,7 +84,7 @@ describe('inbound messages', () => {
     expect((await request({ order_id: 'A1' }, 'wf-send')).return_args).toEqual({ status: 'sent' });
     expect(ask.sent.slice(before).map((message) => [message.args, message.workflowId])).toEqual([
       [{ x: 1 }, 'wf-send'],
-      [{ x: 2 }, 'wf-send_2'],
+      [{ x: 2 }, 'wf-send_1'],
     ]);
   });
 

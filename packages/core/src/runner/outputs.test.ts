@@ -135,7 +135,7 @@ describe('to_send: arguments and replies', () => {
 });
 
 describe('to_send: outputs and workflow ids', () => {
-  it('gives the first message the workflow id and the n-th after it <id>_<n>', async () => {
+  it('gives the first message the workflow id and the n-th after it <id>_<n> (second: <id>_1)', async () => {
     const { memory } = await inMain(async (to_send, out) => {
       out('ask').reply = okReply;
       await to_send('connection', 'ask', { x: 1 });
@@ -146,8 +146,8 @@ describe('to_send: outputs and workflow ids', () => {
     const news = memory.outputs.get('news')!.sent;
     const id = ask[0]!.workflowId!;
     expect(id).toMatch(UUID);
-    expect(news[0]!.workflowId).toBe(`${id}_2`);
-    expect(ask[1]!.workflowId).toBe(`${id}_3`);
+    expect(news[0]!.workflowId).toBe(`${id}_1`);
+    expect(ask[1]!.workflowId).toBe(`${id}_2`);
   });
 
   it('puts the args and workflow id in the encoded request frame', async () => {

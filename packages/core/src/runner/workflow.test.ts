@@ -15,11 +15,11 @@ function recordingOutputs(): { outputs: Outputs; ids: string[] } {
 }
 
 describe('workflowToSend', () => {
-  it('sends <id> first, then <id>_2, <id>_3 (the seed rule)', async () => {
+  it('sends <id> first, then <id>_1, <id>_2 (the seed rule)', async () => {
     const { outputs, ids } = recordingOutputs();
     const toSend = workflowToSend(outputs, 'wf');
     for (let i = 0; i < 3; i++) await toSend('connection', 'out', { i });
-    expect(ids).toEqual(['wf', 'wf_2', 'wf_3']);
+    expect(ids).toEqual(['wf', 'wf_1', 'wf_2']);
   });
 
   it('gives each call its own count, also when a to_send is kept and used after others', async () => {
@@ -31,7 +31,7 @@ describe('workflowToSend', () => {
     await first('connection', 'out');
     await workflowToSend(outputs, 'c')('connection', 'out');
     await second('connection', 'out');
-    expect(ids).toEqual(['a', 'b', 'a_2', 'c', 'b_2']);
+    expect(ids).toEqual(['a', 'b', 'a_1', 'c', 'b_1']);
   });
 
   it('sends {} when args are left out', async () => {
