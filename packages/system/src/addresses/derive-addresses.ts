@@ -51,7 +51,10 @@ export async function deriveAddresses(system: LoadedSystem, services: readonly I
 function groupSockets(services: readonly InspectedService[], wires: readonly Wire[]): Socket[][] {
   const sockets = services.flatMap((service) => service.ends.flatMap((end) => socketNames(end).map((name): Socket => ({ end, name }))));
   const parent = sockets.map((_, index) => index);
-  const root = (index: number): number => (parent[index] === index ? index : (parent[index] = root(parent[index]!)));
+  const root = (index: number): number => {
+    while (parent[index] !== index) index = parent[index]!;
+    return index;
+  };
   const indexOf = (end: Socket['end'], name: string) => sockets.findIndex((socket) => socket.end === end && socket.name === name);
   for (const wire of wires) {
     for (const [outName, inName] of socketPairs(wire)) {

@@ -24,14 +24,20 @@ export function compareModels(sender: SpecNode, receiver: SpecNode): Mismatch[] 
 
 function compareNodes(sent: SpecNode, accepted: SpecNode, path: string, found: Mismatch[]): void {
   if (accepted.kind === 'any') return;
-  if (accepted.kind === 'nullable') return compareNodes(sent.kind === 'nullable' ? sent.inner : sent, accepted.inner, path, found);
+  if (accepted.kind === 'nullable') {
+    compareNodes(sent.kind === 'nullable' ? sent.inner : sent, accepted.inner, path, found);
+    return;
+  }
   if (sent.kind === 'nullable') {
     found.push({ path, what: `the sender may send null, the receiver expects ${describeNode(accepted)}`, fix: 'make it nullable(T) on the receiver, or not nullable on the sender' });
     return;
   }
   switch (accepted.kind) {
     case 'model':
-      if (sent.kind === 'model') return compareFields(sent, accepted, path, found);
+      if (sent.kind === 'model') {
+        compareFields(sent, accepted, path, found);
+        return;
+      }
       break;
     case 'scalar':
       if (sent.kind === 'scalar' && sent.name === accepted.name) return;
@@ -48,11 +54,16 @@ function compareNodes(sent: SpecNode, accepted: SpecNode, path: string, found: M
       break;
     case 'list':
     case 'set':
-      if (sent.kind === accepted.kind) return compareNodes(sent.item, accepted.item, `${path}[]`, found);
+      if (sent.kind === accepted.kind) {
+        compareNodes(sent.item, accepted.item, `${path}[]`, found);
+        return;
+      }
       break;
     case 'tuple':
       if (sent.kind === 'tuple' && sent.items.length === accepted.items.length) {
-        sent.items.forEach((item, index) => compareNodes(item, accepted.items[index]!, `${path}[${index}]`, found));
+        sent.items.forEach((item, index) => {
+          compareNodes(item, accepted.items[index]!, `${path}[${index}]`, found);
+        });
         return;
       }
       break;

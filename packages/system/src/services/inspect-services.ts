@@ -35,7 +35,8 @@ export async function inspectServices(system: LoadedSystem): Promise<Inspection>
     try {
       const declared = service.python ? interfaceTypes(spec.interface) : await moduleTypes(file, system.dir);
       // Python services' types resolve through the plugins installed next to the system file.
-      const registry = await (service.python ? (shared ??= registryFor(system.dir)) : registryFor(dirname(file)));
+      if (service.python) shared ??= registryFor(system.dir);
+      const registry = await (service.python && shared ? shared : registryFor(dirname(file)));
       // A JavaScript service's unknown type is reported when it is prepared; a Python one's only here.
       const report = service.python ? problems : [];
       service.ends.push(...declared.map((entry) => resolveEnd(name, entry, registry, service.python ? system.file : file, report)));
