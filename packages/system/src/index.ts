@@ -7,3 +7,7 @@ export { compareModels, type Mismatch } from './check/model-compat.js';
 export type { End, InspectedService } from './services/service-ends.js';
 export type { Wire } from './wires/pair-wires.js';
 export type { Channel } from './addresses/derive-addresses.js';
+export { type GraphEdge, type GraphNode, type SystemGraph, systemGraph } from './graph/graph-model.js';
+export { toMermaid } from './graph/mermaid.js';
+export { toDot } from './graph/dot.js';
+export { toSvg } from './graph/svg.js';
