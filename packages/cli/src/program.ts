@@ -3,6 +3,7 @@ import { startService } from '@sf/core';
 import { Command, CommanderError } from 'commander';
 import { check, createCheckCommand } from './commands/check.js';
 import { createGraphCommand, graph } from './commands/graph.js';
+import { createInitCommand, init } from './commands/init.js';
 import { createKeygenCommand, keygen } from './commands/keygen.js';
 import { createRunCommand, parseRunArgs } from './commands/run.js';
 import { EXIT_USAGE, reportError } from './errors-to-exit.js';
@@ -41,7 +42,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 /** The commands that work on a whole system (`sf.system.json`), by name. */
-const SYSTEM_COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = { check, graph };
+const SYSTEM_COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = { check, graph, init };
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseRunArgs(argv, io.cwd);
@@ -102,6 +103,7 @@ export function createProgram(): Command {
     .addCommand(createKeygenCommand())
     .addCommand(createCheckCommand())
     .addCommand(createGraphCommand())
+    .addCommand(createInitCommand())
     .addHelpText('after', () => `\nsf run\n======\n${run.helpInformation()}`);
 }
 

@@ -11,3 +11,4 @@ export { type GraphEdge, type GraphNode, type SystemGraph, systemGraph } from '.
 export { toMermaid } from './graph/mermaid.js';
 export { toDot } from './graph/dot.js';
 export { toSvg } from './graph/svg.js';
+export { initSystem, type InitOptions } from './system-file/init-system.js';
