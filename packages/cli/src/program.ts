@@ -6,6 +6,7 @@ import { createGraphCommand, graph } from './commands/graph.js';
 import { createInitCommand, init } from './commands/init.js';
 import { createKeygenCommand, keygen } from './commands/keygen.js';
 import { createRunCommand, parseRunArgs } from './commands/run.js';
+import { createUpCommand, up } from './commands/up.js';
 import { EXIT_USAGE, reportError } from './errors-to-exit.js';
 import { UsageError } from './usage-error.js';
 
@@ -42,7 +43,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 /** The commands that work on a whole system (`sf.system.json`), by name. */
-const SYSTEM_COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = { check, graph, init };
+const SYSTEM_COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = { check, graph, init, up };
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseRunArgs(argv, io.cwd);
@@ -104,6 +105,7 @@ export function createProgram(): Command {
     .addCommand(createCheckCommand())
     .addCommand(createGraphCommand())
     .addCommand(createInitCommand())
+    .addCommand(createUpCommand())
     .addHelpText('after', () => `\nsf run\n======\n${run.helpInformation()}`);
 }
 

@@ -12,3 +12,5 @@ export { toMermaid } from './graph/mermaid.js';
 export { toDot } from './graph/dot.js';
 export { toSvg } from './graph/svg.js';
 export { initSystem, type InitOptions } from './system-file/init-system.js';
+export { runSystem, type UpOptions } from './up/run-system.js';
+export { startOrder } from './up/start-order.js';

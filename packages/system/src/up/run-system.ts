@@ -1,0 +1,157 @@
+import { resolve } from 'node:path';
+import { createColors } from 'picocolors';
+import { runOptions, type SystemAnalysis } from '../check/analyse-system.js';
+import type { RestartPolicy } from '../system-file/system-types.js';
+import { type Exit, type ProcessSpec, ServiceProcess } from './service-process.js';
+import { startOrder } from './start-order.js';
+
+/** How `sf up` runs a system. */
+export interface UpOptions {
+  /** `[node, sf bin]`: how to call `sf` for a JavaScript service. */
+  readonly sf: readonly [string, ...string[]];
+  /** Writes one line of output. */
+  readonly output: (line: string) => void;
+  /** Colour the service names (on a TTY). */
+  readonly color: boolean;
+  /** Stop the system once every main-mode service has finished. */
+  readonly once: boolean;
+  /** Longest wait for a service to say it is ready (default 30 s). */
+  readonly readyTimeoutMs?: number;
+  /** Longest wait for a service to stop after SIGINT before SIGKILL (default 10 s). */
+  readonly stopGraceMs?: number;
+  /** The signals that stop the system (default SIGINT and SIGTERM on this process). */
+  readonly signals?: readonly NodeJS.Signals[];
+}
+
+const PALETTE = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
+/** A service that ran this long has its crash count reset. */
+const STABLE_MS = 10_000;
+/** What `sf run` logs when a service serves. */
+const READY_LINE = /\] ready\b/;
+
+interface Slot {
+  readonly spec: ProcessSpec;
+  readonly main: boolean;
+  readonly colour: (text: string) => string;
+  process?: ServiceProcess;
+  crashes: number;
+  finished: boolean;
+}
+
+/**
+ * Runs an analysed system (its addresses files written): starts every service as its own process
+ * in {@link startOrder}, waiting until each serving one is ready; prefixes every line with the
+ * service's name; restarts a crashed service with doubling back-off until `max_restarts` crashes
+ * in a row (a crash loop, reported, the service left stopped); on SIGINT/SIGTERM (or, with
+ * `once`, when every main-mode service has finished) stops them all in reverse order. Resolves to 0.
+ */
+export async function runSystem(analysis: SystemAnalysis, options: UpOptions): Promise<number> {
+  const colors = createColors(options.color);
+  const width = Math.max(6, ...analysis.services.map((service) => service.name.length + 3));
+  const say = (name: string, colour: (text: string) => string, line: string) => options.output(`${colour(name.padEnd(width))} | ${line}`);
+  const note = (line: string) => say('sf up', colors.bold, line);
+  const slots = startOrder(analysis).flatMap((name, index) => specsOf(analysis, name, options).map((spec): Slot => ({ spec, main: analysis.system.spec.services[name]!.main === true, crashes: 0, finished: false, colour: colors[PALETTE[index % PALETTE.length]!] })));
+
+  let stopping = false;
+  let wake: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const stop = () => {
+    stopping = true;
+    wake();
+  };
+  const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
+  for (const signal of signals) process.on(signal, stop);
+  const killAll = () => {
+    for (const slot of slots) slot.process?.child.kill('SIGKILL');
+  };
+  process.on('exit', killAll);
+
+  const start = (slot: Slot): ServiceProcess => {
+    const child = new ServiceProcess(slot.spec, (line) => say(slot.spec.name, slot.colour, line));
+    slot.process = child;
+    note(`started ${slot.spec.name} (pid ${child.child.pid})`);
+    const stable = setTimeout(() => {
+      slot.crashes = 0;
+    }, STABLE_MS);
+    child.exited.then((exit) => {
+      clearTimeout(stable);
+      if (stopping) return;
+      if (slot.main && exit.code === 0) {
+        slot.finished = true;
+        note(`${slot.spec.name} finished`);
+        if (options.once && slots.every((other) => !other.main || other.finished)) stop();
+        return;
+      }
+      slot.crashes += 1;
+      const policy = analysis.system.restart;
+      const how = `${exitText(exit)}${child.lastError ? `: ${child.lastError}` : ''}`;
+      if (slot.crashes > policy.max_restarts) {
+        note(colors.red(`crash loop: ${slot.spec.name} crashed ${slot.crashes} times in a row (${how}); not restarting it`));
+        slot.finished = true;
+        return;
+      }
+      const wait = backoff(policy, slot.crashes);
+      note(colors.yellow(`${slot.spec.name} ${how}; restarting in ${wait} ms (crash ${slot.crashes} of ${policy.max_restarts} allowed)`));
+      setTimeout(() => {
+        if (!stopping) start(slot);
+      }, wait);
+    });
+    return child;
+  };
+
+  try {
+    for (const slot of slots) {
+      if (stopping) break;
+      const child = start(slot);
+      if (slot.main) continue;
+      const outcome = await Promise.race([child.ready.then(() => 'ready'), child.exited.then(() => 'exited'), stopped.then(() => 'stopping'), delay(options.readyTimeoutMs ?? 30_000, 'late')]);
+      if (outcome === 'ready') note(`${slot.spec.name} ready`);
+      if (outcome === 'late') note(colors.yellow(`${slot.spec.name} is not ready after ${options.readyTimeoutMs ?? 30_000} ms; starting the others`));
+    }
+    await stopped;
+  } finally {
+    for (const slot of [...slots].reverse()) {
+      if (slot.process === undefined || slot.process.child.exitCode !== null || slot.process.child.signalCode !== null) continue;
+      note(`stopping ${slot.spec.name}`);
+      await slot.process.stop('SIGINT', options.stopGraceMs ?? 10_000);
+    }
+    for (const signal of signals) process.off(signal, stop);
+    process.off('exit', killAll);
+  }
+  note('every service stopped');
+  return 0;
+}
+
+/** One process spec per replica: `sf run` for JavaScript services, `python -m service_framework` for Python ones. */
+function specsOf(analysis: SystemAnalysis, name: string, options: UpOptions): ProcessSpec[] {
+  const spec = analysis.system.spec.services[name]!;
+  const run = runOptions(analysis.system, name);
+  const flags = ['-s', resolve(run.cwd, run.service), '-a', analysis.addressFiles.get(name)!];
+  if (run.config !== undefined) flags.push('-c', resolve(run.cwd, run.config));
+  if (run.mainMode) flags.push('-m');
+  for (const [key, value] of Object.entries(run.extra)) flags.push(`--${key}`, value);
+  const python = spec.python === true ? 'python3' : spec.python;
+  const command: [string, ...string[]] = typeof python === 'string' ? [python, '-m', 'service_framework', ...flags] : [...options.sf, 'run', ...flags];
+  const replicas = spec.replicas ?? 1;
+  return Array.from({ length: replicas }, (_, index) => ({
+    name: replicas > 1 ? `${name}#${index + 1}` : name,
+    command,
+    cwd: run.cwd,
+    // A Python service's log format is its own: it counts as ready once started.
+    ...(typeof python !== 'string' && { isReady: (line: string) => READY_LINE.test(line) }),
+  }));
+}
+
+function backoff(policy: RestartPolicy, crashes: number): number {
+  return Math.min(policy.backoff_ms * 2 ** (crashes - 1), policy.max_backoff_ms);
+}
+
+function exitText(exit: Exit): string {
+  return exit.signal === null ? `exited with code ${exit.code}` : `was killed by ${exit.signal}`;
+}
+
+function delay<T>(ms: number, value: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
+}
