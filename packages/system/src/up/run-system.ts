@@ -72,6 +72,7 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
     const child = new ServiceProcess(slot.spec, (line) => say(slot.spec.name, slot.colour, line));
     slot.process = child;
     note(`started ${slot.spec.name} (pid ${child.child.pid})`);
+    if (!slot.main) child.ready.then(() => note(`${slot.spec.name} ready`));
     const stable = setTimeout(() => {
       slot.crashes = 0;
     }, STABLE_MS);
@@ -107,7 +108,6 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       const child = start(slot);
       if (slot.main) continue;
       const outcome = await Promise.race([child.ready.then(() => 'ready'), child.exited.then(() => 'exited'), stopped.then(() => 'stopping'), delay(options.readyTimeoutMs ?? 30_000, 'late')]);
-      if (outcome === 'ready') note(`${slot.spec.name} ready`);
       if (outcome === 'late') note(colors.yellow(`${slot.spec.name} is not ready after ${options.readyTimeoutMs ?? 30_000} ms; starting the others`));
     }
     await stopped;
