@@ -13,7 +13,7 @@ export interface UpOptions {
   readonly output: (line: string) => void;
   /** Colour the service names (on a TTY). */
   readonly color: boolean;
-  /** Stop the system once every main-mode service has finished. */
+  /** Stop the system once every main-mode service has finished (and half a second more, for messages in flight). */
   readonly once: boolean;
   /** Longest wait for a service to say it is ready (default 30 s). */
   readonly readyTimeoutMs?: number;
@@ -26,6 +26,8 @@ export interface UpOptions {
 const PALETTE = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
 /** A service that ran this long has its crash count reset. */
 const STABLE_MS = 10_000;
+/** With `once`: the wait after the last main-mode service finished, so messages still in flight arrive. */
+const ONCE_SETTLE_MS = 500;
 /** What `sf run` logs when a service serves. */
 const READY_LINE = /\] ready\b/;
 
@@ -82,7 +84,7 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       if (slot.main && exit.code === 0) {
         slot.finished = true;
         note(`${slot.spec.name} finished`);
-        if (options.once && slots.every((other) => !other.main || other.finished)) stop();
+        if (options.once && slots.every((other) => !other.main || other.finished)) setTimeout(stop, ONCE_SETTLE_MS);
         return;
       }
       slot.crashes += 1;
