@@ -65,6 +65,34 @@ describe('sf check on broken systems: one precise line per problem, exit 1', () 
   });
 });
 
+describe('sf check with a Python 0.0.3 service', () => {
+  const dir = mkdtemp(join(tmpdir(), 'sf-python-'));
+  afterAll(async () => rm(await dir, { recursive: true, force: true }));
+  const system = async (type: string) => {
+    const file = join(await dir, `${type}.system.json`);
+    const caller = join(ROOT, 'test/systems/fixtures/broken/requester-quote.mjs');
+    const quoter = { service: 'quoter.py', python: '/usr/bin/python3', interface: { connections: { in: { quote: type } } } };
+    await writeFile(file, JSON.stringify({ services: { caller: { service: caller, main: true }, quoter } }));
+    return file;
+  };
+
+  it('wires it by its declared interface and checks the peer types (its models cannot be loaded)', async () => {
+    const result = await runSf(['check', await system('replyer'), '--json']);
+    const report = JSON.parse(result.stdout);
+    expect(report.wires).toEqual([expect.objectContaining({ from: 'caller.quote', to: 'quoter.quote', types: ['requester', 'replyer'] })]);
+    expect(report.services[1]).toMatchObject({ name: 'quoter', python: true });
+    expect(result.code).toBe(0);
+  });
+
+  it('reports a declared type that is no peer', async () => {
+    const result = await runSf(['check', await system('subscriber')]);
+    expect(result.stdout.split('\n')[0]).toBe(
+      "quoter: connection_models.in.quote: 'subscriber' cannot receive from caller.quote, a 'requester'; its peer types are publisher (fix: use 'replyer' here, or change caller.quote's type)",
+    );
+    expect(result.code).toBe(1);
+  });
+});
+
 describe('sf check on a malformed system file', () => {
   const dir = mkdtemp(join(tmpdir(), 'sf-system-'));
   afterAll(async () => rm(await dir, { recursive: true, force: true }));

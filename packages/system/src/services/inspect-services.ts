@@ -22,28 +22,36 @@ export interface Inspection {
 /**
  * Reads the connection and state models of every service, without sockets or addresses: the
  * type of each model and its plugin definition (from the plugins installed in the service's
- * project). Python services give their types in `interface`, resolved by the system folder's plugins.
+ * project). Python services give their types in `interface`.
  */
 export async function inspectServices(system: LoadedSystem): Promise<Inspection> {
-  const services: InspectedService[] = [];
   const problems: Problem[] = [];
-  let shared: Promise<Registry> | undefined;
-  for (const [name, spec] of Object.entries(system.spec.services)) {
-    const file = resolve(system.dir, spec.service);
-    const service: InspectedService = { name, file, main: spec.main === true, python: spec.python !== undefined && spec.python !== false, ends: [] };
-    services.push(service);
+  const services = Object.entries(system.spec.services).map(([name, spec]): InspectedService => {
+    const python = spec.python !== undefined && spec.python !== false;
+    return { name, file: resolve(system.dir, spec.service), main: spec.main === true, python, ends: [] };
+  });
+  const registries: Registry[] = [];
+  for (const service of services.filter((candidate) => !candidate.python)) {
     try {
-      const declared = service.python ? interfaceTypes(spec.interface) : await moduleTypes(file, system.dir);
-      // Python services' types resolve through the plugins installed next to the system file.
-      if (service.python) shared ??= registryFor(system.dir);
-      const registry = await (service.python && shared ? shared : registryFor(dirname(file)));
-      // A JavaScript service's unknown type is reported when it is prepared; a Python one's only here.
-      const report = service.python ? problems : [];
-      service.ends.push(...declared.map((entry) => resolveEnd(name, entry, registry, service.python ? system.file : file, report)));
+      const declared = await moduleTypes(service.file, system.dir);
+      const registry = await registryFor(dirname(service.file));
+      registries.push(registry);
+      // An unknown type is reported when the service is prepared.
+      service.ends.push(...declared.map((entry) => resolveEnd(service.name, entry, registry, service.file, [])));
     } catch (error) {
-      problems.push(problemFromError(name, error));
+      problems.push(problemFromError(service.name, error));
     }
-    if (service.python && spec.interface === undefined) problems.push(missingInterface(name, spec));
+  }
+  const pythons = services.filter((candidate) => candidate.python);
+  // Python services' types resolve through the plugins next to the system file, else those of the JavaScript services.
+  if (pythons.length > 0) registries.unshift(await registryFor(system.dir).catch(() => createRegistry()));
+  for (const service of pythons) {
+    const spec = system.spec.services[service.name]!;
+    if (spec.interface === undefined) problems.push(missingInterface(service.name, spec));
+    for (const entry of interfaceTypes(spec.interface)) {
+      const registry = registries.find((candidate) => candidate.has(String(entry.typeName))) ?? registries[0]!;
+      service.ends.push(resolveEnd(service.name, entry, registry, system.file, problems));
+    }
   }
   return { services, problems };
 }
