@@ -38,7 +38,12 @@ export function spawnSf(argv: string[], cwd: string = ROOT): SfProcess {
       }
     });
   }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (running.delete(child), resolve(code))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const waitFor = (pattern: RegExp, from = 0) => {
     const seen = lines
       .slice(from)

@@ -105,6 +105,14 @@ describe('sf check on a malformed system file', () => {
     expect(result.code).toBe(1);
   });
 
+  it('gives the allowed forms of a value that fits none', async () => {
+    const file = join(await dir, 'ports.system.json');
+    await writeFile(file, JSON.stringify({ services: { pricer: { service: 'pricer.ts' } }, ports: 'fre' }));
+    const result = await runSf(['check', file]);
+    expect(result.stderr).toMatch(/^sf: ports has none of the allowed forms \(found "fre"\) \(file .*\)\. How addresses are derived: "free" \(default\)/);
+    expect(result.code).toBe(1);
+  });
+
   it('says which service file is missing', async () => {
     const file = join(await dir, 'missing.system.json');
     await writeFile(file, JSON.stringify({ services: { pricer: { service: 'nowhere.ts' } } }));

@@ -10,6 +10,10 @@ export function schemaError(errors: readonly ErrorObject[], file: string): Syste
   const best = [...errors].filter((error) => !['oneOf', 'anyOf', 'if'].includes(error.keyword)).sort(byDepth)[0] ?? errors[0]!;
   const path = jsonPath(best.instancePath);
   const where = path === '' ? 'the system file' : path;
+  // A value that fits none of a oneOf's forms: the oneOf's description says which forms there are.
+  const choice = errors.find((error) => error.keyword === 'oneOf' && error.instancePath === best.instancePath);
+  const forms = (choice?.parentSchema as { description?: string } | undefined)?.description;
+  if (forms !== undefined) return new SystemError(`${where} has none of the allowed forms (found ${JSON.stringify(best.data)})`, { file, hint: forms });
   const description = (best.parentSchema as { description?: string } | undefined)?.description;
   const { what, hint } = explain(best, where, description);
   return new SystemError(what, { file, hint });
