@@ -24,6 +24,14 @@ describe('sf check on the examples', () => {
   });
 });
 
+describe('wires entries', () => {
+  it('join ends whose names differ', async () => {
+    const result = await runSf(['check', brokenFixture('renamed'), '--json']);
+    expect(JSON.parse(result.stdout).wires).toEqual([expect.objectContaining({ from: 'feed.ticks', to: 'watcher.prices', types: ['publisher', 'subscriber'] })]);
+    expect(result.code).toBe(0);
+  });
+});
+
 describe('sf check on broken systems: one precise line per problem, exit 1', () => {
   const cases: [string, string][] = [
     [
