@@ -1,31 +1,26 @@
 import { analyseSystem, formatProblem, loadSystem, type SystemAnalysis } from '@sf/system';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { EXIT_FAILURE } from '../errors-to-exit.js';
 import type { CliIo } from '../program.js';
-import { parseCommand } from './parse-command.js';
+import { runCommand, systemCommand } from './parse-command.js';
 
 /** The `check` command: its options and help. */
 export function createCheckCommand(): Command {
-  return new Command('check')
+  return systemCommand('check')
     .description('Check a system before it runs: load every service (no sockets), then check that the two ends of every wire agree.')
     .summary('check the contracts between the services of a system: sf check [system]')
-    .argument('[system]', 'the system file, or its folder', 'sf.system.json')
     .option('--json', 'print the report as JSON')
-    .helpOption('-h, --help', 'show this help')
     .addHelpText('after', '\nOne line per problem: service: model path: what (fix: how). Exit 1 when there is any.\n');
 }
 
 /** `sf check …`: prints one line per problem (or JSON) and resolves to 0, or 1 when a problem was found. */
-export async function check(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseCommand(createCheckCommand(), argv);
-  if (parsed.help) {
-    io.stdout(parsed.text);
-    return 0;
-  }
-  const analysis = await analyseSystem(await loadSystem(parsed.command.args[0], io.cwd));
-  const { json } = parsed.command.opts<{ json?: boolean }>();
-  io.stdout(json ? `${JSON.stringify(report(analysis), null, 2)}\n` : text(analysis));
-  return analysis.problems.length > 0 ? EXIT_FAILURE : 0;
+export function check(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand(createCheckCommand(), argv, io, async (command) => {
+    const analysis = await analyseSystem(await loadSystem(command.args[0], io.cwd));
+    const { json } = command.opts<{ json?: boolean }>();
+    io.stdout(json ? `${JSON.stringify(report(analysis), null, 2)}\n` : text(analysis));
+    return analysis.problems.length > 0 ? EXIT_FAILURE : 0;
+  });
 }
 
 function text(analysis: SystemAnalysis): string {

@@ -4,8 +4,7 @@ import { initSystem, SYSTEM_FILE_NAME } from '@sf/system';
 import { Command } from 'commander';
 import { EXIT_FAILURE } from '../errors-to-exit.js';
 import type { CliIo } from '../program.js';
-import { UsageError } from '../usage-error.js';
-import { parseCommand } from './parse-command.js';
+import { runCommand } from './parse-command.js';
 
 /** The `init` command: its options and help. */
 export function createInitCommand(): Command {
@@ -21,16 +20,14 @@ export function createInitCommand(): Command {
 }
 
 /** `sf init …`: writes the system file; resolves to 0, or 1 when it exists (without --force). */
-export async function init(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseCommand(createInitCommand(), argv);
-  if (parsed.help) {
-    io.stdout(parsed.text);
-    return 0;
-  }
-  const { fromAddresses, out, force } = parsed.command.opts<{ fromAddresses?: string; out: string; force?: boolean }>();
-  if (parsed.command.args.length === 0) throw new UsageError('name at least one service file', 'sf init --help');
+export function init(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand(createInitCommand(), argv, io, (command) => writeSystem(command, io));
+}
+
+async function writeSystem(command: Command, io: CliIo): Promise<number> {
+  const { fromAddresses, out, force } = command.opts<{ fromAddresses?: string; out: string; force?: boolean }>();
   const file = resolve(io.cwd, out);
-  const system = await initSystem({ file, services: parsed.command.args, ...(fromAddresses !== undefined && { addresses: fromAddresses }), cwd: io.cwd });
+  const system = await initSystem({ file, services: command.args, ...(fromAddresses !== undefined && { addresses: fromAddresses }), cwd: io.cwd });
   await mkdir(dirname(file), { recursive: true });
   try {
     await writeFile(file, `${JSON.stringify(system, null, 2)}\n`, { flag: force ? 'w' : 'wx' });

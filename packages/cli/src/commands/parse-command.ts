@@ -1,16 +1,24 @@
 import { Command, CommanderError } from 'commander';
+import type { CliIo } from '../program.js';
 import { UsageError } from '../usage-error.js';
 
-/** What a command's arguments ask for: its help text, or the parsed command. */
-export type Parsed = { help: true; text: string } | { help: false; command: Command };
+/** A command that works on a system file: `sf <name> [system]`, with `-h`. */
+export function systemCommand(name: string): Command {
+  return new Command(name).argument('[system]', 'the system file, or its folder', 'sf.system.json').helpOption('-h, --help', 'show this help');
+}
 
 /**
- * Parses the arguments after `sf <name>` with `command` (made by its `create…Command()`); `-h`
- * gives the help text; a bad command line throws a {@link UsageError} pointing at `sf <name> --help`.
+ * Runs `sf <name> <argv>` with `command` (made by its `create…Command()`): `-h` prints the help;
+ * otherwise `action` gets the parsed command. A bad command line throws a {@link UsageError}
+ * pointing at `sf <name> --help`. Resolves to the exit code.
  */
-export function parseCommand(command: Command, argv: readonly string[]): Parsed {
+export async function runCommand(command: Command, argv: readonly string[], io: CliIo, action: (parsed: Command) => Promise<number>): Promise<number> {
   new Command('sf').addCommand(command);
-  if (argv.includes('--help') || argv.includes('-h')) return { help: true, text: command.helpInformation() };
+  if (argv.includes('--help') || argv.includes('-h')) {
+    // outputHelp, not helpInformation: it includes the text added with addHelpText.
+    command.configureOutput({ writeOut: (text) => io.stdout(text) }).outputHelp();
+    return 0;
+  }
   command.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
   try {
     command.parse([...argv], { from: 'user' });
@@ -18,5 +26,5 @@ export function parseCommand(command: Command, argv: readonly string[]): Parsed 
     if (error instanceof CommanderError) throw new UsageError(error.message.replace(/^error: /, ''), `sf ${command.name()} --help`);
     throw error;
   }
-  return { help: false, command };
+  return await action(command);
 }
