@@ -1,5 +1,5 @@
 export { loadSystem, SYSTEM_FILE_NAME, DEFAULT_RESTART } from './system-file/load-system.js';
-export { SYSTEM_SCHEMA } from './system-file/schema.js';
+export { SYSTEM_SCHEMA, SYSTEM_SCHEMA_FILE } from './system-file/schema.js';
 export type { LoadedSystem, RestartPolicy, ServiceInterface, SystemFile, SystemService, SystemWire } from './system-file/system-types.js';
 export { analyseSystem, runOptions, type SystemAnalysis } from './check/analyse-system.js';
 export { formatProblem, type Problem, type WireProblemCode } from './check/problem.js';

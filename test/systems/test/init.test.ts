@@ -16,7 +16,7 @@ describe('sf init --from-addresses', () => {
     const base = join(await dir, 'sub');
     const at = (name: string) => relative(base, join(example, name));
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
-      $schema: './node_modules/@sf/system/sf.system.schema.json',
+      $schema: at('../../packages/system/sf.system.schema.json'),
       name: 'sub',
       services: { 'order-feed': { service: at('order-feed.ts'), main: true }, pricer: { service: at('pricer.ts') }, 'risk-check': { service: at('risk-check.ts') } },
       addresses: at('addresses.json'),

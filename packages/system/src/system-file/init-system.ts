@@ -1,5 +1,7 @@
-import { basename, dirname, extname, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { loadServiceModule, SystemError } from '@sf/core';
+import { SYSTEM_SCHEMA_FILE } from './schema.js';
 import type { SystemFile, SystemService } from './system-types.js';
 
 /** What {@link initSystem} builds a system file from. */
@@ -30,9 +32,15 @@ export async function initSystem(options: InitOptions): Promise<SystemFile> {
     services[name] = { service: relative(dir, file), ...(typeof exports.main === 'function' && !inbound && { main: true }) };
   }
   return {
-    $schema: './node_modules/@sf/system/sf.system.schema.json',
+    $schema: schemaReference(dir),
     name: basename(dir),
     services,
     ...(options.addresses !== undefined && { addresses: relative(dir, resolve(options.cwd, options.addresses)) }),
   };
+}
+
+/** The schema for editors: `@sf/system` in the folder's own node_modules, else the one this code runs from. */
+function schemaReference(dir: string): string {
+  const local = join('node_modules', '@sf', 'system', 'sf.system.schema.json');
+  return existsSync(join(dir, local)) ? `./${local}` : relative(dir, SYSTEM_SCHEMA_FILE);
 }
