@@ -53,6 +53,13 @@ describe('sf up supervises the services', () => {
     expect(sf.lines).toContainEqual(expect.stringMatching(/^risk-check +\| .*\[risk-check\] stopped risk-check \{"exit_code":0\}/));
     expect(sf.lines).toContainEqual(expect.stringMatching(/^pricer +\| .*\[pricer\] stopped pricer \{"exit_code":0\}/));
     for (const pid of [firstPid, secondPid, riskPid]) expect(isAlive(Number(pid))).toBe(false);
+    const status = sf.lines.slice(sf.lines.findIndex((line) => /\| service +pid +state/.test(line)), -1).map((line) => line.replace(/^sf up +\| /, '').split(/ {2,}/));
+    expect(status).toEqual([
+      ['service', 'pid', 'state', 'up', 'restarts', 'last error'],
+      ['pricer', secondPid, 'stopped', '-', '1', 'was killed by SIGKILL'],
+      ['risk-check', riskPid, 'stopped', '-', '0', '-'],
+      ['order-feed', expect.stringMatching(/^\d+$/), 'finished', '-', '0', '-'],
+    ]);
   });
 
   describe('a service that cannot start', () => {

@@ -17,7 +17,11 @@ export function createUpCommand(): Command {
     )
     .summary('run every service of a system: sf up [system] [--once]')
     .option('--once', 'stop the system once every main-mode service has finished')
-    .addHelpText('after', '\nEach line is prefixed with its service\'s name. The restart policy is the system file\'s "restart".\n');
+    .addHelpText(
+      'after',
+      '\nEach line is prefixed with its service\'s name. The restart policy is the system file\'s "restart".\n' +
+        'On a terminal, Enter shows the status view (service, pid, state, time up, restarts, last error); it is also shown at the end.\n',
+    );
 }
 
 /** `sf up …`: runs the system until a signal (or, with `--once`, its main-mode services finish); resolves to 0, or 1 when the check fails. */
@@ -35,7 +39,10 @@ async function upSystem(command: Command, io: CliIo): Promise<number> {
       return EXIT_FAILURE;
     }
     const { once } = command.opts<{ once?: boolean }>();
-    return await runSystem(analysis, { sf: [process.execPath, SF_BIN], output: (line) => io.stdout(`${line}\n`), color: process.stdout.isTTY === true, once: once === true });
+    return await runSystem(analysis, { sf: [process.execPath, SF_BIN], output: (line) => io.stdout(`${line}\n`), color: process.stdout.isTTY === true,
+      once: once === true,
+      ...(process.stdin.isTTY && { statusInput: process.stdin }),
+    });
   } finally {
     await rm(runDir, { recursive: true, force: true });
   }

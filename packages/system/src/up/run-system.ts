@@ -4,6 +4,7 @@ import { runOptions, type SystemAnalysis } from '../check/analyse-system.js';
 import type { RestartPolicy } from '../system-file/system-types.js';
 import { type Exit, type ProcessSpec, ServiceProcess } from './service-process.js';
 import { startOrder } from './start-order.js';
+import { type ServiceStatus, statusTable } from './status-table.js';
 
 /** How `sf up` runs a system. */
 export interface UpOptions {
@@ -19,6 +20,8 @@ export interface UpOptions {
   readonly readyTimeoutMs?: number;
   /** Longest wait for a service to stop after SIGINT before SIGKILL (default 10 s). */
   readonly stopGraceMs?: number;
+  /** On a terminal: standard input, where Enter shows the status view (it is also shown at the end). */
+  readonly statusInput?: NodeJS.ReadStream;
   /** The signals that stop the system (default SIGINT and SIGTERM on this process). */
   readonly signals?: readonly NodeJS.Signals[];
 }
@@ -31,7 +34,7 @@ const ONCE_SETTLE_MS = 500;
 /** What `sf run` logs when a service serves. */
 const READY_LINE = /\] ready\b/;
 
-interface Slot {
+interface Slot extends ServiceStatus {
   readonly spec: ProcessSpec;
   readonly main: boolean;
   readonly colour: (text: string) => string;
@@ -52,7 +55,25 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
   const width = Math.max(6, ...analysis.services.map((service) => service.name.length + 3));
   const say = (name: string, colour: (text: string) => string, line: string) => options.output(`${colour(name.padEnd(width))} | ${line}`);
   const note = (line: string) => say('sf up', colors.bold, line);
-  const slots = startOrder(analysis).flatMap((name, index) => specsOf(analysis, name, options).map((spec): Slot => ({ spec, main: analysis.system.spec.services[name]!.main === true, crashes: 0, finished: false, colour: colors[PALETTE[index % PALETTE.length]!] })));
+  const slots = startOrder(analysis).flatMap((name, index) => specsOf(analysis, name, options).map(
+      (spec): Slot => ({
+        spec,
+        main: analysis.system.spec.services[name]!.main === true,
+        crashes: 0,
+        finished: false,
+        colour: colors[PALETTE[index % PALETTE.length]!],
+        state: 'starting',
+        startedAt: Date.now(),
+        restarts: 0,
+      }),
+    ),
+  );
+  const showStatus = () => {
+    for (const line of statusTable(slots, Date.now())) note(line);
+  };
+  // On a terminal, Enter shows the status view.
+  const input = options.statusInput;
+  input?.on('data', showStatus);
 
   let stopping = false;
   let wake: () => void = () => {};
@@ -73,8 +94,14 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
   const start = (slot: Slot): ServiceProcess => {
     const child = new ServiceProcess(slot.spec, (line) => say(slot.spec.name, slot.colour, line));
     slot.process = child;
+    Object.assign(slot, { pid: child.child.pid, state: slot.main ? 'running' : 'starting', startedAt: Date.now() });
     note(`started ${slot.spec.name} (pid ${child.child.pid})`);
-    if (!slot.main) child.ready.then(() => note(`${slot.spec.name} ready`));
+    if (!slot.main) {
+      child.ready.then(() => {
+        if (slot.process === child && slot.state === 'starting') slot.state = 'up';
+        note(`${slot.spec.name} ready`);
+      });
+    }
     const stable = setTimeout(() => {
       slot.crashes = 0;
     }, STABLE_MS);
@@ -83,6 +110,7 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       if (stopping) return;
       if (slot.main && exit.code === 0) {
         slot.finished = true;
+        slot.state = 'finished';
         note(`${slot.spec.name} finished`);
         if (options.once && slots.every((other) => !other.main || other.finished)) setTimeout(stop, ONCE_SETTLE_MS);
         return;
@@ -90,15 +118,20 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       slot.crashes += 1;
       const policy = analysis.system.restart;
       const how = `${exitText(exit)}${child.lastError ? `: ${child.lastError}` : ''}`;
+      slot.lastError = how;
       if (slot.crashes > policy.max_restarts) {
+        slot.state = 'crash loop';
         note(colors.red(`crash loop: ${slot.spec.name} crashed ${slot.crashes} times in a row (${how}); not restarting it`));
         slot.finished = true;
         return;
       }
       const wait = backoff(policy, slot.crashes);
+      slot.state = 'restarting';
       note(colors.yellow(`${slot.spec.name} ${how}; restarting in ${wait} ms (crash ${slot.crashes} of ${policy.max_restarts} allowed)`));
       setTimeout(() => {
-        if (!stopping) start(slot);
+        if (stopping) return;
+        slot.restarts += 1;
+        start(slot);
       }, wait);
     });
     return child;
@@ -118,10 +151,13 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       if (slot.process === undefined || slot.process.child.exitCode !== null || slot.process.child.signalCode !== null) continue;
       note(`stopping ${slot.spec.name}`);
       await slot.process.stop('SIGINT', options.stopGraceMs ?? 10_000);
+      slot.state = 'stopped';
     }
     for (const signal of signals) process.off(signal, stop);
     process.off('exit', killAll);
+    input?.off('data', showStatus).pause();
   }
+  showStatus();
   note('every service stopped');
   return 0;
 }
