@@ -20,9 +20,9 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Starts `node packages/cli/dist/bin.js <argv>` from `cwd`. */
-export function spawnSf(argv: string[], cwd: string = ROOT): SfProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'packages/cli/dist/bin.js'), ...argv], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node <bin> <argv>` from `cwd`; `bin` is the repository's `sf` unless another is given. */
+export function spawnSf(argv: string[], cwd: string = ROOT, bin: string = join(ROOT, 'packages/cli/dist/bin.js')): SfProcess {
+  const child = spawn(process.execPath, [bin, ...argv], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const lines: string[] = [];
   const waiters = new Set<{ pattern: RegExp; resolve: (match: RegExpMatchArray) => void }>();
