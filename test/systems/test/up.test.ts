@@ -62,6 +62,41 @@ describe('sf up supervises the services', () => {
     ]);
   });
 
+  describe('replicas', () => {
+    const dir = mkdtemp(join(tmpdir(), 'sf-replicas-'));
+    afterAll(async () => rm(await dir, { recursive: true, force: true }));
+    const system = async (name: string, services: object) => {
+      const file = join(await dir, `${name}.system.json`);
+      await writeFile(file, JSON.stringify({ name, services }));
+      return file;
+    };
+    const pubsub = (file: string) => join(ROOT, 'examples/pubsub', file);
+
+    it('of a connecting service each get every message', async () => {
+      const file = await system('fan-out', {
+        'btc-watcher': { service: pubsub('btc-watcher.ts'), replicas: 2 },
+        'eth-watcher': { service: pubsub('eth-watcher.ts') },
+        publisher: { service: pubsub('publisher.ts'), main: true, extra: { rounds: 2 } },
+      });
+      const sf = spawnSf(['up', '--once', file]);
+      expect(await sf.exited).toBe(0);
+      for (const copy of ['btc-watcher#1', 'btc-watcher#2']) {
+        expect(sf.lines).toContainEqual(expect.stringMatching(new RegExp(`^${copy} +\\| btc-watcher: news 'round 2 published'$`)));
+      }
+    });
+
+    it('of a binding service are refused before anything starts', async () => {
+      const file = await system('two-repliers', {
+        replyer: { service: join(ROOT, 'examples/echo/replyer.ts'), replicas: 2 },
+        requester: { service: join(ROOT, 'examples/echo/requester.ts'), main: true },
+      });
+      const sf = spawnSf(['up', file]);
+      expect(await sf.exited).toBe(1);
+      expect(sf.lines[0]).toMatch(/^replyer: connection_models\.in\.echo: 2 sockets bind 127\.0\.0\.1:\d+: replyer \(replica 1\) connection_models\.in\.echo 'replyer', replyer \(replica 2\)/);
+      expect(sf.lines.some((line) => /\| started /.test(line))).toBe(false);
+    });
+  });
+
   describe('a service that cannot start', () => {
     const dir = mkdtemp(join(tmpdir(), 'sf-up-'));
     let held: Server | undefined;
