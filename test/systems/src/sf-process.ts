@@ -58,6 +58,22 @@ export function spawnSf(argv: string[], cwd: string = ROOT, bin: string = join(R
   return { child, lines, waitFor, exited };
 }
 
+/**
+ * Stops every `sf` process still running with SIGINT (so `sf up` stops its services too) and waits
+ * for each: run it after each test, so a failed test leaves nothing behind.
+ */
+export async function stopAll(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGINT');
+        }),
+    ),
+  );
+}
+
 /** Whether a process with this pid exists. */
 export function isAlive(pid: number): boolean {
   try {

@@ -3,9 +3,11 @@ import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/run-sf.js';
-import { spawnSf } from '../src/sf-process.js';
+import { spawnSf, stopAll } from '../src/sf-process.js';
+
+afterEach(stopAll);
 
 const run = promisify(execFile);
 

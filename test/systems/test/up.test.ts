@@ -3,9 +3,11 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listen } from '@sf/core/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/run-sf.js';
-import { isAlive, spawnSf } from '../src/sf-process.js';
+import { isAlive, spawnSf, stopAll } from '../src/sf-process.js';
+
+afterEach(stopAll);
 
 const EXAMPLES: [string, RegExp][] = [
   ['echo', /^requester +\| echo: sent 'pong', got 'PONG' \(#2\)$/],
