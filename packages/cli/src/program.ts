@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { startService } from '@sf/core';
 import { Command, CommanderError } from 'commander';
+import { check, createCheckCommand } from './commands/check.js';
+import { createGraphCommand, graph } from './commands/graph.js';
+import { createInitCommand, init } from './commands/init.js';
 import { createKeygenCommand, keygen } from './commands/keygen.js';
 import { createRunCommand, parseRunArgs } from './commands/run.js';
+import { createUpCommand, up } from './commands/up.js';
 import { EXIT_USAGE, reportError } from './errors-to-exit.js';
 import { UsageError } from './usage-error.js';
 
@@ -28,6 +32,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   try {
     if (argv[0] === 'run') return await run(argv.slice(1), io);
     if (argv[0] === 'keygen') return await keygen(argv.slice(1), io);
+    const command = argv[0] === undefined ? undefined : SYSTEM_COMMANDS[argv[0]];
+    if (command) return await command(argv.slice(1), io);
     return runRoot(argv, io);
   } catch (error) {
     const report = reportError(error, argv.includes('--debug'));
@@ -35,6 +41,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return report.exitCode;
   }
 }
+
+/** The commands that work on a whole system (`sf.system.json`), by name. */
+const SYSTEM_COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = { check, graph, init, up };
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseRunArgs(argv, io.cwd);
@@ -46,7 +55,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return await service.done;
 }
 
-/** `sf`, `sf --help`, `sf help run`, `sf --version` and unknown commands; `sf run` and `sf keygen` never get here. */
+/** `sf`, `sf --help`, `sf help run`, `sf --version` and unknown commands; the commands themselves never get here. */
 function runRoot(argv: readonly string[], io: CliIo): number {
   const output = { out: '', err: '' };
   const program = createProgram();
@@ -93,6 +102,10 @@ export function createProgram(): Command {
     .helpCommand('help [command]', 'show the help of a command')
     .addCommand(run)
     .addCommand(createKeygenCommand())
+    .addCommand(createCheckCommand())
+    .addCommand(createGraphCommand())
+    .addCommand(createInitCommand())
+    .addCommand(createUpCommand())
     .addHelpText('after', () => `\nsf run\n======\n${run.helpInformation()}`);
 }
 

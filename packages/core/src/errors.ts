@@ -241,3 +241,10 @@ export class ServiceStateError extends SfError {
     super(code, what, options);
   }
 }
+
+/** A system file (`sf.system.json`) is malformed or names services, models or wires that do not exist. */
+export class SystemError extends SfError {
+  constructor(what: string, options: SfErrorOptions = {}) {
+    super('SF_SYSTEM_INVALID', what, options);
+  }
+}

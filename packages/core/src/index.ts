@@ -26,7 +26,13 @@ export type { ResolvedModel } from './models/resolved-model.js';
 export { any, jsonSchema, mapOf, nullable, oneOf, optional, secret, setOf, tupleOf } from './types/helpers.js';
 export { compileArguments, type ArgumentsValidator, type CompileWhere } from './types/compile-arguments.js';
 export { toJsonSchema } from './types/to-json-schema.js';
-export { describeArguments, describeSpec } from './types/describe.js';
+export { describeArguments, describeNode, describeSpec } from './types/describe.js';
+export { type CompiledModel, compileModel } from './types/compile-arguments.js';
+export type { FieldNode, ModelNode, SpecNode } from './types/spec-node.js';
+export { type LoadedServiceModule, loadServiceModule } from './service/load-service.js';
+export { readJsonFile } from './config/read-json-file.js';
+export { didYouMean } from './util/nearest.js';
+export { type Addresses, checkAddresses, emptyAddresses } from './config/load-addresses.js';
 export type { Infer, InferArguments } from './types/infer.js';
 export type {
   AnySpec,

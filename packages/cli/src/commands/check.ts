@@ -1,0 +1,55 @@
+import { analyseSystem, formatProblem, loadSystem, type SystemAnalysis } from '@sf/system';
+import type { Command } from 'commander';
+import { EXIT_FAILURE } from '../errors-to-exit.js';
+import type { CliIo } from '../program.js';
+import { runCommand, systemCommand } from './parse-command.js';
+
+/** The `check` command: its options and help. */
+export function createCheckCommand(): Command {
+  return systemCommand('check')
+    .description('Check a system before it runs: load every service (no sockets), then check that the two ends of every wire agree.')
+    .summary('check the contracts between the services of a system: sf check [system]')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', '\nOne line per problem: service: model path: what (fix: how). Exit 1 when there is any.\n');
+}
+
+/** `sf check …`: prints one line per problem (or JSON) and resolves to 0, or 1 when a problem was found. */
+export function check(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand(createCheckCommand(), argv, io, async (command) => {
+    const analysis = await analyseSystem(await loadSystem(command.args[0], io.cwd));
+    const { json } = command.opts<{ json?: boolean }>();
+    io.stdout(json ? `${JSON.stringify(report(analysis), null, 2)}\n` : text(analysis));
+    return analysis.problems.length > 0 ? EXIT_FAILURE : 0;
+  });
+}
+
+function text(analysis: SystemAnalysis): string {
+  const lines = analysis.problems.map(formatProblem);
+  const count = analysis.problems.length;
+  const summary = `${analysis.system.name}: ${plural(analysis.services.length, 'service')}, ${plural(analysis.wires.length, 'wire')}, ${count === 0 ? 'no problems' : plural(count, 'problem')}`;
+  return `${[...lines, summary].join('\n')}\n`;
+}
+
+/** The JSON report: the services, the wires with their addresses, and the problems. */
+function report(analysis: SystemAnalysis): object {
+  const addressOf = (service: string, path: string) =>
+    analysis.channels.filter((channel) => channel.sockets.some((socket) => socket.end.service === service && socket.end.path === path)).map((channel) => channel.address);
+  return {
+    system: analysis.system.name,
+    file: analysis.system.file,
+    ok: analysis.problems.length === 0,
+    services: analysis.services.map((service) => ({ name: service.name, file: service.file, main: service.main, python: service.python })),
+    wires: analysis.wires.map(({ from, to }) => ({
+      from: `${from.service}.${from.name}`,
+      to: `${to.service}.${to.name}`,
+      kind: from.kind,
+      types: [from.typeName, to.typeName],
+      addresses: addressOf(from.service, from.path),
+    })),
+    problems: analysis.problems,
+  };
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,30 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { analyseSystem, loadSystem, type SystemGraph, systemGraph, toDot, toMermaid, toSvg } from '@sf/system';
+import { type Command, Option } from 'commander';
+import type { CliIo } from '../program.js';
+import { runCommand, systemCommand } from './parse-command.js';
+
+const FORMATS: Readonly<Record<string, (graph: SystemGraph) => string | Promise<string>>> = { mermaid: toMermaid, dot: toDot, svg: toSvg };
+
+/** The `graph` command: its options and help. */
+export function createGraphCommand(): Command {
+  return systemCommand('graph')
+    .description('Draw a system: services as nodes, wires as edges labelled with their types and models, states dashed.')
+    .summary('draw a system as Mermaid, DOT or SVG: sf graph [system] [--format svg] [-o file]')
+    .addOption(new Option('--format <format>', 'output format').choices(Object.keys(FORMATS)).default('mermaid'))
+    .option('-o, --out <file>', 'write to this file instead of standard output');
+}
+
+/** `sf graph …`: prints (or writes) the picture of the system; resolves to 0. */
+export function graph(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand(createGraphCommand(), argv, io, async (command) => {
+    const { format, out } = command.opts<{ format: string; out?: string }>();
+    const analysis = await analyseSystem(await loadSystem(command.args[0], io.cwd));
+    const text = await FORMATS[format]!(systemGraph(analysis));
+    if (analysis.problems.length > 0) io.stderr(`sf graph: the system has ${analysis.problems.length} problem(s); run 'sf check' to see them\n`);
+    if (out === undefined) io.stdout(text);
+    else await writeFile(resolve(io.cwd, out), text);
+    return 0;
+  });
+}

@@ -1,0 +1,49 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyseSystem, formatProblem, loadSystem, runSystem } from '@sf/system';
+import type { Command } from 'commander';
+import { EXIT_FAILURE } from '../errors-to-exit.js';
+import type { CliIo } from '../program.js';
+import { SF_BIN } from '../sf-bin.js';
+import { runCommand, systemCommand } from './parse-command.js';
+
+/** The `up` command: its options and help. */
+export function createUpCommand(): Command {
+  return systemCommand('up')
+    .description(
+      'Run a system: check it (as sf check), write each service\'s addresses, start every service as its own sf run process ' +
+        '(writers and repliers first, main-mode services last), restart crashed ones with back-off, and stop them all on SIGINT/SIGTERM.',
+    )
+    .summary('run every service of a system: sf up [system] [--once]')
+    .option('--once', 'stop the system once every main-mode service has finished')
+    .addHelpText(
+      'after',
+      '\nEach line is prefixed with its service\'s name. The restart policy is the system file\'s "restart".\n' +
+        'On a terminal, Enter shows the status view (service, pid, state, time up, restarts, last error); it is also shown at the end.\n',
+    );
+}
+
+/** `sf up …`: runs the system until a signal (or, with `--once`, its main-mode services finish); resolves to 0, or 1 when the check fails. */
+export function up(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand(createUpCommand(), argv, io, (command) => upSystem(command, io));
+}
+
+async function upSystem(command: Command, io: CliIo): Promise<number> {
+  const system = await loadSystem(command.args[0], io.cwd);
+  const runDir = await mkdtemp(join(tmpdir(), `sf-up-${system.name.replace(/\W/g, '-')}-`));
+  try {
+    const analysis = await analyseSystem(system, runDir);
+    if (analysis.problems.length > 0) {
+      io.stderr(`${analysis.problems.map(formatProblem).join('\n')}\nsf up: ${analysis.problems.length} problem(s) found; fix them first (sf check shows the same)\n`);
+      return EXIT_FAILURE;
+    }
+    const { once } = command.opts<{ once?: boolean }>();
+    return await runSystem(analysis, { sf: [process.execPath, SF_BIN], output: (line) => io.stdout(`${line}\n`), color: process.stdout.isTTY === true,
+      once: once === true,
+      ...(process.stdin.isTTY && { statusInput: process.stdin }),
+    });
+  } finally {
+    await rm(runDir, { recursive: true, force: true });
+  }
+}

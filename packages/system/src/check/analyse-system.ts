@@ -1,0 +1,74 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { prepareService } from '@sf/core';
+import { type Channel, deriveAddresses } from '../addresses/derive-addresses.js';
+import { inspectServices } from '../services/inspect-services.js';
+import type { InspectedService } from '../services/service-ends.js';
+import type { LoadedSystem } from '../system-file/system-types.js';
+import { pairWires, type Wire } from '../wires/pair-wires.js';
+import { checkBinders, checkUnconnected, checkWires, peersAgree } from './check-wires.js';
+import { type Problem, problemFromError } from './problem.js';
+
+/** A system loaded, wired, addressed and checked: what `sf check`, `sf graph` and `sf up` work from. */
+export interface SystemAnalysis {
+  /** The system file. */
+  readonly system: LoadedSystem;
+  /** Its services, each prepared (no sockets) when it could be. */
+  readonly services: readonly InspectedService[];
+  /** Every wire. */
+  readonly wires: readonly Wire[];
+  /** Every address with its sockets. */
+  readonly channels: readonly Channel[];
+  /** Service name → path of its addresses file in `runDir`. */
+  readonly addressFiles: ReadonlyMap<string, string>;
+  /** Every problem found, services first, then wires. */
+  readonly problems: readonly Problem[];
+}
+
+/**
+ * Loads every service of the system (no sockets), wires them, derives and writes each one's
+ * addresses file to `runDir` (a temporary folder, removed afterwards, when not given), prepares
+ * each service as `sf run` would, and checks every wire.
+ */
+export async function analyseSystem(system: LoadedSystem, runDir?: string): Promise<SystemAnalysis> {
+  const dir = runDir ?? (await mkdtemp(join(tmpdir(), 'sf-check-')));
+  try {
+    const inspection = await inspectServices(system);
+    const paired = pairWires(inspection.services, system.spec.wires ?? []);
+    // Ends of mismatched types share no address: their sockets would not talk anyway.
+    const derived = await deriveAddresses(system, inspection.services, paired.wires.filter(peersAgree));
+    const addressFiles = new Map<string, string>();
+    const serviceProblems: Problem[] = [...inspection.problems];
+    for (const service of inspection.services) {
+      const file = join(dir, `${service.name}.addresses.json`);
+      await writeFile(file, `${JSON.stringify(derived.byService.get(service.name), null, 2)}\n`);
+      addressFiles.set(service.name, file);
+      if (service.python || serviceProblems.some((problem) => problem.service === service.name)) continue;
+      try {
+        service.prepared = await prepareService({ ...runOptions(system, service.name), addresses: file });
+        for (const end of service.ends) end.model = service.prepared.models.find((model) => model.path === end.path);
+      } catch (error) {
+        serviceProblems.push(problemFromError(service.name, error));
+      }
+    }
+    const replicas = (name: string) => system.spec.services[name]?.replicas ?? 1;
+    const problems = [
+      ...serviceProblems,
+      ...paired.problems,
+      ...checkWires(paired.wires),
+      ...checkUnconnected(inspection.services, paired.wires),
+      ...checkBinders(derived.channels, replicas),
+    ];
+    return { system, services: inspection.services, wires: paired.wires, channels: derived.channels, addressFiles, problems };
+  } finally {
+    if (runDir === undefined) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** How `sf run` is asked to run one service of the system: service file, config file and pairs, main mode. */
+export function runOptions(system: LoadedSystem, name: string): { service: string; config?: string; extra: Record<string, string>; mainMode: boolean; cwd: string } {
+  const spec = system.spec.services[name]!;
+  const extra = Object.fromEntries(Object.entries(spec.extra ?? {}).map(([key, value]) => [key, String(value)]));
+  return { service: spec.service, ...(spec.config !== undefined && { config: spec.config }), extra, mainMode: spec.main === true, cwd: system.dir };
+}

@@ -1,0 +1,121 @@
+import { compileModel, type ResolvedModel } from '@sf/core';
+import type { Channel } from '../addresses/derive-addresses.js';
+import { binds } from '../addresses/sockets.js';
+import { type End, endLabel, type InspectedService } from '../services/service-ends.js';
+import type { Wire } from '../wires/pair-wires.js';
+import { compareModels } from './model-compat.js';
+import type { Problem, WireProblemCode } from './problem.js';
+
+/** Checks every wire's two ends against each other: peer types, argument and return models, state models, topics. */
+export function checkWires(wires: readonly Wire[]): Problem[] {
+  return wires.flatMap((wire) => {
+    const peerProblem = checkPeers(wire);
+    if (peerProblem) return [peerProblem];
+    const { from, to } = wire;
+    if (from.model === undefined || to.model === undefined) return [];
+    const problems = compare(wire, from.model, to.model, 'args', from.kind === 'state' ? 'SF_WIRE_STATE' : 'SF_WIRE_ARGUMENTS');
+    if (from.definition?.replies) problems.push(...compare(wire, to.model, from.model, 'returns', 'SF_WIRE_RETURNS'));
+    const topic = checkTopic(wire, from.model, to.model);
+    return topic ? [...problems, topic] : problems;
+  });
+}
+
+/** Whether a wire's two types are peers (unknown types are reported elsewhere and count as agreeing). */
+export function peersAgree({ from, to }: Wire): boolean {
+  if (from.definition === undefined || to.definition === undefined) return true;
+  return from.definition.peers.includes(to.typeName) || to.definition.peers.includes(from.typeName);
+}
+
+function checkPeers({ from, to }: Wire): Problem | undefined {
+  if (from.definition === undefined || to.definition === undefined || peersAgree({ from, to, explicit: false })) return undefined;
+  const peers = from.definition.peers;
+  return {
+    code: 'SF_WIRE_PEER_TYPE',
+    service: to.service,
+    model: to.path,
+    message: `'${to.typeName}' cannot receive from ${endLabel(from)}, a '${from.typeName}'; its peer types are ${to.definition.peers.join(', ') || 'none'}`,
+    fix: peers.length > 0 ? `use ${peers.map((peer) => `'${peer}'`).join(' or ')} here, or change ${endLabel(from)}'s type` : `${endLabel(from)}'s type talks to no other service: remove the wire`,
+  };
+}
+
+/** `args`: the out model's arguments checked against the in model's; `returns`: the replier's return model against the caller's. */
+function compare(wire: Wire, sender: ResolvedModel, receiver: ResolvedModel, which: 'args' | 'returns', code: WireProblemCode): Problem[] {
+  const root = which === 'returns' ? 'return_args' : sender.kind === 'state' ? 'state' : 'args';
+  const sent = compileModel(sender.declared[which], { root }).node;
+  const accepted = compileModel(receiver.declared[which], { root }).node;
+  const receiving = which === 'returns' ? wire.from : wire.to;
+  const sending = which === 'returns' ? wire.to : wire.from;
+  return compareModels(sent, accepted).map((mismatch) => ({
+    code,
+    service: receiving.service,
+    model: receiving.path,
+    argument: mismatch.path,
+    message: `${mismatch.what.replace('the sender', endLabel(sending))}`,
+    fix: mismatch.fix.replace("the sender's", `${sending.service}'s`).replace('the sender', sending.service),
+  }));
+}
+
+/** A publisher's `topic` and a subscriber's must be equal: a frame is delivered when it starts with the subscribed topic. */
+function checkTopic({ from, to }: Wire, sender: ResolvedModel, receiver: ResolvedModel): Problem | undefined {
+  const takesTopic = (end: End) => Object.hasOwn({ ...end.definition?.creationArguments?.required, ...end.definition?.creationArguments?.optional }, 'topic');
+  if (!takesTopic(from) || !takesTopic(to)) return undefined;
+  const sent = sender.creation.topic;
+  const subscribed = receiver.creation.topic;
+  if ((sent ?? '') === (subscribed ?? '')) return undefined;
+  const text = (topic: unknown) => (topic === undefined || topic === '' ? 'no topic' : `topic '${String(topic)}'`);
+  return {
+    code: 'SF_WIRE_TOPIC',
+    service: to.service,
+    model: to.path,
+    message: `subscribes to ${text(subscribed)} but ${endLabel(from)} publishes with ${text(sent)}, so no message arrives`,
+    fix: sent === undefined ? `remove the topic here, or give ${from.service}'s ${from.name} topic '${String(subscribed)}'` : `set topic: '${String(sent)}' here`,
+  };
+}
+
+/** Every `in` end needs a sender; an `out` end that waits for replies needs a replier. */
+export function checkUnconnected(services: readonly InspectedService[], wires: readonly Wire[]): Problem[] {
+  const wired = new Set(wires.flatMap((wire) => [wire.from, wire.to]));
+  const problems: Problem[] = [];
+  for (const end of services.flatMap((service) => service.ends)) {
+    if (wired.has(end) || end.definition === undefined || end.definition.peers.length === 0) continue;
+    if (end.side === 'out' && !end.definition.replies) continue;
+    const other = end.side === 'in' ? 'out' : 'in';
+    const section = end.kind === 'connection' ? 'connection_models' : 'state_models';
+    problems.push({
+      code: 'SF_WIRE_UNCONNECTED',
+      service: end.service,
+      model: end.path,
+      message: end.side === 'in' ? `nothing sends to it: no service has ${section}.out.${end.name}` : `nothing replies to it: no service has ${section}.in.${end.name}`,
+      fix: `add a service with ${section}.${other}.${end.name} (a ${end.definition.peers.join(' or ')}), or a "wires" entry ${JSON.stringify(end.side === 'in' ? { from: 'service.name', to: `${end.service}.${end.name}` } : { from: `${end.service}.${end.name}`, to: 'service.name' })}`,
+    });
+  }
+  return problems;
+}
+
+/** No two sockets may bind one address (replicas of a binding service count as many binders). */
+export function checkBinders(channels: readonly Channel[], replicas: (service: string) => number): Problem[] {
+  const byAddress = new Map<string, { label: string; service: string; path: string }[]>();
+  for (const channel of channels) {
+    const key = channel.address.replace(/^tcp:\/\//, '');
+    for (const socket of channel.sockets.filter(binds)) {
+      const copies = replicas(socket.end.service);
+      for (let copy = 1; copy <= copies; copy += 1) {
+        const label = `${socket.end.service}${copies > 1 ? ` (replica ${copy})` : ''} ${socket.end.path} '${socket.name}'`;
+        byAddress.set(key, [...(byAddress.get(key) ?? []), { label, service: socket.end.service, path: socket.end.path }]);
+      }
+    }
+  }
+  const problems: Problem[] = [];
+  for (const [address, binders] of byAddress) {
+    if (binders.length < 2) continue;
+    const first = binders[0]!;
+    problems.push({
+      code: 'SF_WIRE_BINDERS',
+      service: first.service,
+      model: first.path,
+      message: `${binders.length} sockets bind ${address}: ${binders.map((binder) => binder.label).join(', ')}`,
+      fix: 'only one side may bind an address: for fan-in to a subscriber give it is_binder: true and the publishers is_x_pub: true, run one replica of a binding service, or give each its own address',
+    });
+  }
+  return problems;
+}

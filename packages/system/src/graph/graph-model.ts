@@ -1,0 +1,71 @@
+import { basename } from 'node:path';
+import { compileModel, describeNode, type ResolvedModel } from '@sf/core';
+import type { SystemAnalysis } from '../check/analyse-system.js';
+
+/** A service drawn as a node. */
+export interface GraphNode {
+  /** The system's name of the service. */
+  readonly name: string;
+  /** Second line: its file and how it runs. */
+  readonly detail: string;
+  /** Runs in main mode (a leading-edge service). */
+  readonly main: boolean;
+}
+
+/** A wire drawn as an edge, from the sender to the receiver. */
+export interface GraphEdge {
+  /** Sending service. */
+  readonly from: string;
+  /** Receiving service. */
+  readonly to: string;
+  /** A state (drawn dashed) rather than a connection. */
+  readonly state: boolean;
+  /** First line: name and types, e.g. `quote: requester → replyer`. */
+  readonly title: string;
+  /** Second line: the model, e.g. `{ symbol: String } → { mid: Decimal }`. */
+  readonly model: string;
+}
+
+/** What `sf graph` draws: the same for every format, and free of ports so it is deterministic. */
+export interface SystemGraph {
+  /** The system's name. */
+  readonly name: string;
+  /** Services, in the order of the system file. */
+  readonly nodes: readonly GraphNode[];
+  /** Wires, in the order they were found. */
+  readonly edges: readonly GraphEdge[];
+}
+
+/** The picture of an analysed system: services as nodes, wires as edges labelled with type and model. */
+export function systemGraph(analysis: SystemAnalysis): SystemGraph {
+  const nodes = analysis.services.map((service) => ({
+    name: service.name,
+    detail: [basename(service.file), service.main ? 'main' : '', service.python ? 'python' : ''].filter(Boolean).join(' · '),
+    main: service.main,
+  }));
+  const edges = analysis.wires.map(({ from, to }) => {
+    const names = from.name === to.name ? from.name : `${from.name} → ${to.name}`;
+    const replies = from.definition?.replies === true;
+    const args = modelText(from.model ?? to.model, 'args');
+    const model = replies ? `${args} → ${modelText(to.model ?? from.model, 'returns')}` : args;
+    return { from: from.service, to: to.service, state: from.kind === 'state', title: `${from.kind === 'state' ? 'state ' : ''}${names}: ${from.typeName} → ${to.typeName}`, model };
+  });
+  return { name: analysis.system.name, nodes, edges };
+}
+
+const LINE = 48;
+
+/** A model's keys and types, wrapped at about {@link LINE} characters (`\n` between lines). */
+function modelText(model: ResolvedModel | undefined, which: 'args' | 'returns'): string {
+  if (model === undefined) return '(model not loaded)';
+  const node = compileModel(model.declared[which], { root: which }).node;
+  if (node.kind !== 'model' || node.fields.length === 0) return describeNode(node);
+  const parts = node.fields.map((field) => `${field.name}${field.optional ? '?' : ''}: ${describeNode(field.node)}`);
+  const lines = parts.reduce<string[]>((done, part) => {
+    const last = done.at(-1);
+    if (last !== undefined && last.length + part.length + 2 <= LINE) done[done.length - 1] = `${last}, ${part}`;
+    else done.push(part);
+    return done;
+  }, []);
+  return `{ ${lines.join(',\n')} }`;
+}

@@ -1,0 +1,21 @@
+import type { SystemGraph } from './graph-model.js';
+
+/** Mermaid flowchart text of a system: states as dotted edges, main-mode services as stadium shapes. */
+export function toMermaid(graph: SystemGraph): string {
+  const ids = new Map(graph.nodes.map((node, index) => [node.name, `s${index}`]));
+  const lines = ['flowchart LR'];
+  for (const node of graph.nodes) {
+    const label = text(`${node.name}<br/><small>${node.detail}</small>`);
+    lines.push(`  ${ids.get(node.name)}${node.main ? `(["${label}"])` : `["${label}"]`}`);
+  }
+  for (const edge of graph.edges) {
+    const arrow = edge.state ? '-.->' : '-->';
+    lines.push(`  ${ids.get(edge.from)} ${arrow}|"${text(`${edge.title}<br/>${edge.model}`)}"| ${ids.get(edge.to)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Mermaid labels in quotes: `"` is written as an entity, a newline as `<br/>`. */
+function text(label: string): string {
+  return label.replaceAll('"', '#quot;').replaceAll('\n', '<br/>');
+}

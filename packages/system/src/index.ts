@@ -1,0 +1,16 @@
+export { loadSystem, SYSTEM_FILE_NAME, DEFAULT_RESTART } from './system-file/load-system.js';
+export { SYSTEM_SCHEMA, SYSTEM_SCHEMA_FILE } from './system-file/schema.js';
+export type { LoadedSystem, RestartPolicy, ServiceInterface, SystemFile, SystemService, SystemWire } from './system-file/system-types.js';
+export { analyseSystem, runOptions, type SystemAnalysis } from './check/analyse-system.js';
+export { formatProblem, type Problem, type WireProblemCode } from './check/problem.js';
+export { compareModels, type Mismatch } from './check/model-compat.js';
+export type { End, InspectedService } from './services/service-ends.js';
+export type { Wire } from './wires/pair-wires.js';
+export type { Channel } from './addresses/derive-addresses.js';
+export { type GraphEdge, type GraphNode, type SystemGraph, systemGraph } from './graph/graph-model.js';
+export { toMermaid } from './graph/mermaid.js';
+export { toDot } from './graph/dot.js';
+export { toSvg } from './graph/svg.js';
+export { initSystem, type InitOptions } from './system-file/init-system.js';
+export { runSystem, type UpOptions } from './up/run-system.js';
+export { startOrder } from './up/start-order.js';

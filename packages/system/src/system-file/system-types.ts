@@ -1,0 +1,81 @@
+import type { Addresses } from '@sf/core';
+
+/** `connections` / `states` → `in` / `out` → model name → type name: a Python service's declared interface. */
+export interface ServiceInterface {
+  /** Connection types by side and name. */
+  connections?: { in?: Record<string, string>; out?: Record<string, string> };
+  /** State types by side and name. */
+  states?: { in?: Record<string, string>; out?: Record<string, string> };
+}
+
+/** One service of a system file, as written. */
+export interface SystemService {
+  /** Path of the service file, relative to the system file. */
+  service: string;
+  /** Main mode (`-m`). */
+  main?: boolean;
+  /** Path of the config file, relative to the system file. */
+  config?: string;
+  /** Extra config pairs (`--key value`). */
+  extra?: Record<string, string | number | boolean>;
+  /** Copies `sf up` starts. */
+  replicas?: number;
+  /** Host its binding sockets are reached at. */
+  host?: string;
+  /** A Python 0.0.3 service: `true` or the interpreter. */
+  python?: boolean | string;
+  /** A Python service's types by side and name. */
+  interface?: ServiceInterface;
+}
+
+/** An explicit wire: `service.name` ends. */
+export interface SystemWire {
+  /** The out end. */
+  from: string;
+  /** The in end. */
+  to: string;
+}
+
+/** How `sf up` restarts a crashed service. */
+export interface RestartPolicy {
+  /** Wait before the first restart, doubled after each crash. */
+  backoff_ms: number;
+  /** Longest wait between restarts. */
+  max_backoff_ms: number;
+  /** Crashes in a row before the service is reported as a crash loop and left stopped. */
+  max_restarts: number;
+}
+
+/** The system file (`sf.system.json`) as written. */
+export interface SystemFile {
+  /** Schema reference, for editors. */
+  $schema?: string;
+  /** Name of the system. */
+  name?: string;
+  /** Service name → how to run it. */
+  services: Record<string, SystemService>;
+  /** Explicit wires. */
+  wires?: SystemWire[];
+  /** `free` loopback ports (default) or numbered from a base. */
+  ports?: 'free' | { base: number };
+  /** Explicit addresses (seed format), inline or as a path. */
+  addresses?: string | Partial<Addresses>;
+  /** Restart policy of `sf up`. */
+  restart?: Partial<RestartPolicy>;
+}
+
+/** A system file loaded and checked: paths absolute, explicit addresses read. */
+export interface LoadedSystem {
+  /** Absolute path of the system file. */
+  file: string;
+  /** Folder of the system file; service paths are relative to it. */
+  dir: string;
+  /** Name of the system (its `name`, else the folder name). */
+  name: string;
+  /** The file's content, checked against the schema. */
+  spec: SystemFile;
+  /** Explicit addresses, every section present. */
+  addresses: Addresses;
+  /** The restart policy with defaults applied. */
+  restart: RestartPolicy;
+}

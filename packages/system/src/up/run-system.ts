@@ -1,0 +1,195 @@
+import { resolve } from 'node:path';
+import { createColors } from 'picocolors';
+import { runOptions, type SystemAnalysis } from '../check/analyse-system.js';
+import type { RestartPolicy } from '../system-file/system-types.js';
+import { type Exit, type ProcessSpec, ServiceProcess } from './service-process.js';
+import { startOrder } from './start-order.js';
+import { type ServiceStatus, statusTable } from './status-table.js';
+
+/** How `sf up` runs a system. */
+export interface UpOptions {
+  /** `[node, sf bin]`: how to call `sf` for a JavaScript service. */
+  readonly sf: readonly [string, ...string[]];
+  /** Writes one line of output. */
+  readonly output: (line: string) => void;
+  /** Colour the service names (on a TTY). */
+  readonly color: boolean;
+  /** Stop the system once every main-mode service has finished (and half a second more, for messages in flight). */
+  readonly once: boolean;
+  /** Longest wait for a service to say it is ready (default 30 s). */
+  readonly readyTimeoutMs?: number;
+  /** Longest wait for a service to stop after SIGINT before SIGKILL (default 10 s). */
+  readonly stopGraceMs?: number;
+  /** On a terminal: standard input, where Enter shows the status view (it is also shown at the end). */
+  readonly statusInput?: NodeJS.ReadStream;
+  /** The signals that stop the system (default SIGINT and SIGTERM on this process). */
+  readonly signals?: readonly NodeJS.Signals[];
+}
+
+const PALETTE = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
+/** A service that ran this long has its crash count reset. */
+const STABLE_MS = 10_000;
+/** With `once`: the wait after the last main-mode service finished, so messages still in flight arrive. */
+const ONCE_SETTLE_MS = 500;
+/** What `sf run` logs when a service serves. */
+const READY_LINE = /\] ready\b/;
+
+interface Slot extends ServiceStatus {
+  readonly spec: ProcessSpec;
+  readonly main: boolean;
+  readonly colour: (text: string) => string;
+  process?: ServiceProcess;
+  crashes: number;
+  finished: boolean;
+}
+
+/**
+ * Runs an analysed system (its addresses files written): starts every service as its own process
+ * in {@link startOrder}, waiting until each serving one is ready; prefixes every line with the
+ * service's name; restarts a crashed service with doubling back-off until `max_restarts` crashes
+ * in a row (a crash loop, reported, the service left stopped); on SIGINT/SIGTERM (or, with
+ * `once`, when every main-mode service has finished) stops them all in reverse order. Resolves to 0.
+ */
+export async function runSystem(analysis: SystemAnalysis, options: UpOptions): Promise<number> {
+  const colors = createColors(options.color);
+  const width = Math.max(6, ...analysis.services.map((service) => service.name.length + 3));
+  const say = (name: string, colour: (text: string) => string, line: string) => options.output(`${colour(name.padEnd(width))} | ${line}`);
+  const note = (line: string) => say('sf up', colors.bold, line);
+  const slots = startOrder(analysis).flatMap((name, index) => specsOf(analysis, name, options).map(
+      (spec): Slot => ({
+        spec,
+        main: analysis.system.spec.services[name]!.main === true,
+        crashes: 0,
+        finished: false,
+        colour: colors[PALETTE[index % PALETTE.length]!],
+        state: 'starting',
+        startedAt: Date.now(),
+        restarts: 0,
+      }),
+    ),
+  );
+  const showStatus = () => {
+    for (const line of statusTable(slots, Date.now())) note(line);
+  };
+  // On a terminal, Enter shows the status view.
+  const input = options.statusInput;
+  input?.on('data', showStatus);
+
+  let stopping = false;
+  let wake: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const stop = () => {
+    stopping = true;
+    wake();
+  };
+  const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
+  for (const signal of signals) process.on(signal, stop);
+  const killAll = () => {
+    for (const slot of slots) slot.process?.child.kill('SIGKILL');
+  };
+  process.on('exit', killAll);
+
+  const start = (slot: Slot): ServiceProcess => {
+    const child = new ServiceProcess(slot.spec, (line) => say(slot.spec.name, slot.colour, line));
+    slot.process = child;
+    Object.assign(slot, { pid: child.child.pid, state: slot.main ? 'running' : 'starting', startedAt: Date.now() });
+    note(`started ${slot.spec.name} (pid ${child.child.pid})`);
+    if (!slot.main) {
+      child.ready.then(() => {
+        if (slot.process === child && slot.state === 'starting') slot.state = 'up';
+        note(`${slot.spec.name} ready`);
+      });
+    }
+    const stable = setTimeout(() => {
+      slot.crashes = 0;
+    }, STABLE_MS);
+    child.exited.then((exit) => {
+      clearTimeout(stable);
+      if (stopping) return;
+      if (slot.main && exit.code === 0) {
+        slot.finished = true;
+        slot.state = 'finished';
+        note(`${slot.spec.name} finished`);
+        if (options.once && slots.every((other) => !other.main || other.finished)) setTimeout(stop, ONCE_SETTLE_MS);
+        return;
+      }
+      slot.crashes += 1;
+      const policy = analysis.system.restart;
+      const how = `${exitText(exit)}${child.lastError ? `: ${child.lastError}` : ''}`;
+      slot.lastError = how;
+      if (slot.crashes > policy.max_restarts) {
+        slot.state = 'crash loop';
+        note(colors.red(`crash loop: ${slot.spec.name} crashed ${slot.crashes} times in a row (${how}); not restarting it`));
+        slot.finished = true;
+        return;
+      }
+      const wait = backoff(policy, slot.crashes);
+      slot.state = 'restarting';
+      note(colors.yellow(`${slot.spec.name} ${how}; restarting in ${wait} ms (crash ${slot.crashes} of ${policy.max_restarts} allowed)`));
+      setTimeout(() => {
+        if (stopping) return;
+        slot.restarts += 1;
+        start(slot);
+      }, wait);
+    });
+    return child;
+  };
+
+  try {
+    for (const slot of slots) {
+      if (stopping) break;
+      const child = start(slot);
+      if (slot.main) continue;
+      const outcome = await Promise.race([child.ready.then(() => 'ready'), child.exited.then(() => 'exited'), stopped.then(() => 'stopping'), delay(options.readyTimeoutMs ?? 30_000, 'late')]);
+      if (outcome === 'late') note(colors.yellow(`${slot.spec.name} is not ready after ${options.readyTimeoutMs ?? 30_000} ms; starting the others`));
+    }
+    await stopped;
+  } finally {
+    for (const slot of [...slots].reverse()) {
+      if (slot.process === undefined || slot.process.child.exitCode !== null || slot.process.child.signalCode !== null) continue;
+      note(`stopping ${slot.spec.name}`);
+      await slot.process.stop('SIGINT', options.stopGraceMs ?? 10_000);
+      slot.state = 'stopped';
+    }
+    for (const signal of signals) process.off(signal, stop);
+    process.off('exit', killAll);
+    input?.off('data', showStatus).pause();
+  }
+  showStatus();
+  note('every service stopped');
+  return 0;
+}
+
+/** One process spec per replica: `sf run` for JavaScript services, `python -m service_framework` for Python ones. */
+function specsOf(analysis: SystemAnalysis, name: string, options: UpOptions): ProcessSpec[] {
+  const spec = analysis.system.spec.services[name]!;
+  const run = runOptions(analysis.system, name);
+  const flags = ['-s', resolve(run.cwd, run.service), '-a', analysis.addressFiles.get(name)!];
+  if (run.config !== undefined) flags.push('-c', resolve(run.cwd, run.config));
+  if (run.mainMode) flags.push('-m');
+  for (const [key, value] of Object.entries(run.extra)) flags.push(`--${key}`, value);
+  const python = spec.python === true ? 'python3' : spec.python;
+  const command: [string, ...string[]] = typeof python === 'string' ? [python, '-m', 'service_framework', ...flags] : [...options.sf, 'run', ...flags];
+  const replicas = spec.replicas ?? 1;
+  return Array.from({ length: replicas }, (_, index) => ({
+    name: replicas > 1 ? `${name}#${index + 1}` : name,
+    command,
+    cwd: run.cwd,
+    // A Python service's log format is its own: it counts as ready once started.
+    ...(typeof python !== 'string' && { isReady: (line: string) => READY_LINE.test(line) }),
+  }));
+}
+
+function backoff(policy: RestartPolicy, crashes: number): number {
+  return Math.min(policy.backoff_ms * 2 ** (crashes - 1), policy.max_backoff_ms);
+}
+
+function exitText(exit: Exit): string {
+  return exit.signal === null ? `exited with code ${exit.code}` : `was killed by ${exit.signal}`;
+}
+
+function delay<T>(ms: number, value: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
+}

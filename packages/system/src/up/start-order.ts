@@ -1,0 +1,25 @@
+import type { SystemAnalysis } from '../check/analyse-system.js';
+
+/**
+ * The order `sf up` starts services in, so states can snapshot and requests find a replier:
+ * a state's writer before its readers, a replier before its requesters, main-mode services
+ * last; otherwise the order of the system file (a cycle is broken in that order too).
+ */
+export function startOrder(analysis: SystemAnalysis): string[] {
+  const names = analysis.services.map((service) => service.name);
+  const main = new Set(analysis.services.filter((service) => service.main).map((service) => service.name));
+  const before = new Map(names.map((name) => [name, new Set<string>()]));
+  for (const { from, to } of analysis.wires) {
+    if (from.kind === 'state') before.get(to.service)!.add(from.service);
+    else if (from.definition?.replies) before.get(from.service)!.add(to.service);
+  }
+  const order: string[] = [];
+  const pending = [...names.filter((name) => !main.has(name)), ...names.filter((name) => main.has(name))];
+  while (pending.length > 0) {
+    const ready = pending.find((name) => [...before.get(name)!].every((first) => order.includes(first) || first === name || (main.has(first) && !main.has(name))));
+    const next = ready ?? pending[0]!;
+    order.push(next);
+    pending.splice(pending.indexOf(next), 1);
+  }
+  return order;
+}

@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { brokenFixture, ROOT, runSf } from '../src/run-sf.js';
+
+describe('sf graph', () => {
+  it.each(['market-data', 'pipeline'])('regenerates docs/%s-system.svg byte for byte (the picture in the README)', async (example) => {
+    const result = await runSf(['graph', `examples/${example}`, '--format', 'svg']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(await readFile(join(ROOT, 'docs', `${example}-system.svg`), 'utf8'));
+  });
+
+  it('draws services as nodes and wires as edges labelled with types and models, states dotted (Mermaid)', async () => {
+    const result = await runSf(['graph', 'examples/market-data']);
+    expect(result.stdout.split('\n')).toEqual([
+      'flowchart LR',
+      '  s0["strategy<br/><small>strategy.ts</small>"]',
+      '  s1(["market-data<br/><small>market-data.ts · main</small>"])',
+      '  s1 -->|"quote: requester → replyer<br/>{ symbol: String } → { mid: Decimal, spread: Decimal, levels: Number }"| s0',
+      '  s1 -.->|"state order_book: delta_update_out → delta_update_in<br/>{ best_bid: Decimal, best_ask: Decimal,<br/>bids: map of Decimal to Decimal,<br/>asks: map of Decimal to Decimal }"| s0',
+      '',
+    ]);
+  });
+
+  it('draws states dashed in DOT, and main-mode services doubly outlined', async () => {
+    const result = await runSf(['graph', 'examples/market-data', '--format', 'dot']);
+    expect(result.stdout).toContain('"market-data" [label="market-data\\nmarket-data.ts · main", peripheries=2];');
+    expect(result.stdout).toMatch(/"market-data" -> "strategy" \[label="state order_book: delta_update_out → delta_update_in\\n[^"]*", style=dashed/);
+  });
+
+  it('still draws a system with problems, and says so on stderr', async () => {
+    const result = await runSf(['graph', brokenFixture('topic-mismatch'), '--format', 'dot']);
+    expect(result.stdout).toContain('"feed" -> "watcher" [label="ticks: publisher → subscriber\\n{ price: Number }"];');
+    expect(result.stderr).toBe("sf graph: the system has 1 problem(s); run 'sf check' to see them\n");
+    expect(result.code).toBe(0);
+  });
+
+  it('refuses an unknown format', async () => {
+    const result = await runSf(['graph', '--format', 'png']);
+    expect(result.stderr).toMatch(/^sf: option '--format <format>' argument 'png' is invalid\. Allowed choices are mermaid, dot, svg\. Run 'sf graph --help'\.\n$/);
+    expect(result.code).toBe(2);
+  });
+});

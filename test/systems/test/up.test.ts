@@ -1,0 +1,131 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listen } from '@sf/core/testing';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ROOT } from '../src/run-sf.js';
+import { isAlive, spawnSf, stopAll } from '../src/sf-process.js';
+
+afterEach(stopAll);
+
+const EXAMPLES: [string, RegExp][] = [
+  ['echo', /^requester +\| echo: sent 'pong', got 'PONG' \(#2\)$/],
+  ['pubsub', /^btc-watcher +\| btc-watcher: news 'round 2 published'$/],
+  ['pipeline', /^risk-check +\| risk-check: o-3 notional 699\.65 -> REVIEW$/],
+  ['market-data', /^market-data +\| market-data: the strategy quotes mid 64000\.5 \(spread 0\.5, 4 levels\)$/],
+  ['external', /^canceller +\| canceller: o-2-filled could not be cancelled$/],
+  ['third-party-connection/service', /^receiver +\| receiver: SOL at 0\.3, total 0\.6$/],
+];
+
+describe('sf up --once runs each example system and stops it', () => {
+  it.each(EXAMPLES)('%s', async (example, expected) => {
+    const sf = spawnSf(['up', '--once'], join(ROOT, 'examples', example));
+    expect(await sf.exited).toBe(0);
+    expect(sf.lines).toContainEqual(expect.stringMatching(expected));
+    expect(sf.lines.at(-1)).toMatch(/^sf up +\| every service stopped$/);
+  });
+
+  it('starts a state reader and a replier before the main-mode writer that calls it', async () => {
+    const sf = spawnSf(['up', '--once'], join(ROOT, 'examples/market-data'));
+    expect(await sf.exited).toBe(0);
+    const started = sf.lines.filter((line) => /\| (started|stopping) /.test(line)).map((line) => line.replace(/^.*\| /, '').replace(/ \(pid \d+\)/, ''));
+    expect(started).toEqual(['started strategy', 'started market-data', 'stopping strategy']);
+  });
+});
+
+describe('sf up supervises the services', () => {
+  it('restarts a service killed with SIGKILL; SIGINT stops every service and leaves no process behind', async () => {
+    const sf = spawnSf(['up'], join(ROOT, 'examples/pipeline'));
+    const [, firstPid] = await sf.waitFor(/^sf up +\| started pricer \(pid (\d+)\)$/);
+    const [, riskPid] = await sf.waitFor(/^sf up +\| started risk-check \(pid (\d+)\)$/);
+    await sf.waitFor(/^sf up +\| order-feed finished$/);
+
+    const before = sf.lines.length;
+    process.kill(Number(firstPid), 'SIGKILL');
+    await sf.waitFor(/^sf up +\| pricer was killed by SIGKILL; restarting in 500 ms \(crash 1 of 5 allowed\)$/);
+    const [, secondPid] = await sf.waitFor(new RegExp(`^sf up +\\| started pricer \\(pid (?!${firstPid}\\))(\\d+)\\)$`));
+    expect(secondPid).not.toBe(firstPid);
+    await sf.waitFor(/^sf up +\| pricer ready$/, before);
+
+    sf.child.kill('SIGINT');
+    expect(await sf.exited).toBe(0);
+    const stops = sf.lines.filter((line) => /^sf up +\| stopping /.test(line));
+    expect(stops).toEqual([expect.stringMatching(/stopping risk-check$/), expect.stringMatching(/stopping pricer$/)]);
+    expect(sf.lines).toContainEqual(expect.stringMatching(/^risk-check +\| .*\[risk-check\] stopped risk-check \{"exit_code":0\}/));
+    expect(sf.lines).toContainEqual(expect.stringMatching(/^pricer +\| .*\[pricer\] stopped pricer \{"exit_code":0\}/));
+    for (const pid of [firstPid, secondPid, riskPid]) expect(isAlive(Number(pid))).toBe(false);
+    const status = sf.lines.slice(sf.lines.findIndex((line) => /\| service +pid +state/.test(line)), -1).map((line) => line.replace(/^sf up +\| /, '').split(/ {2,}/));
+    expect(status).toEqual([
+      ['service', 'pid', 'state', 'up', 'restarts', 'last error'],
+      ['pricer', secondPid, 'stopped', '-', '1', 'was killed by SIGKILL'],
+      ['risk-check', riskPid, 'stopped', '-', '0', '-'],
+      ['order-feed', expect.stringMatching(/^\d+$/), 'finished', '-', '0', '-'],
+    ]);
+  });
+
+  describe('replicas', () => {
+    const dir = mkdtemp(join(tmpdir(), 'sf-replicas-'));
+    afterAll(async () => rm(await dir, { recursive: true, force: true }));
+    const system = async (name: string, services: object) => {
+      const file = join(await dir, `${name}.system.json`);
+      await writeFile(file, JSON.stringify({ name, services }));
+      return file;
+    };
+    const pubsub = (file: string) => join(ROOT, 'examples/pubsub', file);
+
+    it('of a connecting service each get every message', async () => {
+      const file = await system('fan-out', {
+        'btc-watcher': { service: pubsub('btc-watcher.ts'), replicas: 2 },
+        'eth-watcher': { service: pubsub('eth-watcher.ts') },
+        publisher: { service: pubsub('publisher.ts'), main: true, extra: { rounds: 2 } },
+      });
+      const sf = spawnSf(['up', '--once', file]);
+      expect(await sf.exited).toBe(0);
+      for (const copy of ['btc-watcher#1', 'btc-watcher#2']) {
+        expect(sf.lines).toContainEqual(expect.stringMatching(new RegExp(`^${copy} +\\| btc-watcher: news 'round 2 published'$`)));
+      }
+    });
+
+    it('of a binding service are refused before anything starts', async () => {
+      const file = await system('two-repliers', {
+        replyer: { service: join(ROOT, 'examples/echo/replyer.ts'), replicas: 2 },
+        requester: { service: join(ROOT, 'examples/echo/requester.ts'), main: true },
+      });
+      const sf = spawnSf(['up', file]);
+      expect(await sf.exited).toBe(1);
+      expect(sf.lines[0]).toMatch(/^replyer: connection_models\.in\.echo: 2 sockets bind 127\.0\.0\.1:\d+: replyer \(replica 1\) connection_models\.in\.echo 'replyer', replyer \(replica 2\)/);
+      expect(sf.lines.some((line) => /\| started /.test(line))).toBe(false);
+    });
+  });
+
+  describe('a service that cannot start', () => {
+    const dir = mkdtemp(join(tmpdir(), 'sf-up-'));
+    let held: Server | undefined;
+    afterAll(async () => {
+      held?.close();
+      await rm(await dir, { recursive: true, force: true });
+    });
+
+    it('is restarted with back-off, then reported as a crash loop', async () => {
+      held = await listen(0);
+      const port = (held.address() as { port: number }).port;
+      const file = join(await dir, 'sf.system.json');
+      await writeFile(
+        file,
+        JSON.stringify({
+          name: 'crashing',
+          services: { quoter: { service: join(ROOT, 'test/systems/fixtures/broken/replyer-quote.mjs') }, caller: { service: join(ROOT, 'test/systems/fixtures/broken/requester-quote.mjs'), main: true } },
+          addresses: { connections: { in: { quote: { replyer: `127.0.0.1:${port}` } } } },
+          restart: { backoff_ms: 50, max_backoff_ms: 100, max_restarts: 2 },
+        }),
+      );
+      const sf = spawnSf(['up', file]);
+      await sf.waitFor(/^sf up +\| quoter exited with code 1.*; restarting in 50 ms \(crash 1 of 2 allowed\)$/);
+      await sf.waitFor(/^sf up +\| quoter exited with code 1.*; restarting in 100 ms \(crash 2 of 2 allowed\)$/);
+      await sf.waitFor(/^sf up +\| crash loop: quoter crashed 3 times in a row \(exited with code 1: .*\); not restarting it$/);
+      sf.child.kill('SIGTERM');
+      expect(await sf.exited).toBe(0);
+    });
+  });
+});
