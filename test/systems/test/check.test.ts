@@ -18,7 +18,7 @@ describe('sf check on the examples', () => {
     const report = JSON.parse(result.stdout);
     expect(report.ok).toBe(true);
     const state = report.wires.find((wire: { kind: string }) => wire.kind === 'state');
-    expect(state).toMatchObject({ from: 'market-data.order_book', to: 'strategy.order_book', types: ['delta_update_out', 'delta_update_in'] });
+    expect(state).toMatchObject({ from: 'market-data.bids', to: 'strategy.bids', types: ['delta_update_out', 'delta_update_in'] });
     expect(state.addresses).toHaveLength(2);
     expect(state.addresses[0]).toMatch(/^127\.0\.0\.1:\d+$/);
   });
