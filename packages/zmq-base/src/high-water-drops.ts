@@ -44,11 +44,6 @@ export class HighWaterDrops {
     return true;
   };
 
-  /** Like {@link take}, but rethrows anything that is not a refusal at the mark (for a sender's promise). */
-  readonly rethrowOthers = (error: unknown): void => {
-    if (!this.take(error)) throw error;
-  };
-
   /** Logs the total at warn when any message was refused. */
   summary(): void {
     if (this.#count === 0) return;

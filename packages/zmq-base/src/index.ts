@@ -10,7 +10,7 @@ export { RECEIVE_HIGH_WATER_MARK_ARGUMENT, SEND_HIGH_WATER_MARK_ARGUMENT, SOCKET
 export { HighWaterDrops, ZMQ_DEFAULT_HIGH_WATER_MARK } from './high-water-drops.js';
 export { keyId, isZ85Key, z85Decode, z85Encode } from './z85.js';
 export { registerZapDomain, ZAP_ENDPOINT, type ZapDomain, type ZapRegistration } from './zap-handler.js';
-export { BURST_FRAMES, BurstSender, FRAMES_PER_TURN } from './burst-sender.js';
+export { BURST_FRAMES, BurstSender, type BurstSenderOptions, FRAMES_PER_TURN } from './burst-sender.js';
 export { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close.js';
 export { OneShotRequester, type OneShotRequesterOptions } from './one-shot-requester.js';
 export { type AnswerRequest, REPLY_GRACE_MS, ReplyServer, type ReplyServerOptions } from './reply-server.js';

@@ -88,10 +88,11 @@ export class TopicPublisher {
     if (this.#options.connects) connectSocket(socket, this.address, this.#context);
     else await bindSocket(socket, this.address, this.#context);
     this.#socket = socket;
-    this.#burst = new BurstSender(socket, (error) => {
-      if (this.#drops?.take(error)) return;
+    const failed = (error: unknown): void => {
       this.#context.logger.error({ err: error, address: this.address.path }, `${this.#options.label} could not send a message`);
-    });
+    };
+    // A message refused at the mark is counted by #drops, not the sender's error.
+    this.#burst = new BurstSender(socket, failed, { absorbs: this.#drops?.take });
     if (this.#waitMs > 0) await sleep(this.#waitMs);
   }
 
@@ -134,9 +135,7 @@ export class TopicPublisher {
 
   /** Gives `frame` to the burst of this turn with `bursts`, else to the socket at once. */
   #handOver(burst: BurstSender, frame: Uint8Array): Promise<void> {
-    const sent = this.#options.bursts ? burst.send(frame) : burst.sendNow(frame);
-    // A message refused at the mark is counted, not the sender's error.
-    return this.#drops === undefined ? sent : sent.then(undefined, this.#drops.rethrowOthers);
+    return this.#options.bursts ? burst.send(frame) : burst.sendNow(frame);
   }
 
   /** Refuses new sends, lets queued ones go out (at most {@link CLOSE_LINGER_MS}), then frees the socket; safe twice. */
