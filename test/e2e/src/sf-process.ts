@@ -23,9 +23,17 @@ export interface StartSfOptions {
   cwd?: string;
   /** A name for failure messages (default: the `-s` argument). */
   name?: string;
+  /**
+   * The command that `run …` follows, e.g. `['npx', 'sf']` in an installed project (default: Node
+   * and the repository's built `sf`). It then runs in a process group of its own, which
+   * {@link killAll} ends whole (a launcher like npx has the service as its child).
+   */
+  command?: readonly string[];
 }
 
 const DEFAULT_WAIT_MS = 15_000;
+/** How long {@link SfProcess.kill} waits for the rest of a killed process group. */
+const GROUP_EXIT_WAIT_MS = 5000;
 const started = new Set<SfProcess>();
 const everStarted: SfProcess[] = [];
 
@@ -44,14 +52,18 @@ export class SfProcess {
   /** Resolves once the process has exited and its output is fully read. */
   readonly exit: Promise<Exit>;
   #ended: Exit | undefined;
+  readonly #group: boolean;
   readonly #listeners = new Set<() => void>();
 
   constructor(args: readonly string[], options: StartSfOptions = {}) {
     const service = args[args.indexOf('-s') + 1];
     this.name = options.name ?? service ?? 'sf';
-    this.child = spawn(process.execPath, [SF_BIN, 'run', ...args], {
+    const [file = process.execPath, ...before] = options.command ?? [process.execPath, SF_BIN];
+    this.#group = options.command !== undefined;
+    this.child = spawn(file, [...before, 'run', ...args], {
       cwd: options.cwd ?? FIXTURES,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: this.#group,
     });
     this.#collect(this.child.stdout!, this.stdout);
     this.#collect(this.child.stderr!, this.stderr);
@@ -85,9 +97,11 @@ export class SfProcess {
     return this.waitForLine(/\] ready\b/, timeoutMs);
   }
 
-  /** Sends `signal` to the process. */
+  /** Sends `signal` to the process; with a `command`, to its whole process group, as Ctrl-C in a terminal does. */
   signal(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
+    const pid = this.child.pid;
+    if (this.#group && pid !== undefined) process.kill(-pid, signal);
+    else this.child.kill(signal);
   }
 
   /** Resolves to the exit code; rejects if the process is still running after `timeoutMs`. */
@@ -102,6 +116,22 @@ export class SfProcess {
   async stop(signal: NodeJS.Signals = 'SIGINT', timeoutMs = DEFAULT_WAIT_MS): Promise<number | null> {
     this.signal(signal);
     return this.exitCode(timeoutMs);
+  }
+
+  /** SIGKILLs the process (and its process group, when it has one of its own); resolves once all of it is gone. */
+  async kill(): Promise<void> {
+    const pid = this.child.pid;
+    if (this.#group && pid !== undefined && isAlive(-pid)) process.kill(-pid, 'SIGKILL');
+    else if (this.running) this.child.kill('SIGKILL');
+    await this.exit;
+    // The group's other processes (a launcher's children) end a moment after the one we started.
+    for (let waited = 0; this.#group && pid !== undefined && isAlive(-pid) && waited < GROUP_EXIT_WAIT_MS; waited += 20) await sleep(20);
+  }
+
+  /** True while the process, or any process of its own group, still runs. */
+  get alive(): boolean {
+    const pid = this.child.pid;
+    return this.running || (pid !== undefined && (isAlive(pid) || (this.#group && isAlive(-pid))));
   }
 
   /** Everything the process wrote, for failure messages. */
@@ -166,15 +196,15 @@ export function startSf(args: readonly string[], options: StartSfOptions = {}): 
 export async function killAll(): Promise<void> {
   const procs = [...started];
   started.clear();
-  for (const proc of procs) if (proc.running) proc.child.kill('SIGKILL');
-  await Promise.all(procs.map((proc) => proc.exit));
+  await Promise.all(procs.map((proc) => proc.kill()));
 }
 
 /** Pids of every process started here that still runs (should be none after {@link killAll}). */
 export function alivePids(): number[] {
-  return everStarted.filter((proc) => proc.running || (proc.child.pid !== undefined && isAlive(proc.child.pid))).map((proc) => proc.child.pid ?? -1);
+  return everStarted.filter((proc) => proc.alive).map((proc) => proc.child.pid ?? -1);
 }
 
+/** Whether process `pid` (or, negative, any process of group `-pid`) exists. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -182,4 +212,8 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
