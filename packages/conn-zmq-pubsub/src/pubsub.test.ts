@@ -278,7 +278,7 @@ describe('high-water marks', () => {
     return { pub, sub, logs };
   }
 
-  const dropLines = (logs: LogLine[]) => logs.filter((line) => line.msg.includes('dropped'));
+  const dropLines = (logs: LogLine[]) => logs.filter((line) => line.msg?.includes('dropped'));
 
   it('with marks 0 (no limit), a slow subscriber loses nothing of a burst, and no drop is logged', async () => {
     const { pub, sub, logs } = await slowPair({ send: 0, receive: 0 });
