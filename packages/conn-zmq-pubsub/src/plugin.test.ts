@@ -8,7 +8,7 @@ describe('@sf/conn-zmq-pubsub plugin', () => {
     const { publisher, subscriber } = plugin.types;
     expect(publisher).toMatchObject({ side: 'out', kind: 'connection', peers: ['subscriber'], addresses: ['publisher'] });
     expect(publisher).toMatchObject({ replies: false });
-    expect(publisher.creationArguments?.optional).toEqual({ topic: String, is_x_pub: Boolean, wait_after_creation_s: Number, send_high_water_mark: Number, ...SOCKET_CREATION_ARGUMENTS });
+    expect(publisher.creationArguments?.optional).toEqual({ topic: String, is_x_pub: Boolean, wait_after_creation_s: Number, count_drops: Boolean, send_high_water_mark: Number, ...SOCKET_CREATION_ARGUMENTS });
     expect(SEND_HIGH_WATER_MARK_ARGUMENT).toEqual({ send_high_water_mark: Number });
     expect(subscriber).toMatchObject({ side: 'in', kind: 'connection', peers: ['publisher'], addresses: ['subscriber'] });
     expect(subscriber).toMatchObject({ handler: 'on_new_message', replies: false });

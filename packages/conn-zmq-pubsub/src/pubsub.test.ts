@@ -264,9 +264,9 @@ describe('high-water marks', () => {
   const message = (n: number): string => `m${n}:`.padEnd(1024, '.');
 
   /** A publisher and a subscriber whose handler waits until `release()`: the burst piles up in the queues. */
-  async function slowPair(marks: Record<string, number>) {
+  async function slowPair(marks: Record<string, number>, publisherCreation: Record<string, unknown> = {}) {
     const address = `127.0.0.1:${await freePort()}`;
-    const { endpoint: pub, logs } = await openLoggingPublisher(address, { send_high_water_mark: marks.send });
+    const { endpoint: pub, logs } = await openLoggingPublisher(address, { send_high_water_mark: marks.send, ...publisherCreation });
     let release = (): void => {};
     const hold = new Promise<void>((resolve) => {
       release = resolve;
@@ -301,5 +301,15 @@ describe('high-water marks', () => {
     await expect.poll(() => sub.payloads.length, { timeout: 30_000 }).toBe(BURST - dropped);
     const numbers = sub.payloads.map((payload) => Number(payload.slice(1, payload.indexOf(':'))));
     expect(numbers.every((n, i) => i === 0 || n > numbers[i - 1]!)).toBe(true);
+  });
+
+  it('with count_drops: false, the publisher drops at the mark as plain ZeroMQ does: nothing counted or logged', async () => {
+    const { pub, sub, logs } = await slowPair({ send: 10, receive: 10 }, { count_drops: false });
+    await pub.close();
+    // What got through arrives; the rest is gone without a word (what count_drops is for).
+    await expect.poll(() => sub.payloads.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await sleep(500);
+    expect(sub.payloads.length).toBeLessThan(BURST);
+    expect(dropLines(logs)).toEqual([]);
   });
 });
