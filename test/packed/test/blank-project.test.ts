@@ -30,8 +30,8 @@ afterEach(killAll);
 
 afterAll(async () => {
   await killAll();
-  expect(alivePids()).toEqual([]);
   await project?.remove();
+  expect(alivePids()).toEqual([]);
 });
 
 describe('the published packages, packed and npm-installed into a blank project', () => {
