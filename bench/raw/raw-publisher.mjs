@@ -9,7 +9,7 @@ const count = Number(args.count);
 const intervalMs = Number(args.interval_ms ?? 0);
 const stampOffset = Number(args.stamp_offset ?? -1);
 
-const socket = new Publisher({ linger: 1000 });
+const socket = new Publisher({ linger: 1000, sendHighWaterMark: Number(args.hwm ?? 1000) });
 await socket.bind(args.endpoint ?? '');
 await sleep(Number(args.wait_s ?? 1) * 1000);
 const cpu = process.cpuUsage();

@@ -10,7 +10,7 @@ const idleMs = Number(args.idle_ms ?? 1000);
 const stampOffset = Number(args.stamp_offset ?? -1);
 const busyMs = Number(args.busy_us ?? 0) / 1000;
 
-const socket = new Subscriber();
+const socket = new Subscriber({ receiveHighWaterMark: Number(args.hwm ?? 1000) });
 socket.subscribe(Buffer.from(args.prefix_hex ?? '', 'hex'));
 socket.connect(args.endpoint ?? '');
 exitOnSignal([socket]);

@@ -5,14 +5,17 @@ import { writeResult } from '../src/result-file.js';
 
 /**
  * Leading edge: publishes `count` orders (padded to `size` bytes when given) as fast as `to_send`
- * goes, or one every `interval_ms` stamped with `sent_us`; writes `{sent, elapsed_ms, cpu_us}` to `out`.
+ * goes, or one every `interval_ms` stamped with `sent_us`, with `send_high_water_mark` `hwm` when
+ * given; writes `{sent, elapsed_ms, cpu_us}` to `out`.
  */
 export default defineService({
   config_model: {
     required: { out: String, count: String },
-    optional: { size: String, interval_ms: String, wait_s: String },
+    optional: { size: String, interval_ms: String, wait_s: String, hwm: String },
   },
-  setup_connections: (config) => ({ orders: { wait_after_creation_s: Number(config.wait_s ?? 1) } }),
+  setup_connections: (config) => ({
+    orders: { wait_after_creation_s: Number(config.wait_s ?? 1), ...(config.hwm !== undefined && { send_high_water_mark: Number(config.hwm) }) },
+  }),
   connection_models: {
     out: {
       orders: {

@@ -6,7 +6,8 @@ import { writeResult } from '../src/result-file.js';
 /**
  * Counts publications (and, with `latency=1`, the one-way latency of each from its `sent_us`);
  * writes `{received, first_ms, last_ms, latencies_us}` to `out` once `count` arrived or nothing
- * arrived for `idle_ms`, with the CPU time used from the first message on (`cpu_us`).
+ * arrived for `idle_ms`, with the CPU time used from the first message on (`cpu_us`). `hwm` sets
+ * its `receive_high_water_mark`.
  */
 let out = '';
 let expected = Number.POSITIVE_INFINITY;
@@ -29,7 +30,8 @@ function finish(): void {
 }
 
 export default defineService({
-  config_model: { required: { out: String, count: String }, optional: { idle_ms: String, latency: String } },
+  config_model: { required: { out: String, count: String }, optional: { idle_ms: String, latency: String, hwm: String } },
+  setup_connections: (config) => (config.hwm === undefined ? {} : { orders: { receive_high_water_mark: Number(config.hwm) } }),
   setup_config: (config) => {
     out = String(config.out);
     expected = Number(config.count);

@@ -27,7 +27,15 @@ export interface PubSubPlan {
   latency: boolean;
   /** Raw side only: µs of busy work the subscriber does per message before counting it (0: none). */
   busyUs?: number;
+  /** Send and receive high-water mark of both sides (0: no limit; absent: ZeroMQ's default, {@link ZMQ_DEFAULT_HWM}). */
+  highWaterMark?: number;
 }
+
+/** ZeroMQ's default high-water mark, what a plan without `highWaterMark` runs with. */
+export const ZMQ_DEFAULT_HWM = 1000;
+
+/** The framework publisher's shutdown line that totals the messages refused at its high-water mark. */
+const DROPPED_LINE = /dropped (\d+) message\(s\) in all/;
 
 /** What one subscriber reported. */
 interface SubscriberResult {
@@ -54,6 +62,8 @@ export interface PubSubOutcome {
   receiveCpuUs: number[];
   /** Per subscriber: one-way latency of each message, µs, in arrival order. */
   latenciesUs: number[][];
+  /** Messages the publisher counted as dropped at its high-water mark (framework only; raw ZeroMQ drops without counting). */
+  dropped: number | null;
 }
 
 /** Runs the plan on `side` and stops every process it started. */
@@ -79,6 +89,7 @@ export async function runPubSub(ctx: CaseContext, side: Side, plan: PubSubPlan):
       rates: results.map((r) => perSecond(r.received - 1, r.last_ms - r.first_ms)),
       receiveCpuUs: results.map((r) => (r.received > 1 ? r.cpu_us / (r.received - 1) : Number.NaN)),
       latenciesUs: results.map((r) => r.latencies_us),
+      dropped: side === 'framework' ? Number(pub.lines.map((line) => DROPPED_LINE.exec(line)?.[1]).find(Boolean) ?? 0) : null,
     };
   } finally {
     await ctx.stopStarted();
@@ -91,7 +102,7 @@ async function startSfSubscribers(ctx: CaseContext, port: number, plan: PubSubPl
     ctx.track(
       sfRun('bench-subscriber.ts', [
         ...['-a', addresses, '--out', out, '--count', String(plan.count)],
-        ...['--idle_ms', String(ctx.profile.idleMs), '--latency', plan.latency ? '1' : '0'],
+        ...['--idle_ms', String(ctx.profile.idleMs), '--latency', plan.latency ? '1' : '0', '--hwm', String(hwm(plan))],
       ]),
     ),
   );
@@ -109,6 +120,7 @@ async function startRawSubscribers(ctx: CaseContext, port: number, plan: PubSubP
         idle_ms: ctx.profile.idleMs,
         stamp_offset: stampOffset,
         busy_us: plan.busyUs ?? 0,
+        hwm: hwm(plan),
         out,
       }),
     ),
@@ -119,7 +131,7 @@ async function startSfPublisher(ctx: CaseContext, port: number, plan: PubSubPlan
   const addresses = await ctx.addresses({ connections: { out: { orders: { publisher: `127.0.0.1:${port}` } } } });
   return sfRun('bench-publisher.ts', [
     ...['-m', '-a', addresses, '--out', out, '--count', String(plan.count), '--size', String(plan.size)],
-    ...['--interval_ms', String(plan.intervalMs), '--wait_s', String(ctx.profile.joinWaitS)],
+    ...['--interval_ms', String(plan.intervalMs), '--wait_s', String(ctx.profile.joinWaitS), '--hwm', String(hwm(plan))],
   ]);
 }
 
@@ -134,6 +146,12 @@ async function startRawPublisher(ctx: CaseContext, port: number, plan: PubSubPla
     interval_ms: plan.intervalMs,
     stamp_offset: stamped?.stampOffset ?? -1,
     wait_s: ctx.profile.joinWaitS,
+    hwm: hwm(plan),
     out,
   });
+}
+
+/** The high-water mark a plan runs with. */
+export function hwm(plan: PubSubPlan): number {
+  return plan.highWaterMark ?? ZMQ_DEFAULT_HWM;
 }

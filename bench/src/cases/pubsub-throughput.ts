@@ -1,6 +1,6 @@
 /** Case 1: pub/sub throughput, a main-mode publisher's `to_send` → a subscriber's handler. */
 import type { CaseContext } from '../case-context.js';
-import { type PubSubOutcome, runPubSub, type Side } from '../pubsub-run.js';
+import { hwm, type PubSubOutcome, runPubSub, type Side, ZMQ_DEFAULT_HWM } from '../pubsub-run.js';
 import { type CaseResult, type Row, row, target } from '../results.js';
 import { medianBy, ratio } from '../stats.js';
 
@@ -20,7 +20,8 @@ const BUSY_US = [2, 4] as const;
  * side's median run; in the same rounds, raw subscribers that spin {@link BUSY_US} µs per message.
  */
 export async function pubsubThroughput(ctx: CaseContext): Promise<PubSubThroughput> {
-  const plan = { subscribers: 1, count: ctx.profile.pubsubCount, size: 0, intervalMs: 0, latency: false };
+  const plan = { subscribers: 1, count: ctx.profile.pubsubCount, size: 0, intervalMs: 0, latency: false, highWaterMark: ZMQ_DEFAULT_HWM };
+  const marks = `high-water marks ${hwm(plan)} send / ${hwm(plan)} receive`;
   const runs: Record<Side, PubSubOutcome[]> = { framework: [], raw: [] };
   const busyRuns = BUSY_US.map(() => [] as PubSubOutcome[]);
   for (let i = 1; i <= ctx.profile.repeats; i++) {
@@ -46,7 +47,8 @@ export async function pubsubThroughput(ctx: CaseContext): Promise<PubSubThroughp
       rows: [
         row('received at the subscriber', 'msg/s', fwRate, rawRate),
         row('sent by the publisher', 'msg/s', fw.sendRate, raw.sendRate),
-        row('delivered (received / sent)', '%', delivered(fw.received[0], fw.sent), delivered(raw.received[0], raw.sent)),
+        row(`delivered (received / sent), ${marks}`, '%', delivered(fw.received[0], fw.sent), delivered(raw.received[0], raw.sent)),
+        row(`dropped at the publisher's mark, counted and logged by it (${marks})`, 'msgs', fw.dropped, null),
         row('subscriber CPU per message', 'µs', fw.receiveCpuUs[0] ?? null, raw.receiveCpuUs[0] ?? null),
         row('publisher CPU per message', 'µs', fw.sendCpuUs, raw.sendCpuUs),
         ...BUSY_US.map((busyUs, n) => busyRow(busyUs, busyRuns[n]!, rawRate)),
@@ -54,7 +56,7 @@ export async function pubsubThroughput(ctx: CaseContext): Promise<PubSubThroughp
       targets: [target('pub/sub throughput ≥ 0.8 × raw', ratio(fwRate, rawRate), '>=', 0.8)],
       notes: [
         `${plan.count.toLocaleString('en-US')} publications of the order (topic "orders"), sent back to back; the subscriber's rate is (received − 1) / (last − first arrival). Median of ${ctx.profile.repeats} run(s) per side (framework: ${all('framework')}; raw: ${all('raw')} msg/s).`,
-        'Both sides keep ZeroMQ\'s default high-water marks (1000; the framework\'s publisher has no option for it): a sender faster than its subscriber loses the overflow, so the subscriber works saturated and its rate is the pipeline\'s capacity; the delivered row shows how much overflowed.',
+        `Both sides run with ${marks} (ZeroMQ's defaults; the framework's send_high_water_mark / receive_high_water_mark, zeromq.js's sendHighWaterMark / receiveHighWaterMark): a sender faster than its subscriber loses the overflow, so the subscriber works saturated and its rate is the pipeline's capacity; the delivered row shows how much overflowed. Raw ZeroMQ drops it silently; the framework's publisher refuses it (noDrop), counts it and logs the total at shutdown (the dropped row), so for the framework delivered + dropped = sent. With marks 0 nothing would be lost and the publisher's memory would hold the backlog.`,
         'CPU per message: the process\'s user + system CPU time over the messages it handled (the subscriber from its first message on), so it includes ZeroMQ\'s own threads.',
         `"Raw + N µs busy" rows: the raw subscriber spinning N µs on each message before counting it (median of ${ctx.profile.repeats} run(s), in the same rounds); their ratio column is to the plain raw subscriber. They show what any per-message work costs this pipeline; the framework's subscriber does about as much per message as case 5's "decode + validate (receive side)" row, plus handing the message to its handler.`,
       ],

@@ -1,7 +1,7 @@
 /** Number formatting shared by the console and Markdown tables. */
 import type { Target } from '../results.js';
 
-const DECIMALS: Record<string, number> = { 'msg/s': 0, 'calls/s': 0, 'MB/s': 1, µs: 1, ns: 0, ms: 0, MB: 1, '%': 1, '×': 2 };
+const DECIMALS: Record<string, number> = { msgs: 0, 'msg/s': 0, 'calls/s': 0, 'MB/s': 1, µs: 1, ns: 0, ms: 0, MB: 1, '%': 1, '×': 2 };
 
 /** `value` in `unit`, with thousands separators; `—` when missing. */
 export function formatValue(value: number | null, unit: string): string {

@@ -1,7 +1,7 @@
 import type { Endpoint } from '@sf/core/plugin';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Publisher, Subscriber } from 'zeromq';
-import { freePort, listen, outbound, sleep, testContext } from '@sf/core/testing';
+import { freePort, type LogLine, listen, outbound, sleep, testContext } from '@sf/core/testing';
 import { DEFAULT_WAIT_AFTER_CREATION_S, publisher } from './publisher.js';
 import { subscriber } from './subscriber.js';
 
@@ -16,14 +16,17 @@ interface Received {
   payloads: string[];
 }
 
-async function openSubscriber(address: string, creation: Record<string, unknown> = {}): Promise<Received> {
+/** A subscriber endpoint; with `hold`, its handler waits for `hold` before it takes each message (a slow subscriber). */
+async function openSubscriber(address: string, creation: Record<string, unknown> = {}, hold?: Promise<void>): Promise<Received> {
   const payloads: string[] = [];
   const endpoint = await subscriber.create(
     testContext({
       addresses: { subscriber: address },
       creation: { on_new_message: () => {}, ...creation },
       receive: async (frame) => {
-        payloads.push(Buffer.from(frame).toString());
+        const payload = Buffer.from(frame).toString();
+        if (hold !== undefined && payload !== 'warmup') await hold;
+        payloads.push(payload);
         return undefined;
       },
     }),
@@ -34,12 +37,16 @@ async function openSubscriber(address: string, creation: Record<string, unknown>
 }
 
 async function openPublisher(address: string, creation: Record<string, unknown> = {}): Promise<Endpoint> {
-  const endpoint = await publisher.create(
-    testContext({ side: 'out', addresses: { publisher: address }, creation: { wait_after_creation_s: 0, ...creation } }),
-  );
+  return (await openLoggingPublisher(address, creation)).endpoint;
+}
+
+/** An open publisher endpoint and the lines it logs. */
+async function openLoggingPublisher(address: string, creation: Record<string, unknown> = {}): Promise<{ endpoint: Endpoint; logs: LogLine[] }> {
+  const context = testContext({ side: 'out', addresses: { publisher: address }, creation: { wait_after_creation_s: 0, ...creation } });
+  const endpoint = await publisher.create(context);
   cleanups.push(() => endpoint.close());
   await endpoint.open();
-  return endpoint;
+  return { endpoint, logs: context.logs };
 }
 
 /** Publishes `warmup` until every subscriber got one (slow joiners), then forgets the warm-ups. */
@@ -248,5 +255,61 @@ describe('publisher and subscriber', () => {
     );
     await expect(sub.open()).rejects.toMatchObject({ code: 'SF_BIND_FAILED' });
     await expect(sub.open()).rejects.toThrow('connection_models.in.ticks_in');
+  });
+});
+
+describe('high-water marks', () => {
+  /** Messages of 1 KiB: a burst of them overflows ZeroMQ's default queues and the TCP buffers between. */
+  const BURST = 20_000;
+  const message = (n: number): string => `m${n}:`.padEnd(1024, '.');
+
+  /** A publisher and a subscriber whose handler waits until `release()`: the burst piles up in the queues. */
+  async function slowPair(marks: Record<string, number>, publisherCreation: Record<string, unknown> = {}) {
+    const address = `127.0.0.1:${await freePort()}`;
+    const { endpoint: pub, logs } = await openLoggingPublisher(address, { send_high_water_mark: marks.send, ...publisherCreation });
+    let release = (): void => {};
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const sub = await openSubscriber(address, { receive_high_water_mark: marks.receive }, hold);
+    await warmUp(pub, [sub]);
+    for (let n = 0; n < BURST; n++) await pub.send?.(outbound(message(n)));
+    release();
+    return { pub, sub, logs };
+  }
+
+  const dropLines = (logs: LogLine[]) => logs.filter((line) => line.msg?.includes('dropped'));
+
+  it('with marks 0 (no limit), a slow subscriber loses nothing of a burst, and no drop is logged', async () => {
+    const { pub, sub, logs } = await slowPair({ send: 0, receive: 0 });
+    await expect.poll(() => sub.payloads.length, { timeout: 30_000 }).toBe(BURST);
+    expect(sub.payloads.every((payload, n) => payload === message(n))).toBe(true);
+    await pub.close();
+    expect(dropLines(logs)).toEqual([]);
+  });
+
+  it('with small marks, what a full queue cannot take is dropped, counted exactly and logged once, then in total at close', async () => {
+    const { pub, sub, logs } = await slowPair({ send: 10, receive: 10 });
+    // One warning while it happens (the next would come a minute later at the earliest).
+    expect(dropLines(logs)).toEqual([expect.objectContaining({ level: 'warn', obj: expect.objectContaining({ send_high_water_mark: 10, dropped: 1 }) })]);
+    await pub.close();
+    const summary = dropLines(logs)[1]!;
+    expect(summary.msg).toMatch(/^publisher dropped \d+ message\(s\) in all because a subscriber's queue was at send_high_water_mark 10/);
+    const dropped = (summary.obj as { dropped: number }).dropped;
+    expect(dropped).toBeGreaterThan(0);
+    // Every message was either delivered, in order, or counted as dropped: none is lost silently.
+    await expect.poll(() => sub.payloads.length, { timeout: 30_000 }).toBe(BURST - dropped);
+    const numbers = sub.payloads.map((payload) => Number(payload.slice(1, payload.indexOf(':'))));
+    expect(numbers.every((n, i) => i === 0 || n > numbers[i - 1]!)).toBe(true);
+  });
+
+  it('with count_drops: false, the publisher drops at the mark as plain ZeroMQ does: nothing counted or logged', async () => {
+    const { pub, sub, logs } = await slowPair({ send: 10, receive: 10 }, { count_drops: false });
+    await pub.close();
+    // What got through arrives; the rest is gone without a word (what count_drops is for).
+    await expect.poll(() => sub.payloads.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await sleep(500);
+    expect(sub.payloads.length).toBeLessThan(BURST);
+    expect(dropLines(logs)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { TypeDefinition } from '@sf/core/plugin';
-import { SOCKET_CREATION_ARGUMENTS, TopicSubscriber } from '@sf/zmq-base';
+import { RECEIVE_HIGH_WATER_MARK_ARGUMENT, SOCKET_CREATION_ARGUMENTS, TopicSubscriber } from '@sf/zmq-base';
 
 /**
  * The `subscriber` type: connects (or binds, with `is_binder`), subscribes to `msgpack(topic)` (or
@@ -15,7 +15,7 @@ export const subscriber: TypeDefinition = {
   replies: false,
   creationArguments: {
     required: { on_new_message: Function },
-    optional: { topic: String, is_binder: Boolean, ...SOCKET_CREATION_ARGUMENTS },
+    optional: { topic: String, is_binder: Boolean, ...RECEIVE_HIGH_WATER_MARK_ARGUMENT, ...SOCKET_CREATION_ARGUMENTS },
   },
   description: 'Receives messages from publishers, optionally only those under a topic, in arrival order.',
   create: (context) =>

@@ -1,6 +1,6 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
 import { decodeRequest, encodeErrorReply } from '@sf/core/plugin';
-import { closedError, numberArgument, ReplyServer, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
+import { closedError, ReplyServer, SEND_HIGH_WATER_MARK_ARGUMENT, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 import { applyDeltaInPlace, copyState, type StateValue } from './apply-delta.js';
 import { DeltaStore } from './delta-store.js';
 import { persistPath } from '@sf/state-store';
@@ -27,7 +27,7 @@ export const deltaUpdateOut: TypeDefinition = {
     optional: {
       topic: String,
       wait_after_creation_s: Number,
-      send_high_water_mark: Number,
+      ...SEND_HIGH_WATER_MARK_ARGUMENT,
       persist_file: String,
       persist_fsync: Boolean,
       ...SOCKET_CREATION_ARGUMENTS,
@@ -52,9 +52,9 @@ class DeltaOutEndpoint implements Endpoint {
 
   constructor(context: EndpointContext) {
     this.#context = context;
-    const hwm = context.creation.send_high_water_mark;
-    const sendHighWaterMark = hwm === undefined ? undefined : numberArgument(context, 'send_high_water_mark', 1000, 0, false);
-    this.#publisher = new TopicPublisher(context, { label: 'delta_update_out state', sendHighWaterMark });
+    // A reader that misses an update at the mark sees the gap in the numbering and resyncs, so the
+    // publisher keeps ZeroMQ's per-subscriber drop (countDrops would refuse it to every reader).
+    this.#publisher = new TopicPublisher(context, { label: 'delta_update_out state' });
     this.#snapshots = new ReplyServer(context, { label: 'snapshot replyer', answer: (body) => this.#snapshot(body) });
     this.#persistFile = persistPath(context);
   }

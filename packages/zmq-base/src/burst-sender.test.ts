@@ -154,4 +154,24 @@ describe('BurstSender', () => {
     expect(failures).toHaveLength(1);
     expect(String(failures[0])).toContain('Message must be present');
   });
+
+  it('leaves the errors its absorbs option takes to it: they reject no sender and never reach failed', async () => {
+    const { push, pull } = await pushPull(1000);
+    const failures: unknown[] = [];
+    const absorbed: unknown[] = [];
+    const absorbs = (error: unknown): boolean => {
+      absorbed.push(error);
+      return true;
+    };
+    const burst = new BurstSender(push, (error) => failures.push(error), { absorbs });
+    await burst.send(Buffer.from('before'));
+    await burst.send(undefined as unknown as Uint8Array);
+    // Handed over at once, so its own promise is the sender's: absorbed, it resolves.
+    await expect(burst.sendNow(undefined as unknown as Uint8Array)).resolves.toBeUndefined();
+    await burst.send(Buffer.from('after'));
+    await burst.settled();
+    expect(await receiveAll(pull, 2)).toEqual(['before', 'after']);
+    expect(failures).toEqual([]);
+    expect(absorbed).toHaveLength(2);
+  });
 });

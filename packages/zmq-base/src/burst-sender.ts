@@ -8,6 +8,15 @@ export const FRAMES_PER_TURN = 512;
 
 const QUEUED: Promise<void> = Promise.resolve();
 
+/** Options of a {@link BurstSender}. */
+export interface BurstSenderOptions {
+  /**
+   * Takes a failed send's error and returns true when it dealt with it (e.g. counted a message
+   * refused at the high-water mark): such an error never rejects a sender's promise nor reaches `failed`.
+   */
+  readonly absorbs?: (error: unknown) => boolean;
+}
+
 /**
  * Gathers the frames sent within one turn of the event loop (at most {@link BURST_FRAMES}) and
  * hands them to the socket together, at the end of the turn (`setImmediate`) or when the burst is
@@ -21,6 +30,10 @@ export class BurstSender {
   readonly #frames: Uint8Array[] = [];
   readonly #socket: SendingSocket;
   readonly #failed: (error: unknown) => void;
+  readonly #absorbs: ((error: unknown) => boolean) | undefined;
+  readonly #absorbOrThrow = (error: unknown): void => {
+    if (!this.#absorbs?.(error)) throw error;
+  };
   #scheduled: NodeJS.Immediate | undefined;
   #sinceTurn = 0;
   readonly #flushLater = (): void => {
@@ -29,10 +42,17 @@ export class BurstSender {
     this.flush().then(undefined, this.#failed);
   };
 
-  /** `failed` is told of a send that fails after its caller was answered. */
-  constructor(socket: SendingSocket, failed: (error: unknown) => void) {
+  /** `failed` is told of a send that fails after its caller was answered (unless `absorbs` takes the error). */
+  constructor(socket: SendingSocket, failed: (error: unknown) => void, options: BurstSenderOptions = {}) {
     this.#socket = socket;
-    this.#failed = failed;
+    const absorbs = options.absorbs;
+    this.#absorbs = absorbs;
+    this.#failed =
+      absorbs === undefined
+        ? failed
+        : (error) => {
+            if (!absorbs(error)) failed(error);
+          };
   }
 
   /** Queues `frame`: resolves at once while the socket takes sends at once, else once ZeroMQ took it. */
@@ -72,7 +92,8 @@ export class BurstSender {
     }
     this.#sinceTurn += frames.length;
     frames.length = 0;
-    return last;
+    // Once per burst, not per frame: only the last frame's promise goes back to a sender.
+    return this.#absorbs === undefined || last === QUEUED ? last : last.then(undefined, this.#absorbOrThrow);
   }
 
   /** Flushes, then resolves (never rejects) once every send so far has settled. */

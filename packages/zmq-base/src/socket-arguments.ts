@@ -13,3 +13,9 @@ export const SOCKET_CREATION_ARGUMENTS = {
   max_message_size: Number,
   curve: CURVE_ARGUMENT,
 } as const;
+
+/** `send_high_water_mark`: most messages queued per peer before ZeroMQ drops (PUB) or waits; 0 is no limit. Spread it into the types that take it. */
+export const SEND_HIGH_WATER_MARK_ARGUMENT = { send_high_water_mark: Number } as const;
+
+/** `receive_high_water_mark`: most inbound messages queued before ZeroMQ stops reading from the peer; 0 is no limit. */
+export const RECEIVE_HIGH_WATER_MARK_ARGUMENT = { receive_high_water_mark: Number } as const;

@@ -1,6 +1,7 @@
 import { ValidationError } from '@sf/core';
 import type { EndpointContext } from '@sf/core/plugin';
 import type { Socket } from 'zeromq';
+import { ZMQ_DEFAULT_HIGH_WATER_MARK } from './high-water-drops.js';
 
 /**
  * Defaults of the socket-option creation arguments that every ZeroMQ type of the framework
@@ -64,7 +65,7 @@ export function readSocketOptions(context: EndpointContext): SocketOptionValues 
   const values: Record<string, number> = {};
   for (const [name, option, min] of OPTIONS) values[option] = integerArgument(context, name, SOCKET_OPTION_DEFAULTS[name], min);
   for (const [name, option] of HIGH_WATER_MARKS) {
-    if (context.creation[name] !== undefined) values[option] = integerArgument(context, name, 1000, 0);
+    if (context.creation[name] !== undefined) values[option] = integerArgument(context, name, ZMQ_DEFAULT_HIGH_WATER_MARK, 0);
   }
   return values as unknown as SocketOptionValues;
 }

@@ -109,7 +109,7 @@ describe('TopicPublisher', () => {
 
   it('sends in the order asked when sends overlap', async () => {
     const port = await freePort();
-    const publisher = publisherOn(port, {}, { sendHighWaterMark: 10_000 });
+    const publisher = publisherOn(port, { send_high_water_mark: 10_000 });
     await publisher.open();
     const frames = await rawSubscriber(port);
     await warmUp(publisher, frames);

@@ -7,6 +7,7 @@ import { bindSocket, connectSocket } from './bind-connect.js';
 import { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close.js';
 import { createSocket, socketSettings } from './create-socket.js';
 import { BurstSender } from './burst-sender.js';
+import { HighWaterDrops, ZMQ_DEFAULT_HIGH_WATER_MARK } from './high-water-drops.js';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first publication. */
 export const DEFAULT_WAIT_AFTER_CREATION_S = 0.15;
@@ -17,8 +18,13 @@ export interface TopicPublisherOptions {
   readonly label: string;
   /** Connect instead of binding (a publisher with `is_x_pub`, to a proxy's XSUB side). */
   readonly connects?: boolean;
-  /** The socket's send high-water mark; the `send_high_water_mark` creation argument, or ZeroMQ's default (1000), when absent. */
-  readonly sendHighWaterMark?: number;
+  /**
+   * Make drops at the send high-water mark (the `send_high_water_mark` creation argument, ZeroMQ's
+   * 1000 when absent) visible: the socket gets ZeroMQ's `noDrop`, so a message that a subscriber's
+   * full queue would lose is refused instead, for every subscriber, and counted and logged (see
+   * {@link HighWaterDrops}) rather than lost silently for that one subscriber.
+   */
+  readonly countDrops?: boolean;
   /** The socket's name in the addresses file; `publisher` by default. */
   readonly socket?: string;
   /**
@@ -46,6 +52,7 @@ export class TopicPublisher {
   #socket: Publisher | undefined;
   #burst: BurstSender | undefined;
   #closing: Promise<void> | undefined;
+  readonly #drops: HighWaterDrops | undefined;
 
   /** Reads the address and creation arguments; a bad `wait_after_creation_s` is a ValidationError. */
   constructor(context: EndpointContext, options: TopicPublisherOptions) {
@@ -56,6 +63,15 @@ export class TopicPublisher {
     this.#waitMs = numberArgument(context, 'wait_after_creation_s', DEFAULT_WAIT_AFTER_CREATION_S, 0, false) * 1000;
     const topic = context.creation.topic;
     this.#prefix = typeof topic === 'string' ? topicPrefix(topic) : new Uint8Array(0);
+    if (options.countDrops) {
+      const mark = socketSettings(context).options.sendHighWaterMark ?? ZMQ_DEFAULT_HIGH_WATER_MARK;
+      this.#drops = new HighWaterDrops(context, options.label, this.address.path, mark);
+    }
+  }
+
+  /** Messages refused at a subscriber's high-water mark so far (with `countDrops`; else always 0). */
+  get dropped(): number {
+    return this.#drops?.count ?? 0;
   }
 
   /** Binds or connects, then waits `wait_after_creation_s`; does nothing when open. A failed bind can be tried again. */
@@ -63,16 +79,20 @@ export class TopicPublisher {
     if (this.#closing) throw closedError(this.#context, this.address, `Cannot open a ${this.#options.label} after close`);
     if (this.#socket) return;
     const socket = createSocket(Publisher, this.#context, this.#options.connects ? 'connect' : 'bind', this.#options.socket ?? 'publisher');
-    if (this.#options.sendHighWaterMark !== undefined) socket.sendHighWaterMark = this.#options.sendHighWaterMark;
-    // A PUB socket never blocks (it drops past the high-water mark), so every send can complete at
-    // once; zeromq.js otherwise defers one send in 512 to a later turn, which BurstSender does itself.
+    // Set before binding: zeromq.js warns about options set later (this one would still work).
+    if (this.#drops) socket.noDrop = true;
+    // A PUB socket never blocks (it drops, or with noDrop refuses, past the high-water mark), so
+    // every send completes at once; zeromq.js otherwise defers one send in 512 to a later turn,
+    // which BurstSender does itself.
     socket.sendTimeout = 0;
     if (this.#options.connects) connectSocket(socket, this.address, this.#context);
     else await bindSocket(socket, this.address, this.#context);
     this.#socket = socket;
-    this.#burst = new BurstSender(socket, (error) => {
+    const failed = (error: unknown): void => {
       this.#context.logger.error({ err: error, address: this.address.path }, `${this.#options.label} could not send a message`);
-    });
+    };
+    // A message refused at the mark is counted by #drops, not the sender's error.
+    this.#burst = new BurstSender(socket, failed, { absorbs: this.#drops?.take });
     if (this.#waitMs > 0) await sleep(this.#waitMs);
   }
 
@@ -131,6 +151,7 @@ export class TopicPublisher {
     this.#burst = undefined;
     if (burst) await settleWithin(burst.settled(), CLOSE_LINGER_MS);
     if (socket) await closeSocket(socket, CLOSE_LINGER_MS);
+    this.#drops?.summary();
   }
 
   #frame(frame: Uint8Array | (() => Uint8Array) | OutboundMessage): Uint8Array {

@@ -15,13 +15,20 @@ export interface StartSfOptions {
   cwd?: string;
   /** A name for failure messages (default: the `-s` argument). */
   name?: string;
+  /**
+   * The command that `run …` follows, e.g. `['npx', 'sf']` in an installed project (default: Node
+   * and the repository's built `sf`). It then runs in a process group of its own, which
+   * {@link killAll} ends whole (a launcher like npx has the service as its child).
+   */
+  command?: readonly string[];
 }
 
 /** One running `sf run …` process: its output lines, signals and exit. */
 export class SfProcess extends TrackedProcess {
   constructor(args: readonly string[], options: StartSfOptions = {}) {
     const service = args[args.indexOf('-s') + 1];
-    super(process.execPath, [SF_BIN, 'run', ...args], { cwd: options.cwd ?? FIXTURES, name: options.name ?? service ?? 'sf' });
+    const [file = process.execPath, ...before] = options.command ?? [process.execPath, SF_BIN];
+    super(file, [...before, 'run', ...args], { cwd: options.cwd ?? FIXTURES, name: options.name ?? service ?? 'sf', group: options.command !== undefined });
   }
 
   /** Waits for the runner's `ready` line (service mode: every in connection is serving). */

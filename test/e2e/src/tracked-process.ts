@@ -16,9 +16,16 @@ export interface TrackedOptions {
   name: string;
   /** Keep a pipe to the process's stdin (default: stdin is ignored). */
   stdin?: boolean;
+  /**
+   * Run it in a process group of its own, which signals and {@link killAll} reach whole (a
+   * launcher like npx has the real process as its child).
+   */
+  group?: boolean;
 }
 
 const DEFAULT_WAIT_MS = 15_000;
+/** How long {@link TrackedProcess.kill} waits for the rest of a killed process group. */
+const GROUP_EXIT_WAIT_MS = 5000;
 const started = new Set<TrackedProcess>();
 const everStarted: TrackedProcess[] = [];
 
@@ -37,12 +44,14 @@ export class TrackedProcess {
   /** Resolves once the process has exited and its output is fully read. */
   readonly exit: Promise<Exit>;
   #ended: Exit | undefined;
+  readonly #group: boolean;
   readonly #listeners = new Set<() => void>();
 
   /** Spawns `command args` and tracks it until {@link killAll}. */
   constructor(command: string, args: readonly string[], options: TrackedOptions) {
     this.name = options.name;
-    this.child = spawn(command, args, { cwd: options.cwd, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    this.#group = options.group ?? false;
+    this.child = spawn(command, args, { cwd: options.cwd, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], detached: this.#group });
     started.add(this);
     everStarted.push(this);
     this.#collect(this.child.stdout!, this.stdout);
@@ -72,9 +81,11 @@ export class TrackedProcess {
     return this.waitFor(() => (matching().length >= count ? matching() : undefined), `${count} lines matching ${pattern}`, timeoutMs);
   }
 
-  /** Sends `signal` to the process. */
+  /** Sends `signal` to the process; in a group of its own, to the whole group, as Ctrl-C in a terminal does. */
   signal(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
+    const pid = this.child.pid;
+    if (this.#group && pid !== undefined) process.kill(-pid, signal);
+    else this.child.kill(signal);
   }
 
   /** Resolves to the exit code; rejects if the process is still running after `timeoutMs`. */
@@ -89,6 +100,22 @@ export class TrackedProcess {
   async stop(signal: NodeJS.Signals = 'SIGINT', timeoutMs = DEFAULT_WAIT_MS): Promise<number | null> {
     this.signal(signal);
     return this.exitCode(timeoutMs);
+  }
+
+  /** SIGKILLs the process (and its process group, when it has one of its own); resolves once all of it is gone. */
+  async kill(): Promise<void> {
+    const pid = this.child.pid;
+    if (this.#group && pid !== undefined && isAlive(-pid)) process.kill(-pid, 'SIGKILL');
+    else if (this.running) this.child.kill('SIGKILL');
+    await this.exit;
+    // The group's other processes (a launcher's children) end a moment after the one we started.
+    for (let waited = 0; this.#group && pid !== undefined && isAlive(-pid) && waited < GROUP_EXIT_WAIT_MS; waited += 20) await sleep(20);
+  }
+
+  /** True while the process, or any process of its own group, still runs. */
+  get alive(): boolean {
+    const pid = this.child.pid;
+    return this.running || (pid !== undefined && (isAlive(pid) || (this.#group && isAlive(-pid))));
   }
 
   /** Everything the process wrote, for failure messages. */
@@ -145,15 +172,15 @@ export class TrackedProcess {
 export async function killAll(): Promise<void> {
   const procs = [...started];
   started.clear();
-  for (const proc of procs) if (proc.running) proc.child.kill('SIGKILL');
-  await Promise.all(procs.map((proc) => proc.exit));
+  await Promise.all(procs.map((proc) => proc.kill()));
 }
 
 /** Pids of every process started here that still runs (should be none after {@link killAll}). */
 export function alivePids(): number[] {
-  return everStarted.filter((proc) => proc.running || (proc.child.pid !== undefined && isAlive(proc.child.pid))).map((proc) => proc.child.pid ?? -1);
+  return everStarted.filter((proc) => proc.alive).map((proc) => proc.child.pid ?? -1);
 }
 
+/** Whether process `pid` (or, negative, any process of group `-pid`) exists. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -161,4 +188,8 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -46,14 +46,16 @@ beforeAll(async () => {
     sf: { plugin: true },
   });
   const app = await project('app', {
-    dependencies: { '@sf/conn-demo': '1.0.0', '@acme/conn-http': '1.0.0', 'plain-lib': '1.0.0', 'hoisted-plugin': '1.0.0' },
-    devDependencies: { 'dev-tool-not-installed': '1.0.0' },
+    dependencies: { '@sf/conn-demo': '1.0.0', '@acme/conn-http': '1.0.0', 'plain-lib': '1.0.0', 'hoisted-plugin': '1.0.0', '@sf/state-store': '1.0.0' },
+    devDependencies: { 'dev-tool-not-installed': '1.0.0', '@sf/state-helpers-not-installed': '1.0.0' },
     optionalDependencies: { 'optional-not-installed': '1.0.0' },
   });
-  await esmPackage(join(app, 'node_modules/@sf/conn-demo'), '@sf/conn-demo', pluginSource('@sf/conn-demo', 'demo_out'));
+  await esmPackage(join(app, 'node_modules/@sf/conn-demo'), '@sf/conn-demo', pluginSource('@sf/conn-demo', 'demo_out'), { sf: { plugin: true } });
   await mkdir(join(app, 'node_modules/@acme'), { recursive: true });
   await symlink(join(root, 'store/acme-conn'), join(app, 'node_modules/@acme/conn-http'), 'dir');
   await esmPackage(join(app, 'node_modules/plain-lib'), 'plain-lib', 'throw new Error("a non-plugin must not be imported");');
+  // A first-party support package: named like a state plugin, but not one (no `sf.plugin`).
+  await esmPackage(join(app, 'node_modules/@sf/state-store'), '@sf/state-store', 'export const persistPath = () => undefined;');
   // Installed one level up, as in a workspace with hoisted dependencies.
   await esmPackage(join(root, 'node_modules/hoisted-plugin'), 'hoisted-plugin', pluginSource('hoisted-plugin', 'hoisted_out'), {
     sf: { plugin: true },
@@ -85,7 +87,7 @@ describe('package lookup', () => {
 });
 
 describe('discoverPlugins', () => {
-  it('imports the declared plugins of the nearest project, and only those', async () => {
+  it('imports the packages that declare themselves plugins, whatever their names, and only those', async () => {
     const plugins = await discoverPlugins(join(root, 'app/src/services'));
     expect(plugins.map((p) => p.name)).toEqual(['@acme/conn-http', '@sf/conn-demo', 'hoisted-plugin']);
     expect(Object.keys(plugins[0]!.types)).toEqual(['http_out']);
@@ -103,13 +105,14 @@ describe('discoverPlugins', () => {
   it('tells to install a declared dependency or first-party plugin that is missing', async () => {
     const dir = await project('missing', {
       dependencies: { 'not-installed-lib': '1.0.0' },
-      devDependencies: { '@sf/conn-zmq-reqrep': '0.1.0', 'dev-only': '1.0.0' },
+      devDependencies: { '@sf/conn-zmq-reqrep': '0.1.0', 'dev-only': '1.0.0', '@sf/state-store': '0.1.0' },
     });
     const error = await discoveryError(dir);
     expect(error.code).toBe('SF_PLUGIN_MISSING');
     expect(error.message).toContain(`Packages declared in ${join(dir, 'package.json')} are not installed: @sf/conn-zmq-reqrep, not-installed-lib`);
     expect(error.message).toContain(`Run \`pnpm install\` in ${dir}`);
     expect(error.message).not.toContain('dev-only');
+    expect(error.message).not.toContain('@sf/state-store');
   });
 
   it('rejects a package marked as a plugin that exports none', async () => {
@@ -122,7 +125,9 @@ describe('discoverPlugins', () => {
 
   it('checks the shape of a discovered plugin, naming its package', async () => {
     const dir = await project('bad-shape', { dependencies: { '@sf/state-bad': '1.0.0' } });
-    await esmPackage(join(dir, 'node_modules/@sf/state-bad'), '@sf/state-bad', 'export default { name: "@sf/state-bad", coreMajor: 0, types: { s: { side: "in" } } };');
+    await esmPackage(join(dir, 'node_modules/@sf/state-bad'), '@sf/state-bad', 'export default { name: "@sf/state-bad", coreMajor: 0, types: { s: { side: "in" } } };', {
+      sf: { plugin: true },
+    });
     const error = await discoveryError(dir);
     expect(error.code).toBe('SF_PLUGIN_INVALID');
     expect(error.message).toContain("Plugin '@sf/state-bad' type 's' has kind undefined");
@@ -130,7 +135,7 @@ describe('discoverPlugins', () => {
 
   it('wraps a plugin that throws while loading, keeping the cause', async () => {
     const dir = await project('throws', { dependencies: { '@sf/conn-broken': '1.0.0' } });
-    await esmPackage(join(dir, 'node_modules/@sf/conn-broken'), '@sf/conn-broken', 'throw new Error("zeromq binary missing");');
+    await esmPackage(join(dir, 'node_modules/@sf/conn-broken'), '@sf/conn-broken', 'throw new Error("zeromq binary missing");', { sf: { plugin: true } });
     const error = await discoveryError(dir);
     expect(error.code).toBe('SF_PLUGIN_INVALID');
     expect(error.message).toContain("Plugin package '@sf/conn-broken' could not be loaded: zeromq binary missing");
@@ -142,6 +147,7 @@ describe('discoverPlugins', () => {
     await write(join(dir, 'node_modules/@sf/conn-cjs-only/package.json'), {
       name: '@sf/conn-cjs-only',
       exports: { '.': { require: './index.cjs' } },
+      sf: { plugin: true },
     });
     const error = await discoveryError(dir);
     expect(error.code).toBe('SF_PLUGIN_INVALID');

@@ -6,7 +6,7 @@ import { readJsonFile } from '../config/read-json-file.js';
 import { PluginError } from '../errors.js';
 import type { Plugin } from '../plugin/contract.js';
 import { isPlainObject, isRecord } from '../util/describe-value.js';
-import { isFirstPartyPluginName } from './first-party.js';
+import { isFirstPartyPluginPackage } from './first-party.js';
 import { findInstalledPackage, findNearestPackageJson, type PackageManifest } from './package-lookup.js';
 import type { Registry } from './registry.js';
 import { assertPluginShape } from './validate-plugin.js';
@@ -16,13 +16,15 @@ const SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies'] as 
 /**
  * Finds the plugins installed in the project that holds `fromDir`: the nearest package.json at
  * or above it, and each of its dependencies, dev and optional dependencies that is a plugin.
- * A package is a plugin when its package.json has `"sf": { "plugin": true }` or its name is a
- * first-party `@sf/conn-*` / `@sf/state-*` one. Each is imported from the project's folder
- * (ESM `exports`, `import` condition); the plugin is its default export, or its export `plugin`.
+ * A package is a plugin when its own package.json says so (`"sf": { "plugin": true }`), never by
+ * its name: a support package such as `@sf/state-store` is simply not imported. Each plugin is
+ * imported from the project's folder (ESM `exports`, `import` condition); the plugin is its
+ * default export, or its export `plugin`.
  *
- * A declared plugin, or any runtime dependency, that is not installed is a `PluginError`
- * (`SF_PLUGIN_MISSING`) telling to run the install. Missing dev and optional dependencies are
- * skipped (a production install leaves them out). No package.json: no plugins.
+ * A runtime dependency, or a first-party plugin package (one named in `FIRST_PARTY_TYPES`), that
+ * is declared but not installed cannot be inspected: a `PluginError` (`SF_PLUGIN_MISSING`) tells
+ * to run the install. Other missing dev and optional dependencies are skipped (a production
+ * install leaves them out). No package.json: no plugins.
  */
 export async function discoverPlugins(fromDir: string): Promise<Plugin[]> {
   const manifestPath = await findNearestPackageJson(fromDir);
@@ -35,8 +37,8 @@ export async function discoverPlugins(fromDir: string): Promise<Plugin[]> {
   for (const [name, section] of declaredDependencies(manifest)) {
     const dir = await findInstalledPackage(name, projectDir);
     if (dir === undefined) {
-      if (section === 'dependencies' || isFirstPartyPluginName(name)) missing.push(name);
-    } else if (isFirstPartyPluginName(name) || (await readManifest(dir)).sf?.plugin === true) {
+      if (section === 'dependencies' || isFirstPartyPluginPackage(name)) missing.push(name);
+    } else if ((await readManifest(dir)).sf?.plugin === true) {
       candidates.push({ name, dir });
     }
   }

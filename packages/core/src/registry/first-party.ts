@@ -12,7 +12,9 @@ export const FIRST_PARTY_TYPES: Readonly<Record<string, string>> = Object.freeze
   external_request: '@sf/conn-external',
 });
 
-/** Whether a package name follows the first-party plugin naming (`@sf/conn-*`, `@sf/state-*`). */
-export function isFirstPartyPluginName(packageName: string): boolean {
-  return /^@sf\/(conn|state)-[a-z0-9-]+$/.test(packageName);
+const FIRST_PARTY_PACKAGES: ReadonlySet<string> = new Set(Object.values(FIRST_PARTY_TYPES));
+
+/** Whether `packageName` is a first-party plugin package (one that provides a type of {@link FIRST_PARTY_TYPES}). */
+export function isFirstPartyPluginPackage(packageName: string): boolean {
+  return FIRST_PARTY_PACKAGES.has(packageName);
 }
