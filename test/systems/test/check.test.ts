@@ -13,12 +13,19 @@ describe('sf check on the examples', () => {
     expect(result.code).toBe(0);
   });
 
+  it('market-data: its two delta states of mapOf(Decimal, Decimal) agree', async () => {
+    const result = await runSf(['check', 'examples/market-data', '--json']);
+    const states = JSON.parse(result.stdout).wires.filter((wire: { kind: string }) => wire.kind === 'state');
+    expect(states.map((wire: { from: string; to: string }) => `${wire.from} -> ${wire.to}`)).toEqual(['market-data.bids -> strategy.bids', 'market-data.asks -> strategy.asks']);
+    expect(JSON.parse(result.stdout).problems).toEqual([]);
+  });
+
   it('--json lists the wires with their types and addresses', async () => {
     const result = await runSf(['check', 'examples/market-data', '--json']);
     const report = JSON.parse(result.stdout);
     expect(report.ok).toBe(true);
     const state = report.wires.find((wire: { kind: string }) => wire.kind === 'state');
-    expect(state).toMatchObject({ from: 'market-data.order_book', to: 'strategy.order_book', types: ['delta_update_out', 'delta_update_in'] });
+    expect(state).toMatchObject({ from: 'market-data.bids', to: 'strategy.bids', types: ['delta_update_out', 'delta_update_in'] });
     expect(state.addresses).toHaveLength(2);
     expect(state.addresses[0]).toMatch(/^127\.0\.0\.1:\d+$/);
   });
@@ -40,6 +47,7 @@ describe('sf check on broken systems: one precise line per problem, exit 1', () 
     ],
     ['missing-argument', "quoter: connection_models.in.quote args.venue: required 'venue' (String) is never sent (fix: add 'venue' to caller's model, or make it optional on the receiver)"],
     ['type-mismatch', 'quoter: connection_models.in.quote args.symbol: caller.quote sends Number, the receiver expects String (fix: give it the same type on both ends)'],
+    ['map-value-mismatch', 'reader: state_models.in.bids state<value>: writer.bids sends Number, the receiver expects Decimal (fix: give it the same type on both ends)'],
     ['topic-mismatch', "watcher: connection_models.in.ticks: subscribes to topic 'ETH' but feed.ticks publishes with topic 'BTC', so no message arrives (fix: set topic: 'BTC' here)"],
     [
       'unconnected-in',
