@@ -129,6 +129,17 @@ describe('sf check on a malformed system file', () => {
     expect(result.code).toBe(1);
   });
 
+  it('refuses a Python service run by both a module and a script, and a ready line that is no regular expression', async () => {
+    const file = join(await dir, 'python.system.json');
+    const quoter = (python: object) => ({ services: { quoter: { service: 'quoter.py', python, interface: {} } } });
+    await writeFile(file, JSON.stringify(quoter({ module: 'service_framework', script: 'run.py' })));
+    expect((await runSf(['check', file])).stderr).toMatch(/^sf: services\.quoter\.python has none of the allowed forms .*A Python service_framework 0\.0\.3 service/);
+    await writeFile(file, JSON.stringify(quoter({ ready: 'ready(' })));
+    const result = await runSf(['check', file]);
+    expect(result.stderr).toMatch(/^sf: services\.quoter\.python\.ready is not a regular expression: .*Unterminated group.* \(file .*\)\. Write a JavaScript regular expression/);
+    expect(result.code).toBe(1);
+  });
+
   it('says which service file is missing', async () => {
     const file = join(await dir, 'missing.system.json');
     await writeFile(file, JSON.stringify({ services: { pricer: { service: 'nowhere.ts' } } }));

@@ -41,7 +41,7 @@ async function upSystem(command: Command, io: CliIo): Promise<number> {
     const { once } = command.opts<{ once?: boolean }>();
     return await runSystem(analysis, { sf: [process.execPath, SF_BIN], output: (line) => io.stdout(`${line}\n`), color: process.stdout.isTTY === true,
       once: once === true,
-      ...(process.stdout.isTTY && { live: { write: (text: string) => process.stdout.write(text), columns: () => process.stdout.columns } }),
+      ...(process.stdout.isTTY && { live: { write: (text: string) => process.stdout.write(text), columns: () => process.stdout.columns || 80 } }),
     });
   } finally {
     await rm(runDir, { recursive: true, force: true });

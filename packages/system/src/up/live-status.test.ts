@@ -16,7 +16,7 @@ describe('statusView', () => {
       'order-feed  77    finished  -   0         -',
     ]);
     const narrow = statusView(rows, now, 20);
-    expect(narrow[2]).toBe('pricer      4242  u…');
+    expect(narrow[2]).toBe('pricer      4242  …');
     expect(narrow.every((line) => line.length < 20)).toBe(true);
   });
 });
