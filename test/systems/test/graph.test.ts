@@ -17,7 +17,8 @@ describe('sf graph', () => {
       '  s0["strategy<br/><small>strategy.ts</small>"]',
       '  s1(["market-data<br/><small>market-data.ts · main</small>"])',
       '  s1 -->|"quote: requester → replyer<br/>{ symbol: String } → { mid: Decimal, spread: Decimal, levels: Number }"| s0',
-      '  s1 -.->|"state order_book: delta_update_out → delta_update_in<br/>{ best_bid: Decimal, best_ask: Decimal,<br/>bids: map of Decimal to Decimal,<br/>asks: map of Decimal to Decimal }"| s0',
+      '  s1 -.->|"state bids: delta_update_out → delta_update_in<br/>an object of Decimal keys (as text) to Decimal"| s0',
+      '  s1 -.->|"state asks: delta_update_out → delta_update_in<br/>an object of Decimal keys (as text) to Decimal"| s0',
       '',
     ]);
   });
@@ -25,7 +26,7 @@ describe('sf graph', () => {
   it('draws states dashed in DOT, and main-mode services doubly outlined', async () => {
     const result = await runSf(['graph', 'examples/market-data', '--format', 'dot']);
     expect(result.stdout).toContain('"market-data" [label="market-data\\nmarket-data.ts · main", peripheries=2];');
-    expect(result.stdout).toMatch(/"market-data" -> "strategy" \[label="state order_book: delta_update_out → delta_update_in\\n[^"]*", style=dashed/);
+    expect(result.stdout).toMatch(/"market-data" -> "strategy" \[label="state bids: delta_update_out → delta_update_in\\nan object of Decimal keys \(as text\) to Decimal", style=dashed/);
   });
 
   it('still draws a system with problems, and says so on stderr', async () => {

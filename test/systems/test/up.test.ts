@@ -13,7 +13,7 @@ const EXAMPLES: [string, RegExp][] = [
   ['echo', /^requester +\| echo: sent 'pong', got 'PONG' \(#2\)$/],
   ['pubsub', /^btc-watcher +\| btc-watcher: news 'round 2 published'$/],
   ['pipeline', /^risk-check +\| risk-check: o-3 notional 699\.65 -> REVIEW$/],
-  ['market-data', /^market-data +\| market-data: the strategy quotes mid 64000\.5 \(spread 0\.5, 4 levels\)$/],
+  ['market-data', /^market-data +\| market-data: the strategy quotes mid 64000\.5 \(spread 0\.5, 5 levels\)$/],
   ['external', /^canceller +\| canceller: o-2-filled could not be cancelled$/],
   ['third-party-connection/service', /^receiver +\| receiver: SOL at 0\.3, total 0\.6$/],
 ];
