@@ -52,7 +52,16 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   const service = await startService(parsed.options);
+  if (process.env[STOP_WITH_STDIN] === '1') stopWhenStdinCloses(() => service.stop('SIGTERM'));
   return await service.done;
+}
+
+/** Set by `sf up` for its `sf run` children: standard input is a pipe from `sf up`, closed when it dies. */
+const STOP_WITH_STDIN = 'SF_STOP_WITH_STDIN';
+
+/** Stops the service gracefully once standard input ends: `sf up` was killed, even with SIGKILL, so its children do not linger. */
+function stopWhenStdinCloses(stop: () => Promise<number>): void {
+  process.stdin.once('end', () => void stop()).resume();
 }
 
 /** `sf`, `sf --help`, `sf help run`, `sf --version` and unknown commands; the commands themselves never get here. */

@@ -13,6 +13,13 @@ describe('sf check on the examples', () => {
     expect(result.code).toBe(0);
   });
 
+  it('market-data: its two delta states of mapOf(Decimal, Decimal) agree', async () => {
+    const result = await runSf(['check', 'examples/market-data', '--json']);
+    const states = JSON.parse(result.stdout).wires.filter((wire: { kind: string }) => wire.kind === 'state');
+    expect(states.map((wire: { from: string; to: string }) => `${wire.from} -> ${wire.to}`)).toEqual(['market-data.bids -> strategy.bids', 'market-data.asks -> strategy.asks']);
+    expect(JSON.parse(result.stdout).problems).toEqual([]);
+  });
+
   it('--json lists the wires with their types and addresses', async () => {
     const result = await runSf(['check', 'examples/market-data', '--json']);
     const report = JSON.parse(result.stdout);
@@ -40,6 +47,7 @@ describe('sf check on broken systems: one precise line per problem, exit 1', () 
     ],
     ['missing-argument', "quoter: connection_models.in.quote args.venue: required 'venue' (String) is never sent (fix: add 'venue' to caller's model, or make it optional on the receiver)"],
     ['type-mismatch', 'quoter: connection_models.in.quote args.symbol: caller.quote sends Number, the receiver expects String (fix: give it the same type on both ends)'],
+    ['map-value-mismatch', 'reader: state_models.in.bids state<value>: writer.bids sends Number, the receiver expects Decimal (fix: give it the same type on both ends)'],
     ['topic-mismatch', "watcher: connection_models.in.ticks: subscribes to topic 'ETH' but feed.ticks publishes with topic 'BTC', so no message arrives (fix: set topic: 'BTC' here)"],
     [
       'unconnected-in',
@@ -118,6 +126,17 @@ describe('sf check on a malformed system file', () => {
     await writeFile(file, JSON.stringify({ services: { pricer: { service: 'pricer.ts' } }, ports: 'fre' }));
     const result = await runSf(['check', file]);
     expect(result.stderr).toMatch(/^sf: ports has none of the allowed forms \(found "fre"\) \(file .*\)\. How addresses are derived: "free" \(default\)/);
+    expect(result.code).toBe(1);
+  });
+
+  it('refuses a Python service run by both a module and a script, and a ready line that is no regular expression', async () => {
+    const file = join(await dir, 'python.system.json');
+    const quoter = (python: object) => ({ services: { quoter: { service: 'quoter.py', python, interface: {} } } });
+    await writeFile(file, JSON.stringify(quoter({ module: 'service_framework', script: 'run.py' })));
+    expect((await runSf(['check', file])).stderr).toMatch(/^sf: services\.quoter\.python has none of the allowed forms .*A Python service_framework 0\.0\.3 service/);
+    await writeFile(file, JSON.stringify(quoter({ ready: 'ready(' })));
+    const result = await runSf(['check', file]);
+    expect(result.stderr).toMatch(/^sf: services\.quoter\.python\.ready is not a regular expression: .*Unterminated group.* \(file .*\)\. Write a JavaScript regular expression/);
     expect(result.code).toBe(1);
   });
 

@@ -64,6 +64,18 @@ describe('sf up supervises the services', () => {
     ]);
   });
 
+  it('when sf up itself is killed with SIGKILL, its services see their standard input close and stop', async () => {
+    const sf = spawnSf(['up'], join(ROOT, 'examples/pipeline'));
+    const [, pricerPid] = await sf.waitFor(/^sf up +\| started pricer \(pid (\d+)\)$/);
+    const [, riskPid] = await sf.waitFor(/^sf up +\| started risk-check \(pid (\d+)\)$/);
+    await sf.waitFor(/^sf up +\| risk-check ready$/);
+    sf.child.kill('SIGKILL');
+    await sf.exited;
+    const pids = [pricerPid, riskPid].map(Number);
+    for (let wait = 0; wait < 300 && pids.some(isAlive); wait += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
   describe('replicas', () => {
     const dir = mkdtemp(join(tmpdir(), 'sf-replicas-'));
     afterAll(async () => rm(await dir, { recursive: true, force: true }));

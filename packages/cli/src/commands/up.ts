@@ -20,7 +20,7 @@ export function createUpCommand(): Command {
     .addHelpText(
       'after',
       '\nEach line is prefixed with its service\'s name. The restart policy is the system file\'s "restart".\n' +
-        'On a terminal, Enter shows the status view (service, pid, state, time up, restarts, last error); it is also shown at the end.\n',
+        'On a terminal, a live status view (service, pid, state, time up, restarts, last error) stays below the log lines, redrawn every second; the table is also printed at the end.\n',
     );
 }
 
@@ -41,7 +41,7 @@ async function upSystem(command: Command, io: CliIo): Promise<number> {
     const { once } = command.opts<{ once?: boolean }>();
     return await runSystem(analysis, { sf: [process.execPath, SF_BIN], output: (line) => io.stdout(`${line}\n`), color: process.stdout.isTTY === true,
       once: once === true,
-      ...(process.stdin.isTTY && { statusInput: process.stdin }),
+      ...(process.stdout.isTTY && { live: { write: (text: string) => process.stdout.write(text), columns: () => process.stdout.columns || 80 } }),
     });
   } finally {
     await rm(runDir, { recursive: true, force: true });

@@ -31,6 +31,29 @@ describe('compareModels', () => {
     expect(paths({ book: mapOf(String, Number) }, { book: mapOf(String, Decimal) })).toEqual(['args.book<value>: the sender sends Number, the receiver expects Decimal']);
   });
 
+  it('compares top-level mapOf(K, V) models: keys, values, at least one entry', () => {
+    const book = mapOf(Decimal, Decimal);
+    expect(paths(book, book)).toEqual([]);
+    expect(paths({}, {}, book, book)).toEqual([]);
+    expect(paths({}, {}, mapOf(Decimal, Number), book)).toEqual(['args<value>: the sender sends Number, the receiver expects Decimal']);
+    expect(paths({}, {}, mapOf(String, Decimal), book)).toEqual(['args<key>: the sender sends String, the receiver expects Decimal']);
+    expect(paths({}, book, book)).toEqual(['args: the receiver requires at least one entry, the sender may send none']);
+  });
+
+  it('compares a top-level map with declared keys, both ways', () => {
+    expect(paths({ '64000': Decimal }, {}, { '1.5': Number }, mapOf(Decimal, Decimal))).toEqual(["args.1.5: the sender sends Number, the receiver expects Decimal"]);
+    expect(paths({ best: Decimal }, {}, {}, mapOf(Decimal, Decimal))).toEqual(["args.best: 'best' is sent but the receiver's keys are Decimal, which 'best' is not"]);
+    expect(paths({}, mapOf(String, Decimal), { bid: Decimal })).toEqual(['args: the receiver requires at least one entry, the sender may send none (all its keys are optional)']);
+    expect(paths({}, { bid: Decimal }, mapOf(String, Decimal))).toEqual([
+      "args: the sender sends an object of String keys (as text) to Decimal, any such key; the receiver declares its keys by name ('bid') and refuses others",
+    ]);
+    expect(paths({}, {}, mapOf(oneOf('bid', 'ask'), Decimal), { bid: Decimal, ask: Decimal })).toEqual([]);
+    expect(paths({}, { bid: Decimal }, mapOf(oneOf('bid', 'ask'), Decimal))).toEqual([
+      "args.bid: required 'bid' is optional on the sender, so it may be missing",
+      "args.ask: 'ask' is sent but the receiver does not know it (unknown keys are refused)",
+    ]);
+  });
+
   it('treats optional(T) inside a nested model like an optional key', () => {
     expect(paths({ order: { id: String, note: optional(String) } }, { order: { id: String, note: String } })).toEqual([
       "args.order.note: required 'note' is optional on the sender, so it may be missing",

@@ -1,4 +1,6 @@
-import { describeNode, type SpecNode } from '@sf/core';
+import { describeNode, type ModelNode, type SpecNode } from '@sf/core';
+
+type MapNode = Extract<SpecNode, { kind: 'map' }>;
 
 /** One way a sender's values may be refused by the receiver's model. */
 export interface Mismatch {
@@ -38,6 +40,10 @@ function compareNodes(sent: SpecNode, accepted: SpecNode, path: string, found: M
         compareFields(sent, accepted, path, found);
         return;
       }
+      if (sent.kind === 'map') {
+        compareMapToFields(sent, accepted, path, found);
+        return;
+      }
       break;
     case 'scalar':
       if (sent.kind === 'scalar' && sent.name === accepted.name) return;
@@ -71,6 +77,11 @@ function compareNodes(sent: SpecNode, accepted: SpecNode, path: string, found: M
       if (sent.kind === 'map') {
         compareNodes(sent.key, accepted.key, `${path}<key>`, found);
         compareNodes(sent.value, accepted.value, `${path}<value>`, found);
+        if (accepted.nonEmpty && !sent.nonEmpty) found.push({ path, what: 'the receiver requires at least one entry, the sender may send none', fix: "make the map required on the sender (required_…: mapOf(K, V)), or optional on the receiver" });
+        return;
+      }
+      if (sent.kind === 'model') {
+        compareFieldsToMap(sent, accepted, path, found);
         return;
       }
       break;
@@ -85,7 +96,7 @@ function compareNodes(sent: SpecNode, accepted: SpecNode, path: string, found: M
   });
 }
 
-function compareFields(sent: Extract<SpecNode, { kind: 'model' }>, accepted: Extract<SpecNode, { kind: 'model' }>, path: string, found: Mismatch[]): void {
+function compareFields(sent: ModelNode, accepted: ModelNode, path: string, found: Mismatch[]): void {
   for (const field of accepted.fields) {
     const at = `${path}.${field.name}`;
     const match = sent.fields.find((candidate) => candidate.name === field.name);
@@ -102,6 +113,35 @@ function compareFields(sent: Extract<SpecNode, { kind: 'model' }>, accepted: Ext
     if (accepted.fields.some((candidate) => candidate.name === field.name)) continue;
     found.push({ path: `${path}.${field.name}`, what: `'${field.name}' is sent but the receiver does not know it (unknown keys are refused)`, fix: `declare '${field.name}' on the receiver, or remove it from the sender's model` });
   }
+}
+
+/** Declared keys sent to a map: each name must read as the map's key type, each value fit its value type. */
+function compareFieldsToMap(sent: ModelNode, accepted: MapNode, path: string, found: Mismatch[]): void {
+  for (const field of sent.fields) {
+    const at = `${path}.${field.name}`;
+    if (accepted.keyText?.(field.name) === false) {
+      found.push({ path: at, what: `'${field.name}' is sent but the receiver's keys are ${describeNode(accepted.key)}, which '${field.name}' is not`, fix: `rename '${field.name}' on the sender, or change the receiver's key type` });
+    }
+    compareNodes(field.node, accepted.value, at, found);
+  }
+  if (accepted.nonEmpty && sent.fields.every((field) => field.optional)) {
+    found.push({ path, what: 'the receiver requires at least one entry, the sender may send none (all its keys are optional)', fix: "make a key required on the sender, or the receiver's map optional" });
+  }
+}
+
+/** A map sent to declared keys: only a map over a fixed set of keys (`oneOf(...)`) can fit, as optional keys. */
+function compareMapToFields(sent: MapNode, accepted: ModelNode, path: string, found: Mismatch[]): void {
+  if (sent.key.kind !== 'literal') {
+    const names = accepted.fields.map((field) => `'${field.name}'`).join(', ') || 'none';
+    found.push({
+      path,
+      what: `the sender sends ${describeNode(sent)}, any such key; the receiver declares its keys by name (${names}) and refuses others`,
+      fix: 'declare the same mapOf(K, V) on the receiver, or the same keys by name on the sender',
+    });
+    return;
+  }
+  const fields = sent.key.values.map((value) => ({ name: String(value), node: sent.value, optional: true }));
+  compareFields({ kind: 'model', path: sent.path, fields }, accepted, path, found);
 }
 
 function literalFits(value: unknown, scalar: string): boolean {

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { type Addresses, checkAddresses, emptyAddresses, readJsonFile } from '@sf/core';
+import { type Addresses, checkAddresses, emptyAddresses, readJsonFile, SystemError } from '@sf/core';
 import { Ajv } from 'ajv';
 import { SYSTEM_SCHEMA } from './schema.js';
 import { schemaError } from './schema-errors.js';
@@ -23,6 +23,7 @@ export async function loadSystem(path: string = SYSTEM_FILE_NAME, cwd: string = 
   const file = await systemFilePath(resolve(cwd, path));
   const spec = await readJsonFile(file, 'system file');
   if (!validate(spec)) throw schemaError(validate.errors ?? [], file);
+  checkReadyPatterns(spec, file);
   const dir = dirname(file);
   return {
     file,
@@ -32,6 +33,19 @@ export async function loadSystem(path: string = SYSTEM_FILE_NAME, cwd: string = 
     addresses: await explicitAddresses(spec.addresses, dir),
     restart: { ...DEFAULT_RESTART, ...spec.restart },
   };
+}
+
+/** A Python service's `ready` is a regular expression: one that does not compile is named here, not when `sf up` starts it. */
+function checkReadyPatterns(spec: SystemFile, file: string): void {
+  for (const [name, service] of Object.entries(spec.services)) {
+    const ready = typeof service.python === 'object' ? service.python.ready : undefined;
+    if (ready === undefined) continue;
+    try {
+      new RegExp(ready);
+    } catch (error) {
+      throw new SystemError(`services.${name}.python.ready is not a regular expression: ${(error as Error).message}`, { file, hint: 'Write a JavaScript regular expression (without slashes) that a line of its output matches once it serves, e.g. "\\bready\\b"' });
+    }
+  }
 }
 
 async function systemFilePath(path: string): Promise<string> {

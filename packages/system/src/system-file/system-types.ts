@@ -8,6 +8,20 @@ export interface ServiceInterface {
   states?: { in?: Record<string, string>; out?: Record<string, string> };
 }
 
+/** How `sf up` starts a Python service (every key optional: the default is `python3 -m service_framework` with the 0.0.3 flags). */
+export interface PythonRun {
+  /** The Python interpreter (default `python3`). */
+  interpreter?: string;
+  /** The module run with `-m` (default `service_framework`); not with `script`. */
+  module?: string;
+  /** A script to run instead of a module, relative to the system file. */
+  script?: string;
+  /** Its arguments, instead of the 0.0.3 flags; `{service}`, `{addresses}`, `{config}` and `{name}` are replaced. */
+  args?: string[];
+  /** A regular expression: the service is ready once a line of its output matches (default: once started). */
+  ready?: string;
+}
+
 /** One service of a system file, as written. */
 export interface SystemService {
   /** Path of the service file, relative to the system file. */
@@ -22,8 +36,8 @@ export interface SystemService {
   replicas?: number;
   /** Host its binding sockets are reached at. */
   host?: string;
-  /** A Python 0.0.3 service: `true` or the interpreter. */
-  python?: boolean | string;
+  /** A Python 0.0.3 service: `true`, the interpreter, or how to run it. */
+  python?: boolean | string | PythonRun;
   /** A Python service's types by side and name. */
   interface?: ServiceInterface;
 }

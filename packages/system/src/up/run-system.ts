@@ -2,9 +2,11 @@ import { resolve } from 'node:path';
 import { createColors } from 'picocolors';
 import { runOptions, type SystemAnalysis } from '../check/analyse-system.js';
 import type { RestartPolicy } from '../system-file/system-types.js';
+import { pythonCommand, pythonRun } from './python-command.js';
 import { type Exit, type ProcessSpec, ServiceProcess } from './service-process.js';
 import { startOrder } from './start-order.js';
 import { type ServiceStatus, statusTable } from './status-table.js';
+import { LiveStatus } from './live-status.js';
 
 /** How `sf up` runs a system. */
 export interface UpOptions {
@@ -20,8 +22,8 @@ export interface UpOptions {
   readonly readyTimeoutMs?: number;
   /** Longest wait for a service to stop after SIGINT before SIGKILL (default 10 s). */
   readonly stopGraceMs?: number;
-  /** On a terminal: standard input, where Enter shows the status view (it is also shown at the end). */
-  readonly statusInput?: NodeJS.ReadStream;
+  /** On a terminal: draw a live status view below the log lines (redrawn every second; the table is also printed at the end). */
+  readonly live?: { readonly write: (text: string) => void; readonly columns: () => number };
   /** The signals that stop the system (default SIGINT and SIGTERM on this process). */
   readonly signals?: readonly NodeJS.Signals[];
 }
@@ -53,7 +55,12 @@ interface Slot extends ServiceStatus {
 export async function runSystem(analysis: SystemAnalysis, options: UpOptions): Promise<number> {
   const colors = createColors(options.color);
   const width = Math.max(6, ...analysis.services.map((service) => service.name.length + 3));
-  const say = (name: string, colour: (text: string) => string, line: string) => options.output(`${colour(name.padEnd(width))} | ${line}`);
+  let board: LiveStatus | undefined;
+  const say = (name: string, colour: (text: string) => string, line: string) => {
+    const text = `${colour(name.padEnd(width))} | ${line}`;
+    if (board) board.log(text);
+    else options.output(text);
+  };
   const note = (line: string) => say('sf up', colors.bold, line);
   const slots = startOrder(analysis).flatMap((name, index) => specsOf(analysis, name, options).map(
       (spec): Slot => ({
@@ -68,12 +75,7 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       }),
     ),
   );
-  const showStatus = () => {
-    for (const line of statusTable(slots, Date.now())) note(line);
-  };
-  // On a terminal, Enter shows the status view.
-  const input = options.statusInput;
-  input?.on('data', showStatus);
+  if (options.live) board = new LiveStatus(options.live.write, slots, options.live.columns);
 
   let stopping = false;
   let wake: () => void = () => {};
@@ -155,30 +157,35 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
     }
     for (const signal of signals) process.off(signal, stop);
     process.off('exit', killAll);
-    input?.off('data', showStatus).pause();
+    board?.close();
+    board = undefined;
   }
-  showStatus();
+  for (const line of statusTable(slots, Date.now())) note(line);
   note('every service stopped');
   return 0;
 }
 
-/** One process spec per replica: `sf run` for JavaScript services, `python -m service_framework` for Python ones. */
+/** One process spec per replica: `sf run` for JavaScript services, the Python command for Python ones. */
 function specsOf(analysis: SystemAnalysis, name: string, options: UpOptions): ProcessSpec[] {
   const spec = analysis.system.spec.services[name]!;
   const run = runOptions(analysis.system, name);
-  const flags = ['-s', resolve(run.cwd, run.service), '-a', analysis.addressFiles.get(name)!];
-  if (run.config !== undefined) flags.push('-c', resolve(run.cwd, run.config));
+  const service = resolve(run.cwd, run.service);
+  const addresses = analysis.addressFiles.get(name)!;
+  const config = run.config === undefined ? undefined : resolve(run.cwd, run.config);
+  const flags = ['-s', service, '-a', addresses];
+  if (config !== undefined) flags.push('-c', config);
   if (run.mainMode) flags.push('-m');
   for (const [key, value] of Object.entries(run.extra)) flags.push(`--${key}`, value);
-  const python = spec.python === true ? 'python3' : spec.python;
-  const command: [string, ...string[]] = typeof python === 'string' ? [python, '-m', 'service_framework', ...flags] : [...options.sf, 'run', ...flags];
+  const python = pythonRun(spec.python);
+  const command = python ? pythonCommand(python, run.cwd, { service, addresses, name, flags, ...(config !== undefined && { config }) }) : ([...options.sf, 'run', ...flags] as const);
+  // A Python service's log format is its own: ready at its `ready` line, else once started.
+  const ready = python ? (python.ready === undefined ? undefined : new RegExp(python.ready)) : READY_LINE;
   const replicas = spec.replicas ?? 1;
   return Array.from({ length: replicas }, (_, index) => ({
     name: replicas > 1 ? `${name}#${index + 1}` : name,
     command,
     cwd: run.cwd,
-    // A Python service's log format is its own: it counts as ready once started.
-    ...(typeof python !== 'string' && { isReady: (line: string) => READY_LINE.test(line) }),
+    ...(ready !== undefined && { isReady: (line: string) => ready.test(line) }),
   }));
 }
 
