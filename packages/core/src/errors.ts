@@ -241,3 +241,10 @@ export class ServiceStateError extends SfError {
     super(code, what, options);
   }
 }
+
+/** A `@sf/testkit` harness used wrongly (an unknown model name, no scripted reply), or a plugin failing the conformance suite. */
+export class TestkitError extends SfError {
+  constructor(code: 'SF_TESTKIT_UNKNOWN_MODEL' | 'SF_TESTKIT_NO_REPLY' | 'SF_CONFORMANCE_FAILED', what: string, options: SfErrorOptions = {}) {
+    super(code, what, options);
+  }
+}
