@@ -120,7 +120,7 @@ class Harness implements TestService {
         sent.push(call);
         const script = this.#scripts.get(path);
         if (script === undefined && definition.replies) {
-          throw new TestkitError('SF_TESTKIT_NO_REPLY', `No reply scripted for ${path}, so to_send('${context.modelPath.startsWith('state') ? 'state' : 'connection'}', '${context.name}', …) cannot be answered`, {
+          throw new TestkitError('SF_TESTKIT_NO_REPLY', `No reply scripted for ${path}, so to_send('connection', '${context.name}', …) cannot be answered`, {
             service: context.service,
             model: path,
             hint: `Call respond('${context.name}', (args) => ({ ...return args })) before the handler sends`,
@@ -209,7 +209,7 @@ class Harness implements TestService {
   }
 
   #outPath(kind: 'connection' | 'state', name: string): string {
-    return `${this.#lookupPath(this.#sent, `${kind}_models.out`, name)}`;
+    return this.#lookupPath(this.#sent, `${kind}_models.out`, name);
   }
 
   #lookup<T>(map: Map<string, T>, group: string, name: string): T {
