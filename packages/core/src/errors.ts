@@ -248,3 +248,10 @@ export class SystemError extends SfError {
     super('SF_SYSTEM_INVALID', what, options);
   }
 }
+
+/** A `@sf/testkit` harness used wrongly (an unknown model name, no scripted reply), or a plugin failing the conformance suite. */
+export class TestkitError extends SfError {
+  constructor(code: 'SF_TESTKIT_UNKNOWN_MODEL' | 'SF_TESTKIT_NO_REPLY' | 'SF_CONFORMANCE_FAILED', what: string, options: SfErrorOptions = {}) {
+    super(code, what, options);
+  }
+}

@@ -72,7 +72,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
   return { prepared, logger, done: run.done, stop: (signal) => run.stop(signal ?? 'SIGTERM'), rejected: () => rejections.counts() };
 }
 
-function endpointContext(model: ResolvedModel, prepared: PreparedService, scope: InboundScope, rejections: RejectCounter): EndpointContext {
+/** The `EndpointContext` the runner hands a type's `create()` for one model of a prepared service. */
+export function endpointContext(model: ResolvedModel, prepared: PreparedService, scope: InboundScope, rejections: RejectCounter): EndpointContext {
   const receive = model.side === 'in' && model.kind === 'connection' ? createReceiver(model, scope) : refuseFrames(model);
   const logger = scope.logger.child({ model: model.path });
   return {

@@ -1,4 +1,4 @@
-import { basename, dirname, extname } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { type Addresses, loadAddresses } from '../config/load-addresses.js';
 import { type Config, loadConfig } from '../config/load-config.js';
 import { ModelError, ServiceStateError, SfError } from '../errors.js';
@@ -9,7 +9,7 @@ import type { Plugin } from '../plugin/contract.js';
 import { registerDiscovered } from '../registry/discover-plugins.js';
 import { createRegistry, type Registry } from '../registry/registry.js';
 import { describeValue, isPlainObject } from '../util/describe-value.js';
-import { type LoadedServiceModule, loadServiceModule } from './load-service.js';
+import { collectServiceExports, type LoadedServiceModule, loadServiceModule } from './load-service.js';
 
 /** Where a service and its files are, and how it runs: the inputs of start-up. */
 export interface PrepareOptions {
@@ -29,6 +29,8 @@ export interface PrepareOptions {
   plugins?: readonly Plugin[];
   /** Find plugins installed in the service's project (default true). */
   discover?: boolean;
+  /** The service module already imported (its namespace, or `{ default: defineService({...}) }`); `service` then only names it. */
+  module?: Record<string, unknown>;
 }
 
 /** A service checked and ready to open: everything start-up computes before any socket exists. */
@@ -56,7 +58,7 @@ export interface PreparedService {
  */
 export async function prepareService(options: PrepareOptions): Promise<PreparedService> {
   const cwd = options.cwd ?? process.cwd();
-  const { file, exports } = await loadServiceModule(options.service, cwd);
+  const { file, exports } = options.module === undefined ? await loadServiceModule(options.service, cwd) : loadedModule(options.module, resolve(cwd, options.service));
   const service = file;
   const config = await loadConfig({ file: options.config, extra: options.extra, setup_config: fn(exports.setup_config), cwd, service });
   checkConfig(config, exports.config_model, service);
@@ -78,6 +80,10 @@ export async function prepareService(options: PrepareOptions): Promise<PreparedS
   });
   checkMode(models, exports, options.mainMode === true, service);
   return { file, name: basename(file, extname(file)), exports, config, addresses, models, registry };
+}
+
+function loadedModule(namespace: Record<string, unknown>, file: string): LoadedServiceModule {
+  return { file, exports: collectServiceExports(namespace, file) };
 }
 
 function fn<T>(value: unknown): T | undefined {
