@@ -3,6 +3,7 @@ import { RequestTimeoutError, TransportError, ValidationError } from '@sf/core';
 import type { Endpoint } from '@sf/core/plugin';
 import { freePort, outbound, testContext } from '@sf/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SERVERS, serverList } from './connection.js';
 import { natsPublisher, natsSubscriber } from './publisher.js';
 import { natsReplyer } from './replyer.js';
 import { natsRequester } from './requester.js';
@@ -132,6 +133,16 @@ describe('NATS connection settings', () => {
     const opening = endpoint.open();
     await expect(opening).rejects.toBeInstanceOf(TransportError);
     await expect(opening).rejects.toMatchObject({ code: 'SF_CONNECT_FAILED', message: expect.stringContaining(`nats://127.0.0.1:${port}`) });
+  });
+
+  it('takes the servers from the servers argument, else the nats address (host:port), else the local default', () => {
+    const servers = (addresses: Record<string, string>, creation: Record<string, unknown> = {}) => serverList(testContext({ addresses, creation }));
+    expect(servers({}, { servers: 'nats://a:1, nats://b:2' })).toEqual(['nats://a:1', 'nats://b:2']);
+    expect(servers({ nats: '10.0.0.1:4222' }, { servers: 'nats://a:1' })).toEqual(['nats://a:1']);
+    expect(servers({ nats: '10.0.0.1:4222' })).toEqual(['nats://10.0.0.1:4222']);
+    expect(servers({ nats: 'tcp://10.0.0.1:4222' })).toEqual(['nats://10.0.0.1:4222']);
+    expect(servers({})).toEqual([DEFAULT_SERVERS]);
+    expect(() => servers({}, { servers: ' , ' })).toThrow('No NATS server');
   });
 
   it('refuses a bad subject, topic or retry setting at creation, naming the argument', () => {

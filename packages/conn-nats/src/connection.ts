@@ -14,7 +14,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
  * the servers are and how to log in. Secrets are `secret(...)`, so the runner logs `[redacted]`.
  */
 export const NATS_CREATION_ARGUMENTS = {
-  /** Comma-separated server URLs (`nats://host:4222,nats://host2:4222`); else the `nats` address; else {@link DEFAULT_SERVERS}. */
+  /** Comma-separated server URLs (`nats://host:4222,nats://host2:4222`); else the `nats` address (`host:port`); else {@link DEFAULT_SERVERS}. */
   servers: String,
   connect_timeout_ms: Number,
   user: String,
@@ -27,12 +27,14 @@ export const NATS_CREATION_ARGUMENTS = {
   tls: { ca_file: optional(String), cert_file: optional(String), key_file: optional(String) },
 } as const;
 
-/** The `nats` socket name: an address-file entry that gives the servers instead of a creation argument. */
+/** The `nats` socket name: an address-file entry, `host:port` of one server, used when there is no `servers` creation argument. */
 export const NATS_ADDRESS = 'nats';
 
 /** The server URLs of an endpoint: creation argument `servers`, else its `nats` address, else the default. */
 export function serverList(context: EndpointContext): string[] {
-  const given = (context.creation.servers as string | undefined) ?? context.addresses[NATS_ADDRESS] ?? DEFAULT_SERVERS;
+  const address = context.addresses[NATS_ADDRESS];
+  // An addresses file holds `host:port` (or `tcp://host:port`): the framework's address rule.
+  const given = (context.creation.servers as string | undefined) ?? (address && `nats://${address.replace(/^tcp:\/\//, '')}`) ?? DEFAULT_SERVERS;
   const servers = given
     .split(',')
     .map((server) => server.trim())

@@ -1,0 +1,25 @@
+/** The NATS type that stands for each ZeroMQ type. */
+const NATS_TYPES: Record<string, string> = {
+  replyer: 'nats_replyer',
+  requester: 'nats_requester',
+  publisher: 'nats_publisher',
+  subscriber: 'nats_subscriber',
+  delta_update_out: 'nats_kv_out',
+  delta_update_in: 'nats_kv_in',
+};
+
+/**
+ * The same service on NATS: a copy in which every `connection_type` / `state_type` is replaced by
+ * its NATS counterpart, and nothing else changes (the handlers are the very same functions).
+ */
+export function onNats<S extends object>(service: S): S {
+  const models = service as Record<string, unknown>;
+  const swap = (group: unknown, field: 'connection_type' | 'state_type') =>
+    Object.fromEntries(
+      Object.entries((group ?? {}) as Record<string, Record<string, Record<string, unknown>>>).map(([side, byName]) => [
+        side,
+        Object.fromEntries(Object.entries(byName).map(([name, model]) => [name, { ...model, [field]: NATS_TYPES[model[field] as string] ?? model[field] }])),
+      ]),
+    );
+  return { ...service, connection_models: swap(models.connection_models, 'connection_type'), state_models: swap(models.state_models, 'state_type') } as S;
+}
