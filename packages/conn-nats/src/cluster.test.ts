@@ -93,6 +93,35 @@ describe.skipIf(!nats.binary)(`NATS connections on a three-node cluster${nats.sk
     await expect(failed).rejects.toThrow('No reply on NATS subject nobody.here within 300 ms (no replyer is subscribed to it)');
   });
 
+  it('keeps at most `concurrency` calls of a requester in flight, the others waiting in order', async () => {
+    const started: string[] = [];
+    const releases = new Map<string, () => void>();
+    await open(
+      await natsReplyer.create(
+        testContext({
+          addresses: {},
+          name: 'held',
+          creation: { on_new_request: () => ({}), servers: cluster.nodes[1]!.url, concurrency: 8 },
+          receive: (frame) => {
+            started.push(text(frame));
+            return new Promise((resolve) => releases.set(text(frame), () => resolve(frame)));
+          },
+        }),
+      ),
+    );
+    const ask = await open(await natsRequester.create(testContext({ addresses: {}, name: 'held', side: 'out', creation: { servers: cluster.nodes[0]!.url, concurrency: 2 } })));
+    const calls = ['a', 'b', 'c', 'd'].map((body) => ask.send!(outbound(body)).then(text));
+    await expect.poll(() => started).toEqual(['a', 'b']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(started).toEqual(['a', 'b']);
+    releases.get('b')!();
+    await expect.poll(() => started).toEqual(['a', 'b', 'c']);
+    for (const body of ['a', 'c']) releases.get(body)!();
+    await expect.poll(() => started).toEqual(['a', 'b', 'c', 'd']);
+    releases.get('d')!();
+    expect(await Promise.all(calls)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('publishes to every subscriber: a topic is a subject token, a subscriber without topic gets them all', async () => {
     const got: Record<string, string[]> = { eur: [], all: [], usd: [] };
     const subscriber = async (key: string, topic?: string) =>

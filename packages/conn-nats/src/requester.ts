@@ -16,8 +16,8 @@ export const MAX_BACKOFF_MS = 5000;
 
 /**
  * The `nats_requester` type: sends each request to the connection's subject and resolves to the
- * reply frame; one replyer of the subject's queue group answers it. Calls are not queued: NATS
- * multiplexes them on one connection. While no replyer is subscribed (not started yet, or
+ * reply frame; one replyer of the subject's queue group answers it. NATS multiplexes calls on one
+ * connection: all are in flight at once, or at most `concurrency` (later ones wait in order). While no replyer is subscribed (not started yet, or
  * restarting) the request is sent again until `timeout_ms` has passed, since it reached nobody.
  * A reply that does not come in `timeout_ms` is a RequestTimeoutError; a model that declares
  * `idempotent: true` may have it sent again up to `retries` times, after a growing wait.
@@ -30,7 +30,7 @@ export const natsRequester: TypeDefinition = {
   optionalAddresses: [NATS_ADDRESS],
   replies: true,
   creationArguments: {
-    optional: { timeout_ms: Number, retries: Number, retry_backoff_ms: Number, idempotent: Boolean, ...SUBJECT_ARGUMENTS, ...NATS_CREATION_ARGUMENTS },
+    optional: { timeout_ms: Number, retries: Number, retry_backoff_ms: Number, idempotent: Boolean, concurrency: Number, ...SUBJECT_ARGUMENTS, ...NATS_CREATION_ARGUMENTS },
   },
   description: 'Sends requests over NATS to the replyers of a subject (a queue group) and waits for each reply.',
   create: (context) => new RequesterEndpoint(context),
@@ -42,6 +42,7 @@ class RequesterEndpoint implements Endpoint {
   readonly #timeoutMs: number;
   readonly #retries: number;
   readonly #backoffMs: number;
+  readonly #slots: Slots;
   #connection: NatsConnection | undefined;
   #closed = false;
 
@@ -51,6 +52,7 @@ class RequesterEndpoint implements Endpoint {
     this.#timeoutMs = wholeArgument(context, 'timeout_ms', DEFAULT_TIMEOUT_MS, 1);
     this.#retries = wholeArgument(context, 'retries', 0, 0, 100);
     this.#backoffMs = wholeArgument(context, 'retry_backoff_ms', DEFAULT_RETRY_BACKOFF_MS, 0);
+    this.#slots = new Slots(wholeArgument(context, 'concurrency', Number.MAX_SAFE_INTEGER, 1));
     if (this.#retries > 0 && context.creation.idempotent !== true) {
       throw new ValidationError(
         `Creation argument retries (${this.#retries}) needs idempotent: true`,
@@ -78,9 +80,19 @@ class RequesterEndpoint implements Endpoint {
   async send(message: OutboundMessage): Promise<Uint8Array> {
     const connection = this.#connection;
     if (!connection || this.#closed) throw closedError(this.#context, `The nats_requester of ${this.#subject} is not open`);
+    await this.#slots.take();
+    try {
+      return await this.#call(connection, message.frame);
+    } finally {
+      this.#slots.give();
+    }
+  }
+
+  /** One call: its tries, and the waits between them. */
+  async #call(connection: NatsConnection, frame: Uint8Array): Promise<Uint8Array> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.#try(connection, message.frame);
+        return await this.#try(connection, frame);
       } catch (error) {
         if (this.#closed) throw closedError(this.#context, `The nats_requester of ${this.#subject} was closed while a request was pending`);
         if (!(error instanceof RequestTimeoutError) || attempt > this.#retries) throw error;
@@ -115,6 +127,30 @@ class RequesterEndpoint implements Endpoint {
       model: this.#context.modelPath,
       hint: 'Check that a service with a nats_replyer of that subject runs on the same NATS servers, or raise timeout_ms',
     });
+  }
+}
+
+/** At most `size` calls at once; the others wait in the order they came. */
+class Slots {
+  #free: number;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  take(): Promise<void> | undefined {
+    if (this.#free > 0) {
+      this.#free -= 1;
+      return undefined;
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free += 1;
   }
 }
 

@@ -10,7 +10,9 @@ const NATS_TYPES: Record<string, string> = {
 
 /**
  * The same service on NATS: a copy in which every `connection_type` / `state_type` is replaced by
- * its NATS counterpart, and nothing else changes (the handlers are the very same functions).
+ * its NATS counterpart, and nothing else changes (the handlers are the very same functions). For
+ * examples and benchmarks that run one service on both; creation arguments only ZeroMQ types take
+ * (`wait_after_creation_s`…) must be left out by the caller.
  */
 export function onNats<S extends object>(service: S): S {
   const models = service as Record<string, unknown>;
