@@ -123,3 +123,39 @@ export async function closeNats(connection: NatsConnection | undefined): Promise
   if (!connection || connection.isClosed()) return;
   await connection.drain().catch(() => connection.close());
 }
+
+/** The one connection of an out endpoint: made by `open()`, drained by `close()`, refused after it. */
+export class NatsClient {
+  readonly #context: EndpointContext;
+  readonly #label: string;
+  #connection: NatsConnection | undefined;
+  #closed = false;
+
+  /** `label` names the type in errors (`nats_publisher`). */
+  constructor(context: EndpointContext, label: string) {
+    this.#context = context;
+    this.#label = label;
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async open(): Promise<NatsConnection> {
+    if (this.#closed) throw closedError(this.#context, `Cannot open a ${this.#label} after close`);
+    this.#connection ??= await connectNats(this.#context);
+    return this.#connection;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await closeNats(this.#connection);
+  }
+
+  /** The open connection; a TransportError SF_CONNECTION_CLOSED naming `what` before `open()` or after `close()`. */
+  connection(what: string): NatsConnection {
+    if (!this.#connection || this.#closed) throw closedError(this.#context, `The ${this.#label} of ${what} is not open`);
+    return this.#connection;
+  }
+}

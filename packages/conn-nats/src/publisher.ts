@@ -1,7 +1,6 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { checkSubject } from './arguments.js';
-import { closedError, closeNats, connectNats, NATS_ADDRESS, NATS_CREATION_ARGUMENTS } from './connection.js';
+import { NATS_ADDRESS, NATS_CREATION_ARGUMENTS, NatsClient } from './connection.js';
 import { InboundEndpoint } from './replyer.js';
 import { SUBJECT_ARGUMENTS, subjectOf } from './subject.js';
 
@@ -32,29 +31,24 @@ export const natsPublisher: TypeDefinition = {
 };
 
 class PublisherEndpoint implements Endpoint {
-  readonly #context: EndpointContext;
   readonly #subject: string;
-  #connection: NatsConnection | undefined;
-  #closed = false;
+  readonly #client: NatsClient;
 
   constructor(context: EndpointContext) {
-    this.#context = context;
     this.#subject = publishSubject(context);
+    this.#client = new NatsClient(context, 'nats_publisher');
   }
 
   async open(): Promise<void> {
-    if (this.#closed) throw closedError(this.#context, 'Cannot open a nats_publisher after close');
-    this.#connection ??= await connectNats(this.#context);
+    await this.#client.open();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    await closeNats(this.#connection);
+  close(): Promise<void> {
+    return this.#client.close();
   }
 
   async send(message: OutboundMessage): Promise<undefined> {
-    if (!this.#connection || this.#closed) throw closedError(this.#context, `The nats_publisher of ${this.#subject} is not open`);
-    this.#connection.publish(this.#subject, message.frame);
+    this.#client.connection(this.#subject).publish(this.#subject, message.frame);
     return undefined;
   }
 }

@@ -2,7 +2,7 @@ import { RequestTimeoutError, ValidationError } from '@sf/core';
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
 import { type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
 import { wholeArgument } from './arguments.js';
-import { closedError, closeNats, connectNats, NATS_ADDRESS, NATS_CREATION_ARGUMENTS } from './connection.js';
+import { closedError, NATS_ADDRESS, NATS_CREATION_ARGUMENTS, NatsClient } from './connection.js';
 import { SUBJECT_ARGUMENTS, subjectOf } from './subject.js';
 
 /** Default `timeout_ms`: how long one try of a request waits for its reply. */
@@ -43,8 +43,7 @@ class RequesterEndpoint implements Endpoint {
   readonly #retries: number;
   readonly #backoffMs: number;
   readonly #slots: Slots;
-  #connection: NatsConnection | undefined;
-  #closed = false;
+  readonly #client: NatsClient;
 
   constructor(context: EndpointContext) {
     this.#context = context;
@@ -52,6 +51,7 @@ class RequesterEndpoint implements Endpoint {
     this.#timeoutMs = wholeArgument(context, 'timeout_ms', DEFAULT_TIMEOUT_MS, 1);
     this.#retries = wholeArgument(context, 'retries', 0, 0, 100);
     this.#backoffMs = wholeArgument(context, 'retry_backoff_ms', DEFAULT_RETRY_BACKOFF_MS, 0);
+    this.#client = new NatsClient(context, 'nats_requester');
     this.#slots = new Slots(wholeArgument(context, 'concurrency', Number.MAX_SAFE_INTEGER, 1));
     if (this.#retries > 0 && context.creation.idempotent !== true) {
       throw new ValidationError(
@@ -68,18 +68,15 @@ class RequesterEndpoint implements Endpoint {
   }
 
   async open(): Promise<void> {
-    if (this.#closed) throw closedError(this.#context, 'Cannot open a nats_requester after close');
-    this.#connection ??= await connectNats(this.#context);
+    await this.#client.open();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    await closeNats(this.#connection);
+  close(): Promise<void> {
+    return this.#client.close();
   }
 
   async send(message: OutboundMessage): Promise<Uint8Array> {
-    const connection = this.#connection;
-    if (!connection || this.#closed) throw closedError(this.#context, `The nats_requester of ${this.#subject} is not open`);
+    const connection = this.#client.connection(this.#subject);
     await this.#slots.take();
     try {
       return await this.#call(connection, message.frame);
@@ -94,7 +91,7 @@ class RequesterEndpoint implements Endpoint {
       try {
         return await this.#try(connection, frame);
       } catch (error) {
-        if (this.#closed) throw closedError(this.#context, `The nats_requester of ${this.#subject} was closed while a request was pending`);
+        if (this.#client.closed) throw closedError(this.#context, `The nats_requester of ${this.#subject} was closed while a request was pending`);
         if (!(error instanceof RequestTimeoutError) || attempt > this.#retries) throw error;
         const waitMs = Math.min(this.#backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
         this.#context.logger.warn({ subject: this.#subject, retry: attempt, retries: this.#retries, wait_ms: waitMs }, 'nats_requester got no reply in time; sending the request again');

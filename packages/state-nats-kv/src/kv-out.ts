@@ -1,9 +1,8 @@
 import { encodeValue } from '@sf/core/plugin';
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
-import { closedError, closeNats, connectNats, NATS_ADDRESS, NATS_CREATION_ARGUMENTS, wholeArgument } from '@sf/conn-nats';
+import { closedError, NATS_ADDRESS, NATS_CREATION_ARGUMENTS, NatsClient, wholeArgument } from '@sf/conn-nats';
 import { jetstream } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { BUCKET_ARGUMENTS, bucketName, kvError } from './bucket.js';
 import { decodeKey, encodeKey } from './keys.js';
 
@@ -43,9 +42,8 @@ class KvOutEndpoint implements Endpoint {
   readonly #replicas: number;
   readonly #timeoutMs: number;
   readonly #retries: number;
-  #connection: NatsConnection | undefined;
+  readonly #client: NatsClient;
   #kv: KV | undefined;
-  #closed = false;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(context: EndpointContext) {
@@ -54,15 +52,15 @@ class KvOutEndpoint implements Endpoint {
     this.#replicas = wholeArgument(context, 'replicas', 1, 1, 5);
     this.#timeoutMs = wholeArgument(context, 'write_timeout_ms', DEFAULT_WRITE_TIMEOUT_MS, 1);
     this.#retries = wholeArgument(context, 'write_retries', DEFAULT_WRITE_RETRIES, 0, 100);
+    this.#client = new NatsClient(context, 'nats_kv_out state');
   }
 
   /** Connects and creates the bucket (or binds to it when it exists with the same settings). */
   async open(): Promise<void> {
-    if (this.#closed) throw closedError(this.#context, 'Cannot open a nats_kv_out state after close');
+    const connection = await this.#client.open();
     if (this.#kv) return;
-    this.#connection ??= await connectNats(this.#context);
     try {
-      const kvm = new Kvm(jetstream(this.#connection, { timeout: this.#timeoutMs }));
+      const kvm = new Kvm(jetstream(connection, { timeout: this.#timeoutMs }));
       this.#kv = await kvm.create(this.#bucket, { replicas: this.#replicas, history: 1 });
     } catch (error) {
       throw kvError(
@@ -75,10 +73,10 @@ class KvOutEndpoint implements Endpoint {
     }
   }
 
+  /** Lets the queued updates finish (each within its retries), then drains the connection. */
   async close(): Promise<void> {
-    this.#closed = true;
     await this.#queue;
-    await closeNats(this.#connection);
+    await this.#client.close();
   }
 
   /** Queues one update behind the previous ones; resolves once the cluster acknowledged all its writes. */
@@ -88,7 +86,7 @@ class KvOutEndpoint implements Endpoint {
     const invalid = this.#context.check(state, !isSnapshot);
     if (invalid) return Promise.reject(invalid);
     const kv = this.#kv;
-    if (!kv || this.#closed) return Promise.reject(closedError(this.#context, `The nats_kv_out state of bucket ${this.#bucket} is not open`));
+    if (!kv || this.#client.closed) return Promise.reject(closedError(this.#context, `The nats_kv_out state of bucket ${this.#bucket} is not open`));
     const written = this.#queue.then(() => this.#write(kv, state, isSnapshot, message.workflowId));
     this.#queue = written.catch(() => undefined);
     return written;
@@ -119,7 +117,7 @@ class KvOutEndpoint implements Endpoint {
       try {
         return await operation();
       } catch (error) {
-        if (attempt > this.#retries || this.#connection?.isClosed()) {
+        if (attempt > this.#retries || this.#client.closed) {
           throw kvError(this.#context, 'SF_CONNECTION_CLOSED', `nats_kv_out could not ${what} in bucket ${this.#bucket} after ${attempt} tries`, error, 'Check that a majority of the bucket replicas\' servers are up; raise write_retries to wait longer');
         }
         this.#context.logger.warn({ err: error, bucket: this.#bucket, retry: attempt, retries: this.#retries }, `nats_kv_out: ${what} failed; trying again`);
