@@ -120,3 +120,19 @@ async function untilJetStream(url: string): Promise<void> {
   }
   throw new Error(`nats-server at ${url} has no JetStream after 60 s: ${String((last as Error)?.message ?? JSON.stringify(last))}`);
 }
+
+/** One `sf run` child process: its output so far, and its exit code once it ended. */
+export interface SfRunProcess {
+  readonly child: ChildProcess;
+  readonly output: string[];
+  readonly exit: Promise<number | null>;
+}
+
+/** Starts `node <sfBin> run …args` in `cwd`, collecting stdout and stderr. */
+export function sfRun(sfBin: string, cwd: string, args: readonly string[]): SfRunProcess {
+  const child = spawn(process.execPath, [sfBin, 'run', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+  return { child, output, exit: new Promise((resolve) => child.on('close', resolve)) };
+}

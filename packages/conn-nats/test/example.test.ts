@@ -1,30 +1,22 @@
 // examples/nats-echo as real `sf run` processes: three replyer replicas on a three-node cluster.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NatsCluster, natsAvailability, startNatsCluster } from '../src/testing.js';
+import { type NatsCluster, natsAvailability, type SfRunProcess, sfRun, startNatsCluster } from '../src/testing.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SF_BIN = join(here, '../../cli/dist/bin.js');
 const EXAMPLE = join(here, '../../../examples/nats-echo');
 const nats = natsAvailability();
 
-/** One `sf run` process of the example: its output so far, and its exit code once it ended. */
-function sfRun(args: string[]): { child: ChildProcess; output: string[]; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [SF_BIN, 'run', ...args], { cwd: EXAMPLE, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
-  return { child, output, exit: new Promise((resolve) => child.on('close', resolve)) };
-}
+const sfRunExample = (args: string[]) => sfRun(SF_BIN, EXAMPLE, args);
 
 describe.skipIf(!nats.binary)(`examples/nats-echo with sf run${nats.skip}`, () => {
   let cluster: NatsCluster;
   let dir: string;
-  const replicas: Array<ReturnType<typeof sfRun>> = [];
+  const replicas: SfRunProcess[] = [];
   beforeAll(async () => {
     cluster = await startNatsCluster(nats.binary!, 3);
     dir = mkdtempSync(join(tmpdir(), 'sf-nats-echo-'));
@@ -43,11 +35,11 @@ describe.skipIf(!nats.binary)(`examples/nats-echo with sf run${nats.skip}`, () =
       writeFileSync(file, JSON.stringify({ connections: { in: { echo: nats }, out: { echo: nats } } }));
       return file;
     };
-    for (let n = 0; n < 3; n++) replicas.push(sfRun(['-s', 'replyer.ts', '-a', addresses(n)]));
+    for (let n = 0; n < 3; n++) replicas.push(sfRunExample(['-s', 'replyer.ts', '-a', addresses(n)]));
     // The replicas are up once the queue group has three members: until then, wait on their logs.
     const words = Array.from({ length: 30 }, (_, n) => `w${n}`);
     await expect.poll(() => replicas.every((replica) => /started|running|ready/i.test(replica.output.join(''))), { timeout: 60_000, interval: 200 }).toBe(true);
-    const requester = sfRun(['-s', 'requester.ts', '-a', addresses(0), '-m', '--words', words.join(' ')]);
+    const requester = sfRunExample(['-s', 'requester.ts', '-a', addresses(0), '-m', '--words', words.join(' ')]);
     const code = await requester.exit;
     const out = requester.output.join('');
     expect(code, out).toBe(0);
