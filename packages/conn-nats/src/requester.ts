@@ -1,4 +1,4 @@
-import { RequestTimeoutError, ValidationError } from '@sf/core';
+import { RequestTimeoutError, TransportError, ValidationError } from '@sf/core';
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
 import { type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
 import { wholeArgument } from './arguments.js';
@@ -111,7 +111,14 @@ class RequesterEndpoint implements Endpoint {
         return (await connection.request(this.#subject, frame, { timeout: left })).data;
       } catch (error) {
         if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError)) throw this.#timeout('the replyer did not answer');
-        if (!(error instanceof RequestError && error.isNoResponders())) throw error;
+        if (!(error instanceof RequestError && error.isNoResponders())) {
+          throw new TransportError('SF_CONNECTION_CLOSED', `Request on NATS subject ${this.#subject} failed: ${(error as Error).message}`, {
+            service: this.#context.service,
+            model: this.#context.modelPath,
+            hint: 'The NATS connection failed or was closed; check the servers',
+            cause: error,
+          });
+        }
       }
       await sleep(Math.min(wait, Math.max(1, deadline - performance.now())));
       wait = Math.min(wait * 2, 500);
