@@ -29,6 +29,8 @@ export interface PubSubPlan {
   busyUs?: number;
   /** Send and receive high-water mark of both sides (0: no limit; absent: ZeroMQ's default, {@link ZMQ_DEFAULT_HWM}). */
   highWaterMark?: number;
+  /** Framework side on NATS instead of ZeroMQ: the nats-server's `host:port`. */
+  nats?: string;
 }
 
 /** ZeroMQ's default high-water mark, what a plan without `highWaterMark` runs with. */
@@ -97,10 +99,10 @@ export async function runPubSub(ctx: CaseContext, side: Side, plan: PubSubPlan):
 }
 
 async function startSfSubscribers(ctx: CaseContext, port: number, plan: PubSubPlan, outs: string[]): Promise<BenchProcess[]> {
-  const addresses = await ctx.addresses({ connections: { in: { orders: { subscriber: `127.0.0.1:${port}` } } } });
+  const addresses = await ctx.addresses({ connections: { in: { orders: plan.nats ? { nats: plan.nats } : { subscriber: `127.0.0.1:${port}` } } } });
   return outs.map((out) =>
     ctx.track(
-      sfRun('bench-subscriber.ts', [
+      sfRun(plan.nats ? 'nats-subscriber.ts' : 'bench-subscriber.ts', [
         ...['-a', addresses, '--out', out, '--count', String(plan.count)],
         ...['--idle_ms', String(ctx.profile.idleMs), '--latency', plan.latency ? '1' : '0', '--hwm', String(hwm(plan))],
       ]),
@@ -128,8 +130,8 @@ async function startRawSubscribers(ctx: CaseContext, port: number, plan: PubSubP
 }
 
 async function startSfPublisher(ctx: CaseContext, port: number, plan: PubSubPlan, out: string): Promise<BenchProcess> {
-  const addresses = await ctx.addresses({ connections: { out: { orders: { publisher: `127.0.0.1:${port}` } } } });
-  return sfRun('bench-publisher.ts', [
+  const addresses = await ctx.addresses({ connections: { out: { orders: plan.nats ? { nats: plan.nats } : { publisher: `127.0.0.1:${port}` } } } });
+  return sfRun(plan.nats ? 'nats-publisher.ts' : 'bench-publisher.ts', [
     ...['-m', '-a', addresses, '--out', out, '--count', String(plan.count), '--size', String(plan.size)],
     ...['--interval_ms', String(plan.intervalMs), '--wait_s', String(ctx.profile.joinWaitS), '--hwm', String(hwm(plan))],
   ]);

@@ -21,6 +21,8 @@ export interface ReqRepPlan {
   delayMs: number;
   /** Framework side: the `concurrency` of the replyer and of the requester (1 when absent). */
   concurrency?: number;
+  /** Framework side on NATS instead of ZeroMQ: the nats-server's `host:port`. */
+  nats?: string;
 }
 
 /** One caller count's figures. */
@@ -76,8 +78,8 @@ function concurrencyArgs(plan: ReqRepPlan): string[] {
 }
 
 async function startSfReplyer(ctx: CaseContext, port: number, plan: ReqRepPlan, out: string): Promise<BenchProcess> {
-  const addresses = await ctx.addresses({ connections: { in: { orders: { replyer: `127.0.0.1:${port}` } } } });
-  return sfRun('bench-replyer.ts', ['-a', addresses, '--delay_ms', String(plan.delayMs), '--out', out, ...concurrencyArgs(plan)]);
+  const addresses = await ctx.addresses({ connections: { in: { orders: plan.nats ? { nats: plan.nats } : { replyer: `127.0.0.1:${port}` } } } });
+  return sfRun(plan.nats ? 'nats-replyer.ts' : 'bench-replyer.ts', ['-a', addresses, '--delay_ms', String(plan.delayMs), '--out', out, ...concurrencyArgs(plan)]);
 }
 
 async function startRawReplyer(ctx: CaseContext, port: number, plan: ReqRepPlan, out: string): Promise<BenchProcess> {
@@ -86,9 +88,9 @@ async function startRawReplyer(ctx: CaseContext, port: number, plan: ReqRepPlan,
 }
 
 async function startSfRequester(ctx: CaseContext, port: number, plan: ReqRepPlan, out: string): Promise<BenchProcess> {
-  const addresses = await ctx.addresses({ connections: { out: { orders: { requester: `127.0.0.1:${port}` } } } });
+  const addresses = await ctx.addresses({ connections: { out: { orders: plan.nats ? { nats: plan.nats } : { requester: `127.0.0.1:${port}` } } } });
   const pairs = Object.entries(requesterArgs(plan, out)).flatMap(([key, value]) => [`--${key}`, value]);
-  return sfRun('bench-requester.ts', ['-m', '-a', addresses, ...pairs, ...concurrencyArgs(plan)]);
+  return sfRun(plan.nats ? 'nats-requester.ts' : 'bench-requester.ts', ['-m', '-a', addresses, ...pairs, ...concurrencyArgs(plan)]);
 }
 
 async function startRawRequester(ctx: CaseContext, port: number, plan: ReqRepPlan, out: string): Promise<BenchProcess> {

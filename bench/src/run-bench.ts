@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CaseContext } from './case-context.js';
 import { codecCost } from './cases/codec-cost.js';
 import { deltaState } from './cases/delta-state.js';
+import { nats } from './cases/nats.js';
 import { pubsubThroughput } from './cases/pubsub-throughput.js';
 import { reqrepConcurrency } from './cases/reqrep-concurrency.js';
 import { reqrepLatency } from './cases/reqrep-latency.js';
@@ -49,6 +50,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
     ['codec-cost', codecCost],
     ['startup', startup],
     ['scaling', scaling],
+    ['nats', nats],
   ];
   const cases: CaseResult[] = [];
   try {

@@ -1,0 +1,163 @@
+import { RequestTimeoutError, TransportError, ValidationError } from '@sf/core';
+import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
+import { type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
+import { wholeArgument } from './arguments.js';
+import { closedError, NATS_ADDRESS, NATS_CREATION_ARGUMENTS, NatsClient } from './connection.js';
+import { SUBJECT_ARGUMENTS, subjectOf } from './subject.js';
+
+/** Default `timeout_ms`: how long one try of a request waits for its reply. */
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+/** Default `retry_backoff_ms`: the wait before the first retry; it doubles up to {@link MAX_BACKOFF_MS}. */
+export const DEFAULT_RETRY_BACKOFF_MS = 100;
+
+/** Longest wait between two tries of one request. */
+export const MAX_BACKOFF_MS = 5000;
+
+/**
+ * The `nats_requester` type: sends each request to the connection's subject and resolves to the
+ * reply frame; one replyer of the subject's queue group answers it. NATS multiplexes calls on one
+ * connection: all are in flight at once, or at most `concurrency` (later ones wait in order). While no replyer is subscribed (not started yet, or
+ * restarting) the request is sent again until `timeout_ms` has passed, since it reached nobody.
+ * A reply that does not come in `timeout_ms` is a RequestTimeoutError; a model that declares
+ * `idempotent: true` may have it sent again up to `retries` times, after a growing wait.
+ */
+export const natsRequester: TypeDefinition = {
+  side: 'out',
+  kind: 'connection',
+  peers: ['nats_replyer'],
+  addresses: [],
+  optionalAddresses: [NATS_ADDRESS],
+  replies: true,
+  creationArguments: {
+    optional: { timeout_ms: Number, retries: Number, retry_backoff_ms: Number, idempotent: Boolean, concurrency: Number, ...SUBJECT_ARGUMENTS, ...NATS_CREATION_ARGUMENTS },
+  },
+  description: 'Sends requests over NATS to the replyers of a subject (a queue group) and waits for each reply.',
+  create: (context) => new RequesterEndpoint(context),
+};
+
+class RequesterEndpoint implements Endpoint {
+  readonly #context: EndpointContext;
+  readonly #subject: string;
+  readonly #timeoutMs: number;
+  readonly #retries: number;
+  readonly #backoffMs: number;
+  readonly #slots: Slots;
+  readonly #client: NatsClient;
+
+  constructor(context: EndpointContext) {
+    this.#context = context;
+    this.#subject = subjectOf(context);
+    this.#timeoutMs = wholeArgument(context, 'timeout_ms', DEFAULT_TIMEOUT_MS, 1);
+    this.#retries = wholeArgument(context, 'retries', 0, 0, 100);
+    this.#backoffMs = wholeArgument(context, 'retry_backoff_ms', DEFAULT_RETRY_BACKOFF_MS, 0);
+    this.#client = new NatsClient(context, 'nats_requester');
+    this.#slots = new Slots(wholeArgument(context, 'concurrency', Number.MAX_SAFE_INTEGER, 1));
+    if (this.#retries > 0 && context.creation.idempotent !== true) {
+      throw new ValidationError(
+        `Creation argument retries (${this.#retries}) needs idempotent: true`,
+        { expected: 'idempotent: true (or retries: 0)', received: `idempotent: ${String(context.creation.idempotent ?? false)}` },
+        {
+          service: context.service,
+          model: context.modelPath,
+          argument: 'optional_creation_arguments.retries',
+          hint: 'A request that timed out may have been handled already, so a retry can run its handler twice. Set idempotent: true if that is harmless',
+        },
+      );
+    }
+  }
+
+  async open(): Promise<void> {
+    await this.#client.open();
+  }
+
+  close(): Promise<void> {
+    return this.#client.close();
+  }
+
+  async send(message: OutboundMessage): Promise<Uint8Array> {
+    const connection = this.#client.connection(this.#subject);
+    await this.#slots.take();
+    try {
+      return await this.#call(connection, message.frame);
+    } finally {
+      this.#slots.give();
+    }
+  }
+
+  /** One call: its tries, and the waits between them. */
+  async #call(connection: NatsConnection, frame: Uint8Array): Promise<Uint8Array> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#try(connection, frame);
+      } catch (error) {
+        if (this.#client.closed) throw closedError(this.#context, `The nats_requester of ${this.#subject} was closed while a request was pending`);
+        if (!(error instanceof RequestTimeoutError) || attempt > this.#retries) throw error;
+        const waitMs = Math.min(this.#backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+        this.#context.logger.warn({ subject: this.#subject, retry: attempt, retries: this.#retries, wait_ms: waitMs }, 'nats_requester got no reply in time; sending the request again');
+        await sleep(waitMs);
+      }
+    }
+  }
+
+  /** One try: the request, sent again while nobody is subscribed, until `timeout_ms` is over. */
+  async #try(connection: NatsConnection, frame: Uint8Array): Promise<Uint8Array> {
+    const deadline = performance.now() + this.#timeoutMs;
+    let wait = 20;
+    for (;;) {
+      const left = Math.ceil(deadline - performance.now());
+      if (left <= 0) throw this.#timeout('no replyer is subscribed to it');
+      try {
+        return (await connection.request(this.#subject, frame, { timeout: left })).data;
+      } catch (error) {
+        if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError)) throw this.#timeout('the replyer did not answer');
+        if (!(error instanceof RequestError && error.isNoResponders())) {
+          throw new TransportError('SF_CONNECTION_CLOSED', `Request on NATS subject ${this.#subject} failed: ${(error as Error).message}`, {
+            service: this.#context.service,
+            model: this.#context.modelPath,
+            hint: 'The NATS connection failed or was closed; check the servers',
+            cause: error,
+          });
+        }
+      }
+      await sleep(Math.min(wait, Math.max(1, deadline - performance.now())));
+      wait = Math.min(wait * 2, 500);
+    }
+  }
+
+  #timeout(why: string): RequestTimeoutError {
+    return new RequestTimeoutError(`No reply on NATS subject ${this.#subject} within ${this.#timeoutMs} ms (${why})`, this.#timeoutMs, {
+      service: this.#context.service,
+      model: this.#context.modelPath,
+      hint: 'Check that a service with a nats_replyer of that subject runs on the same NATS servers, or raise timeout_ms',
+    });
+  }
+}
+
+/** At most `size` calls at once; the others wait in the order they came. */
+class Slots {
+  #free: number;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  take(): Promise<void> | undefined {
+    if (this.#free > 0) {
+      this.#free -= 1;
+      return undefined;
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free += 1;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
