@@ -2,10 +2,12 @@ import { Decimal } from '@sf/core';
 import { testService } from '@sf/testkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import marketData from '../market-data.js';
+import { level } from '../order-book.js';
 import strategy from '../strategy.js';
 
 const d = (text: string) => new Decimal(text);
-const book = { best_bid: d('100'), best_ask: d('101'), bids: { '100': d('1') }, asks: { '101': d('2'), '102': d('3') } };
+const bids = { [level('100')]: d('1') };
+const asks = { [level('101')]: d('2'), [level('102')]: d('3') };
 
 afterEach(() => {
   vi.useRealTimers();
@@ -13,34 +15,39 @@ afterEach(() => {
 });
 
 describe('market-data (leading edge)', () => {
-  it('sends a snapshot, then two deltas, then asks for a quote (its pauses driven by fake timers)', async () => {
+  it('sends one snapshot per side, then deltas naming only the levels they change, then asks for a quote', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const kit = await testService(marketData);
     vi.useFakeTimers();
-    kit.respond('quote', { mid: d('64000.5'), spread: d('0.5'), levels: 4 });
+    kit.respond('quote', { mid: d('64000.5'), spread: d('0.5'), levels: 5 });
     const done = kit.runMain();
     await vi.runAllTimersAsync();
     await done;
-    const updates = kit.sentState('order_book');
-    expect(updates.map((call) => call.args.is_snapshot ?? false)).toEqual([true, false, false]);
-    expect(updates[1]?.args.state.best_ask).toEqual(d('64000.75'));
+    const bidUpdates = kit.sentState('bids');
+    const askUpdates = kit.sentState('asks');
+    expect(bidUpdates.map((call) => call.args.is_snapshot ?? false)).toEqual([true, false]);
+    expect(askUpdates.map((call) => call.args.is_snapshot ?? false)).toEqual([true, false]);
+    expect(askUpdates[1]?.args.state).toEqual({ '64000.75': d('0.4') });
+    expect(bidUpdates[1]?.args.state).toEqual({ '64000.25': d('0.1'), '63999.50': null });
     expect(kit.sent('quote').map((call) => call.args)).toEqual([{ symbol: 'BTC' }]);
   });
 });
 
 describe('strategy', () => {
-  it('on each book update logs the spread; quotes mid, spread and level count from the book', async () => {
+  it('on each side update logs its best price; quotes mid, spread and level count from the book', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const kit = await testService(strategy);
-    await kit.setState('order_book', book);
-    expect(log).toHaveBeenCalledWith('strategy: book updated, spread 1');
+    await kit.setState('bids', bids);
+    await kit.setState('asks', asks);
+    expect(log).toHaveBeenCalledWith('strategy: best bid 100.00');
+    expect(log).toHaveBeenCalledWith('strategy: best ask 101.00');
     const reply = await kit.call('quote', { symbol: 'BTC' });
     expect(reply).toMatchObject({ ok: true, return_args: { mid: d('100.5'), spread: d('1'), levels: 3 } });
   });
 
-  it('a book that breaks the model is refused; a quote before any book is an error reply', async () => {
+  it('a side that breaks the model is refused; a quote before any book is an error reply', async () => {
     const kit = await testService(strategy);
-    await expect(kit.setState('order_book', { ...book, best_bid: 'high' } as never)).rejects.toMatchObject({ code: 'SF_VALIDATION_FAILED' });
+    await expect(kit.setState('bids', { [level('100')]: 'high' } as never)).rejects.toMatchObject({ code: 'SF_VALIDATION_FAILED' });
     const reply = await kit.call('quote', { symbol: 'BTC' });
     expect(reply.error?.code).toBe('SF_HANDLER_FAILED');
   });
