@@ -127,6 +127,14 @@ describe('sf check on a malformed system file', () => {
     expect(result.code).toBe(1);
   });
 
+  it('refuses a "nats" entry without a server count', async () => {
+    const file = join(await dir, 'nats.system.json');
+    await writeFile(file, JSON.stringify({ services: { pricer: { service: 'pricer.ts' } }, nats: { servers: 0 } }));
+    const result = await runSf(['check', file]);
+    expect(result.stderr).toMatch(/^sf: .*nats\.servers.*\(file .*nats\.system\.json\)/);
+    expect(result.code).toBe(1);
+  });
+
   it('gives the allowed forms of a value that fits none', async () => {
     const file = join(await dir, 'ports.system.json');
     await writeFile(file, JSON.stringify({ services: { pricer: { service: 'pricer.ts' } }, ports: 'fre' }));
