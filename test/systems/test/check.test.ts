@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { brokenFixture, ROOT, runSf } from '../src/run-sf.js';
 
-const EXAMPLES = ['echo', 'pubsub', 'pipeline', 'market-data', 'external', 'third-party-connection/service'];
+const EXAMPLES = ['echo', 'pubsub', 'pipeline', 'market-data', 'external', 'third-party-connection/service', 'nats-echo', 'nats-market-data'];
 
 describe('sf check on the examples', () => {
   it.each(EXAMPLES)('%s passes', async (example) => {
@@ -18,6 +18,12 @@ describe('sf check on the examples', () => {
     const states = JSON.parse(result.stdout).wires.filter((wire: { kind: string }) => wire.kind === 'state');
     expect(states.map((wire: { from: string; to: string }) => `${wire.from} -> ${wire.to}`)).toEqual(['market-data.bids -> strategy.bids', 'market-data.asks -> strategy.asks']);
     expect(JSON.parse(result.stdout).problems).toEqual([]);
+  });
+
+  it('nats-echo: its three replyer replicas all connect to one local NATS server (no binder conflict)', async () => {
+    const report = JSON.parse((await runSf(['check', 'examples/nats-echo', '--json'])).stdout);
+    expect(report.problems).toEqual([]);
+    expect(report.wires).toEqual([expect.objectContaining({ from: 'requester.echo', to: 'replyer.echo', types: ['nats_requester', 'nats_replyer'], addresses: [expect.stringMatching(/^127\.0\.0\.1:\d+$/)] })]);
   });
 
   it('--json lists the wires with their types and addresses', async () => {
@@ -118,6 +124,14 @@ describe('sf check on a malformed system file', () => {
     await writeFile(file, JSON.stringify({ services: { pricer: { service: 'pricer.ts', replica: 2 } } }));
     const result = await runSf(['check', file]);
     expect(result.stderr).toBe(`sf: Unknown key 'replica' at services.pricer (file ${file}). Did you mean 'replicas'?\n`);
+    expect(result.code).toBe(1);
+  });
+
+  it('refuses a "nats" entry without a server count', async () => {
+    const file = join(await dir, 'nats.system.json');
+    await writeFile(file, JSON.stringify({ services: { pricer: { service: 'pricer.ts' } }, nats: { servers: 0 } }));
+    const result = await runSf(['check', file]);
+    expect(result.stderr).toMatch(/^sf: .*nats\.servers.*\(file .*nats\.system\.json\)/);
     expect(result.code).toBe(1);
   });
 

@@ -1,5 +1,6 @@
 import { type Addresses, emptyAddresses } from '@sf/core';
 import { freePort } from '@sf/core/testing';
+import { NATS_SOCKET, type NatsPlan } from '../nats/nats-plan.js';
 import type { InspectedService } from '../services/service-ends.js';
 import type { LoadedSystem } from '../system-file/system-types.js';
 import type { Wire } from '../wires/pair-wires.js';
@@ -26,16 +27,19 @@ const LOOPBACK = '127.0.0.1';
 /**
  * Gives every socket of every end an address: the sockets a wire joins share one (so fan-out and
  * fan-in share the binder's), explicit addresses from the system file win, others are free
- * loopback ports (or numbered from `ports.base`) on the binding service's `host`.
+ * loopback ports (or numbered from `ports.base`) on the binding service's `host`. NATS sockets
+ * (`nats`) get one of the system's local NATS servers in turn, or none (their plugin's default).
  */
-export async function deriveAddresses(system: LoadedSystem, services: readonly InspectedService[], wires: readonly Wire[]): Promise<DerivedAddresses> {
+export async function deriveAddresses(system: LoadedSystem, services: readonly InspectedService[], wires: readonly Wire[], nats?: NatsPlan): Promise<DerivedAddresses> {
   const groups = groupSockets(services, wires);
   const base = typeof system.spec.ports === 'object' ? system.spec.ports.base : undefined;
   const used = new Set<string>();
   const channels: Channel[] = [];
+  let natsGroups = 0;
   for (const sockets of groups) {
-    const address = explicitAddress(system, sockets) ?? `${hostOf(system, sockets)}:${await nextPort(base, used)}`;
-    channels.push({ address, sockets });
+    const isNats = sockets.every((socket) => socket.name === NATS_SOCKET);
+    const address = explicitAddress(system, sockets) ?? (isNats ? nats?.addresses[natsGroups++ % nats.addresses.length] : `${hostOf(system, sockets)}:${await nextPort(base, used)}`);
+    if (address !== undefined) channels.push({ address, sockets });
   }
   const byService = new Map(services.map((service) => [service.name, emptyAddresses()]));
   for (const channel of channels) {

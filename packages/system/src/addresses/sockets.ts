@@ -12,7 +12,7 @@ export interface Socket {
 /**
  * Whether a socket binds its address, in the seed's convention (SPEC §4): `replyer` binds and
  * `requester` connects; `publisher` binds unless `is_x_pub` (it then connects to a proxy);
- * `subscriber` connects unless `is_binder`. Any other socket name (a third-party type's, such as
+ * `subscriber` connects unless `is_binder`; `nats` (a NATS endpoint) connects to its server. Any other socket name (a third-party type's, such as
  * `listener`) binds on the `in` side, the one that serves.
  */
 export function binds(socket: Socket): boolean {
@@ -26,6 +26,8 @@ export function binds(socket: Socket): boolean {
       return creation.is_x_pub !== true;
     case 'subscriber':
       return creation.is_binder === true;
+    case 'nats':
+      return false;
     default:
       return socket.end.side === 'in';
   }

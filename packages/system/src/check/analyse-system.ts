@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareService } from '@sf/core';
 import { type Channel, deriveAddresses } from '../addresses/derive-addresses.js';
+import { type NatsPlan, planNats } from '../nats/nats-plan.js';
 import { inspectServices } from '../services/inspect-services.js';
 import type { InspectedService } from '../services/service-ends.js';
 import type { LoadedSystem } from '../system-file/system-types.js';
@@ -22,6 +23,8 @@ export interface SystemAnalysis {
   readonly channels: readonly Channel[];
   /** Service name → path of its addresses file in `runDir`. */
   readonly addressFiles: ReadonlyMap<string, string>;
+  /** The local NATS servers `sf up` starts (the system file's `nats`), their ports chosen. */
+  readonly nats?: NatsPlan;
   /** Every problem found, services first, then wires. */
   readonly problems: readonly Problem[];
 }
@@ -37,7 +40,8 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
     const inspection = await inspectServices(system);
     const paired = pairWires(inspection.services, system.spec.wires ?? []);
     // Ends of mismatched types share no address: their sockets would not talk anyway.
-    const derived = await deriveAddresses(system, inspection.services, paired.wires.filter(peersAgree));
+    const nats = await planNats(system);
+    const derived = await deriveAddresses(system, inspection.services, paired.wires.filter(peersAgree), nats);
     const addressFiles = new Map<string, string>();
     const serviceProblems: Problem[] = [...inspection.problems];
     for (const service of inspection.services) {
@@ -60,7 +64,7 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
       ...checkUnconnected(inspection.services, paired.wires),
       ...checkBinders(derived.channels, replicas),
     ];
-    return { system, services: inspection.services, wires: paired.wires, channels: derived.channels, addressFiles, problems };
+    return { system, services: inspection.services, wires: paired.wires, channels: derived.channels, addressFiles, problems, ...(nats && { nats }) };
   } finally {
     if (runDir === undefined) await rm(dir, { recursive: true, force: true });
   }

@@ -60,6 +60,12 @@ export interface RestartPolicy {
   max_restarts: number;
 }
 
+/** Local NATS servers `sf up` starts for the NATS endpoints of a system. */
+export interface NatsServers {
+  /** How many: 1, or a cluster (3 keeps JetStream state through the loss of one). */
+  servers: number;
+}
+
 /** The system file (`sf.system.json`) as written. */
 export interface SystemFile {
   /** Schema reference, for editors. */
@@ -76,6 +82,8 @@ export interface SystemFile {
   addresses?: string | Partial<Addresses>;
   /** Restart policy of `sf up`. */
   restart?: Partial<RestartPolicy>;
+  /** Local NATS servers for its NATS endpoints (`nats` sockets). */
+  nats?: NatsServers;
 }
 
 /** A system file loaded and checked: paths absolute, explicit addresses read. */

@@ -7,6 +7,7 @@ import { type Exit, type ProcessSpec, ServiceProcess } from './service-process.j
 import { startOrder } from './start-order.js';
 import { type ServiceStatus, statusTable } from './status-table.js';
 import { LiveStatus } from './live-status.js';
+import { natsServerBinary, type RunningNats, startNats } from '../nats/nats-servers.js';
 
 /** How `sf up` runs a system. */
 export interface UpOptions {
@@ -50,7 +51,8 @@ interface Slot extends ServiceStatus {
  * in {@link startOrder}, waiting until each serving one is ready; prefixes every line with the
  * service's name; restarts a crashed service with doubling back-off until `max_restarts` crashes
  * in a row (a crash loop, reported, the service left stopped); on SIGINT/SIGTERM (or, with
- * `once`, when every main-mode service has finished) stops them all in reverse order. Resolves to 0.
+ * `once`, when every main-mode service has finished) stops them all in reverse order. The
+ * system's local nats-servers (its `nats` entry) start first and stop last. Resolves to 0.
  */
 export async function runSystem(analysis: SystemAnalysis, options: UpOptions): Promise<number> {
   const colors = createColors(options.color);
@@ -88,8 +90,10 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
   };
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
   for (const signal of signals) process.on(signal, stop);
+  let nats: RunningNats | undefined;
   const killAll = () => {
     for (const slot of slots) slot.process?.child.kill('SIGKILL');
+    for (const pid of nats?.pids ?? []) process.kill(pid, 'SIGKILL');
   };
   process.on('exit', killAll);
 
@@ -140,6 +144,11 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
   };
 
   try {
+    if (analysis.nats) {
+      const binary = natsServerBinary(analysis.system.file);
+      nats = await startNats(analysis.nats, binary, (name, line) => say(name, colors.dim, line));
+      note(`started ${analysis.nats.nodes.length === 1 ? 'nats-server' : `a cluster of ${analysis.nats.nodes.length} nats-servers`} at ${analysis.nats.addresses.join(', ')} (pid ${nats.pids.join(', ')})`);
+    }
     for (const slot of slots) {
       if (stopping) break;
       const child = start(slot);
@@ -154,6 +163,10 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       note(`stopping ${slot.spec.name}`);
       await slot.process.stop('SIGINT', options.stopGraceMs ?? 10_000);
       slot.state = 'stopped';
+    }
+    if (nats) {
+      note('stopping the nats-servers');
+      await nats.stop();
     }
     for (const signal of signals) process.off(signal, stop);
     process.off('exit', killAll);
