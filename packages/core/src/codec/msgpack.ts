@@ -1,14 +1,11 @@
 /**
  * The one place that imports the MessagePack libraries; both are configured once, here.
  *
- * Choice, measured with `bench/msgpack-choice.mjs` on the seed's order request (175 bytes,
- * Node 20.20, 2 shared cores, best of 5 rounds, two runs):
- *   msgpackr 2.1.4           encode 478k-636k ops/s   decode 500k-552k ops/s
- *   @msgpack/msgpack 3.1.3   encode 305k-320k ops/s   decode 390k-455k ops/s
- * Encoding uses msgpackr: 1.5-2x faster, and it writes a JS Map with its own key types (number
- * keys), which @msgpack/msgpack cannot. Configured for plain MessagePack only: no records or
- * structures, no bundled strings, no extension types, canonical (smallest) map headers.
- * Decoding uses @msgpack/msgpack: within ~20% of msgpackr and the safer reader of untrusted
+ * Encoding uses msgpackr: faster (figures in docs/performance.md, "MessagePack libraries"), and it
+ * writes a JS Map with its own key types (number keys), which @msgpack/msgpack cannot. Configured
+ * for plain MessagePack only: no records or structures, no bundled strings, no extension types,
+ * canonical (smallest) map headers.
+ * Decoding uses @msgpack/msgpack: close to msgpackr and the safer reader of untrusted
  * frames. It knows only the MessagePack spec, whereas msgpackr's reader acts on its own
  * extensions in any input (record definitions that compile readers, pointers that build cycles,
  * Error/RegExp/typed-array types); it is iterative, so deep nesting cannot overflow the stack;
