@@ -8,7 +8,7 @@ export { createReceiver, InflightCounter, type InboundScope } from './runner/inb
 export { createStateUpdater } from './runner/states.js';
 export { Outputs } from './runner/outputs.js';
 export { RejectCounter, type RejectedCounts } from './runner/rejections.js';
-export { newWorkflowId, type ToSend as RunnerToSend, workflowToSend } from './runner/workflow.js';
+export { newWorkflowId, type ToSend as RunnerToSend, workflowToSend } from './runner/to-send.js';
 export { endpointContext } from './runner/start-service.js';
 export { collectServiceExports, loadServiceModule, type LoadedServiceModule } from './service/load-service.js';
 export { registerDiscovered } from './registry/discover-plugins.js';

@@ -6,7 +6,7 @@ import type { Logger } from './logger.js';
 import type { Outputs } from './outputs.js';
 import type { RejectCounter } from './rejections.js';
 import { HANDLED } from '../plugin/handled.js';
-import { newWorkflowId, workflowToSend } from './workflow.js';
+import { newWorkflowId, workflowToSend } from './to-send.js';
 
 /** What handling an inbound message needs from the running service. */
 export interface InboundScope {

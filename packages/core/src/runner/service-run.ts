@@ -3,7 +3,7 @@ import type { Endpoint } from '../plugin/contract.js';
 import type { PreparedService } from '../service/prepare-service.js';
 import type { InboundScope } from './inbound.js';
 import type { Logger } from './logger.js';
-import { newWorkflowId, workflowToSend } from './workflow.js';
+import { newWorkflowId, workflowToSend } from './to-send.js';
 
 /** What a running service holds. */
 export interface ServiceRunParts {

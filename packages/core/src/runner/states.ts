@@ -1,7 +1,7 @@
 import type { ResolvedModel } from '../models/resolved-model.js';
 import { HANDLED } from '../plugin/handled.js';
 import type { InboundScope } from './inbound.js';
-import { newWorkflowId, type ToSend, workflowToSend } from './workflow.js';
+import { newWorkflowId, type ToSend, workflowToSend } from './to-send.js';
 
 /** A state's `on_update(args, to_send, states, config)`. */
 type OnUpdate = (value: Record<string, unknown>, toSend: ToSend, states: Record<string, unknown>, config: unknown) => unknown;
