@@ -9,8 +9,8 @@
  */
 import { DecodeError, EncodeError } from '../errors.js';
 import { scalarMarkerText } from './from-wire.js';
-import { assertFrame, packWire, packWireAfter, unpackWire } from './msgpack.js';
-import { stripTopic } from './topic.js';
+import { assertFrame, packWire, unpackWire } from './msgpack.js';
+import { packWireAfter, stripTopic } from './topic.js';
 import { valueFromWire, valueToWire } from './values.js';
 import { WireFault } from './wire-path.js';
 

@@ -36,21 +36,12 @@ export function packWire(value: unknown): Uint8Array {
   return packr.pack(value);
 }
 
-/** Longest prefix msgpackr can reserve room for in front of what it packs. */
-const MAX_RESERVED = 0xff;
+/** Longest room msgpackr can reserve in front of what it packs. */
+export const MAX_RESERVED = 0xff;
 
-/** `prefix` followed by the MessagePack bytes of a wire value, packed straight after the prefix (no second copy). */
-export function packWireAfter(prefix: Uint8Array, value: unknown): Uint8Array {
-  if (prefix.length === 0) return packr.pack(value);
-  if (prefix.length > MAX_RESERVED) {
-    const payload = packr.pack(value);
-    const frame = new Uint8Array(prefix.length + payload.length);
-    frame.set(prefix, 0);
-    frame.set(payload, prefix.length);
-    return frame;
-  }
-  const packed = packr.pack(value, RESERVE_START_SPACE | prefix.length);
-  packed.set(prefix, 0);
+/** The MessagePack bytes of a wire value after `room` (at most {@link MAX_RESERVED}) bytes left for the caller to fill. */
+export function packWireAfterRoom(room: number, value: unknown): Uint8Array {
+  const packed = packr.pack(value, RESERVE_START_SPACE | room);
   // A plain Uint8Array view, as a copied frame was: a Buffer's slice() would not copy.
   return new Uint8Array(packed.buffer, packed.byteOffset, packed.length);
 }
