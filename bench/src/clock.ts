@@ -3,10 +3,8 @@ export function nowUs(): number {
   return Number(process.hrtime.bigint()) / 1000;
 }
 
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+/** Resolves after `ms` milliseconds (Node's promise timer). */
+export { setTimeout as sleep } from 'node:timers/promises';
 
 /** CPU time (user + system) this process used since `since` (a `process.cpuUsage()`), µs. */
 export function cpuSinceUs(since: NodeJS.CpuUsage): number {

@@ -5,6 +5,7 @@ export { createRegistry, type Registry, type ResolvedType } from './registry/reg
 export type { TypeLookup } from './registry/unknown-type.js';
 export { discoverPlugins, registerDiscovered } from './registry/discover-plugins.js';
 export { CORE_MAJOR, CORE_VERSION } from './registry/core-version.js';
+// The wire codec stays here for users' own peers (a raw ZeroMQ client or test speaking SPEC §4); plugins import it from @sf/core/plugin.
 export {
   decodeReply,
   decodeRequest,

@@ -3,6 +3,8 @@ export { definePlugin } from './registry/define-plugin.js';
 export { HANDLED } from './plugin/handled.js';
 export { type AddressRole, parseAddress } from './config/parse-address.js';
 export { CORE_MAJOR } from './registry/core-version.js';
+export { isPlainObject } from './util/describe-value.js';
+export { isPromiseLike } from './util/is-promise-like.js';
 export {
   decodeReply,
   decodeRequest,

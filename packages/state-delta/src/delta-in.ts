@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
 import { closedError, numberArgument, OneShotRequester, SOCKET_CREATION_ARGUMENTS, type SocketAddress, settleWithin, socketAddress, TopicSubscriber } from '@sf/zmq-base';
 import { Replica } from './replica.js';
@@ -187,7 +188,7 @@ class DeltaInEndpoint implements Endpoint {
         continue;
       }
       failures += 1;
-      await sleep(wait);
+      await sleep(wait, undefined, { ref: false });
       wait = Math.min(wait * 2, SNAPSHOT_RETRY_MS.max);
     }
   }
@@ -199,8 +200,4 @@ function deferred(): { done: Promise<void>; resolve: () => void } {
     resolve = settle;
   });
   return { done, resolve };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -4,7 +4,7 @@
  * `return_args` is `{"state": {...}, "current_num": int}`.
  */
 import { DecodeError, RemoteError } from '@sf/core';
-import { decodeReply, decodeRequest, encodeReply, encodeRequest } from '@sf/core/plugin';
+import { decodeReply, decodeRequest, encodeReply, encodeRequest, isPlainObject } from '@sf/core/plugin';
 import type { StateValue } from './apply-delta.js';
 
 /** One published update. */
@@ -62,9 +62,7 @@ export function decodeSnapshotReply(frame: Uint8Array): Snapshot {
 }
 
 function stateField(value: unknown, path: string): StateValue {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) throw badField(path, 'a map', value);
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw badField(path, 'a map', value);
+  if (!isPlainObject(value)) throw badField(path, 'a map', value);
   return value as StateValue;
 }
 

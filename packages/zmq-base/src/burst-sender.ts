@@ -21,8 +21,8 @@ export interface BurstSenderOptions {
  * Gathers the frames sent within one turn of the event loop (at most {@link BURST_FRAMES}) and
  * hands them to the socket together, at the end of the turn (`setImmediate`) or when the burst is
  * full. One frame handed over at a time wakes ZeroMQ's I/O thread for each and costs a TCP write
- * each; a burst costs one of both, which cut a fast publisher's CPU per message by about a third
- * (BENCHMARKS.md). Backpressure stays: while the socket does not take sends at once, a send goes
+ * each; a burst costs one of both, which cuts a fast publisher's CPU per message (figures in
+ * BENCHMARKS.md, "publisher bursts"). Backpressure stays: while the socket does not take sends at once, a send goes
  * out behind the burst and its promise is returned, so a sender that awaits waits for the socket.
  */
 export class BurstSender {

@@ -2,6 +2,7 @@ import { TransportError } from '@sf/core';
 import type { EndpointContext } from '@sf/core/plugin';
 import type { Socket } from 'zeromq';
 import type { SocketAddress } from './address.js';
+import { noop } from './noop.js';
 
 /** Linger for sockets that may hold unsent messages at close: enough to flush, bounded so shutdown ends. */
 export const CLOSE_LINGER_MS = 1000;
@@ -41,5 +42,3 @@ export function closedError(context: EndpointContext, address: SocketAddress, wh
     cause,
   });
 }
-
-function noop(): void {}

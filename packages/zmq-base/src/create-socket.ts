@@ -3,6 +3,7 @@ import type { Socket } from 'zeromq';
 import { addressPath } from './address.js';
 import { type CurveSettings, checkCurveRole, readCurve } from './curve.js';
 import { LogThrottle } from './log-throttle.js';
+import { noop } from './noop.js';
 import { applySocketOptions, readSocketOptions, type SocketOptionValues } from './socket-options.js';
 import { registerZapDomain } from './zap-handler.js';
 import { keyId } from './z85.js';
@@ -96,5 +97,3 @@ function watchHandshakes(socket: Socket, context: EndpointContext, throttle: Log
     warn('protocol', 'CURVE handshake failed: check curve.server_public_key (the server has other keys, or no CURVE)'),
   );
 }
-
-function noop(): void {}

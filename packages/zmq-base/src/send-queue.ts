@@ -1,4 +1,5 @@
 import type { Socket } from 'zeromq';
+import { noop } from './noop.js';
 
 /** A socket that sends: the part of zeromq.js's writable sockets a {@link SendQueue} uses. */
 export interface SendingSocket extends Socket {
@@ -59,5 +60,3 @@ export class SendQueue {
     return this.#tail === undefined ? Promise.resolve() : this.#tail.then(noop, noop);
   }
 }
-
-function noop(): void {}

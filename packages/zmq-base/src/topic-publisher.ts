@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EndpointContext, OutboundMessage } from '@sf/core/plugin';
 import { framePayload, topicPrefix } from '@sf/core/plugin';
 import { Publisher } from 'zeromq';
@@ -161,8 +162,4 @@ export class TopicPublisher {
     if (prefix.length === 0) return frame.frame;
     return frame.frameAfter === undefined ? framePayload(prefix, frame.frame) : frame.frameAfter(prefix);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,5 +1,5 @@
 import type { EndpointContext } from '@sf/core/plugin';
-import { HANDLED, stripTopic, topicPrefix } from '@sf/core/plugin';
+import { HANDLED, isPromiseLike, stripTopic, topicPrefix } from '@sf/core/plugin';
 import { Subscriber } from 'zeromq';
 import { type SocketAddress, socketAddress } from './address.js';
 import { bindSocket, connectSocket } from './bind-connect.js';
@@ -132,14 +132,10 @@ export class TopicSubscriber {
       }
       try {
         const delivered = deliver(stripTopic(frame, this.#prefix));
-        if (delivered !== HANDLED && isPromise(delivered)) await delivered;
+        if (delivered !== HANDLED && isPromiseLike(delivered)) await delivered;
       } catch (error) {
         logger.error({ err: error, ...log }, `${label} failed to deliver a message`);
       }
     }
   }
-}
-
-function isPromise(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }

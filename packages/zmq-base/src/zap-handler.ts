@@ -10,6 +10,7 @@ import type { PluginLogger } from '@sf/core/plugin';
 import { Reply } from 'zeromq';
 import { closeSocket } from './close.js';
 import { LogThrottle } from './log-throttle.js';
+import { noop } from './noop.js';
 import { keyId, z85Encode } from './z85.js';
 
 /** Where libzmq sends ZAP requests. */
@@ -136,5 +137,3 @@ const handler = new ZapHandler();
 export function registerZapDomain(domain: ZapDomain): ZapRegistration {
   return handler.register(domain);
 }
-
-function noop(): void {}

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '@sf/e2e';
 
@@ -33,13 +33,14 @@ export async function publishedPackageDirs(): Promise<string[]> {
 }
 
 /**
- * Packs every published workspace package with `pnpm pack` (which turns `workspace:` ranges into
- * the real versions, as a release does) into `destination`. A package whose built entry point is
- * not in its tarball is an error: build first (`nx run-many -t build`).
+ * Packs every published workspace package, and the extra `folders` (absolute, or relative to the
+ * repository root), with `pnpm pack` (which turns `workspace:` ranges into the real versions, as a
+ * release does) into `destination`. A package whose built entry point is not in its tarball is an
+ * error: build first (`nx run-many -t build`).
  */
-export async function packPublished(destination: string): Promise<Tarball[]> {
+export async function packPublished(destination: string, folders: readonly string[] = []): Promise<Tarball[]> {
   const tarballs: Tarball[] = [];
-  for (const dir of await publishedPackageDirs()) {
+  for (const dir of [...(await publishedPackageDirs()), ...folders.map((folder) => resolve(REPO_ROOT, folder))]) {
     const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as Manifest;
     const { stdout } = await run('pnpm', ['pack', '--json', '--pack-destination', destination], { cwd: dir });
     const packed = JSON.parse(stdout) as { name: string; filename: string; files: { path: string }[] };

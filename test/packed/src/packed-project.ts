@@ -17,6 +17,8 @@ const INSTALL_TIMEOUT_MS = 540_000;
 export interface PackedProjectOptions {
   /** Extra dependencies from the registry, name → range. */
   readonly dependencies?: Record<string, string>;
+  /** Extra workspace folders (absolute, or relative to the repository root) packed and installed too, e.g. an example plugin. */
+  readonly folders?: readonly string[];
 }
 
 /**
@@ -37,12 +39,12 @@ export class PackedProject {
     this.tarballs = tarballs;
   }
 
-  /** Packs the published packages (built beforehand) and `npm install`s them into a new blank project. */
+  /** Packs the published packages and `options.folders` (built beforehand) and `npm install`s them into a new blank project. */
   static async create(options: PackedProjectOptions = {}): Promise<PackedProject> {
     const root = await mkdtemp(join(tmpdir(), 'sf-packed-'));
     try {
       await mkdir(join(root, 'tarballs'));
-      const project = new PackedProject(root, await packPublished(join(root, 'tarballs')));
+      const project = new PackedProject(root, await packPublished(join(root, 'tarballs'), options.folders));
       await project.#install(options.dependencies ?? {});
       return project;
     } catch (error) {

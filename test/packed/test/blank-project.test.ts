@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { decodeReply, encodeRequest } from '@sf/core/plugin';
 import { alivePids, freePort, killAll, loopback, RawRequester, startSf } from '@sf/e2e';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +23,43 @@ export default defineService({
   },
 });
 `;
+
+/** A plain-JavaScript service for the testkit to load. */
+const TESTKIT_SERVICE = `export const connection_models = {
+  in: {
+    ask: {
+      connection_type: 'answer_in',
+      required_creation_arguments: { on_new_request: (args) => ({ double: args.n * 2 }) },
+      required_arguments: { n: Number },
+      required_return_arguments: { double: Number },
+    },
+  },
+};
+`;
+
+/** Plain Node (no vitest, no workspace) using @sf/testkit from the installed tarball. */
+const TESTKIT_CHECK = `import { definePlugin } from '@sf/core/plugin';
+import { planConformance, testService } from '@sf/testkit';
+
+const plugin = definePlugin({
+  name: 'blank-plugin',
+  coreMajor: 0,
+  types: {
+    answer_in: {
+      side: 'in', kind: 'connection', peers: [], addresses: [], handler: 'on_new_request', replies: true,
+      creationArguments: { required: { on_new_request: Function } },
+      create: () => { throw new Error('the testkit opens no endpoint'); },
+    },
+  },
+});
+const kit = await testService('./service.mjs', { plugins: [plugin], discover: false });
+const good = await kit.call('ask', { n: 21 });
+const bad = await kit.call('ask', { n: 'x' });
+const checks = planConformance(plugin).map((check) => check.check + ' (' + check.subject + ')');
+console.log(JSON.stringify({ good: good.return_args, bad: bad.error.code, checks }));
+`;
+
+const run = promisify(execFile);
 
 let project: PackedProject;
 
@@ -59,5 +100,13 @@ describe('the published packages, packed and npm-installed into a blank project'
     await sf.waitForLine(/\] stopped echo \{"exit_code":0\}/, 30_000);
     await sf.exitCode(30_000);
     expect(sf.lines.some((line) => line.includes('second signal')), sf.output()).toBe(false);
+  });
+
+  it('@sf/testkit imports and runs from the install, in plain Node', async () => {
+    await project.write('service.mjs', TESTKIT_SERVICE);
+    await project.write('check.mjs', TESTKIT_CHECK);
+    expect(existsSync(join(project.dir, 'node_modules/@sf/testkit/dist/index.d.ts'))).toBe(true);
+    const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: project.dir });
+    expect(JSON.parse(stdout)).toEqual({ good: { double: 42 }, bad: 'SF_VALIDATION_FAILED', checks: ['open and close twice (answer_in)'] });
   });
 });

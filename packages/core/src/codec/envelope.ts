@@ -8,9 +8,10 @@
  * top-level keys are ignored, so either side may add keys later.
  */
 import { DecodeError, EncodeError } from '../errors.js';
+import { isPlainObject } from '../util/describe-value.js';
 import { scalarMarkerText } from './from-wire.js';
-import { assertFrame, packWire, packWireAfter, unpackWire } from './msgpack.js';
-import { stripTopic } from './topic.js';
+import { assertFrame, packWire, unpackWire } from './msgpack.js';
+import { packWireAfter, stripTopic } from './topic.js';
 import { valueFromWire, valueToWire } from './values.js';
 import { WireFault } from './wire-path.js';
 
@@ -40,12 +41,6 @@ export interface ReplyEnvelope {
   workflow_id: string | null;
   /** Present in an error reply. */
   error?: ReplyError;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function kind(value: unknown): string {

@@ -1,14 +1,11 @@
 /**
  * The one place that imports the MessagePack libraries; both are configured once, here.
  *
- * Choice, measured with `bench/msgpack-choice.mjs` on the seed's order request (175 bytes,
- * Node 20.20, 2 shared cores, best of 5 rounds, two runs):
- *   msgpackr 2.1.4           encode 478k-636k ops/s   decode 500k-552k ops/s
- *   @msgpack/msgpack 3.1.3   encode 305k-320k ops/s   decode 390k-455k ops/s
- * Encoding uses msgpackr: 1.5-2x faster, and it writes a JS Map with its own key types (number
- * keys), which @msgpack/msgpack cannot. Configured for plain MessagePack only: no records or
- * structures, no bundled strings, no extension types, canonical (smallest) map headers.
- * Decoding uses @msgpack/msgpack: within ~20% of msgpackr and the safer reader of untrusted
+ * Encoding uses msgpackr: faster (figures in docs/performance.md, "MessagePack libraries"), and it
+ * writes a JS Map with its own key types (number keys), which @msgpack/msgpack cannot. Configured
+ * for plain MessagePack only: no records or structures, no bundled strings, no extension types,
+ * canonical (smallest) map headers.
+ * Decoding uses @msgpack/msgpack: close to msgpackr and the safer reader of untrusted
  * frames. It knows only the MessagePack spec, whereas msgpackr's reader acts on its own
  * extensions in any input (record definitions that compile readers, pointers that build cycles,
  * Error/RegExp/typed-array types); it is iterative, so deep nesting cannot overflow the stack;
@@ -39,21 +36,12 @@ export function packWire(value: unknown): Uint8Array {
   return packr.pack(value);
 }
 
-/** Longest prefix msgpackr can reserve room for in front of what it packs. */
-const MAX_RESERVED = 0xff;
+/** Longest room msgpackr can reserve in front of what it packs. */
+export const MAX_RESERVED = 0xff;
 
-/** `prefix` followed by the MessagePack bytes of a wire value, packed straight after the prefix (no second copy). */
-export function packWireAfter(prefix: Uint8Array, value: unknown): Uint8Array {
-  if (prefix.length === 0) return packr.pack(value);
-  if (prefix.length > MAX_RESERVED) {
-    const payload = packr.pack(value);
-    const frame = new Uint8Array(prefix.length + payload.length);
-    frame.set(prefix, 0);
-    frame.set(payload, prefix.length);
-    return frame;
-  }
-  const packed = packr.pack(value, RESERVE_START_SPACE | prefix.length);
-  packed.set(prefix, 0);
+/** The MessagePack bytes of a wire value after `room` (at most {@link MAX_RESERVED}) bytes left for the caller to fill. */
+export function packWireAfterRoom(room: number, value: unknown): Uint8Array {
+  const packed = packr.pack(value, RESERVE_START_SPACE | room);
   // A plain Uint8Array view, as a copied frame was: a Buffer's slice() would not copy.
   return new Uint8Array(packed.buffer, packed.byteOffset, packed.length);
 }

@@ -7,7 +7,7 @@
  * the rest decoded as the payload (a payload is always a map, so this cannot misread one).
  */
 import { DecodeError, EncodeError } from '../errors.js';
-import { leadingString, packWire } from './msgpack.js';
+import { leadingString, MAX_RESERVED, packWire, packWireAfterRoom } from './msgpack.js';
 
 const utf8 = new TextDecoder();
 
@@ -25,6 +25,15 @@ export function framePayload(prefix: Uint8Array, payload: Uint8Array): Uint8Arra
   const frame = new Uint8Array(prefix.length + payload.length);
   frame.set(prefix, 0);
   frame.set(payload, prefix.length);
+  return frame;
+}
+
+/** `prefix` followed by the MessagePack bytes of a wire value, packed straight after the prefix where msgpackr can leave room for it (no second copy). */
+export function packWireAfter(prefix: Uint8Array, value: unknown): Uint8Array {
+  if (prefix.length === 0) return packWire(value);
+  if (prefix.length > MAX_RESERVED) return framePayload(prefix, packWire(value));
+  const frame = packWireAfterRoom(prefix.length, value);
+  frame.set(prefix, 0);
   return frame;
 }
 

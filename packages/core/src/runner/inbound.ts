@@ -6,7 +6,8 @@ import type { Logger } from './logger.js';
 import type { Outputs } from './outputs.js';
 import type { RejectCounter } from './rejections.js';
 import { HANDLED } from '../plugin/handled.js';
-import { newWorkflowId, workflowToSend } from './workflow.js';
+import { newWorkflowId, workflowToSend } from './to-send.js';
+import { isPromiseLike } from '../util/is-promise-like.js';
 
 /** What handling an inbound message needs from the running service. */
 export interface InboundScope {
@@ -126,8 +127,4 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
 /** A settled promise of `reply`: the shared {@link HANDLED} when there is none. */
 function settledWith(reply: Uint8Array | undefined): Promise<Uint8Array | undefined> {
   return reply === undefined ? HANDLED : Promise.resolve(reply);
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 }

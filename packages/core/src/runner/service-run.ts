@@ -1,9 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResolvedModel } from '../models/resolved-model.js';
 import type { Endpoint } from '../plugin/contract.js';
 import type { PreparedService } from '../service/prepare-service.js';
 import type { InboundScope } from './inbound.js';
 import type { Logger } from './logger.js';
-import { newWorkflowId, workflowToSend } from './workflow.js';
+import { newWorkflowId, workflowToSend } from './to-send.js';
 
 /** What a running service holds. */
 export interface ServiceRunParts {
@@ -85,7 +86,7 @@ export class ServiceRun {
     await Promise.allSettled(inbound.map(({ endpoint }) => endpoint.pause?.()));
     if (scope.inflight.count > 0) {
       logger.info({ inflight: scope.inflight.count }, 'waiting for in-flight messages');
-      const waited = await Promise.race([scope.inflight.idle().then(() => true), delay(graceMs).then(() => false)]);
+      const waited = await Promise.race([scope.inflight.idle().then(() => true), sleep(graceMs, false, { ref: false })]);
       if (!waited) logger.warn({ inflight: scope.inflight.count, grace_ms: graceMs }, 'grace period over: closing with messages in flight');
     }
     const results = await Promise.allSettled([...opened].reverse().map(({ endpoint }) => endpoint.close()));
@@ -113,8 +114,4 @@ export class ServiceRun {
       logger.error({ workflow_id: id, err: error }, 'sigint_handler threw');
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -1,7 +1,8 @@
 import type { ResolvedModel } from '../models/resolved-model.js';
 import { HANDLED } from '../plugin/handled.js';
 import type { InboundScope } from './inbound.js';
-import { newWorkflowId, type ToSend, workflowToSend } from './workflow.js';
+import { newWorkflowId, type ToSend, workflowToSend } from './to-send.js';
+import { isPromiseLike } from '../util/is-promise-like.js';
 
 /** A state's `on_update(args, to_send, states, config)`. */
 type OnUpdate = (value: Record<string, unknown>, toSend: ToSend, states: Record<string, unknown>, config: unknown) => unknown;
@@ -40,7 +41,7 @@ export function createStateUpdater(model: ResolvedModel, scope: InboundScope): (
       inflight.leave();
       return HANDLED;
     }
-    if (typeof (result as PromiseLike<unknown> | null | undefined)?.then === 'function') return finishLater(result as PromiseLike<unknown>, id);
+    if (isPromiseLike(result)) return finishLater(result, id);
     inflight.leave();
     return HANDLED;
   };

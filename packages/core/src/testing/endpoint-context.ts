@@ -76,8 +76,3 @@ export function testContext(options: TestContextOptions): TestContext {
 export function outbound(frame: Uint8Array | string): OutboundMessage {
   return { args: {}, workflowId: null, frame: typeof frame === 'string' ? Buffer.from(frame) : frame };
 }
-
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

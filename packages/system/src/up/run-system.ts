@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createColors } from 'picocolors';
 import { runOptions, type SystemAnalysis } from '../check/analyse-system.js';
 import type { RestartPolicy } from '../system-file/system-types.js';
@@ -153,7 +154,7 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       if (stopping) break;
       const child = start(slot);
       if (slot.main) continue;
-      const outcome = await Promise.race([child.ready.then(() => 'ready'), child.exited.then(() => 'exited'), stopped.then(() => 'stopping'), delay(options.readyTimeoutMs ?? 30_000, 'late')]);
+      const outcome = await Promise.race([child.ready.then(() => 'ready'), child.exited.then(() => 'exited'), stopped.then(() => 'stopping'), sleep(options.readyTimeoutMs ?? 30_000, 'late', { ref: false })]);
       if (outcome === 'late') note(colors.yellow(`${slot.spec.name} is not ready after ${options.readyTimeoutMs ?? 30_000} ms; starting the others`));
     }
     await stopped;
@@ -208,8 +209,4 @@ function backoff(policy: RestartPolicy, crashes: number): number {
 
 function exitText(exit: Exit): string {
   return exit.signal === null ? `exited with code ${exit.code}` : `was killed by ${exit.signal}`;
-}
-
-function delay<T>(ms: number, value: T): Promise<T> {
-  return new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
 }

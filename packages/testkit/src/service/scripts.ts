@@ -1,5 +1,4 @@
-import { encodeErrorReply, encodeReply } from '@sf/core';
-import type { OutboundMessage, ReplyObject } from '@sf/core/plugin';
+import { encodeErrorReply, encodeReply, type OutboundMessage, type ReplyObject } from '@sf/core/plugin';
 
 /** Answers one `to_send` to a scripted out connection: return args, or throw for an error reply. */
 export type Responder<Args = Record<string, unknown>, Result = Record<string, unknown>> = (args: Args, call: SentCall<Args, Result>) => Result | Promise<Result>;

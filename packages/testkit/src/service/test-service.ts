@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import { createRegistry, decodeReply, encodeErrorReply, encodeRequest, type PreparedService, prepareService, ServiceStateError, TestkitError } from '@sf/core';
-import type { Endpoint, EndpointContext, Plugin, TypeDefinition } from '@sf/core/plugin';
+import { createRegistry, type PreparedService, prepareService, ServiceStateError, TestkitError } from '@sf/core';
+import { decodeReply, type Endpoint, type EndpointContext, encodeErrorReply, encodeRequest, type Plugin, type TypeDefinition } from '@sf/core/plugin';
 import {
   collectServiceExports,
   endpointContext,

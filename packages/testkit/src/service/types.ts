@@ -1,4 +1,5 @@
-import type { ArgsOf, Config, ReplyError, ReturnOf, StateSendOf, States, TypedService } from '@sf/core';
+import type { ArgsOf, Config, ReturnOf, StateSendOf, States, TypedService } from '@sf/core';
+import type { ReplyError } from '@sf/core/plugin';
 import type { RespondOptions, Responder, SentCall } from './scripts.js';
 
 /** What `call` resolves to: the reply a peer would get, decoded. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Outputs } from './outputs.js';
-import { workflowToSend } from './workflow.js';
+import { workflowToSend } from './to-send.js';
 
 /** An Outputs that records the workflow id of each send. */
 function recordingOutputs(): { outputs: Outputs; ids: string[] } {

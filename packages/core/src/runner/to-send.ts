@@ -12,8 +12,8 @@ export type ToSend = (type: string, name: string, args?: Record<string, unknown>
 /**
  * The `to_send` of one handler call in workflow `id`. Following the seed (SPEC §5), the first
  * message it sends carries the id itself and the n-th after it `<id>_<n>` (second → `<id>_1`,
- * third → `<id>_2`). One closure per call (measured: faster than a class instance holding an
- * arrow function), and no pooling, so a `to_send` kept after its handler returned still sends
+ * third → `<id>_2`). One closure per call (faster than a class instance holding an arrow
+ * function: docs/performance.md), and no pooling, so a `to_send` kept after its handler returned still sends
  * with its own id.
  */
 export function workflowToSend(outputs: Outputs, id: string): ToSend {
