@@ -13,5 +13,12 @@ const TYPE_TESTS = ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'];
 export function packageVitest(options: { typecheck?: boolean } = {}): ViteUserConfig {
   const typecheck = options.typecheck ?? true;
   // Many tests start processes and real sockets; on a loaded 2-core machine 5 s is too tight.
-  return { test: { include: TESTS, testTimeout: 30_000, hookTimeout: 30_000, ...(typecheck && { typecheck: { enabled: true, include: TYPE_TESTS } }) } };
+  return {
+    test: {
+      include: TESTS,
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+      ...(typecheck && { typecheck: { enabled: true, include: TYPE_TESTS } }),
+    },
+  };
 }

@@ -14,7 +14,8 @@ export function parseArgs() {
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i];
     const value = argv[i + 1];
-    if (key === undefined || !key.startsWith('--') || value === undefined) throw new Error(`expected --key value pairs, got ${argv.join(' ')}`);
+    if (key === undefined || !key.startsWith('--') || value === undefined)
+      throw new Error(`expected --key value pairs, got ${argv.join(' ')}`);
     args[key.slice(2)] = value;
   }
   return args;

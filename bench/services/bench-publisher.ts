@@ -14,7 +14,10 @@ export default defineService({
     optional: { size: String, interval_ms: String, wait_s: String, hwm: String },
   },
   setup_connections: (config) => ({
-    orders: { wait_after_creation_s: Number(config.wait_s ?? 1), ...(config.hwm !== undefined && { send_high_water_mark: Number(config.hwm) }) },
+    orders: {
+      wait_after_creation_s: Number(config.wait_s ?? 1),
+      ...(config.hwm !== undefined && { send_high_water_mark: Number(config.hwm) }),
+    },
   }),
   connection_models: {
     out: {

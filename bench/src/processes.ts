@@ -68,7 +68,10 @@ export class BenchProcess {
         if (!this.running) return done(() => reject(new Error(`${this.name} exited before printing ${pattern}\n${this.output()}`)));
         return false;
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`${this.name} printed no ${pattern} within ${timeoutMs} ms\n${this.output()}`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`${this.name} printed no ${pattern} within ${timeoutMs} ms\n${this.output()}`))),
+        timeoutMs,
+      );
       const done = (settle: () => void): true => {
         clearTimeout(timer);
         this.#waiters.delete(wake);

@@ -76,7 +76,9 @@ export async function runPubSub(ctx: CaseContext, side: Side, plan: PubSubPlan):
   try {
     const subs = side === 'framework' ? await startSfSubscribers(ctx, port, plan, outs) : await startRawSubscribers(ctx, port, plan, outs);
     await Promise.all(subs.map((sub) => sub.waitForLine(READY, ctx.profile.resultTimeoutMs)));
-    const pub = ctx.track(side === 'framework' ? await startSfPublisher(ctx, port, plan, pubOut) : await startRawPublisher(ctx, port, plan, pubOut));
+    const pub = ctx.track(
+      side === 'framework' ? await startSfPublisher(ctx, port, plan, pubOut) : await startRawPublisher(ctx, port, plan, pubOut),
+    );
     const exit = await pub.exited(ctx.profile.resultTimeoutMs);
     if (exit.code !== 0) throw new Error(`${pub.name} exited with ${exit.code ?? exit.signal}\n${pub.output()}`);
     const sent = await readResult<{ sent: number; elapsed_ms: number; cpu_us: number }>(pubOut, 1000);
@@ -99,7 +101,9 @@ export async function runPubSub(ctx: CaseContext, side: Side, plan: PubSubPlan):
 }
 
 async function startSfSubscribers(ctx: CaseContext, port: number, plan: PubSubPlan, outs: string[]): Promise<BenchProcess[]> {
-  const addresses = await ctx.addresses({ connections: { in: { orders: plan.nats ? { nats: plan.nats } : { subscriber: `127.0.0.1:${port}` } } } });
+  const addresses = await ctx.addresses({
+    connections: { in: { orders: plan.nats ? { nats: plan.nats } : { subscriber: `127.0.0.1:${port}` } } },
+  });
   return outs.map((out) =>
     ctx.track(
       sfRun(plan.nats ? 'nats-subscriber.ts' : 'bench-subscriber.ts', [
@@ -130,7 +134,9 @@ async function startRawSubscribers(ctx: CaseContext, port: number, plan: PubSubP
 }
 
 async function startSfPublisher(ctx: CaseContext, port: number, plan: PubSubPlan, out: string): Promise<BenchProcess> {
-  const addresses = await ctx.addresses({ connections: { out: { orders: plan.nats ? { nats: plan.nats } : { publisher: `127.0.0.1:${port}` } } } });
+  const addresses = await ctx.addresses({
+    connections: { out: { orders: plan.nats ? { nats: plan.nats } : { publisher: `127.0.0.1:${port}` } } },
+  });
   return sfRun(plan.nats ? 'nats-publisher.ts' : 'bench-publisher.ts', [
     ...['-m', '-a', addresses, '--out', out, '--count', String(plan.count), '--size', String(plan.size)],
     ...['--interval_ms', String(plan.intervalMs), '--wait_s', String(ctx.profile.joinWaitS), '--hwm', String(hwm(plan))],

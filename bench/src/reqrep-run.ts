@@ -53,15 +53,20 @@ export async function runReqRep(ctx: CaseContext, side: Side, plan: ReqRepPlan):
   const out = ctx.file(`${side}-requester.json`);
   const replyerOut = ctx.file(`${side}-replyer.json`);
   try {
-    const replyer = ctx.track(side === 'framework' ? await startSfReplyer(ctx, port, plan, replyerOut) : await startRawReplyer(ctx, port, plan, replyerOut));
+    const replyer = ctx.track(
+      side === 'framework' ? await startSfReplyer(ctx, port, plan, replyerOut) : await startRawReplyer(ctx, port, plan, replyerOut),
+    );
     await replyer.waitForLine(READY, ctx.profile.resultTimeoutMs);
-    const requester = ctx.track(side === 'framework' ? await startSfRequester(ctx, port, plan, out) : await startRawRequester(ctx, port, plan, out));
+    const requester = ctx.track(
+      side === 'framework' ? await startSfRequester(ctx, port, plan, out) : await startRawRequester(ctx, port, plan, out),
+    );
     const exit = await requester.exited(ctx.profile.resultTimeoutMs);
     if (exit.code !== 0) throw new Error(`${requester.name} exited with ${exit.code ?? exit.signal}\n${requester.output()}`);
     const { runs } = await readResult<{ runs: ReqRepRun[] }>(out, 1000);
     // The replyer writes its figures as it stops.
     const stopped = await replyer.stop();
-    if (stopped.code !== 0) throw new Error(`${replyer.name} exited with ${stopped.code ?? stopped.signal} when stopped\n${replyer.output()}`);
+    if (stopped.code !== 0)
+      throw new Error(`${replyer.name} exited with ${stopped.code ?? stopped.signal} when stopped\n${replyer.output()}`);
     const handled = await readResult<{ handled: number; cpu_us: number }>(replyerOut, 1000);
     return { runs, replyerCpuUs: handled.handled > 0 ? handled.cpu_us / handled.handled : Number.NaN };
   } finally {
@@ -78,8 +83,18 @@ function concurrencyArgs(plan: ReqRepPlan): string[] {
 }
 
 async function startSfReplyer(ctx: CaseContext, port: number, plan: ReqRepPlan, out: string): Promise<BenchProcess> {
-  const addresses = await ctx.addresses({ connections: { in: { orders: plan.nats ? { nats: plan.nats } : { replyer: `127.0.0.1:${port}` } } } });
-  return sfRun(plan.nats ? 'nats-replyer.ts' : 'bench-replyer.ts', ['-a', addresses, '--delay_ms', String(plan.delayMs), '--out', out, ...concurrencyArgs(plan)]);
+  const addresses = await ctx.addresses({
+    connections: { in: { orders: plan.nats ? { nats: plan.nats } : { replyer: `127.0.0.1:${port}` } } },
+  });
+  return sfRun(plan.nats ? 'nats-replyer.ts' : 'bench-replyer.ts', [
+    '-a',
+    addresses,
+    '--delay_ms',
+    String(plan.delayMs),
+    '--out',
+    out,
+    ...concurrencyArgs(plan),
+  ]);
 }
 
 async function startRawReplyer(ctx: CaseContext, port: number, plan: ReqRepPlan, out: string): Promise<BenchProcess> {
@@ -88,7 +103,9 @@ async function startRawReplyer(ctx: CaseContext, port: number, plan: ReqRepPlan,
 }
 
 async function startSfRequester(ctx: CaseContext, port: number, plan: ReqRepPlan, out: string): Promise<BenchProcess> {
-  const addresses = await ctx.addresses({ connections: { out: { orders: plan.nats ? { nats: plan.nats } : { requester: `127.0.0.1:${port}` } } } });
+  const addresses = await ctx.addresses({
+    connections: { out: { orders: plan.nats ? { nats: plan.nats } : { requester: `127.0.0.1:${port}` } } },
+  });
   const pairs = Object.entries(requesterArgs(plan, out)).flatMap(([key, value]) => [`--${key}`, value]);
   return sfRun(plan.nats ? 'nats-requester.ts' : 'bench-requester.ts', ['-m', '-a', addresses, ...pairs, ...concurrencyArgs(plan)]);
 }

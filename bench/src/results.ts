@@ -87,5 +87,11 @@ export function row(metric: string, unit: string, framework: number | null, raw:
 /** A target checked on `value`. */
 export function target(name: string, value: number | null, comparison: '>=' | '<=', limit: number): Target {
   const known = value !== null && Number.isFinite(value);
-  return { name, value: known ? value : null, limit, comparison, pass: known ? (comparison === '>=' ? value >= limit : value <= limit) : null };
+  return {
+    name,
+    value: known ? value : null,
+    limit,
+    comparison,
+    pass: known ? (comparison === '>=' ? value >= limit : value <= limit) : null,
+  };
 }

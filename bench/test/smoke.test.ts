@@ -15,7 +15,16 @@ import { runBench } from '../src/run-bench.js';
 
 // The NATS case needs nats-server: without it, it is left out with a notice (a failure with SF_REQUIRE_NATS=1).
 const { binary: natsServer } = natsAvailability();
-const CASES = ['pubsub-throughput', 'reqrep-latency', 'reqrep-concurrency', 'delta-state', 'codec-cost', 'startup', 'scaling', ...(natsServer ? ['nats'] : [])];
+const CASES = [
+  'pubsub-throughput',
+  'reqrep-latency',
+  'reqrep-concurrency',
+  'delta-state',
+  'codec-cost',
+  'startup',
+  'scaling',
+  ...(natsServer ? ['nats'] : []),
+];
 
 /** Children of this process still alive (pgrep leaves itself out; exit 1 means none). */
 async function childPids(): Promise<string[]> {
@@ -53,11 +62,14 @@ describe('pnpm bench --smoke', () => {
     for (const result of report.cases) {
       expect(result.rows.length, result.id).toBeGreaterThan(0);
       for (const r of result.rows) {
-        if (r.framework !== null || !r.metric.startsWith('raw + ')) expect(Number.isFinite(r.framework), `${result.id}: ${r.metric} framework = ${r.framework}`).toBe(true);
+        if (r.framework !== null || !r.metric.startsWith('raw + '))
+          expect(Number.isFinite(r.framework), `${result.id}: ${r.metric} framework = ${r.framework}`).toBe(true);
         if (r.raw !== null) expect(Number.isFinite(r.raw), `${result.id}: ${r.metric} raw = ${r.raw}`).toBe(true);
       }
     }
-    const busy = report.cases.flatMap((c) => c.rows.filter((r) => r.framework === null).map((r) => [`${c.id}: ${r.metric}`, Number.isFinite(r.raw) && Number.isFinite(r.ratio)]));
+    const busy = report.cases.flatMap((c) =>
+      c.rows.filter((r) => r.framework === null).map((r) => [`${c.id}: ${r.metric}`, Number.isFinite(r.raw) && Number.isFinite(r.ratio)]),
+    );
     expect(busy).toEqual([
       ['pubsub-throughput: raw + 2 µs busy per message, received', true],
       ['pubsub-throughput: raw + 4 µs busy per message, received', true],

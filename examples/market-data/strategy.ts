@@ -5,8 +5,16 @@ import { best, bookSide } from './order-book.js';
 export default defineService({
   state_models: {
     in: {
-      bids: { state_type: 'delta_update_in', optional_creation_arguments: { on_update: (bids) => console.log(`strategy: best bid ${best(bids, 'bid')?.toFixed(2)}`) }, ...bookSide },
-      asks: { state_type: 'delta_update_in', optional_creation_arguments: { on_update: (asks) => console.log(`strategy: best ask ${best(asks, 'ask')?.toFixed(2)}`) }, ...bookSide },
+      bids: {
+        state_type: 'delta_update_in',
+        optional_creation_arguments: { on_update: (bids) => console.log(`strategy: best bid ${best(bids, 'bid')?.toFixed(2)}`) },
+        ...bookSide,
+      },
+      asks: {
+        state_type: 'delta_update_in',
+        optional_creation_arguments: { on_update: (asks) => console.log(`strategy: best ask ${best(asks, 'ask')?.toFixed(2)}`) },
+        ...bookSide,
+      },
     },
   },
   connection_models: {

@@ -59,23 +59,49 @@ async function runDelta(ctx: CaseContext, count: number): Promise<DeltaRun> {
   const readerOut = ctx.file('state-reader.json');
   const writerOut = ctx.file('state-writer.json');
   try {
-    const readerAddresses = await ctx.addresses({ states: { in: { book: { subscriber: `127.0.0.1:${publisher}`, requester: `127.0.0.1:${replyer}` } } } });
-    const writerAddresses = await ctx.addresses({ states: { out: { book: { publisher: `127.0.0.1:${publisher}`, replyer: `127.0.0.1:${replyer}` } } } });
+    const readerAddresses = await ctx.addresses({
+      states: { in: { book: { subscriber: `127.0.0.1:${publisher}`, requester: `127.0.0.1:${replyer}` } } },
+    });
+    const writerAddresses = await ctx.addresses({
+      states: { out: { book: { publisher: `127.0.0.1:${publisher}`, replyer: `127.0.0.1:${replyer}` } } },
+    });
     // The reader's open() waits for its first snapshot, which the writer answers once it has bound: start both.
     const readerProc = ctx.track(
-      sfRun('bench-state-reader.ts', ['-a', readerAddresses, '--out', readerOut, '--count', String(count), '--idle_ms', String(ctx.profile.idleMs)]),
+      sfRun('bench-state-reader.ts', [
+        '-a',
+        readerAddresses,
+        '--out',
+        readerOut,
+        '--count',
+        String(count),
+        '--idle_ms',
+        String(ctx.profile.idleMs),
+      ]),
     );
     const writerProc = ctx.track(
-      sfRun('bench-state-writer.ts', ['-m', '-a', writerAddresses, '--out', writerOut, '--count', String(count), '--wait_s', String(ctx.profile.joinWaitS + 0.5)]),
+      sfRun('bench-state-writer.ts', [
+        '-m',
+        '-a',
+        writerAddresses,
+        '--out',
+        writerOut,
+        '--count',
+        String(count),
+        '--wait_s',
+        String(ctx.profile.joinWaitS + 0.5),
+      ]),
     );
     const exit = await writerProc.exited(ctx.profile.resultTimeoutMs);
     if (exit.code !== 0) throw new Error(`${writerProc.name} exited with ${exit.code ?? exit.signal}\n${writerProc.output()}`);
     const writer = await readResult<{ sent: number; elapsed_ms: number; cpu_us: number }>(writerOut, 1000);
-    const reader = await readResult<{ updates: number; first_seq: number; last_seq: number; first_ms: number; last_ms: number; cpu_us: number }>(
-      readerOut,
-      ctx.profile.resultTimeoutMs,
-      () => readerProc.running,
-    );
+    const reader = await readResult<{
+      updates: number;
+      first_seq: number;
+      last_seq: number;
+      first_ms: number;
+      last_ms: number;
+      cpu_us: number;
+    }>(readerOut, ctx.profile.resultTimeoutMs, () => readerProc.running);
     const span = reader.last_seq - reader.first_seq + 1;
     return {
       visible: perSecond(reader.last_seq - reader.first_seq, reader.last_ms - reader.first_ms),

@@ -24,7 +24,9 @@ export async function nats(ctx: CaseContext): Promise<Omit<CaseResult, 'elapsedM
     for (let i = 1; i <= ctx.profile.repeats; i++) {
       for (const transport of ['nats', 'zmq'] as const) {
         const on = transport === 'nats' ? { nats: address } : {};
-        ctx.log(`NATS beside ZeroMQ: ${transport} request/reply ${reqrep.count} calls, pub/sub ${pubsub.count} messages, run ${i}/${ctx.profile.repeats}`);
+        ctx.log(
+          `NATS beside ZeroMQ: ${transport} request/reply ${reqrep.count} calls, pub/sub ${pubsub.count} messages, run ${i}/${ctx.profile.repeats}`,
+        );
         calls[transport].push(await runReqRep(ctx, 'framework', { ...reqrep, ...on }));
         flows[transport].push(await runPubSub(ctx, 'framework', { ...pubsub, ...on }));
       }
@@ -39,11 +41,26 @@ export async function nats(ctx: CaseContext): Promise<Omit<CaseResult, 'elapsedM
       id: 'nats',
       title: '8. NATS beside ZeroMQ (the same services; NATS in the framework column, ZeroMQ in the raw column)',
       rows: [
-        row('request/reply p50 round trip', 'µs', p50Of({ runs: [natsCalls], replyerCpuUs: 0 }), p50Of({ runs: [zmqCalls], replyerCpuUs: 0 })),
+        row(
+          'request/reply p50 round trip',
+          'µs',
+          p50Of({ runs: [natsCalls], replyerCpuUs: 0 }),
+          p50Of({ runs: [zmqCalls], replyerCpuUs: 0 }),
+        ),
         row('request/reply p99 round trip', 'µs', percentile(natsCalls.latencies_us, 99), percentile(zmqCalls.latencies_us, 99)),
-        row('sequential calls', 'calls/s', perSecond(natsCalls.calls, natsCalls.elapsed_ms), perSecond(zmqCalls.calls, zmqCalls.elapsed_ms)),
+        row(
+          'sequential calls',
+          'calls/s',
+          perSecond(natsCalls.calls, natsCalls.elapsed_ms),
+          perSecond(zmqCalls.calls, zmqCalls.elapsed_ms),
+        ),
         row('pub/sub received', 'msg/s', natsFlow.rates[0] ?? null, zmqFlow.rates[0] ?? null),
-        row('pub/sub delivered', '%', (100 * (natsFlow.received[0] ?? 0)) / natsFlow.sent, (100 * (zmqFlow.received[0] ?? 0)) / zmqFlow.sent),
+        row(
+          'pub/sub delivered',
+          '%',
+          (100 * (natsFlow.received[0] ?? 0)) / natsFlow.sent,
+          (100 * (zmqFlow.received[0] ?? 0)) / zmqFlow.sent,
+        ),
       ],
       targets: [],
       notes: [

@@ -36,7 +36,7 @@ export async function reqrepLatency(ctx: CaseContext): Promise<Omit<CaseResult, 
     targets: [target('request/reply p50 ≤ 1.15 × raw', ratio(p50.framework, p50.raw), '<=', 1.15)],
     notes: [
       `${plan.count.toLocaleString('en-US')} sequential calls after ${plan.warmup} warm-up calls; round trip timed in the requester around to_send (raw: around send + receive of a REQ socket against a ROUTER, the framework's replyer socket). Median of ${ctx.profile.repeats} run(s) per side by p50 (framework: ${all('framework')}; raw: ${all('raw')} µs).`,
-      'CPU per call: user + system CPU time of each process over the calls (the replyer\'s includes the warm-up calls).',
+      "CPU per call: user + system CPU time of each process over the calls (the replyer's includes the warm-up calls).",
     ],
   };
 }

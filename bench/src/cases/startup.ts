@@ -22,7 +22,9 @@ export async function startup(ctx: CaseContext): Promise<Omit<CaseResult, 'elaps
       const port = await freePort();
       const addresses = await ctx.addresses({ connections: { in: { orders: { replyer: `127.0.0.1:${port}` } } } });
       const proc: BenchProcess = ctx.track(
-        side === 'framework' ? sfRun('bench-replyer.ts', ['-a', addresses]) : rawRun('raw-replyer.mjs', { endpoint: `tcp://127.0.0.1:${port}`, reply }),
+        side === 'framework'
+          ? sfRun('bench-replyer.ts', ['-a', addresses])
+          : rawRun('raw-replyer.mjs', { endpoint: `tcp://127.0.0.1:${port}`, reply }),
       );
       try {
         const readyAt = await proc.waitForLine(READY, ctx.profile.resultTimeoutMs);

@@ -29,7 +29,10 @@ export function renderResults(report: BenchReport): string {
     if (result.error) out.push(`**Failed:** ${result.error.split('\n')[0]}`, '');
     if (result.rows.length > 0) {
       out.push('| metric | unit | framework | raw ZeroMQ | framework / raw |', '| --- | --- | ---: | ---: | ---: |');
-      for (const r of result.rows) out.push(`| ${r.metric} | ${r.unit} | ${formatValue(r.framework, r.unit)} | ${formatValue(r.raw, r.unit)} | ${formatRatio(r.ratio)} |`);
+      for (const r of result.rows)
+        out.push(
+          `| ${r.metric} | ${r.unit} | ${formatValue(r.framework, r.unit)} | ${formatValue(r.raw, r.unit)} | ${formatRatio(r.ratio)} |`,
+        );
       out.push('');
     }
     for (const note of result.notes) out.push(`- ${note}`);
@@ -38,7 +41,16 @@ export function renderResults(report: BenchReport): string {
 }
 
 const TEMPLATE = (results: string): string =>
-  ['# Benchmarks', '', 'Written by `pnpm bench` (bench/): every case on loopback, each side in its own process, the framework and raw zeromq.js in the same run.', '', BEGIN, results, END, ''].join('\n');
+  [
+    '# Benchmarks',
+    '',
+    'Written by `pnpm bench` (bench/): every case on loopback, each side in its own process, the framework and raw zeromq.js in the same run.',
+    '',
+    BEGIN,
+    results,
+    END,
+    '',
+  ].join('\n');
 
 /** Writes the results into `file`: between the markers if it has them, else a new file around them. */
 export async function writeBenchmarksMarkdown(file: string, report: BenchReport): Promise<void> {

@@ -13,7 +13,10 @@ afterEach(() => {
 describe('pricer', () => {
   it('replies price × quantity, exactly', async () => {
     const kit = await testService(pricer);
-    expect(await kit.call('notional', { price: new Decimal('100.10'), quantity: 3 })).toMatchObject({ ok: true, return_args: { notional: new Decimal('300.3') } });
+    expect(await kit.call('notional', { price: new Decimal('100.10'), quantity: 3 })).toMatchObject({
+      ok: true,
+      return_args: { notional: new Decimal('300.3') },
+    });
   });
 });
 
@@ -25,7 +28,10 @@ describe('risk-check', () => {
     await kit.call('orders', { order_id: 'o-1', side: 'buy', price: new Decimal('100'), quantity: 3 });
     await kit.call('orders', { order_id: 'o-3', side: 'buy', price: new Decimal('99.95'), quantity: 7 });
     expect(kit.sent('notional').map((call) => call.args.quantity)).toEqual([3, 7]);
-    expect(log.mock.calls.map(([line]) => line)).toEqual(['risk-check: o-1 notional 300 -> ok', 'risk-check: o-3 notional 699.65 -> REVIEW']);
+    expect(log.mock.calls.map(([line]) => line)).toEqual([
+      'risk-check: o-1 notional 300 -> ok',
+      'risk-check: o-3 notional 699.65 -> REVIEW',
+    ]);
   });
 
   it('an order with an unknown side is rejected before the handler runs', async () => {

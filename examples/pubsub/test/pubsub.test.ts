@@ -32,7 +32,11 @@ describe('watchers', () => {
     expect((await btc.call('btc_ticks', { symbol: 'BTC', price: new Decimal('64001.254') })).ok).toBe(true);
     await btc.call('news', { headline: 'halving' });
     await eth.call('eth_ticks', { symbol: 'ETH', price: new Decimal('3101.1') });
-    expect(log.mock.calls.map(([line]) => line)).toEqual(['btc-watcher: BTC at 64001.25', "btc-watcher: news 'halving'", 'eth-watcher: ETH at 3101.10']);
+    expect(log.mock.calls.map(([line]) => line)).toEqual([
+      'btc-watcher: BTC at 64001.25',
+      "btc-watcher: news 'halving'",
+      'eth-watcher: ETH at 3101.10',
+    ]);
   });
 
   it('a tick without a price is dropped with the validation error logged', async () => {

@@ -11,7 +11,11 @@ export default defineService({
     },
   },
   main: async (to_send) => {
-    for (const [symbol, price] of [['BTC', '0.1'], ['ETH', '0.2'], ['SOL', '0.3']] as const) {
+    for (const [symbol, price] of [
+      ['BTC', '0.1'],
+      ['ETH', '0.2'],
+      ['SOL', '0.3'],
+    ] as const) {
       await to_send('connection', 'prices', { symbol, price: new Decimal(price) });
       console.log(`sender: sent ${symbol} at ${price}`);
     }

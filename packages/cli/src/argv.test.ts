@@ -42,7 +42,24 @@ describe('normaliseRunArgv: known flags', () => {
   });
 
   it('keeps the order of a full seed command line', () => {
-    const argv = ['-s', './svc.ts', '-a', './a.json', '-c', './c.json', '-m', '-cl', 'INFO', '-l', './logs', '-f', 'DEBUG', '-bc', '5', '--debug'];
+    const argv = [
+      '-s',
+      './svc.ts',
+      '-a',
+      './a.json',
+      '-c',
+      './c.json',
+      '-m',
+      '-cl',
+      'INFO',
+      '-l',
+      './logs',
+      '-f',
+      'DEBUG',
+      '-bc',
+      '5',
+      '--debug',
+    ];
     expect(normaliseRunArgv(argv).argv).toEqual([
       '--service=./svc.ts',
       '--addresses=./a.json',
@@ -75,7 +92,11 @@ describe('normaliseRunArgv: extra config pairs', () => {
   });
 
   it('accepts negative numbers and a lone dash as values', () => {
-    expect(normaliseRunArgv(['--offset', '-5', '--ratio', '-.5', '--input', '-']).extra).toEqual({ offset: '-5', ratio: '-.5', input: '-' });
+    expect(normaliseRunArgv(['--offset', '-5', '--ratio', '-.5', '--input', '-']).extra).toEqual({
+      offset: '-5',
+      ratio: '-.5',
+      input: '-',
+    });
   });
 
   it('keeps values that contain =', () => {
@@ -108,7 +129,9 @@ describe('normaliseRunArgv: odd ones out', () => {
   });
 
   it('explains a service file given without -s', () => {
-    expect(usageMessage(['./service.ts'])).toBe("unexpected argument './service.ts': give the service file with -s, as in: sf run -s ./service.ts");
+    expect(usageMessage(['./service.ts'])).toBe(
+      "unexpected argument './service.ts': give the service file with -s, as in: sf run -s ./service.ts",
+    );
   });
 
   it('explains a value given to a switch', () => {
@@ -117,7 +140,9 @@ describe('normaliseRunArgv: odd ones out', () => {
   });
 
   it('names a flag missing its value', () => {
-    expect(usageMessage(['-s'])).toBe("-s needs a value <path> but nothing follows it; write -s <path> (or --service=<path> for a value starting with '-')");
+    expect(usageMessage(['-s'])).toBe(
+      "-s needs a value <path> but nothing follows it; write -s <path> (or --service=<path> for a value starting with '-')",
+    );
     expect(usageMessage(['-cl', '-m'])).toMatch(/^-cl needs a value <level> but the next argument is the flag -m/);
     expect(usageMessage(['-a', ''])).toBe('-a got an empty value; give it <path>');
   });

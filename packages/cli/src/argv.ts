@@ -91,7 +91,5 @@ function strayArgument(token: string, previous: string | undefined): UsageError 
   if (SERVICE_FILE.test(token)) {
     return new UsageError(`unexpected argument '${token}': give the service file with -s, as in: sf run -s ${token}`);
   }
-  return new UsageError(
-    `unexpected argument '${token}': sf run takes only flags, and extra config arguments come in pairs (--key value)`,
-  );
+  return new UsageError(`unexpected argument '${token}': sf run takes only flags, and extra config arguments come in pairs (--key value)`);
 }

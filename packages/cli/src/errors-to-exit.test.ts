@@ -9,7 +9,9 @@ describe('reportError', () => {
       text: "sf: --lonely has no value. Run 'sf run --help'.\n",
       exitCode: 2,
     });
-    expect(reportError(new UsageError('did you mean --debug?', 'sf --help'), true).text).toBe("sf: did you mean --debug? Run 'sf --help'.\n");
+    expect(reportError(new UsageError('did you mean --debug?', 'sf --help'), true).text).toBe(
+      "sf: did you mean --debug? Run 'sf --help'.\n",
+    );
   });
 
   it('prints a framework error as its message on one line, exit 1, no stack', () => {

@@ -34,7 +34,9 @@ export function toStartOptions(values: RunFlagValues, extra: Record<string, stri
   if (values.service === undefined) {
     throw new UsageError('missing -s/--service <path>: the service file to run, as in: sf run -s ./service.ts');
   }
-  const fileOnly = [values.fileLevel !== undefined && '-f/--file-level', values.backupCount !== undefined && '-bc/--backup-count'].filter(Boolean);
+  const fileOnly = [values.fileLevel !== undefined && '-f/--file-level', values.backupCount !== undefined && '-bc/--backup-count'].filter(
+    Boolean,
+  );
   if (values.logFolder === undefined && fileOnly.length > 0) {
     const names = fileOnly.join(' and ');
     const verb = fileOnly.length === 1 ? 'applies' : 'apply';

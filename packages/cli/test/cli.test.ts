@@ -34,7 +34,11 @@ describe('sf help', () => {
   });
 
   it('sf run --help and sf help run describe every flag', async () => {
-    for (const args of [['run', '--help'], ['run', '-h'], ['help', 'run']]) {
+    for (const args of [
+      ['run', '--help'],
+      ['run', '-h'],
+      ['help', 'run'],
+    ]) {
       const result = await runCli(args);
       expect(result, args.join(' ')).toMatchObject({ code: 0, stderr: '' });
       expect(result.stdout).toMatch(/^Usage: sf run -s <path>/);
@@ -67,7 +71,9 @@ describe('sf usage errors', () => {
   it('a missing -s: one line, exit 2', async () => {
     const result = await runCli(['run', '-m']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("sf: missing -s/--service <path>: the service file to run, as in: sf run -s ./service.ts. Run 'sf run --help'.\n");
+    expect(result.stderr).toBe(
+      "sf: missing -s/--service <path>: the service file to run, as in: sf run -s ./service.ts. Run 'sf run --help'.\n",
+    );
   });
 
   it('run flags without the command: one line suggesting sf run, exit 2', async () => {

@@ -31,28 +31,57 @@ function logText(folder: string): string {
 
 describe('sf run with CURVE', () => {
   it('answers the allowed client, refuses a stranger (logged by short id), and never logs a secret', async () => {
-    for (const name of ['server', 'client', 'stranger']) expect((await runCli(['keygen', '-o', join(dir, 'keys'), '--name', name])).code).toBe(0);
+    for (const name of ['server', 'client', 'stranger'])
+      expect((await runCli(['keygen', '-o', join(dir, 'keys'), '--name', name])).code).toBe(0);
     const [server, client, stranger] = [keyPair('server'), keyPair('client'), keyPair('stranger')];
     writeFileSync(join(dir, 'keys', 'allowed_clients'), readFileSync(join(dir, 'keys', 'client.pub')));
     const port = await freePort();
     const addresses = join(dir, 'addresses.json');
-    writeFileSync(addresses, JSON.stringify({ connections: { in: { echo: { replyer: `127.0.0.1:${port}` } }, out: { echo: { requester: `127.0.0.1:${port}` } } } }));
+    writeFileSync(
+      addresses,
+      JSON.stringify({
+        connections: { in: { echo: { replyer: `127.0.0.1:${port}` } }, out: { echo: { requester: `127.0.0.1:${port}` } } },
+      }),
+    );
     const API_TOKEN = 'tok-SUPER-SECRET-31337';
     const DB_PASSWORD = 'pw-HUNTER2-424242';
     writeFileSync(
       join(dir, 'server.json'),
-      JSON.stringify({ api_token: API_TOKEN, curve_key_file: join(dir, 'keys', 'server.key'), curve_allowed_clients_file: join(dir, 'keys', 'allowed_clients') }),
+      JSON.stringify({
+        api_token: API_TOKEN,
+        curve_key_file: join(dir, 'keys', 'server.key'),
+        curve_allowed_clients_file: join(dir, 'keys', 'allowed_clients'),
+      }),
     );
     for (const folder of ['server-logs', 'client-logs']) mkdirSync(join(dir, folder));
     const replyer = startCli(
-      ['run', '-s', fixture('curve-replyer.mjs'), '-a', addresses, '-c', join(dir, 'server.json'), '-cl', 'debug', '-l', join(dir, 'server-logs'), '-f', 'debug', '--db_password', DB_PASSWORD],
+      [
+        'run',
+        '-s',
+        fixture('curve-replyer.mjs'),
+        '-a',
+        addresses,
+        '-c',
+        join(dir, 'server.json'),
+        '-cl',
+        'debug',
+        '-l',
+        join(dir, 'server-logs'),
+        '-f',
+        'debug',
+        '--db_password',
+        DB_PASSWORD,
+      ],
       { timeoutMs: 30_000 },
     );
     await replyer.waitForStdout(/ready/);
 
     const ask = (keys: { publicKey: string; secretKey: string }, logs: string[] = []) => {
       const config = join(dir, `client-${keys.publicKey.slice(0, 4).replace(/\W/g, '_')}.json`);
-      writeFileSync(config, JSON.stringify({ curve_public_key: keys.publicKey, curve_secret_key: keys.secretKey, curve_server_public_key: server.publicKey }));
+      writeFileSync(
+        config,
+        JSON.stringify({ curve_public_key: keys.publicKey, curve_secret_key: keys.secretKey, curve_server_public_key: server.publicKey }),
+      );
       return runCli(['run', '-s', fixture('curve-requester.mjs'), '-a', addresses, '-c', config, '-m', ...logs], { timeoutMs: 30_000 });
     };
     const allowed = await ask(client, ['-cl', 'debug', '-l', join(dir, 'client-logs'), '-f', 'debug']);

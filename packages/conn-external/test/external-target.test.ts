@@ -40,7 +40,14 @@ export async function main(to_send) {
 }
 
 async function run(file: string) {
-  const running = await startService({ service: file, mainMode: true, plugins: [externalPlugin], discover: false, handleSignals: false, logging: { consoleLevel: 'fatal' } });
+  const running = await startService({
+    service: file,
+    mainMode: true,
+    plugins: [externalPlugin],
+    discover: false,
+    handleSignals: false,
+    logging: { consoleLevel: 'fatal' },
+  });
   expect(await running.done).toBe(0);
   return (await import(file)) as { calls: unknown[]; results: unknown[] };
 }

@@ -2,13 +2,24 @@ import { ValidationError } from '@sf/core';
 import type { EndpointContext } from '@sf/core/plugin';
 
 /** Whole-number creation argument `name` in `min`…`max`, `fallback` when absent; else a ValidationError naming it. */
-export function wholeArgument(context: EndpointContext, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function wholeArgument(
+  context: EndpointContext,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const value = context.creation[name] ?? fallback;
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
   throw new ValidationError(
     `Creation argument ${name} is out of range`,
     { expected: `a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}`, received: String(value) },
-    { service: context.service, model: context.modelPath, argument: `optional_creation_arguments.${name}`, hint: `Leave it out for the default (${fallback})` },
+    {
+      service: context.service,
+      model: context.modelPath,
+      argument: `optional_creation_arguments.${name}`,
+      hint: `Leave it out for the default (${fallback})`,
+    },
   );
 }
 
@@ -24,10 +35,17 @@ export function checkSubject(context: EndpointContext, subject: string, argument
   const tokens = subject.split('.');
   const ok = tokens.every((token, n) => TOKEN.test(token) || (wildcards && (token === '*' || (token === '>' && n === tokens.length - 1))));
   if (ok && !(oneToken && tokens.length > 1)) return subject;
-  const expected = oneToken ? 'letters, digits, _ -' : `dot-separated tokens of letters, digits, _ - $${wildcards ? ' (or * / a last >)' : ''}`;
+  const expected = oneToken
+    ? 'letters, digits, _ -'
+    : `dot-separated tokens of letters, digits, _ - $${wildcards ? ' (or * / a last >)' : ''}`;
   throw new ValidationError(
     `${argument} is not a valid NATS ${oneToken ? 'name' : 'subject'}`,
     { expected, received: JSON.stringify(subject) },
-    { service: context.service, model: context.modelPath, argument: `optional_creation_arguments.${argument}`, hint: 'Use e.g. "orders.eu"; no spaces, no empty tokens' },
+    {
+      service: context.service,
+      model: context.modelPath,
+      argument: `optional_creation_arguments.${argument}`,
+      hint: 'Use e.g. "orders.eu"; no spaces, no empty tokens',
+    },
   );
 }

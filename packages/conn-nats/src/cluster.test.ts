@@ -28,7 +28,7 @@ async function replica(name: string, server: string, handled: string[], creation
   return open(
     await natsReplyer.create(
       testContext({
-            addresses: {},
+        addresses: {},
         name: 'echo',
         creation: { on_new_request: () => ({}), servers: server, ...creation },
         receive: async (frame) => {
@@ -109,7 +109,11 @@ describe.skipIf(!nats.binary)(`NATS connections on a three-node cluster${nats.sk
         }),
       ),
     );
-    const ask = await open(await natsRequester.create(testContext({ addresses: {}, name: 'held', side: 'out', creation: { servers: cluster.nodes[0]!.url, concurrency: 2 } })));
+    const ask = await open(
+      await natsRequester.create(
+        testContext({ addresses: {}, name: 'held', side: 'out', creation: { servers: cluster.nodes[0]!.url, concurrency: 2 } }),
+      ),
+    );
     const calls = ['a', 'b', 'c', 'd'].map((body) => ask.send!(outbound(body)).then(text));
     await expect.poll(() => started).toEqual(['a', 'b']);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -141,7 +145,12 @@ describe.skipIf(!nats.binary)(`NATS connections on a three-node cluster${nats.sk
     await subscriber('eur', 'eur');
     await subscriber('all');
     await subscriber('usd', 'usd');
-    const publish = async (topic: string) => open(await natsPublisher.create(testContext({ addresses: {}, name: 'prices', side: 'out', creation: { servers: cluster.nodes[0]!.url, topic } })));
+    const publish = async (topic: string) =>
+      open(
+        await natsPublisher.create(
+          testContext({ addresses: {}, name: 'prices', side: 'out', creation: { servers: cluster.nodes[0]!.url, topic } }),
+        ),
+      );
     const eur = await publish('eur');
     const usd = await publish('usd');
     for (let n = 0; n < 50; n++) await eur.send!(outbound(`e${n}`));
@@ -157,15 +166,21 @@ describe.skipIf(!nats.binary)(`NATS connections on a three-node cluster${nats.sk
 describe('NATS connection settings', () => {
   it('fails to start with SF_CONNECT_FAILED naming the servers when none can be reached', async () => {
     const port = await freePort();
-    const endpoint = await natsRequester.create(testContext({ addresses: {}, name: 'echo', side: 'out', creation: { servers: `nats://127.0.0.1:${port}`, connect_timeout_ms: 500 } }));
+    const endpoint = await natsRequester.create(
+      testContext({ addresses: {}, name: 'echo', side: 'out', creation: { servers: `nats://127.0.0.1:${port}`, connect_timeout_ms: 500 } }),
+    );
     cleanups.push(() => endpoint.close());
     const opening = endpoint.open();
     await expect(opening).rejects.toBeInstanceOf(TransportError);
-    await expect(opening).rejects.toMatchObject({ code: 'SF_CONNECT_FAILED', message: expect.stringContaining(`nats://127.0.0.1:${port}`) });
+    await expect(opening).rejects.toMatchObject({
+      code: 'SF_CONNECT_FAILED',
+      message: expect.stringContaining(`nats://127.0.0.1:${port}`),
+    });
   });
 
   it('takes the servers from the servers argument, else the nats address (host:port), else the local default', () => {
-    const servers = (addresses: Record<string, string>, creation: Record<string, unknown> = {}) => serverList(testContext({ addresses, creation }));
+    const servers = (addresses: Record<string, string>, creation: Record<string, unknown> = {}) =>
+      serverList(testContext({ addresses, creation }));
     expect(servers({}, { servers: 'nats://a:1, nats://b:2' })).toEqual(['nats://a:1', 'nats://b:2']);
     expect(servers({ nats: '10.0.0.1:4222' }, { servers: 'nats://a:1' })).toEqual(['nats://a:1']);
     expect(servers({ nats: '10.0.0.1:4222' })).toEqual(['nats://10.0.0.1:4222']);
@@ -175,10 +190,13 @@ describe('NATS connection settings', () => {
   });
 
   it('refuses a bad subject, topic or retry setting at creation, naming the argument', () => {
-    const make = (creation: Record<string, unknown>) => () => natsRequester.create(testContext({ addresses: {}, name: 'echo', side: 'out', creation }));
+    const make = (creation: Record<string, unknown>) => () =>
+      natsRequester.create(testContext({ addresses: {}, name: 'echo', side: 'out', creation }));
     expect(make({ subject: 'two words' })).toThrow(ValidationError);
     expect(make({ subject: 'a..b' })).toThrow('subject is not a valid NATS subject');
     expect(make({ retries: 2 })).toThrow('needs idempotent: true');
-    expect(() => natsPublisher.create(testContext({ addresses: {}, name: 'p', side: 'out', creation: { topic: 'a.*' } }))).toThrow('topic is not a valid NATS subject');
+    expect(() => natsPublisher.create(testContext({ addresses: {}, name: 'p', side: 'out', creation: { topic: 'a.*' } }))).toThrow(
+      'topic is not a valid NATS subject',
+    );
   });
 });

@@ -34,7 +34,8 @@ export const NATS_ADDRESS = 'nats';
 export function serverList(context: EndpointContext): string[] {
   const address = context.addresses[NATS_ADDRESS];
   // An addresses file holds `host:port` (or `tcp://host:port`): the framework's address rule.
-  const given = (context.creation.servers as string | undefined) ?? (address && `nats://${address.replace(/^tcp:\/\//, '')}`) ?? DEFAULT_SERVERS;
+  const given =
+    (context.creation.servers as string | undefined) ?? (address && `nats://${address.replace(/^tcp:\/\//, '')}`) ?? DEFAULT_SERVERS;
   const servers = given
     .split(',')
     .map((server) => server.trim())
@@ -115,7 +116,11 @@ async function watchStatus(context: EndpointContext, connection: NatsConnection)
 
 /** A TransportError SF_CONNECTION_CLOSED for an endpoint used before `open()` or after `close()`. */
 export function closedError(context: EndpointContext, what: string): TransportError {
-  return new TransportError('SF_CONNECTION_CLOSED', what, { service: context.service, model: context.modelPath, hint: 'Send only between start and shutdown' });
+  return new TransportError('SF_CONNECTION_CLOSED', what, {
+    service: context.service,
+    model: context.modelPath,
+    hint: 'Send only between start and shutdown',
+  });
 }
 
 /** Drains and closes a connection (pending publications are flushed); never rejects. */

@@ -28,5 +28,9 @@ export function onNats<S extends object>(service: S, without: readonly string[] 
         Object.fromEntries(Object.entries(byName).map(([name, model]) => [name, convert(model, field)])),
       ]),
     );
-  return { ...service, connection_models: swap(models.connection_models, 'connection_type'), state_models: swap(models.state_models, 'state_type') } as S;
+  return {
+    ...service,
+    connection_models: swap(models.connection_models, 'connection_type'),
+    state_models: swap(models.state_models, 'state_type'),
+  } as S;
 }

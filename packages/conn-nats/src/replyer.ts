@@ -36,7 +36,8 @@ async function answer(context: EndpointContext, frame: Uint8Array, msg: Msg): Pr
     context.logger.warn({ subject: msg.subject }, 'nats_replyer got no reply from the runner; the requester will not be answered');
     return;
   }
-  if (!msg.respond(reply)) context.logger.warn({ subject: msg.subject }, 'nats_replyer: a request came without a reply subject; not answered');
+  if (!msg.respond(reply))
+    context.logger.warn({ subject: msg.subject }, 'nats_replyer: a request came without a reply subject; not answered');
 }
 
 /**
@@ -53,7 +54,13 @@ export class InboundEndpoint implements Endpoint {
   #subscriptions: Subscription[] = [];
   #closing: Promise<void> | undefined;
 
-  constructor(context: EndpointContext, label: string, handle: (frame: Uint8Array, msg: Msg) => Promise<void>, subjects = [subjectOf(context)], grouped = true) {
+  constructor(
+    context: EndpointContext,
+    label: string,
+    handle: (frame: Uint8Array, msg: Msg) => Promise<void>,
+    subjects = [subjectOf(context)],
+    grouped = true,
+  ) {
     this.#context = context;
     this.#label = label;
     this.#subjects = subjects;

@@ -30,7 +30,15 @@ export const natsRequester: TypeDefinition = {
   optionalAddresses: [NATS_ADDRESS],
   replies: true,
   creationArguments: {
-    optional: { timeout_ms: Number, retries: Number, retry_backoff_ms: Number, idempotent: Boolean, concurrency: Number, ...SUBJECT_ARGUMENTS, ...NATS_CREATION_ARGUMENTS },
+    optional: {
+      timeout_ms: Number,
+      retries: Number,
+      retry_backoff_ms: Number,
+      idempotent: Boolean,
+      concurrency: Number,
+      ...SUBJECT_ARGUMENTS,
+      ...NATS_CREATION_ARGUMENTS,
+    },
   },
   description: 'Sends requests over NATS to the replyers of a subject (a queue group) and waits for each reply.',
   create: (context) => new RequesterEndpoint(context),
@@ -91,10 +99,14 @@ class RequesterEndpoint implements Endpoint {
       try {
         return await this.#try(connection, frame);
       } catch (error) {
-        if (this.#client.closed) throw closedError(this.#context, `The nats_requester of ${this.#subject} was closed while a request was pending`);
+        if (this.#client.closed)
+          throw closedError(this.#context, `The nats_requester of ${this.#subject} was closed while a request was pending`);
         if (!(error instanceof RequestTimeoutError) || attempt > this.#retries) throw error;
         const waitMs = Math.min(this.#backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
-        this.#context.logger.warn({ subject: this.#subject, retry: attempt, retries: this.#retries, wait_ms: waitMs }, 'nats_requester got no reply in time; sending the request again');
+        this.#context.logger.warn(
+          { subject: this.#subject, retry: attempt, retries: this.#retries, wait_ms: waitMs },
+          'nats_requester got no reply in time; sending the request again',
+        );
         await sleep(waitMs);
       }
     }
@@ -110,7 +122,8 @@ class RequesterEndpoint implements Endpoint {
       try {
         return (await connection.request(this.#subject, frame, { timeout: left })).data;
       } catch (error) {
-        if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError)) throw this.#timeout('the replyer did not answer');
+        if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError))
+          throw this.#timeout('the replyer did not answer');
         if (!(error instanceof RequestError && error.isNoResponders())) {
           throw new TransportError('SF_CONNECTION_CLOSED', `Request on NATS subject ${this.#subject} failed: ${(error as Error).message}`, {
             service: this.#context.service,

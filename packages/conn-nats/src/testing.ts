@@ -21,7 +21,8 @@ export function natsAvailability(): { binary: string | undefined; skip: string }
   const binary = natsServerBinary();
   if (binary) return { binary, skip: '' };
   const notice = ' [SKIPPED: nats-server not found; install it with: apt-get install -y nats-server]';
-  if (process.env.SF_REQUIRE_NATS === '1') throw new Error(`SF_REQUIRE_NATS=1 but nats-server is not installed (apt-get install -y nats-server)`);
+  if (process.env.SF_REQUIRE_NATS === '1')
+    throw new Error(`SF_REQUIRE_NATS=1 but nats-server is not installed (apt-get install -y nats-server)`);
   console.warn(`NATS tests:${notice}`);
   return { binary, skip: notice };
 }

@@ -52,7 +52,13 @@ describe.skipIf(!nats.binary)(`NATS login through the runner${nats.skip}`, () =>
       }
     }
     try {
-      const ask = await startService({ ...common, service: join(here, 'fixtures/secure-ask.ts'), extra, mainMode: true, logging: logging('ask') });
+      const ask = await startService({
+        ...common,
+        service: join(here, 'fixtures/secure-ask.ts'),
+        extra,
+        mainMode: true,
+        logging: logging('ask'),
+      });
       expect(await ask.done).toBe(0);
     } finally {
       await echo.stop();
@@ -62,7 +68,13 @@ describe.skipIf(!nats.binary)(`NATS login through the runner${nats.skip}`, () =>
       expect(text).toContain('[redacted]');
       expect(text).not.toContain(PASSWORD);
     }
-    const refused = startService({ ...common, service: join(here, 'fixtures/secure-ask.ts'), extra: { servers, password: 'wrong' }, mainMode: true, logging: { consoleLevel: 'fatal' } });
+    const refused = startService({
+      ...common,
+      service: join(here, 'fixtures/secure-ask.ts'),
+      extra: { servers, password: 'wrong' },
+      mainMode: true,
+      logging: { consoleLevel: 'fatal' },
+    });
     await expect(refused).rejects.toMatchObject({ code: 'SF_CONNECT_FAILED', message: expect.stringContaining(servers) });
   });
 });

@@ -31,14 +31,16 @@ describe.skipIf(!nats.binary)(`examples/nats-echo with sf run${nats.skip}`, () =
   it('splits the requests of the unchanged echo services over three replyer processes, one per server', async () => {
     const addresses = (n: number) => {
       const file = join(dir, `addresses-${n}.json`);
-      const nats = { nats: cluster.nodes[n]!.url.replace("nats://", "") };
+      const nats = { nats: cluster.nodes[n]!.url.replace('nats://', '') };
       writeFileSync(file, JSON.stringify({ connections: { in: { echo: nats }, out: { echo: nats } } }));
       return file;
     };
     for (let n = 0; n < 3; n++) replicas.push(sfRunExample(['-s', 'replyer.ts', '-a', addresses(n)]));
     // The replicas are up once the queue group has three members: until then, wait on their logs.
     const words = Array.from({ length: 30 }, (_, n) => `w${n}`);
-    await expect.poll(() => replicas.every((replica) => /started|running|ready/i.test(replica.output.join(''))), { timeout: 60_000, interval: 200 }).toBe(true);
+    await expect
+      .poll(() => replicas.every((replica) => /started|running|ready/i.test(replica.output.join(''))), { timeout: 60_000, interval: 200 })
+      .toBe(true);
     const requester = sfRunExample(['-s', 'requester.ts', '-a', addresses(0), '-m', '--words', words.join(' ')]);
     const code = await requester.exit;
     const out = requester.output.join('');

@@ -24,7 +24,12 @@ describe('publish/subscribe over CURVE', () => {
     const port = await freePort();
     const out = await open(
       await publisher.create(
-        testContext({ name: 'ticks', side: 'out', addresses: { publisher: `127.0.0.1:${port}` }, creation: { wait_after_creation_s: 0, curve: { ...pair(server), allowed_client_keys: [client.publicKey] } } }),
+        testContext({
+          name: 'ticks',
+          side: 'out',
+          addresses: { publisher: `127.0.0.1:${port}` },
+          creation: { wait_after_creation_s: 0, curve: { ...pair(server), allowed_client_keys: [client.publicKey] } },
+        }),
       ),
     );
     const listen = async (keys: { publicKey: string; secretKey: string }) => {
@@ -43,10 +48,12 @@ describe('publish/subscribe over CURVE', () => {
     };
     const allowed = await listen(client);
     const refused = await listen(stranger);
-    await expect.poll(async () => {
-      await out.send?.(outbound('tick'));
-      return allowed.length;
-    }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => {
+        await out.send?.(outbound('tick'));
+        return allowed.length;
+      })
+      .toBeGreaterThan(0);
     await sleep(200);
     expect(allowed[0]).toBe('tick');
     expect(refused).toEqual([]);

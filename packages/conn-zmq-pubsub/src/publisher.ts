@@ -18,7 +18,14 @@ export const publisher: TypeDefinition = {
   addresses: ['publisher'],
   replies: false,
   creationArguments: {
-    optional: { topic: String, is_x_pub: Boolean, wait_after_creation_s: Number, count_drops: Boolean, ...SEND_HIGH_WATER_MARK_ARGUMENT, ...SOCKET_CREATION_ARGUMENTS },
+    optional: {
+      topic: String,
+      is_x_pub: Boolean,
+      wait_after_creation_s: Number,
+      count_drops: Boolean,
+      ...SEND_HIGH_WATER_MARK_ARGUMENT,
+      ...SOCKET_CREATION_ARGUMENTS,
+    },
   },
   description: 'Publishes messages to subscribers, optionally under a topic.',
   create: (context) => new PublisherEndpoint(context),
@@ -28,7 +35,12 @@ class PublisherEndpoint implements Endpoint {
   readonly #socket: TopicPublisher;
 
   constructor(context: EndpointContext) {
-    this.#socket = new TopicPublisher(context, { label: 'publisher', connects: context.creation.is_x_pub === true, bursts: true, countDrops: context.creation.count_drops !== false });
+    this.#socket = new TopicPublisher(context, {
+      label: 'publisher',
+      connects: context.creation.is_x_pub === true,
+      bursts: true,
+      countDrops: context.creation.count_drops !== false,
+    });
   }
 
   open(): Promise<void> {

@@ -41,7 +41,10 @@ async function openPublisher(address: string, creation: Record<string, unknown> 
 }
 
 /** An open publisher endpoint and the lines it logs. */
-async function openLoggingPublisher(address: string, creation: Record<string, unknown> = {}): Promise<{ endpoint: Endpoint; logs: LogLine[] }> {
+async function openLoggingPublisher(
+  address: string,
+  creation: Record<string, unknown> = {},
+): Promise<{ endpoint: Endpoint; logs: LogLine[] }> {
   const context = testContext({ side: 'out', addresses: { publisher: address }, creation: { wait_after_creation_s: 0, ...creation } });
   const endpoint = await publisher.create(context);
   cleanups.push(() => endpoint.close());
@@ -291,7 +294,9 @@ describe('high-water marks', () => {
   it('with small marks, what a full queue cannot take is dropped, counted exactly and logged once, then in total at close', async () => {
     const { pub, sub, logs } = await slowPair({ send: 10, receive: 10 });
     // One warning while it happens (the next would come a minute later at the earliest).
-    expect(dropLines(logs)).toEqual([expect.objectContaining({ level: 'warn', obj: expect.objectContaining({ send_high_water_mark: 10, dropped: 1 }) })]);
+    expect(dropLines(logs)).toEqual([
+      expect.objectContaining({ level: 'warn', obj: expect.objectContaining({ send_high_water_mark: 10, dropped: 1 }) }),
+    ]);
     await pub.close();
     const summary = dropLines(logs)[1]!;
     expect(summary.msg).toMatch(/^publisher dropped \d+ message\(s\) in all because a subscriber's queue was at send_high_water_mark 10/);

@@ -13,7 +13,9 @@ afterEach(async () => {
 });
 
 async function openRequester(port: number, creation: Record<string, unknown>): Promise<Endpoint> {
-  const endpoint = await requester.create(testContext({ name: 'ask', side: 'out', addresses: { requester: `127.0.0.1:${port}` }, creation }));
+  const endpoint = await requester.create(
+    testContext({ name: 'ask', side: 'out', addresses: { requester: `127.0.0.1:${port}` }, creation }),
+  );
   cleanups.push(() => endpoint.close());
   await endpoint.open();
   return endpoint;
@@ -133,7 +135,9 @@ describe('requester concurrency', () => {
   it('rejects calls still waiting for a socket when closed', async () => {
     const port = await freePort();
     await openHeldReplyer(port);
-    const endpoint = await requester.create(testContext({ name: 'ask', side: 'out', addresses: { requester: `127.0.0.1:${port}` }, creation: { concurrency: 1 } }));
+    const endpoint = await requester.create(
+      testContext({ name: 'ask', side: 'out', addresses: { requester: `127.0.0.1:${port}` }, creation: { concurrency: 1 } }),
+    );
     await endpoint.open();
     const first = endpoint.send?.(outbound('first'));
     const waiting = endpoint.send?.(outbound('waiting'));

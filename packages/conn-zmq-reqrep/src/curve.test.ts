@@ -32,13 +32,20 @@ describe('request/reply over CURVE', () => {
     const ask = async (keys: { publicKey: string; secretKey: string }) =>
       open(
         await requester.create(
-          testContext({ name: 'quote', side: 'out', addresses: { requester: `127.0.0.1:${port}` }, creation: { timeout_ms: 700, curve: { ...pair(keys), server_public_key: server.publicKey } } }),
+          testContext({
+            name: 'quote',
+            side: 'out',
+            addresses: { requester: `127.0.0.1:${port}` },
+            creation: { timeout_ms: 700, curve: { ...pair(keys), server_public_key: server.publicKey } },
+          }),
         ),
       );
     const allowed = await ask(client);
     expect(Buffer.from((await allowed.send?.(outbound('hi'))) as Uint8Array).toString()).toBe('echo hi');
     const refused = await ask(stranger);
     await expect(refused.send?.(outbound('hi'))).rejects.toMatchObject({ code: 'SF_REQUEST_TIMEOUT' });
-    expect(replyerContext.logs.some((line) => line.level === 'warn' && String(line.msg).includes('not in the allowed client keys'))).toBe(true);
+    expect(replyerContext.logs.some((line) => line.level === 'warn' && String(line.msg).includes('not in the allowed client keys'))).toBe(
+      true,
+    );
   });
 });

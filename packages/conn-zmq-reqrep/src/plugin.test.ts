@@ -13,6 +13,12 @@ describe('@sf/conn-zmq-reqrep plugin', () => {
     expect(requester.creationArguments?.optional).toMatchObject(SOCKET_CREATION_ARGUMENTS);
     expect(requester).toMatchObject({ side: 'out', kind: 'connection', peers: ['replyer'], addresses: ['requester'] });
     expect(requester).toMatchObject({ replies: true });
-    expect(requester.creationArguments?.optional).toMatchObject({ timeout_ms: Number, retries: Number, retry_backoff_ms: Number, idempotent: Boolean, concurrency: Number });
+    expect(requester.creationArguments?.optional).toMatchObject({
+      timeout_ms: Number,
+      retries: Number,
+      retry_backoff_ms: Number,
+      idempotent: Boolean,
+      concurrency: Number,
+    });
   });
 });

@@ -35,7 +35,14 @@ export const requester: TypeDefinition = {
   addresses: ['requester'],
   replies: true,
   creationArguments: {
-    optional: { timeout_ms: Number, retries: Number, retry_backoff_ms: Number, idempotent: Boolean, concurrency: Number, ...SOCKET_CREATION_ARGUMENTS },
+    optional: {
+      timeout_ms: Number,
+      retries: Number,
+      retry_backoff_ms: Number,
+      idempotent: Boolean,
+      concurrency: Number,
+      ...SOCKET_CREATION_ARGUMENTS,
+    },
   },
   description: 'Sends requests to a replyer (any ZeroMQ REP peer) and waits for each reply; one at a time unless concurrency allows more.',
   create: (context) => new RequesterEndpoint(context),
@@ -126,7 +133,11 @@ class RequesterEndpoint implements Endpoint {
     if (this.#closed || !this.#opened) throw closedError(this.#context, this.#address, 'The requester is not open');
     if (this.#slots.size < this.#concurrency) return this.#newSlot();
     return new Promise((resolve, reject) => {
-      this.#waiting.push((slot) => (slot ? resolve(slot) : reject(closedError(this.#context, this.#address, 'The requester was closed while a request waited to be sent'))));
+      this.#waiting.push((slot) =>
+        slot
+          ? resolve(slot)
+          : reject(closedError(this.#context, this.#address, 'The requester was closed while a request waited to be sent')),
+      );
     });
   }
 

@@ -23,7 +23,8 @@ export interface RetryPolicy {
 /** Reads `retries`, `retry_backoff_ms` and `idempotent`; throws ValidationError for a retry of a request not declared idempotent. */
 export function retryPolicy(context: EndpointContext): RetryPolicy {
   const retries = numberArgument(context, 'retries', 0, 0, false);
-  if (!Number.isInteger(retries)) throw argumentError(context, 'Creation argument retries is not a whole number', 'an integer >= 0', String(retries));
+  if (!Number.isInteger(retries))
+    throw argumentError(context, 'Creation argument retries is not a whole number', 'an integer >= 0', String(retries));
   const backoffMs = numberArgument(context, 'retry_backoff_ms', DEFAULT_RETRY_BACKOFF_MS, 0, false);
   if (retries > 0 && context.creation.idempotent !== true) {
     throw argumentError(
@@ -44,5 +45,9 @@ export function retryDelay(policy: RetryPolicy, retry: number): number {
 }
 
 function argumentError(context: EndpointContext, what: string, expected: string, received: string, hint?: string): ValidationError {
-  return new ValidationError(what, { expected, received }, { service: context.service, model: context.modelPath, argument: 'optional_creation_arguments.retries', hint });
+  return new ValidationError(
+    what,
+    { expected, received },
+    { service: context.service, model: context.modelPath, argument: 'optional_creation_arguments.retries', hint },
+  );
 }

@@ -42,7 +42,8 @@ async function openRecordingReplyer(port: number, delayMs = 0): Promise<string[]
 }
 
 const text = (reply: unknown): string => Buffer.from(reply as Uint8Array).toString();
-const retryLines = (context: TestContext) => context.logs.filter((line) => line.level === 'warn' && /sending the request again/.test(line.msg ?? ''));
+const retryLines = (context: TestContext) =>
+  context.logs.filter((line) => line.level === 'warn' && /sending the request again/.test(line.msg ?? ''));
 
 describe('requester retry policy', () => {
   it('refuses retries unless the model declares idempotent: true, and refuses fractional retries', () => {

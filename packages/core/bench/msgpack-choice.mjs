@@ -14,7 +14,15 @@ const payload = {
   workflow_id: 'wf-7c9e6679-7425-40de-944b-e07fc1f90ae7',
 };
 
-const msgpackrOptions = { useRecords: false, moreTypes: false, structuredClone: false, bundleStrings: false, variableMapSize: true, int64AsType: 'auto', mapsAsObjects: true };
+const msgpackrOptions = {
+  useRecords: false,
+  moreTypes: false,
+  structuredClone: false,
+  bundleStrings: false,
+  variableMapSize: true,
+  int64AsType: 'auto',
+  mapsAsObjects: true,
+};
 const packr = new Packr(msgpackrOptions);
 const unpackr = new Unpackr(msgpackrOptions);
 const encoder = new Encoder({ useBigInt64: true });
@@ -48,6 +56,8 @@ for (const [name, lib] of Object.entries(candidates)) {
   const same = Buffer.from(frame).toString('hex') === reference ? 'same bytes' : 'different bytes';
   const encodeOps = opsPerSecond(lib.encode, payload);
   const decodeOps = opsPerSecond(lib.decode, frame);
-  console.log(`${name.padEnd(18)} encode ${String(encodeOps).padStart(9)} ops/s  decode ${String(decodeOps).padStart(9)} ops/s  ${frame.length} bytes, ${same}`);
+  console.log(
+    `${name.padEnd(18)} encode ${String(encodeOps).padStart(9)} ops/s  decode ${String(decodeOps).padStart(9)} ops/s  ${frame.length} bytes, ${same}`,
+  );
 }
 console.log(`node ${process.version}`);

@@ -57,7 +57,9 @@ async function benchAsync(name: string, op: () => Promise<unknown>, iterations =
     rounds.push(Number(process.hrtime.bigint() - started) / iterations);
   }
   rounds.sort((a, b) => a - b);
-  console.log(`${name.padEnd(44)} ${rounds[0]!.toFixed(0).padStart(8)} ns/op (median ${rounds[Math.floor(rounds.length / 2)]!.toFixed(0)})`);
+  console.log(
+    `${name.padEnd(44)} ${rounds[0]!.toFixed(0).padStart(8)} ns/op (median ${rounds[Math.floor(rounds.length / 2)]!.toFixed(0)})`,
+  );
 }
 
 // --- validation -------------------------------------------------------------------------------
@@ -116,7 +118,9 @@ bench('decodeRequest: order', () => decodeRequest(frame));
 bench('decodeRequest: order, topic prefix', () => decodeRequest(topicFrame, prefix));
 bench('decodeRequest: order without Decimal', () => decodeRequest(plainFrame));
 // Every price different (5000 in turn): what a Decimal costs when no text repeats.
-const priceFrames = Array.from({ length: 5000 }, (_, i) => encodeRequest({ args: { ...order, price: new Decimal((10000 + i * 7) / 100) }, workflow_id: WORKFLOW_ID }));
+const priceFrames = Array.from({ length: 5000 }, (_, i) =>
+  encodeRequest({ args: { ...order, price: new Decimal((10000 + i * 7) / 100) }, workflow_id: WORKFLOW_ID }),
+);
 let next = 0;
 bench('decodeRequest: order, 5000 distinct prices', () => decodeRequest(priceFrames[next++ % 5000]!));
 bench('encodeReply: small', () => encodeReply({ return_args: { order_id: 'o-0001234', status: 'accepted' }, workflow_id: WORKFLOW_ID }));

@@ -72,11 +72,7 @@ export class ValidationError extends SfError {
   /** What was there instead. */
   readonly received: string;
 
-  constructor(
-    what: string,
-    detail: { expected: string; received: string },
-    options: SfErrorOptions = {},
-  ) {
+  constructor(what: string, detail: { expected: string; received: string }, options: SfErrorOptions = {}) {
     super('SF_VALIDATION_FAILED', `${what}: expected ${detail.expected}, received ${detail.received}`, options);
     this.expected = detail.expected;
     this.received = detail.received;
@@ -193,9 +189,10 @@ export class HandlerError extends SfError {
   readonly workflowId: string | null;
 
   constructor(workflowId: string | null) {
-    const what = workflowId === null
-      ? 'The service failed to handle the request. Its log has the details'
-      : `The service failed to handle the request (workflow id ${workflowId}). Its log has the details under this workflow id`;
+    const what =
+      workflowId === null
+        ? 'The service failed to handle the request. Its log has the details'
+        : `The service failed to handle the request (workflow id ${workflowId}). Its log has the details under this workflow id`;
     super('SF_HANDLER_FAILED', what);
     this.workflowId = workflowId;
   }
@@ -251,7 +248,11 @@ export class SystemError extends SfError {
 
 /** A `@sf/testkit` harness used wrongly (an unknown model name, no scripted reply), or a plugin failing the conformance suite. */
 export class TestkitError extends SfError {
-  constructor(code: 'SF_TESTKIT_UNKNOWN_MODEL' | 'SF_TESTKIT_NO_REPLY' | 'SF_CONFORMANCE_FAILED', what: string, options: SfErrorOptions = {}) {
+  constructor(
+    code: 'SF_TESTKIT_UNKNOWN_MODEL' | 'SF_TESTKIT_NO_REPLY' | 'SF_CONFORMANCE_FAILED',
+    what: string,
+    options: SfErrorOptions = {},
+  ) {
     super(code, what, options);
   }
 }

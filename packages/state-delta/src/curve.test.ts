@@ -13,12 +13,16 @@ describe('delta state over CURVE', () => {
     const out = await openOut(addresses, { creation: { curve: { ...pair(server), allowed_client_keys: [reader.publicKey] } } });
     await out.endpoint.send?.(message({ state: { a: 1 }, is_snapshot: true }));
     const allowed = await openIn(inAddresses(addresses), { creation: { curve: { ...pair(reader), server_public_key: server.publicKey } } });
-    const refused = await openIn(inAddresses(addresses), { creation: { curve: { ...pair(stranger), server_public_key: server.publicKey } } });
+    const refused = await openIn(inAddresses(addresses), {
+      creation: { curve: { ...pair(stranger), server_public_key: server.publicKey } },
+    });
     await until(() => allowed.context.updates.length > 0);
     await out.endpoint.send?.(message({ state: { b: 2 } }));
     await until(() => allowed.context.updates.at(-1)?.value.b === 2);
     expect(allowed.context.updates.at(-1)?.value).toEqual({ a: 1, b: 2 });
     expect(refused.context.updates).toEqual([]);
-    expect(out.context.logs.some((line) => line.level === 'warn' && String(line.msg).includes('not in the allowed client keys'))).toBe(true);
+    expect(out.context.logs.some((line) => line.level === 'warn' && String(line.msg).includes('not in the allowed client keys'))).toBe(
+      true,
+    );
   });
 });

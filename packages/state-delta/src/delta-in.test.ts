@@ -52,7 +52,7 @@ describe('delta_update_in against a scripted out side', () => {
     expect(sub.context.updates[1]!.workflowId).toBe('wf-8');
   });
 
-  it('holds the out side\'s state at number 0 without calling update, and applies delta 1 on it', async () => {
+  it("holds the out side's state at number 0 without calling update, and applies delta 1 on it", async () => {
     const out = await fakeOut();
     out.snapshot = { state: { base: true }, num: 0 };
     const sub = await openIn(out.addresses);
@@ -81,7 +81,7 @@ describe('delta_update_in against a scripted out side', () => {
     expect(sub.context.logs.some((line) => line.msg === 'delta state: resyncing')).toBe(true);
   });
 
-  it('ignores updates the snapshot already holds; numbers falling back make it take the restarted out side\'s snapshot', async () => {
+  it("ignores updates the snapshot already holds; numbers falling back make it take the restarted out side's snapshot", async () => {
     const out = await fakeOut();
     out.snapshot = { state: { n: 3 }, num: 3 };
     const sub = await openIn(out.addresses);
@@ -107,7 +107,9 @@ describe('delta_update_in against a scripted out side', () => {
   it('drops an update that fails the state model, logs it and resyncs', async () => {
     const out = await fakeOut();
     const check = (value: unknown) =>
-      typeof (value as StateValue).price === 'string' ? new ValidationError('state.price', { expected: 'a Number', received: 'a string' }) : undefined;
+      typeof (value as StateValue).price === 'string'
+        ? new ValidationError('state.price', { expected: 'a Number', received: 'a string' })
+        : undefined;
     const sub = await openIn(out.addresses, { check });
     await out.subscribed();
     await out.publish(1, { price: 'cheap' });
@@ -141,7 +143,9 @@ describe('delta_update_in against a scripted out side', () => {
     const sub = await openIn(out.addresses, { creation: { snapshot_timeout_ms: 200 } });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(sub.context.updates).toEqual([]);
-    expect(sub.context.logs.some((line) => line.msg === 'delta state: no snapshot yet (is the out side up?); asking again in the background')).toBe(true);
+    expect(
+      sub.context.logs.some((line) => line.msg === 'delta state: no snapshot yet (is the out side up?); asking again in the background'),
+    ).toBe(true);
     out.snapshot = { state: { late: true }, num: 4 };
     await until(() => sub.context.updates.length === 1, 4000);
     expect(values(sub)).toEqual([{ late: true }]);

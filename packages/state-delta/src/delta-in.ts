@@ -1,6 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
-import { closedError, numberArgument, OneShotRequester, SOCKET_CREATION_ARGUMENTS, type SocketAddress, settleWithin, socketAddress, TopicSubscriber } from '@sf/zmq-base';
+import {
+  closedError,
+  numberArgument,
+  OneShotRequester,
+  SOCKET_CREATION_ARGUMENTS,
+  type SocketAddress,
+  settleWithin,
+  socketAddress,
+  TopicSubscriber,
+} from '@sf/zmq-base';
 import { Replica } from './replica.js';
 import { decodePublication, decodeSnapshotReply, encodeSnapshotRequest, type Publication } from './wire.js';
 
@@ -98,7 +107,10 @@ class DeltaInEndpoint implements Endpoint {
     this.#startSync();
     await settleWithin(this.#firstAttempt.done, this.#timeoutMs + 100);
     if (this.#replica.num === undefined && !this.#paused) {
-      this.#context.logger.info({ address: this.#requester.path }, 'delta state: no snapshot yet (is the out side up?); asking again in the background');
+      this.#context.logger.info(
+        { address: this.#requester.path },
+        'delta state: no snapshot yet (is the out side up?); asking again in the background',
+      );
     }
   }
 
@@ -142,7 +154,10 @@ class DeltaInEndpoint implements Endpoint {
     try {
       update = decodePublication(payload);
     } catch (error) {
-      this.#context.reject('undecodable', 'delta state: undecodable update; resyncing', { err: error, address: this.#subscriber.address.path });
+      this.#context.reject('undecodable', 'delta state: undecodable update; resyncing', {
+        err: error,
+        address: this.#subscriber.address.path,
+      });
       return this.#serial(() => this.#replica.resync('an update could not be decoded'));
     }
     if (this.#pending > 0) return this.#serial(() => this.#replica.onPublication(update));

@@ -53,7 +53,9 @@ describe('delta_update_out', () => {
       check: (value, partial) => {
         checks.push([value, partial]);
         const bad = (value as Record<string, unknown>).price === 'cheap';
-        return bad ? new ValidationError('state.price does not match', { expected: 'a Number', received: 'a string' }, { argument: 'state.price' }) : undefined;
+        return bad
+          ? new ValidationError('state.price does not match', { expected: 'a Number', received: 'a string' }, { argument: 'state.price' })
+          : undefined;
       },
     });
     const frames = await rawSubscriber(addresses.publisher);
@@ -158,7 +160,9 @@ describe('delta_update_out', () => {
     const addresses = await outAddresses();
     const holder = await listen(Number(addresses.replyer.split(':')[1]));
     cleanups.push(() => new Promise((resolve) => holder.close(resolve)));
-    const endpoint = await deltaUpdateOut.create(testContext({ name: 'book', kind: 'state', side: 'out', addresses, creation: { wait_after_creation_s: 0 } }));
+    const endpoint = await deltaUpdateOut.create(
+      testContext({ name: 'book', kind: 'state', side: 'out', addresses, creation: { wait_after_creation_s: 0 } }),
+    );
     await expect(endpoint.open()).rejects.toThrow(/Cannot bind tcp:\/\/\*:\d+ \(states\.out\.book\.replyer\): address already in use/);
     await expect(endpoint.open()).rejects.toMatchObject({ code: 'SF_BIND_FAILED', location: { model: 'state_models.out.book' } });
     const elsewhere = (await outAddresses()).replyer;
@@ -169,7 +173,8 @@ describe('delta_update_out', () => {
 
   it('rejects bad creation arguments naming them', async () => {
     const addresses = await outAddresses();
-    const create = (creation: Record<string, unknown>) => deltaUpdateOut.create(testContext({ kind: 'state', side: 'out', addresses, creation }));
+    const create = (creation: Record<string, unknown>) =>
+      deltaUpdateOut.create(testContext({ kind: 'state', side: 'out', addresses, creation }));
     expect(() => create({ send_high_water_mark: -1 })).toThrow(/send_high_water_mark/);
     expect(() => create({ wait_after_creation_s: -1 })).toThrow(/wait_after_creation_s/);
     expect(() => deltaUpdateOut.create(testContext({ kind: 'state', side: 'out', addresses: { publisher: addresses.publisher } }))).toThrow(

@@ -124,7 +124,10 @@ class DeltaOutEndpoint implements Endpoint {
     try {
       workflowId = decodeRequest(body).workflow_id;
     } catch (error) {
-      this.#context.reject('undecodable', 'snapshot replyer got a frame that is not a request', { err: error, address: this.#snapshots.address.path });
+      this.#context.reject('undecodable', 'snapshot replyer got a frame that is not a request', {
+        err: error,
+        address: this.#snapshots.address.path,
+      });
       return encodeErrorReply(null, error, 'request');
     }
     try {

@@ -100,17 +100,29 @@ describe('DeltaStore', () => {
     await expect(DeltaStore.open(context(), path, false)).rejects.toThrow(/move it away/);
   });
 
-  it('refuses a folder, a missing folder, another program\'s database and a full state\'s file', async () => {
+  it("refuses a folder, a missing folder, another program's database and a full state's file", async () => {
     const path = await tempFile();
     await mkdir(path);
-    await expect(DeltaStore.open(context(), path, false)).rejects.toThrow(/Cannot open the persist_file .*unable to open database file.*folder exists/);
-    await expect(DeltaStore.open(context(), join(path, 'no', 'such.sqlite'), false)).rejects.toMatchObject({ code: 'SF_STATE_STORE_FAILED' });
+    await expect(DeltaStore.open(context(), path, false)).rejects.toThrow(
+      /Cannot open the persist_file .*unable to open database file.*folder exists/,
+    );
+    await expect(DeltaStore.open(context(), join(path, 'no', 'such.sqlite'), false)).rejects.toMatchObject({
+      code: 'SF_STATE_STORE_FAILED',
+    });
     const foreign = await tempFile('foreign.sqlite');
     new Database(foreign).exec('CREATE TABLE orders (id INTEGER)').close();
-    await expect(DeltaStore.open(context(), foreign, false)).rejects.toThrow(`The persist_file ${foreign} is an SQLite database of something else`);
+    await expect(DeltaStore.open(context(), foreign, false)).rejects.toThrow(
+      `The persist_file ${foreign} is an SQLite database of something else`,
+    );
     const full = await tempFile('full.sqlite');
-    new Database(full).exec("CREATE TABLE sf_store (id INTEGER PRIMARY KEY, state_type TEXT, format INTEGER); INSERT INTO sf_store VALUES (1, 'full_update_out', 1)").close();
-    await expect(DeltaStore.open(context(), full, false)).rejects.toThrow(/holds a full_update_out state \(format 1\), not a delta_update_out state/);
+    new Database(full)
+      .exec(
+        "CREATE TABLE sf_store (id INTEGER PRIMARY KEY, state_type TEXT, format INTEGER); INSERT INTO sf_store VALUES (1, 'full_update_out', 1)",
+      )
+      .close();
+    await expect(DeltaStore.open(context(), full, false)).rejects.toThrow(
+      /holds a full_update_out state \(format 1\), not a delta_update_out state/,
+    );
   });
 
   it('refuses a stored value that does not decode, naming its key, and a number that is not one', async () => {
@@ -121,7 +133,9 @@ describe('DeltaStore', () => {
     const db = new Database(path);
     db.prepare("UPDATE delta_entries SET value = x'c1' WHERE key = 'bad'").run();
     db.close();
-    await expect(DeltaStore.open(context(), path, false)).rejects.toThrow(`The persist_file ${path} holds an unreadable value at key "bad"`);
+    await expect(DeltaStore.open(context(), path, false)).rejects.toThrow(
+      `The persist_file ${path} holds an unreadable value at key "bad"`,
+    );
     const other = await tempFile('num.sqlite');
     (await openStore(other)).close();
     new Database(other).exec("UPDATE delta_num SET num = 'many'").close();
@@ -137,7 +151,9 @@ describe('DeltaStore', () => {
       typeof (value as { price?: unknown }).price === 'string'
         ? new ValidationError('state.price does not match', { expected: 'a Number', received: 'a string' }, { argument: 'state.price' })
         : undefined;
-    await expect(DeltaStore.open(context({ check }), path, false)).rejects.toThrow(/no longer fits the model at state\.price: state\.price does not match/);
+    await expect(DeltaStore.open(context({ check }), path, false)).rejects.toThrow(
+      /no longer fits the model at state\.price: state\.price does not match/,
+    );
   });
 
   it('holds the file for one process: a second open while the first is open fails clearly', async () => {
@@ -161,7 +177,10 @@ describe('delta_update_out with persist_file', () => {
     await first.endpoint.close();
 
     const again = await openOut(addresses, { creation: { persist_file: path } });
-    expect(again.context.logs.find((line) => line.msg === 'delta_update_out: resumed from persist_file')?.obj).toEqual({ persist_file: path, current_num: 50 });
+    expect(again.context.logs.find((line) => line.msg === 'delta_update_out: resumed from persist_file')?.obj).toEqual({
+      persist_file: path,
+      current_num: 50,
+    });
     expect((await requestSnapshot(addresses.replyer)).return_args).toEqual({ state: expected, current_num: 50 });
     const frames = await rawSubscriber(addresses.publisher);
     await again.endpoint.send!(message({ state: { k1: 'next' } }));
@@ -180,6 +199,8 @@ describe('delta_update_out with persist_file', () => {
     const other = await openOut(addresses);
     await other.endpoint.send!(message({ state: { a: 1 } }));
     expect((await requestSnapshot(addresses.replyer)).return_args).toEqual({ state: { a: 1 }, current_num: 1 });
-    expect(() => deltaUpdateOut.create(context({ addresses, creation: { persist_file: ' ' } }))).toThrow(/persist_file is not a path: expected a non-empty path/);
+    expect(() => deltaUpdateOut.create(context({ addresses, creation: { persist_file: ' ' } }))).toThrow(
+      /persist_file is not a path: expected a non-empty path/,
+    );
   });
 });

@@ -31,7 +31,9 @@ export class DeltaStore {
     this.#path = path;
     this.#db = db;
     ({ state: this.state, num: this.num } = load(context, path, db));
-    const upsert = db.prepare('INSERT INTO delta_entries (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    const upsert = db.prepare(
+      'INSERT INTO delta_entries (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
     const remove = db.prepare('DELETE FROM delta_entries WHERE key = ?');
     const clear = db.prepare('DELETE FROM delta_entries');
     const setNum = db.prepare('UPDATE delta_num SET num = ? WHERE id = 1');
@@ -63,7 +65,13 @@ export class DeltaStore {
       this.#write(update, isSnapshot, num);
     } catch (error) {
       const what = `Cannot write update ${num} to the persist_file ${this.#path}: ${reason(error)}`;
-      throw storeError(this.#context, this.#path, what, 'Check the disk and the file; nothing was published and the state is unchanged', error);
+      throw storeError(
+        this.#context,
+        this.#path,
+        what,
+        'Check the disk and the file; nothing was published and the state is unchanged',
+        error,
+      );
     }
   }
 
@@ -83,7 +91,12 @@ function load(context: EndpointContext, path: string, db: Database): { state: St
   const row = db.prepare('SELECT num FROM delta_num WHERE id = 1').get() as { num: unknown } | undefined;
   const num = row?.num;
   if (typeof num !== 'number' || !Number.isSafeInteger(num) || num < 0) {
-    throw storeError(context, path, `The persist_file ${path} holds no valid update number (found ${String(num)})`, 'Move the file away to start from an empty state');
+    throw storeError(
+      context,
+      path,
+      `The persist_file ${path} holds no valid update number (found ${String(num)})`,
+      'Move the file away to start from an empty state',
+    );
   }
   const entries: [string, unknown][] = [];
   for (const { key, value } of db.prepare('SELECT key, value FROM delta_entries').iterate() as Iterable<{ key: string; value: unknown }>) {
@@ -91,7 +104,13 @@ function load(context: EndpointContext, path: string, db: Database): { state: St
       if (!(value instanceof Uint8Array)) throw new Error(`a ${typeof value} instead of encoded bytes`);
       entries.push([key, decodeValue(value)]);
     } catch (error) {
-      throw storeError(context, path, `The persist_file ${path} holds an unreadable value at key "${key}": ${reason(error)}`, 'Move the file away to start from an empty state', error);
+      throw storeError(
+        context,
+        path,
+        `The persist_file ${path} holds an unreadable value at key "${key}": ${reason(error)}`,
+        'Move the file away to start from an empty state',
+        error,
+      );
     }
   }
   // Object.fromEntries defines own keys, so a key named `__proto__` stays a key.

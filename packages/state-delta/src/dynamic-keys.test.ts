@@ -4,7 +4,17 @@ import { Decimal, mapOf, ValidationError } from '@sf/core';
 import { decodeRequest } from '@sf/core/plugin';
 import { stateCheck } from '@sf/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { inAddresses, message, openIn, openOut, outAddresses, rawSubscriber, requestSnapshot, runCleanups, until } from './endpoints.fixture.js';
+import {
+  inAddresses,
+  message,
+  openIn,
+  openOut,
+  outAddresses,
+  rawSubscriber,
+  requestSnapshot,
+  runCleanups,
+  until,
+} from './endpoints.fixture.js';
 
 afterEach(runCleanups);
 
@@ -60,7 +70,10 @@ describe('a delta state keyed by price level (a top-level mapOf)', () => {
 
     const bad = out.endpoint.send!(message({ state: { cheap: new Decimal(1) } }));
     await expect(bad).rejects.toBeInstanceOf(ValidationError);
-    await expect(bad).rejects.toMatchObject({ location: { model: 'state_models.out.book', argument: 'state["cheap"]' }, received: "string 'cheap'" });
+    await expect(bad).rejects.toMatchObject({
+      location: { model: 'state_models.out.book', argument: 'state["cheap"]' },
+      received: "string 'cheap'",
+    });
     // A snapshot holds levels, not deletions.
     await expect(out.endpoint.send!(message({ state: { '50000.00': null }, is_snapshot: true }))).rejects.toThrow(/state\["50000\.00"\]/);
     expect((await requestSnapshot(addresses.replyer)).return_args).toMatchObject({ current_num: 2 });

@@ -34,7 +34,14 @@ export interface Opened {
 
 /** Opens a `delta_update_out` named `book` on `addresses`, without the slow-joiner wait unless asked. */
 export async function openOut(addresses: Record<string, string>, options: Partial<TestContextOptions> = {}): Promise<Opened> {
-  const context = testContext({ name: 'book', kind: 'state', side: 'out', ...options, addresses, creation: { wait_after_creation_s: 0, ...options.creation } });
+  const context = testContext({
+    name: 'book',
+    kind: 'state',
+    side: 'out',
+    ...options,
+    addresses,
+    creation: { wait_after_creation_s: 0, ...options.creation },
+  });
   const endpoint = await deltaUpdateOut.create(context);
   cleanups.push(() => endpoint.close());
   await endpoint.open();
@@ -43,7 +50,14 @@ export async function openOut(addresses: Record<string, string>, options: Partia
 
 /** Opens a `delta_update_in` named `book` on `addresses` (short snapshot timeout). */
 export async function openIn(addresses: Record<string, string>, options: Partial<TestContextOptions> = {}): Promise<Opened> {
-  const context = testContext({ name: 'book', kind: 'state', side: 'in', ...options, addresses, creation: { snapshot_timeout_ms: 300, ...options.creation } });
+  const context = testContext({
+    name: 'book',
+    kind: 'state',
+    side: 'in',
+    ...options,
+    addresses,
+    creation: { snapshot_timeout_ms: 300, ...options.creation },
+  });
   const endpoint = await deltaUpdateIn.create(context);
   cleanups.push(() => endpoint.close());
   await endpoint.open();

@@ -26,7 +26,12 @@ function harness() {
   return { replica, updates, logs, rejected, values: () => updates.map((u) => u.value), wanted: () => wanted };
 }
 
-const delta = (num: number, state: Record<string, unknown>, workflowId: string | null = null): Publication => ({ state, isSnapshot: false, num, workflowId });
+const delta = (num: number, state: Record<string, unknown>, workflowId: string | null = null): Publication => ({
+  state,
+  isSnapshot: false,
+  num,
+  workflowId,
+});
 const published = (num: number, state: Record<string, unknown>): Publication => ({ state, isSnapshot: true, num, workflowId: null });
 const snapshot = (num: number, state: Record<string, unknown>): Snapshot => ({ state, num, workflowId: 'snap' });
 
@@ -39,7 +44,11 @@ describe('Replica', () => {
     await replica.onPublication(delta(6, { a: null }));
     expect(values()).toEqual([]);
     expect(await replica.onSnapshot(snapshot(4, { a: 4, z: 0 }), replica.generation)).toBe(true);
-    expect(values()).toEqual([{ a: 4, z: 0 }, { a: 4, z: 0, b: 5 }, { z: 0, b: 5 }]);
+    expect(values()).toEqual([
+      { a: 4, z: 0 },
+      { a: 4, z: 0, b: 5 },
+      { z: 0, b: 5 },
+    ]);
     expect(replica.needsSnapshot).toBe(false);
     expect(replica.num).toBe(6);
   });
@@ -203,7 +212,9 @@ describe('Replica', () => {
     const replica = new Replica({
       check: (value, partial) => {
         checks.push(partial === true);
-        return partial !== true && !('required' in (value as object)) ? new ValidationError('state.required is missing', { expected: 'a Number', received: 'nothing' }) : undefined;
+        return partial !== true && !('required' in (value as object))
+          ? new ValidationError('state.required is missing', { expected: 'a Number', received: 'nothing' })
+          : undefined;
       },
       update: async () => {},
       wantSnapshot: () => {},

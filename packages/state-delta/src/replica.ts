@@ -62,11 +62,15 @@ export class Replica {
   onPublication(update: Publication): Promise<void> | undefined {
     const previous = this.#lastPublished;
     const restarted = previous !== undefined && update.num <= previous;
-    if (restarted) this.#hooks.logger.info({ previous, current_num: update.num }, 'delta state: numbering started again: the out side restarted');
+    if (restarted)
+      this.#hooks.logger.info({ previous, current_num: update.num }, 'delta state: numbering started again: the out side restarted');
     this.#lastPublished = update.num;
     const invalid = this.#hooks.check(update.state, !update.isSnapshot);
     if (invalid) {
-      this.#hooks.reject('bad_state', 'delta state: an update failed the state model; resyncing', { err: invalid, current_num: update.num });
+      this.#hooks.reject('bad_state', 'delta state: an update failed the state model; resyncing', {
+        err: invalid,
+        current_num: update.num,
+      });
       this.resync('an update failed the state model', restarted);
       return undefined;
     }
@@ -149,7 +153,10 @@ export class Replica {
 
   #bufferUp(update: Publication): void {
     if (this.#buffer.length >= MAX_BUFFERED) {
-      this.#hooks.logger.warn({ buffered: this.#buffer.length }, 'delta state: too many updates while waiting for a snapshot; dropping them');
+      this.#hooks.logger.warn(
+        { buffered: this.#buffer.length },
+        'delta state: too many updates while waiting for a snapshot; dropping them',
+      );
       this.#buffer = [];
     }
     this.#buffer.push(update);

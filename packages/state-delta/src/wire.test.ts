@@ -8,7 +8,10 @@ const ID = '123e4567-e89b-12d3-a456-426614174000';
 describe('delta state messages of a Python 0.0.3 out side', () => {
   it('reads a publication and a snapshot reply whose workflow_id is a uuid.UUID (a UUID marker) as its string', () => {
     // encodeValue packs a UUID as the marker map, as 0.0.3 packs the uuid.UUID it sends as workflow_id.
-    const publication = encodeValue({ args: { state: { price: new Decimal('1.5') }, is_snapshot: false, current_num: 3 }, workflow_id: new UUID(ID) });
+    const publication = encodeValue({
+      args: { state: { price: new Decimal('1.5') }, is_snapshot: false, current_num: 3 },
+      workflow_id: new UUID(ID),
+    });
     expect(decodePublication(publication)).toEqual({ state: { price: new Decimal('1.5') }, isSnapshot: false, num: 3, workflowId: ID });
     const reply = encodeValue({ return_args: { state: { price: new Decimal('2') }, current_num: 3 }, workflow_id: new UUID(ID) });
     expect(decodeSnapshotReply(reply)).toEqual({ state: { price: new Decimal('2') }, num: 3, workflowId: ID });

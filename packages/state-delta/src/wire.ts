@@ -40,7 +40,12 @@ export function decodePublication(payload: Uint8Array): Publication {
   const { args, workflow_id } = decodeRequest(payload);
   const isSnapshot = args.is_snapshot ?? false;
   if (typeof isSnapshot !== 'boolean') throw badField('is_snapshot', 'a boolean', isSnapshot);
-  return { state: stateField(args.state, 'args.state'), isSnapshot, num: numField(args.current_num, 'args.current_num', 1), workflowId: workflow_id };
+  return {
+    state: stateField(args.state, 'args.state'),
+    isSnapshot,
+    num: numField(args.current_num, 'args.current_num', 1),
+    workflowId: workflow_id,
+  };
 }
 
 /** The body of a snapshot request. */
@@ -58,7 +63,11 @@ export function decodeSnapshotReply(frame: Uint8Array): Snapshot {
   const reply = decodeReply(frame);
   if (reply.error !== undefined) throw new RemoteError(reply.error);
   const args = reply.return_args ?? {};
-  return { state: stateField(args.state, 'return_args.state'), num: numField(args.current_num, 'return_args.current_num', 0), workflowId: reply.workflow_id };
+  return {
+    state: stateField(args.state, 'return_args.state'),
+    num: numField(args.current_num, 'return_args.current_num', 0),
+    workflowId: reply.workflow_id,
+  };
 }
 
 function stateField(value: unknown, path: string): StateValue {

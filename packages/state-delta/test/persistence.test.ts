@@ -54,7 +54,13 @@ function replay(deltas: readonly StateValue[]): StateValue {
 }
 
 function canonical(state: StateValue | undefined): string {
-  return state === undefined ? 'undefined' : JSON.stringify(Object.keys(state).sort().map((key) => [key, state[key]]));
+  return state === undefined
+    ? 'undefined'
+    : JSON.stringify(
+        Object.keys(state)
+          .sort()
+          .map((key) => [key, state[key]]),
+      );
 }
 
 describe('delta state with persist_file between sf run processes', () => {
@@ -62,7 +68,9 @@ describe('delta state with persist_file between sf run processes', () => {
     const dir = await tempDir();
     const [publisher, replyer] = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`];
     const writerAddresses = await writeJson(dir, 'writer-addresses.json', { states: { out: { book: { publisher, replyer } } } });
-    const readerAddresses = await writeJson(dir, 'reader-addresses.json', { states: { in: { book: { subscriber: publisher, requester: replyer } } } });
+    const readerAddresses = await writeJson(dir, 'reader-addresses.json', {
+      states: { in: { book: { subscriber: publisher, requester: replyer } } },
+    });
     const persist = join(dir, 'book.sqlite');
     const writer = (epoch: string, seed: number, count: number, pacing: { batch: number; pause_ms: number }) => {
       const options = { out: join(dir, `${epoch}.json`), log: join(dir, `${epoch}.log`), persist, epoch, seed, count, ...pacing };
@@ -70,7 +78,14 @@ describe('delta state with persist_file between sf run processes', () => {
       return new SfProcess(`writer ${epoch}`, ['-s', join(FIXTURES, 'durable-writer.ts'), '-a', writerAddresses, '-m', ...args]);
     };
     const nums = await watchNumbers(publisher);
-    const reader = new SfProcess('reader', ['-s', join(FIXTURES, 'book-reader.ts'), '-a', readerAddresses, '--out', join(dir, 'reader.json')]);
+    const reader = new SfProcess('reader', [
+      '-s',
+      join(FIXTURES, 'book-reader.ts'),
+      '-a',
+      readerAddresses,
+      '--out',
+      join(dir, 'reader.json'),
+    ]);
     await reader.waitForLine(/\bready\b/);
 
     const first = writer('a', 11, 1_000_000, { batch: 50, pause_ms: 5 });
@@ -93,13 +108,24 @@ describe('delta state with persist_file between sf run processes', () => {
     const expected = replay([...loggedA.slice(0, num), ...(await deltasIn(join(dir, 'b.log')))]);
     expect(await askSnapshot(replyer)).toEqual({ state: expected, current_num: num + 1000 });
 
-    await waitFor(async () => canonical((await readJson<{ state: StateValue }>(join(dir, 'reader.json')))?.state) === canonical(expected), 'the reader to hold the final state', 15_000, reader);
+    await waitFor(
+      async () => canonical((await readJson<{ state: StateValue }>(join(dir, 'reader.json')))?.state) === canonical(expected),
+      'the reader to hold the final state',
+      15_000,
+      reader,
+    );
     await waitFor(() => nums.at(-1) === num + 1000, 'the last publication', 5000);
-    expect(nums.every((value, index) => index === 0 || value > nums[index - 1]!), 'publication numbers only rise').toBe(true);
-    expect(nums.filter((value) => value > num), 'after the restart numbering continues at num + 1').toEqual(Array.from({ length: 1000 }, (_, index) => num + 1 + index));
+    expect(
+      nums.every((value, index) => index === 0 || value > nums[index - 1]!),
+      'publication numbers only rise',
+    ).toBe(true);
+    expect(
+      nums.filter((value) => value > num),
+      'after the restart numbering continues at num + 1',
+    ).toEqual(Array.from({ length: 1000 }, (_, index) => num + 1 + index));
     expect(reader.lines.filter((line) => /numbering started again|the out side restarted/.test(line))).toEqual([]);
     const seen = (await readJson<{ seen: [string, number, string][] }>(join(dir, 'reader.json')))!.seen;
-    expect(seen.filter(([epoch]) => epoch === 'b').length, 'the reader applied writer b\'s deltas').toBeGreaterThan(100);
+    expect(seen.filter(([epoch]) => epoch === 'b').length, "the reader applied writer b's deltas").toBeGreaterThan(100);
     expect(seen.findIndex(([epoch]) => epoch === 'b')).toBeGreaterThan(seen.findLastIndex(([epoch]) => epoch === 'a'));
   }, 60_000);
 });

@@ -55,7 +55,12 @@ async function writerDone(writer: SfProcess, path: string): Promise<WriterOut> {
 /** Waits until the reader holds exactly the writer's final state. */
 async function converged(reader: SfProcess, path: string, final: WriterOut): Promise<ReaderOut> {
   const expected = canonical(final.state);
-  await waitFor(async () => canonical((await readJson<ReaderOut>(path))?.state) === expected, `${reader.name} to hold ${final.epoch}'s final state`, 15_000, reader);
+  await waitFor(
+    async () => canonical((await readJson<ReaderOut>(path))?.state) === expected,
+    `${reader.name} to hold ${final.epoch}'s final state`,
+    15_000,
+    reader,
+  );
   return (await readJson<ReaderOut>(path))!;
 }
 
@@ -85,7 +90,11 @@ function expectOnlyWriterStates(reader: ReaderOut, writers: Record<string, Write
 
 function canonical(state: Record<string, unknown> | undefined): string {
   if (state === undefined) return 'undefined';
-  return JSON.stringify(Object.keys(state).sort().map((key) => [key, state[key]]));
+  return JSON.stringify(
+    Object.keys(state)
+      .sort()
+      .map((key) => [key, state[key]]),
+  );
 }
 
 /** How many times the numbers a reader saw skip (updates it never saw, covered by a snapshot). */
@@ -100,8 +109,18 @@ describe('delta state between sf run processes', () => {
     const addresses = await bookAddresses(dir);
     const steady = await startReader('reader A', addresses.reader, join(dir, 'a.json'));
     const restarted = await startReader('reader B', addresses.reader, join(dir, 'b1.json'));
-    const writer = startWriter(addresses.writer, join(dir, 'writer.json'), { epoch: 'a', seed: 42, count: 10_000, send_high_water_mark: 5 });
-    await waitFor(async () => ((await readJson<ReaderOut>(join(dir, 'b1.json')))?.seen.at(-1)?.[1] ?? 0) >= 2500, 'reader B to pass num 2500', 20_000, restarted);
+    const writer = startWriter(addresses.writer, join(dir, 'writer.json'), {
+      epoch: 'a',
+      seed: 42,
+      count: 10_000,
+      send_high_water_mark: 5,
+    });
+    await waitFor(
+      async () => ((await readJson<ReaderOut>(join(dir, 'b1.json')))?.seen.at(-1)?.[1] ?? 0) >= 2500,
+      'reader B to pass num 2500',
+      20_000,
+      restarted,
+    );
     expect(await restarted.stop('SIGKILL')).toBeNull();
     const again = await startReader('reader B again', addresses.reader, join(dir, 'b2.json'));
     const final = await writerDone(writer, join(dir, 'writer.json'));
@@ -120,7 +139,9 @@ describe('delta state between sf run processes', () => {
   it('keeps several readers on one state under a topic, and a late joiner starts from the current state', async () => {
     const dir = await tempDir();
     const addresses = await bookAddresses(dir);
-    const readers = await Promise.all([1, 2, 3].map((n) => startReader(`reader ${n}`, addresses.reader, join(dir, `r${n}.json`), ['--topic', 'book'])));
+    const readers = await Promise.all(
+      [1, 2, 3].map((n) => startReader(`reader ${n}`, addresses.reader, join(dir, `r${n}.json`), ['--topic', 'book'])),
+    );
     const writer = startWriter(addresses.writer, join(dir, 'writer.json'), { epoch: 't', seed: 7, count: 1500, topic: 'book' });
     const final = await writerDone(writer, join(dir, 'writer.json'));
     const late = await startReader('late reader', addresses.reader, join(dir, 'late.json'), ['--topic', 'book']);
@@ -154,9 +175,19 @@ describe('delta state between sf run processes', () => {
     const writerAddresses = await writeJson(dir, 'w.json', { states: { out: { quote: { publisher, replyer } } } });
     const readerAddresses = await writeJson(dir, 'r.json', { states: { in: { quote: { subscriber: publisher, requester: replyer } } } });
     const startTyped = (name: string, out: string) =>
-      new SfProcess(name, ['-s', join(FIXTURES, 'typed-reader.ts'), '-a', readerAddresses, '--out', join(dir, out)]).waitForLine(/\bready\b/);
+      new SfProcess(name, ['-s', join(FIXTURES, 'typed-reader.ts'), '-a', readerAddresses, '--out', join(dir, out)]).waitForLine(
+        /\bready\b/,
+      );
     await startTyped('typed reader', 'early.json');
-    const writer = new SfProcess('typed writer', ['-s', join(FIXTURES, 'typed-writer.ts'), '-a', writerAddresses, '-m', '--hold_ms', '20000']);
+    const writer = new SfProcess('typed writer', [
+      '-s',
+      join(FIXTURES, 'typed-writer.ts'),
+      '-a',
+      writerAddresses,
+      '-m',
+      '--hold_ms',
+      '20000',
+    ]);
     const complete = {
       price: 'Decimal 1.50',
       tags: 'Set a,b',
@@ -165,7 +196,12 @@ describe('delta state between sf run processes', () => {
       blob: 'Uint8Array 0001feff',
     };
     const early = join(dir, 'early.json');
-    await waitFor(async () => JSON.stringify((await readJson<unknown[]>(early))?.at(-1)) === JSON.stringify(complete), 'the early reader to hold the whole quote', 15_000, writer);
+    await waitFor(
+      async () => JSON.stringify((await readJson<unknown[]>(early))?.at(-1)) === JSON.stringify(complete),
+      'the early reader to hold the whole quote',
+      15_000,
+      writer,
+    );
     await startTyped('late typed reader', 'late.json');
     await waitFor(async () => (await readJson(join(dir, 'late.json'))) !== undefined, 'the late reader to take the snapshot', 10_000);
     expect(await readJson(join(dir, 'late.json'))).toEqual([complete]);

@@ -69,7 +69,12 @@ export async function killAll(): Promise<void> {
 }
 
 /** Polls `check` every 25 ms until it holds; rejects after `timeoutMs` (or once `process` exited). */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number, process?: SfProcess): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+  process?: SfProcess,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void process?.exit.then(() => {
@@ -78,7 +83,8 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
   for (;;) {
     if (await check()) return;
     if (exited) throw new Error(`${what}: the process exited first\n${process!.output()}`);
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${process ? `\n${process.output()}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${process ? `\n${process.output()}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -15,13 +15,18 @@ describe('full state over CURVE', () => {
     await writer.endpoint.send?.(stateMessage({ version: 1 }));
     const addresses = { subscriber: out.publisher, requester: out.replyer };
     const allowed = await openIn(addresses, { snapshot_timeout_ms: 500, curve: { ...pair(reader), server_public_key: server.publicKey } });
-    const refused = await openIn(addresses, { snapshot_timeout_ms: 300, curve: { ...pair(stranger), server_public_key: server.publicKey } });
+    const refused = await openIn(addresses, {
+      snapshot_timeout_ms: 300,
+      curve: { ...pair(stranger), server_public_key: server.publicKey },
+    });
     expect(versions(allowed.context)).toEqual([1]);
     await until(() => {
       void writer.endpoint.send?.(stateMessage({ version: 2 }));
       return versions(allowed.context).includes(2);
     });
     expect(refused.context.updates).toEqual([]);
-    expect(writer.context.logs.some((line) => line.level === 'warn' && String(line.msg).includes('not in the allowed client keys'))).toBe(true);
+    expect(writer.context.logs.some((line) => line.level === 'warn' && String(line.msg).includes('not in the allowed client keys'))).toBe(
+      true,
+    );
   });
 });

@@ -63,13 +63,21 @@ describe('FullStore', () => {
       code: 'SF_STATE_STORE_FAILED',
       location: { file: garbage, model: 'state_models.out.prices', argument: 'optional_creation_arguments.persist_file' },
     });
-    await expect(FullStore.open(context(), garbage, false)).rejects.toThrow(`Cannot open the persist_file ${garbage}: file is not a database`);
+    await expect(FullStore.open(context(), garbage, false)).rejects.toThrow(
+      `Cannot open the persist_file ${garbage}: file is not a database`,
+    );
     const folder = await tempFile('folder');
     await mkdir(folder);
     await expect(FullStore.open(context(), folder, false)).rejects.toThrow(/folder exists/);
     const delta = await tempFile('delta.sqlite');
-    new Database(delta).exec("CREATE TABLE sf_store (id INTEGER PRIMARY KEY, state_type TEXT, format INTEGER); INSERT INTO sf_store VALUES (1, 'delta_update_out', 1)").close();
-    await expect(FullStore.open(context(), delta, false)).rejects.toThrow(/holds a delta_update_out state \(format 1\), not a full_update_out state/);
+    new Database(delta)
+      .exec(
+        "CREATE TABLE sf_store (id INTEGER PRIMARY KEY, state_type TEXT, format INTEGER); INSERT INTO sf_store VALUES (1, 'delta_update_out', 1)",
+      )
+      .close();
+    await expect(FullStore.open(context(), delta, false)).rejects.toThrow(
+      /holds a delta_update_out state \(format 1\), not a full_update_out state/,
+    );
 
     const path = await tempFile();
     const store = await openStore(path);

@@ -63,7 +63,13 @@ function load(context: EndpointContext, path: string, db: Database): Uint8Array 
     if (!(frame instanceof Uint8Array)) throw new Error(`a ${typeof frame} instead of encoded bytes`);
     args = decodeRequest(frame).args;
   } catch (error) {
-    throw storeError(context, path, `The persist_file ${path} holds an unreadable value: ${reason(error)}`, 'Move the file away to start without a value', error);
+    throw storeError(
+      context,
+      path,
+      `The persist_file ${path} holds an unreadable value: ${reason(error)}`,
+      'Move the file away to start without a value',
+      error,
+    );
   }
   const invalid = context.check(args);
   if (invalid) {

@@ -107,7 +107,11 @@ class FullUpdateInEndpoint implements Endpoint {
     }
     const invalid = this.#context.check(envelope.args);
     if (invalid !== undefined) {
-      this.#context.reject('bad_state', 'full_update_in dropped a publication that does not match the model', { err: invalid, workflow_id: envelope.workflow_id, address });
+      this.#context.reject('bad_state', 'full_update_in dropped a publication that does not match the model', {
+        err: invalid,
+        workflow_id: envelope.workflow_id,
+        address,
+      });
       return;
     }
     await this.#updates.publication(envelope.args, envelope.workflow_id);

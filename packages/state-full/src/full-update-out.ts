@@ -22,7 +22,9 @@ export const fullUpdateOut: TypeDefinition = {
   addresses: ['publisher'],
   optionalAddresses: ['replyer'],
   replies: false,
-  creationArguments: { optional: { topic: String, wait_after_creation_s: Number, persist_file: String, persist_fsync: Boolean, ...SOCKET_CREATION_ARGUMENTS } },
+  creationArguments: {
+    optional: { topic: String, wait_after_creation_s: Number, persist_file: String, persist_fsync: Boolean, ...SOCKET_CREATION_ARGUMENTS },
+  },
   description: 'Publishes the whole state value on every update; optionally answers snapshot requests with the latest value.',
   create: (context) => new FullUpdateOutEndpoint(context),
 };
@@ -40,7 +42,8 @@ class FullUpdateOutEndpoint implements Endpoint {
   constructor(context: EndpointContext) {
     this.#context = context;
     this.#publisher = new TopicPublisher(context, { label: 'full_update_out state' });
-    if (hasAddress(context, 'replyer')) this.#snapshots = new ReplyServer(context, { label: 'snapshot replyer', answer: (body) => this.#snapshot(body) });
+    if (hasAddress(context, 'replyer'))
+      this.#snapshots = new ReplyServer(context, { label: 'snapshot replyer', answer: (body) => this.#snapshot(body) });
     this.#persistFile = persistPath(context);
   }
 
@@ -67,7 +70,8 @@ class FullUpdateOutEndpoint implements Endpoint {
     }
     this.#store = store;
     if (store.latest !== undefined) this.#latest = { frame: store.latest };
-    const msg = store.latest === undefined ? 'full_update_out: persist_file ready' : 'full_update_out: resumed the latest value from persist_file';
+    const msg =
+      store.latest === undefined ? 'full_update_out: persist_file ready' : 'full_update_out: resumed the latest value from persist_file';
     this.#context.logger.info({ persist_file: path }, msg);
   }
 
@@ -89,7 +93,10 @@ class FullUpdateOutEndpoint implements Endpoint {
     try {
       decodeRequest(body);
     } catch (error) {
-      this.#context.reject('undecodable', 'snapshot replyer got a frame that is not a request', { err: error, address: this.#snapshots?.address.path });
+      this.#context.reject('undecodable', 'snapshot replyer got a frame that is not a request', {
+        err: error,
+        address: this.#snapshots?.address.path,
+      });
       return encodeErrorReply(null, error, 'request');
     }
     const latest = this.#latest;

@@ -8,11 +8,29 @@ describe('@sf/state-full plugin', () => {
     expect(plugin.name).toBe('@sf/state-full');
     expect(plugin.coreMajor).toBe(0);
     const { full_update_out: out, full_update_in: inside } = plugin.types;
-    expect(out).toMatchObject({ side: 'out', kind: 'state', peers: ['full_update_in'], addresses: ['publisher'], optionalAddresses: ['replyer'], replies: false });
+    expect(out).toMatchObject({
+      side: 'out',
+      kind: 'state',
+      peers: ['full_update_in'],
+      addresses: ['publisher'],
+      optionalAddresses: ['replyer'],
+      replies: false,
+    });
     expect(out.creationArguments?.optional).toMatchObject({ topic: String, wait_after_creation_s: Number, ...SOCKET_CREATION_ARGUMENTS });
-    expect(inside).toMatchObject({ side: 'in', kind: 'state', peers: ['full_update_out'], addresses: ['subscriber'], optionalAddresses: ['requester'] });
+    expect(inside).toMatchObject({
+      side: 'in',
+      kind: 'state',
+      peers: ['full_update_out'],
+      addresses: ['subscriber'],
+      optionalAddresses: ['requester'],
+    });
     expect(inside).toMatchObject({ handler: 'on_update', replies: false });
-    expect(inside.creationArguments?.optional).toEqual({ on_update: Function, topic: String, snapshot_timeout_ms: Number, ...SOCKET_CREATION_ARGUMENTS });
+    expect(inside.creationArguments?.optional).toEqual({
+      on_update: Function,
+      topic: String,
+      snapshot_timeout_ms: Number,
+      ...SOCKET_CREATION_ARGUMENTS,
+    });
   });
 
   it('registers with core', () => {

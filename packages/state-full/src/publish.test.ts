@@ -4,18 +4,7 @@ import { freePort, listen, sleep } from '@sf/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Publisher, Subscriber } from 'zeromq';
 import { DEFAULT_WAIT_AFTER_CREATION_S } from './full-update-out.js';
-import {
-  cleanUp,
-  onCleanUp,
-  openIn,
-  openOut,
-  RICH_MODEL,
-  richValue,
-  stateMessage,
-  until,
-  versions,
-  warmUp,
-} from './state.fixture.js';
+import { cleanUp, onCleanUp, openIn, openOut, RICH_MODEL, richValue, stateMessage, until, versions, warmUp } from './state.fixture.js';
 
 afterEach(cleanUp);
 
@@ -29,7 +18,9 @@ describe('full_update_out → full_update_in publications', () => {
       expect(await out.endpoint.send?.(stateMessage({ version, label: `v${version}` }, `w${version}`))).toBeUndefined();
     }
     await until(() => sub.context.updates.length === 5);
-    expect(sub.context.updates).toEqual([1, 2, 3, 4, 5].map((version) => ({ value: { version, label: `v${version}` }, workflowId: `w${version}` })));
+    expect(sub.context.updates).toEqual(
+      [1, 2, 3, 4, 5].map((version) => ({ value: { version, label: `v${version}` }, workflowId: `w${version}` })),
+    );
   });
 
   it('replace the value: keys absent from a publication are gone', async () => {
@@ -99,7 +90,13 @@ describe('full_update_out → full_update_in publications', () => {
     expect(offModel.err.message).toMatch(/state\.version/);
     expect(offModel.address).toBe('states.in.prices.subscriber');
     // Each drop reported once to the runner, which logs and counts it by reason.
-    expect(sub.context.rejects.map((reject) => reject.reason)).toEqual(['undecodable', 'undecodable', 'bad_state', 'bad_state', 'not_one_frame']);
+    expect(sub.context.rejects.map((reject) => reject.reason)).toEqual([
+      'undecodable',
+      'undecodable',
+      'bad_state',
+      'bad_state',
+      'not_one_frame',
+    ]);
   });
 
   it('frame a topic as msgpack(topic) + payload; in sides take only their topic (or all, without one)', async () => {

@@ -92,7 +92,10 @@ export class SnapshotFetcher {
       // Stopped: the round ends. Anything else (a timeout, a refused connection) is tried again.
       if (error instanceof TransportError && error.code === 'SF_CONNECTION_CLOSED') return 'done';
       const level = attempt === 1 ? 'info' : 'debug';
-      logger[level]({ err: error, address, attempt }, 'full_update_in got no snapshot; retrying in the background until one arrives or a publication does');
+      logger[level](
+        { err: error, address, attempt },
+        'full_update_in got no snapshot; retrying in the background until one arrives or a publication does',
+      );
       return 'retry';
     }
     let reply: ReturnType<typeof decodeReply>;
@@ -113,7 +116,11 @@ export class SnapshotFetcher {
     }
     const invalid = this.#context.check(value);
     if (invalid !== undefined) {
-      this.#context.reject('bad_snapshot', 'full_update_in dropped a snapshot that does not match the model', { err: invalid, workflow_id: reply.workflow_id, address });
+      this.#context.reject('bad_snapshot', 'full_update_in dropped a snapshot that does not match the model', {
+        err: invalid,
+        workflow_id: reply.workflow_id,
+        address,
+      });
       return 'done';
     }
     const applied = await this.#updates.snapshot(value, reply.workflow_id, since);

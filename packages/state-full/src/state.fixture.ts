@@ -48,7 +48,13 @@ export async function openOut(
   creation: Record<string, unknown> = {},
   open = true,
 ): Promise<{ endpoint: Endpoint; context: TestContext }> {
-  const context = testContext({ name: 'prices', kind: 'state', side: 'out', addresses, creation: { wait_after_creation_s: 0, ...creation } });
+  const context = testContext({
+    name: 'prices',
+    kind: 'state',
+    side: 'out',
+    addresses,
+    creation: { wait_after_creation_s: 0, ...creation },
+  });
   const endpoint = await fullUpdateOut.create(context);
   onCleanUp(() => endpoint.close());
   if (open) await endpoint.open();

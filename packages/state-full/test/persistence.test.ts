@@ -54,7 +54,13 @@ function watchVersions(port: number): number[] {
 
 describe('full state with persist_file between sf run processes', { timeout: 60_000 }, () => {
   it('serves the persisted value after SIGKILL mid-stream to a reader that stayed and to a late joiner, without publishing it again', async () => {
-    const [set, publisher, snapshots, getA, getB] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const [set, publisher, snapshots, getA, getB] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const dir = await mkdtemp(join(tmpdir(), 'sf-full-persist-'));
     closing.push(() => rm(dir, { recursive: true, force: true }));
     const persist = join(dir, 'prices.sqlite');
@@ -96,7 +102,10 @@ describe('full state with persist_file between sf run processes', { timeout: 60_
     store.close();
     expect(persisted).toBeGreaterThanOrEqual(acknowledged);
     expect(persisted).toBeLessThanOrEqual(attempted);
-    expect(published.every((version) => version <= persisted), 'nothing was published that is not on disk').toBe(true);
+    expect(
+      published.every((version) => version <= persisted),
+      'nothing was published that is not on disk',
+    ).toBe(true);
 
     const seenBeforeRestart = published.length;
     const second = await startWriter();
@@ -108,9 +117,16 @@ describe('full state with persist_file between sf run processes', { timeout: 60_
     expect(published.length, 'the restarted writer published nothing by itself').toBe(seenBeforeRestart);
 
     await ask(set, priced(persisted + 1));
-    for (const port of [getA, getB]) await expect.poll(async () => (await ask(port)).version, { timeout: 10_000, interval: 50 }).toBe(persisted + 1);
+    for (const port of [getA, getB])
+      await expect.poll(async () => (await ask(port)).version, { timeout: 10_000, interval: 50 }).toBe(persisted + 1);
     const versionsA = stayed.lines.filter((line) => line.startsWith('on_update')).map((line) => Number(line.split(' ')[1]));
-    expect(versionsA.every((version, index) => index === 0 || version >= versionsA[index - 1]!), `reader A went back: ${versionsA.join(',')}`).toBe(true);
-    expect(late.lines.filter((line) => line.startsWith('on_update'))).toEqual([`on_update ${persisted} ${persisted}.25`, `on_update ${persisted + 1} ${persisted + 1}.25`]);
+    expect(
+      versionsA.every((version, index) => index === 0 || version >= versionsA[index - 1]!),
+      `reader A went back: ${versionsA.join(',')}`,
+    ).toBe(true);
+    expect(late.lines.filter((line) => line.startsWith('on_update'))).toEqual([
+      `on_update ${persisted} ${persisted}.25`,
+      `on_update ${persisted + 1} ${persisted + 1}.25`,
+    ]);
   });
 });

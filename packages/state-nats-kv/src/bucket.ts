@@ -12,6 +12,17 @@ export function bucketName(context: EndpointContext): string {
 }
 
 /** A TransportError for a KV operation on `bucket` that failed: `what` and the client's reason. */
-export function kvError(context: EndpointContext, code: 'SF_CONNECT_FAILED' | 'SF_CONNECTION_CLOSED', what: string, error: unknown, hint: string): TransportError {
-  return new TransportError(code, `${what}: ${(error as Error)?.message ?? String(error)}`, { service: context.service, model: context.modelPath, hint, cause: error });
+export function kvError(
+  context: EndpointContext,
+  code: 'SF_CONNECT_FAILED' | 'SF_CONNECTION_CLOSED',
+  what: string,
+  error: unknown,
+  hint: string,
+): TransportError {
+  return new TransportError(code, `${what}: ${(error as Error)?.message ?? String(error)}`, {
+    service: context.service,
+    model: context.modelPath,
+    hint,
+    cause: error,
+  });
 }

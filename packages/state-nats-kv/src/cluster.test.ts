@@ -37,9 +37,30 @@ describe.skipIf(!nats.binary)(`nats_kv state on a three-node cluster${nats.skip}
   afterAll(() => cluster?.stop());
 
   const writer = async (bucket: string, servers: string, models: typeof counters | typeof levels = counters) =>
-    opened(await natsKvOut.create(testContext({ addresses: {}, name: 'book', side: 'out', kind: 'state', check: stateCheck(models), creation: { bucket, replicas: 3, servers } })));
-  const reader = async (bucket: string, servers: string, models: typeof counters | typeof levels = counters): Promise<{ context: TestContext; latest: () => Record<string, unknown> }> => {
-    const context = testContext({ addresses: {}, name: 'book', kind: 'state', check: stateCheck(models, 'state_models.in.book'), creation: { bucket, servers } });
+    opened(
+      await natsKvOut.create(
+        testContext({
+          addresses: {},
+          name: 'book',
+          side: 'out',
+          kind: 'state',
+          check: stateCheck(models),
+          creation: { bucket, replicas: 3, servers },
+        }),
+      ),
+    );
+  const reader = async (
+    bucket: string,
+    servers: string,
+    models: typeof counters | typeof levels = counters,
+  ): Promise<{ context: TestContext; latest: () => Record<string, unknown> }> => {
+    const context = testContext({
+      addresses: {},
+      name: 'book',
+      kind: 'state',
+      check: stateCheck(models, 'state_models.in.book'),
+      creation: { bucket, servers },
+    });
     await opened(await natsKvIn.create(context));
     return { context, latest: () => context.updates.at(-1)?.value ?? {} };
   };
@@ -99,7 +120,13 @@ describe.skipIf(!nats.binary)(`nats_kv state on a three-node cluster${nats.skip}
     // Writes are retried across the leader election: at most a few are given up on.
     expect(failed).toBeLessThan(5);
     await expect.poll(before.latest, { timeout: 30_000 }).toEqual(expected);
-    const late = await reader('durable', cluster.nodes.filter((_, n) => n !== index).map((node) => node.url).join(','));
+    const late = await reader(
+      'durable',
+      cluster.nodes
+        .filter((_, n) => n !== index)
+        .map((node) => node.url)
+        .join(','),
+    );
     await expect.poll(late.latest, { timeout: 30_000 }).toEqual(expected);
     await cluster.restart(index);
   }, 120_000);

@@ -66,7 +66,11 @@ class KvInEndpoint implements Endpoint {
     const timer = setTimeout(started.resolve, FIRST_LOOK_MS);
     await started.done;
     clearTimeout(timer);
-    if (!this.#watch && !this.#stopped) this.#context.logger.info({ bucket: this.#bucket }, 'nats_kv_in: no bucket yet (is the out side up?); waiting for it in the background');
+    if (!this.#watch && !this.#stopped)
+      this.#context.logger.info(
+        { bucket: this.#bucket },
+        'nats_kv_in: no bucket yet (is the out side up?); waiting for it in the background',
+      );
   }
 
   async pause(): Promise<void> {
@@ -119,7 +123,10 @@ class KvInEndpoint implements Endpoint {
       kv.status().then(
         (status) => {
           if (status.streamInfo.state.last_seq <= this.#revision || this.#stopped) return;
-          this.#context.logger.warn({ bucket: this.#bucket, revision: this.#revision, last: status.streamInfo.state.last_seq }, 'nats_kv_in: the watch stalled (a server lost?); watching again');
+          this.#context.logger.warn(
+            { bucket: this.#bucket, revision: this.#revision, last: status.streamInfo.state.last_seq },
+            'nats_kv_in: the watch stalled (a server lost?); watching again',
+          );
           watch.stop();
         },
         () => undefined,
@@ -133,7 +140,10 @@ class KvInEndpoint implements Endpoint {
   #apply(entry: KvWatchEntry): void {
     const key = decodeKey(entry.key);
     if (key === undefined) {
-      this.#context.reject('bad_state', 'nats_kv_in: a key the out side cannot have written; ignored', { key: entry.key, bucket: this.#bucket });
+      this.#context.reject('bad_state', 'nats_kv_in: a key the out side cannot have written; ignored', {
+        key: entry.key,
+        bucket: this.#bucket,
+      });
       return;
     }
     let workflowId: string | null = null;
@@ -147,7 +157,11 @@ class KvInEndpoint implements Endpoint {
       }
       const invalid = this.#context.check({ [key]: value }, true);
       if (invalid) {
-        this.#context.reject('bad_state', 'nats_kv_in: a value that fails the state model; key ignored', { err: invalid, key, bucket: this.#bucket });
+        this.#context.reject('bad_state', 'nats_kv_in: a value that fails the state model; key ignored', {
+          err: invalid,
+          key,
+          bucket: this.#bucket,
+        });
         return;
       }
       this.#state[key] = value;

@@ -31,7 +31,9 @@ export const natsKvOut: TypeDefinition = {
   optionalAddresses: [NATS_ADDRESS],
   replies: false,
   sendModel: { required: { state: Object }, optional: { is_snapshot: Boolean } },
-  creationArguments: { optional: { replicas: Number, write_timeout_ms: Number, write_retries: Number, ...BUCKET_ARGUMENTS, ...NATS_CREATION_ARGUMENTS } },
+  creationArguments: {
+    optional: { replicas: Number, write_timeout_ms: Number, write_retries: Number, ...BUCKET_ARGUMENTS, ...NATS_CREATION_ARGUMENTS },
+  },
   description: 'Writes a state to a replicated NATS JetStream KV bucket, one KV key per top-level key.',
   create: (context) => new KvOutEndpoint(context),
 };
@@ -86,7 +88,8 @@ class KvOutEndpoint implements Endpoint {
     const invalid = this.#context.check(state, !isSnapshot);
     if (invalid) return Promise.reject(invalid);
     const kv = this.#kv;
-    if (!kv || this.#client.closed) return Promise.reject(closedError(this.#context, `The nats_kv_out state of bucket ${this.#bucket} is not open`));
+    if (!kv || this.#client.closed)
+      return Promise.reject(closedError(this.#context, `The nats_kv_out state of bucket ${this.#bucket} is not open`));
     const written = this.#queue.then(() => this.#write(kv, state, isSnapshot, message.workflowId));
     this.#queue = written.catch(() => undefined);
     return written;
@@ -118,9 +121,18 @@ class KvOutEndpoint implements Endpoint {
         return await operation();
       } catch (error) {
         if (attempt > this.#retries || this.#client.closed) {
-          throw kvError(this.#context, 'SF_CONNECTION_CLOSED', `nats_kv_out could not ${what} in bucket ${this.#bucket} after ${attempt} tries`, error, 'Check that a majority of the bucket replicas\' servers are up; raise write_retries to wait longer');
+          throw kvError(
+            this.#context,
+            'SF_CONNECTION_CLOSED',
+            `nats_kv_out could not ${what} in bucket ${this.#bucket} after ${attempt} tries`,
+            error,
+            "Check that a majority of the bucket replicas' servers are up; raise write_retries to wait longer",
+          );
         }
-        this.#context.logger.warn({ err: error, bucket: this.#bucket, retry: attempt, retries: this.#retries }, `nats_kv_out: ${what} failed; trying again`);
+        this.#context.logger.warn(
+          { err: error, bucket: this.#bucket, retry: attempt, retries: this.#retries },
+          `nats_kv_out: ${what} failed; trying again`,
+        );
         await new Promise((resolve) => setTimeout(resolve, wait));
         wait = Math.min(wait * 2, RETRY_WAIT_MS.max);
       }

@@ -42,7 +42,9 @@ describe('persistPath', () => {
     for (const value of ['', '  ', 5]) {
       expect(() => persistPath(context({ persist_file: value }))).toThrow(ValidationError);
     }
-    expect(() => persistPath(context({ persist_file: '' }))).toThrow(/persist_file is not a path.*optional_creation_arguments\.persist_file/);
+    expect(() => persistPath(context({ persist_file: '' }))).toThrow(
+      /persist_file is not a path.*optional_creation_arguments\.persist_file/,
+    );
   });
 });
 
@@ -50,7 +52,9 @@ describe('openStoreFile', () => {
   it('creates the header row and the schema in a new file, in WAL mode with an exclusive lock', async () => {
     const path = await tempFile();
     const db = await open(path);
-    expect(db.prepare('SELECT id, state_type, format FROM sf_store').all()).toEqual([{ id: 1, state_type: 'delta_update_out', format: STORE_FORMAT }]);
+    expect(db.prepare('SELECT id, state_type, format FROM sf_store').all()).toEqual([
+      { id: 1, state_type: 'delta_update_out', format: STORE_FORMAT },
+    ]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(['entries', 'sf_store']);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('locking_mode', { simple: true })).toBe('exclusive');
@@ -88,7 +92,9 @@ describe('openStoreFile', () => {
     await expect(open(foreign)).rejects.toThrow(`The persist_file ${foreign} is an SQLite database of something else`);
     const full = await tempFile('full.sqlite');
     (await openStoreFile(context(), full, 'full_update_out', SCHEMA, false)).close();
-    await expect(open(full)).rejects.toThrow(/holds a full_update_out state \(format 1\), not a delta_update_out state \(format 1\).*its own persist_file/);
+    await expect(open(full)).rejects.toThrow(
+      /holds a full_update_out state \(format 1\), not a delta_update_out state \(format 1\).*its own persist_file/,
+    );
   });
 
   it('holds the file for one opener: a second open while the first is open fails clearly', async () => {

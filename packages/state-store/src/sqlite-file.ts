@@ -36,7 +36,13 @@ export function persistPath(context: EndpointContext): string | undefined {
  * (survives a crash of the process). Fails with SF_PLUGIN_MISSING without better-sqlite3, and
  * SF_STATE_STORE_FAILED naming the file when it cannot be used.
  */
-export async function openStoreFile(context: EndpointContext, path: string, stateType: string, schema: string, fsync: boolean): Promise<Database> {
+export async function openStoreFile(
+  context: EndpointContext,
+  path: string,
+  stateType: string,
+  schema: string,
+  fsync: boolean,
+): Promise<Database> {
   const Driver = await loadDriver(context);
   let db: Database | undefined;
   try {
@@ -63,9 +69,16 @@ function prepareTables(context: EndpointContext, db: Database, path: string, sta
     return;
   }
   const hasStore = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sf_store'").get();
-  const header = hasStore ? (db.prepare('SELECT state_type, format FROM sf_store WHERE id = 1').get() as { state_type: unknown; format: unknown } | undefined) : undefined;
+  const header = hasStore
+    ? (db.prepare('SELECT state_type, format FROM sf_store WHERE id = 1').get() as { state_type: unknown; format: unknown } | undefined)
+    : undefined;
   if (header === undefined) {
-    throw storeError(context, path, `The persist_file ${path} is an SQLite database of something else`, 'Point persist_file at a new file; this plugin only opens files it created');
+    throw storeError(
+      context,
+      path,
+      `The persist_file ${path} is an SQLite database of something else`,
+      'Point persist_file at a new file; this plugin only opens files it created',
+    );
   }
   if (header.state_type !== stateType || header.format !== STORE_FORMAT) {
     throw storeError(
@@ -79,7 +92,14 @@ function prepareTables(context: EndpointContext, db: Database, path: string, sta
 
 /** An SF_STATE_STORE_FAILED error for the endpoint's persist_file. */
 export function storeError(context: EndpointContext, path: string, what: string, hint: string, cause?: unknown): SfError {
-  return new SfError(STORE_FAILED, what, { service: context.service, model: context.modelPath, argument: ARGUMENT, file: path, hint, cause });
+  return new SfError(STORE_FAILED, what, {
+    service: context.service,
+    model: context.modelPath,
+    argument: ARGUMENT,
+    file: path,
+    hint,
+    cause,
+  });
 }
 
 /** The driver's message, e.g. `file is not a database`. */
@@ -130,7 +150,9 @@ async function loadDriver(context: EndpointContext): Promise<typeof BetterSqlite
 // better-sqlite3 loads its compiled addon on the first `new Database()`.
 function isDriverFault(error: unknown): boolean {
   const text = reason(error);
-  return (error as { code?: unknown })?.code === 'ERR_DLOPEN_FAILED' || text.includes('bindings file') || text.includes('NODE_MODULE_VERSION');
+  return (
+    (error as { code?: unknown })?.code === 'ERR_DLOPEN_FAILED' || text.includes('bindings file') || text.includes('NODE_MODULE_VERSION')
+  );
 }
 
 function driverBroken(context: EndpointContext, error: unknown): PluginError {

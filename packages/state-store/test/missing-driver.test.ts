@@ -44,7 +44,9 @@ describe('@sf/state-store without better-sqlite3 installed', () => {
     expect(await openCopied({})).toEqual({ message: 'no file' });
     const failure = await openCopied({ persist_file: join(project, 'book.sqlite') });
     expect(failure.code).toBe('SF_PLUGIN_MISSING');
-    expect(failure.message).toMatch(/^persist_file needs the package better-sqlite3, which is missing: install it \(service test-service\.ts, model state_models\.out\.book/);
+    expect(failure.message).toMatch(
+      /^persist_file needs the package better-sqlite3, which is missing: install it \(service test-service\.ts, model state_models\.out\.book/,
+    );
     expect(failure.message).toContain('pnpm add better-sqlite3@12');
   }, 30_000);
 });

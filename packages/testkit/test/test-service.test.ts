@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 describe('testService: call', () => {
-  it('runs the handler through the real checks and returns the validated reply; to_send calls are recorded with the runner\'s workflow ids', async () => {
+  it("runs the handler through the real checks and returns the validated reply; to_send calls are recorded with the runner's workflow ids", async () => {
     const kit = await load();
     kit.respond('rates', (args) => ({ rate: new Decimal(args.currency === 'EUR' ? '1.25' : '0') }));
     const reply = await kit.call('quote', { symbol: 'BTC' }, { workflowId: 'wf-test' });
@@ -38,7 +38,11 @@ describe('testService: call', () => {
     expect(thrown.error).toEqual({ type: 'HandlerError', code: 'SF_HANDLER_FAILED', message: expect.stringContaining(thrown.workflow_id) });
     expect(thrown.error?.message).not.toContain('/srv/db');
     expect((thrown as { cause: Error }).cause.message).toBe('database at /srv/db refused');
-    expect((await kit.call('quote', { symbol: 'NONE' })).error).toEqual({ type: 'PublicError', code: 'UNKNOWN_SYMBOL', message: 'no such symbol' });
+    expect((await kit.call('quote', { symbol: 'NONE' })).error).toEqual({
+      type: 'PublicError',
+      code: 'UNKNOWN_SYMBOL',
+      message: 'no such symbol',
+    });
     const badReturn = await kit.call('quote', { symbol: 'BAD' });
     expect(badReturn.error?.code).toBe('SF_HANDLER_FAILED');
     expect(String((badReturn as { cause: Error }).cause)).toContain('return_args.price');
@@ -51,12 +55,19 @@ describe('testService: call', () => {
     const thrown = await kit.call('ticks', { n: -1 });
     expect(thrown.error?.code).toBe('SF_HANDLER_FAILED');
     expect((thrown as { cause: Error }).cause.message).toBe('negative tick');
-    expect(kit.logs.some((entry) => entry.level === 'warn' && entry.msg === 'the handler threw' && entry.fields.workflow_id === thrown.workflow_id)).toBe(true);
+    expect(
+      kit.logs.some(
+        (entry) => entry.level === 'warn' && entry.msg === 'the handler threw' && entry.fields.workflow_id === thrown.workflow_id,
+      ),
+    ).toBe(true);
   });
 
   it('names the models there are when a name is wrong', async () => {
     const kit = await load();
-    await expect(kit.call('qoute' as never, {} as never)).rejects.toMatchObject({ code: 'SF_TESTKIT_UNKNOWN_MODEL', hint: 'Its connection_models.in models are: quote, ticks' });
+    await expect(kit.call('qoute' as never, {} as never)).rejects.toMatchObject({
+      code: 'SF_TESTKIT_UNKNOWN_MODEL',
+      hint: 'Its connection_models.in models are: quote, ticks',
+    });
     expect(() => kit.respond('rate' as never, {} as never)).toThrow(/no connection_models.out.rate/);
   });
 });
@@ -71,14 +82,17 @@ describe('testService: scripted out connections', () => {
     expect((remote as { cause: unknown }).cause).toBeInstanceOf(RemoteError);
     expect((remote as { cause: RemoteError }).cause.message).toContain('rates are closed');
     kit.fail('rates', new RequestTimeoutError('no reply from rates', 5000));
-    expect((await kit.call('quote', { symbol: 'X' }) as { cause: unknown }).cause).toBeInstanceOf(RequestTimeoutError);
+    expect(((await kit.call('quote', { symbol: 'X' })) as { cause: unknown }).cause).toBeInstanceOf(RequestTimeoutError);
     expect(kit.sent('rates').at(-1)?.error).toBeInstanceOf(RequestTimeoutError);
   });
 
   it('without a script, a replying out connection fails with a hint to call respond()', async () => {
     const kit = await load();
     const result = await kit.call('quote', { symbol: 'X' });
-    expect((result as { cause: unknown }).cause).toMatchObject({ code: 'SF_TESTKIT_NO_REPLY', hint: expect.stringContaining("respond('rates'") });
+    expect((result as { cause: unknown }).cause).toMatchObject({
+      code: 'SF_TESTKIT_NO_REPLY',
+      hint: expect.stringContaining("respond('rates'"),
+    });
   });
 
   it('a delayed reply under fake timers: nothing until the clock moves', async () => {
@@ -112,7 +126,10 @@ describe('testService: states, config, main', () => {
   it('builds the config as sf run does: file, then pairs, then setup_config, checked against config_model', async () => {
     const kit = await testService(pricer, { plugins, cwd: fixtures, config: 'pricer.config.json', extra: { desk: 'override' } });
     expect(kit.config).toMatchObject({ margin: '0.5', desk: 'desk-0.5' });
-    await expect(testService(pricer, { plugins })).rejects.toMatchObject({ code: 'SF_VALIDATION_FAILED', message: expect.stringContaining('margin') });
+    await expect(testService(pricer, { plugins })).rejects.toMatchObject({
+      code: 'SF_VALIDATION_FAILED',
+      message: expect.stringContaining('margin'),
+    });
   });
 
   it('loads a service file and runs its main', async () => {

@@ -21,7 +21,8 @@ describe('numberArgument', () => {
 });
 
 describe('integerArgument', () => {
-  const context = (value: unknown) => testContext({ name: 'orders', addresses: {}, creation: value === undefined ? {} : { concurrency: value } });
+  const context = (value: unknown) =>
+    testContext({ name: 'orders', addresses: {}, creation: value === undefined ? {} : { concurrency: value } });
 
   it('applies the default and keeps a whole number in range', () => {
     expect(integerArgument(context(undefined), 'concurrency', 1, 1, 256)).toBe(1);

@@ -28,6 +28,11 @@ export function integerArgument(context: EndpointContext, name: string, fallback
   throw new ValidationError(
     `Creation argument ${name} is out of range`,
     { expected: `a whole number from ${min} to ${max}`, received: String(value) },
-    { service: context.service, model: context.modelPath, argument: `optional_creation_arguments.${name}`, hint: `Leave it out for the default (${fallback})` },
+    {
+      service: context.service,
+      model: context.modelPath,
+      argument: `optional_creation_arguments.${name}`,
+      hint: `Leave it out for the default (${fallback})`,
+    },
   );
 }

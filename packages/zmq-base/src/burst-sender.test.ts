@@ -13,7 +13,10 @@ async function pushPull(sendHighWaterMark: number): Promise<{ push: Push; pull: 
   const port = await freePort();
   const push = new Push({ linger: 0, sendHighWaterMark });
   const pull = new Pull({ linger: 0, receiveHighWaterMark: sendHighWaterMark });
-  cleanups.push(() => push.close(), () => pull.close());
+  cleanups.push(
+    () => push.close(),
+    () => pull.close(),
+  );
   const accepted = new Promise((resolve) => push.events.on('accept', resolve));
   await push.bind(`tcp://127.0.0.1:${port}`);
   pull.connect(`tcp://127.0.0.1:${port}`);
@@ -125,7 +128,10 @@ describe('BurstSender', () => {
     const port = await freePort();
     const publisher = new Publisher({ linger: 0 });
     const subscriber = new Subscriber({ linger: 0 });
-    cleanups.push(() => publisher.close(), () => subscriber.close());
+    cleanups.push(
+      () => publisher.close(),
+      () => subscriber.close(),
+    );
     await publisher.bind(`tcp://127.0.0.1:${port}`);
     subscriber.connect(`tcp://127.0.0.1:${port}`);
     subscriber.subscribe();

@@ -81,17 +81,29 @@ export function socketReady(socket: Socket): Promise<void> | undefined {
 }
 
 /** Logs failed CURVE handshakes (a wrong or missing key on either side), at most once a minute per kind. */
-function watchHandshakes(socket: Socket, context: EndpointContext, throttle: LogThrottle, role: AddressRole, address: string, curve: CurveSettings): void {
+function watchHandshakes(
+  socket: Socket,
+  context: EndpointContext,
+  throttle: LogThrottle,
+  role: AddressRole,
+  address: string,
+  curve: CurveSettings,
+): void {
   const warn = (kind: string, message: string): void => {
     const verdict = throttle.pass(`${address} ${kind}`);
     if (verdict.log) context.logger.warn({ address, ...(verdict.heldBack > 0 && { repeats: verdict.heldBack }) }, message);
   };
   if (role === 'bind') {
-    socket.events.on('handshake:error:protocol', () => warn('protocol', 'a peer failed the CURVE handshake (it has no CURVE keys, or another server public key) and was dropped'));
+    socket.events.on('handshake:error:protocol', () =>
+      warn('protocol', 'a peer failed the CURVE handshake (it has no CURVE keys, or another server public key) and was dropped'),
+    );
     return;
   }
   socket.events.on('handshake:error:auth', () =>
-    warn('auth', `the server refused this side's CURVE key ${keyId(curve.keys.publicKey)}: add this side's public key to its allowed clients`),
+    warn(
+      'auth',
+      `the server refused this side's CURVE key ${keyId(curve.keys.publicKey)}: add this side's public key to its allowed clients`,
+    ),
   );
   socket.events.on('handshake:error:protocol', () =>
     warn('protocol', 'CURVE handshake failed: check curve.server_public_key (the server has other keys, or no CURVE)'),

@@ -46,7 +46,12 @@ async function echoServer(port: number, curve?: object): Promise<TestContext> {
 
 /** Sends `text` from a requester with `curve` to `port`; resolves to the reply, or `undefined` after `ms`. */
 async function ask(port: number, text: string, curve?: object, ms = 800): Promise<{ reply: string | undefined; context: TestContext }> {
-  const context = testContext({ name: 'ask', side: 'out', addresses: { requester: `127.0.0.1:${port}` }, creation: curve ? { curve } : {} });
+  const context = testContext({
+    name: 'ask',
+    side: 'out',
+    addresses: { requester: `127.0.0.1:${port}` },
+    creation: curve ? { curve } : {},
+  });
   const socket = createSocket(Request, context, 'connect', 'requester');
   socket.receiveTimeout = ms;
   cleanups.push(() => closeSocket(socket, 0));
@@ -82,7 +87,9 @@ describe('CURVE on request/reply', () => {
     const port = await freePort();
     const context = await echoServer(port, serverCurve());
     expect((await ask(port, 'plain')).reply).toBeUndefined();
-    expect(context.logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringContaining('failed the CURVE handshake') }));
+    expect(context.logs).toContainEqual(
+      expect.objectContaining({ level: 'warn', msg: expect.stringContaining('failed the CURVE handshake') }),
+    );
     const wrongServer = { key_file: client.secretFile, server_public_key: stranger.publicKey };
     expect((await ask(port, 'wrong server key', wrongServer)).reply).toBeUndefined();
   });
@@ -118,7 +125,13 @@ describe('CURVE on publish/subscribe', () => {
 
   it('an allowed subscriber receives and its bytes on the wire are encrypted; a stranger receives nothing', async () => {
     const port = await freePort();
-    const context = testContext({ name: 'ticks', kind: 'state', side: 'out', addresses: { publisher: `127.0.0.1:${port}` }, creation: { curve: serverCurve(), wait_after_creation_s: 0 } });
+    const context = testContext({
+      name: 'ticks',
+      kind: 'state',
+      side: 'out',
+      addresses: { publisher: `127.0.0.1:${port}` },
+      creation: { curve: serverCurve(), wait_after_creation_s: 0 },
+    });
     const publisher = new TopicPublisher(context, { label: 'publisher' });
     cleanups.push(() => publisher.close());
     await publisher.open();
@@ -126,10 +139,12 @@ describe('CURVE on publish/subscribe', () => {
     cleanups.push(() => recorder.close());
     const allowed = await subscriber(recorder.port, clientCurve());
     const refused = await subscriber(port, clientCurve(stranger));
-    await expect.poll(async () => {
-      await publisher.send(Buffer.from(PLAINTEXT));
-      return allowed.length;
-    }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => {
+        await publisher.send(Buffer.from(PLAINTEXT));
+        return allowed.length;
+      })
+      .toBeGreaterThan(0);
     await sleep(200);
     expect(allowed[0]).toBe(PLAINTEXT);
     expect(refused).toEqual([]);
@@ -142,17 +157,26 @@ describe('CURVE settings', () => {
 
   it('a connecting socket needs the server key, a binding one an allow-list', () => {
     expect(() => socketSettings(context({ curve: { key_file: client.secretFile } }), 'connect')).toThrow(
-      expect.objectContaining({ code: 'SF_VALIDATION_FAILED', location: expect.objectContaining({ argument: 'optional_creation_arguments.curve.server_public_key' }) }),
+      expect.objectContaining({
+        code: 'SF_VALIDATION_FAILED',
+        location: expect.objectContaining({ argument: 'optional_creation_arguments.curve.server_public_key' }),
+      }),
     );
     expect(() => socketSettings(context({ curve: { key_file: server.secretFile } }), 'bind')).toThrow(
-      expect.objectContaining({ code: 'SF_VALIDATION_FAILED', location: expect.objectContaining({ argument: 'optional_creation_arguments.curve.allowed_clients_file' }) }),
+      expect.objectContaining({
+        code: 'SF_VALIDATION_FAILED',
+        location: expect.objectContaining({ argument: 'optional_creation_arguments.curve.allowed_clients_file' }),
+      }),
     );
     expect(socketSettings(context({ curve: serverCurve() }), 'bind').curve?.allowed).toEqual(new Set([client.publicKey]));
   });
 
   it('takes inline keys (as setup_connections would inject them) and never quotes a bad one', () => {
     const pair = curveKeyPair();
-    const inline = socketSettings(context({ curve: { public_key: pair.publicKey, secret_key: pair.secretKey, allowed_client_keys: [client.publicKey] } }), 'bind');
+    const inline = socketSettings(
+      context({ curve: { public_key: pair.publicKey, secret_key: pair.secretKey, allowed_client_keys: [client.publicKey] } }),
+      'bind',
+    );
     expect(inline.curve?.keys).toEqual(pair);
     const bad = `${pair.secretKey.slice(0, 20)}`;
     let message = '';
@@ -178,14 +202,16 @@ describe('the ZAP handler', () => {
     const probe = new Reply({ linger: 0 });
     await expect(probe.bind(ZAP_ENDPOINT)).rejects.toThrow();
     await replyer.close();
-    await expect.poll(async () => {
-      try {
-        await probe.bind(ZAP_ENDPOINT);
-        return true;
-      } catch {
-        return false;
-      }
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        try {
+          await probe.bind(ZAP_ENDPOINT);
+          return true;
+        } catch {
+          return false;
+        }
+      })
+      .toBe(true);
     probe.close();
     await sleep(50);
     // Bound again for the next CURVE server, which still works.
@@ -203,14 +229,16 @@ describe('the ZAP handler', () => {
     await expect(replyer.open()).rejects.toMatchObject({ code: 'SF_BIND_FAILED' });
     const probe = new Reply({ linger: 0 });
     cleanups.push(() => probe.close());
-    await expect.poll(async () => {
-      try {
-        await probe.bind(ZAP_ENDPOINT);
-        return true;
-      } catch {
-        return false;
-      }
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        try {
+          await probe.bind(ZAP_ENDPOINT);
+          return true;
+        } catch {
+          return false;
+        }
+      })
+      .toBe(true);
   });
 
   it('answers 400 to a domain it does not know (fail closed)', async () => {

@@ -42,7 +42,11 @@ type CurveValues = { readonly [K in keyof typeof CURVE_ARGUMENT]?: K extends 'al
 export function readCurve(context: EndpointContext): CurveSettings | undefined {
   const curve = context.creation.curve as CurveValues | undefined;
   if (curve === undefined || curve === null) return undefined;
-  const where = (key: string): ErrorLocation => ({ service: context.service, model: context.modelPath, argument: `optional_creation_arguments.curve.${key}` });
+  const where = (key: string): ErrorLocation => ({
+    service: context.service,
+    model: context.modelPath,
+    argument: `optional_creation_arguments.curve.${key}`,
+  });
   let keys: KeyPair;
   if (curve.key_file !== undefined) {
     if (curve.secret_key !== undefined || curve.public_key !== undefined) {
@@ -51,13 +55,28 @@ export function readCurve(context: EndpointContext): CurveSettings | undefined {
     keys = readKeyPair(curve.key_file, where('key_file'));
   } else {
     if (curve.public_key === undefined || curve.secret_key === undefined) {
-      const missing = curve.public_key === undefined && curve.secret_key === undefined ? 'key_file' : curve.public_key === undefined ? 'public_key' : 'secret_key';
-      throw invalid('CURVE needs this side\'s key pair', 'curve.key_file, or curve.public_key and curve.secret_key', 'neither', where(missing));
+      const missing =
+        curve.public_key === undefined && curve.secret_key === undefined
+          ? 'key_file'
+          : curve.public_key === undefined
+            ? 'public_key'
+            : 'secret_key';
+      throw invalid(
+        "CURVE needs this side's key pair",
+        'curve.key_file, or curve.public_key and curve.secret_key',
+        'neither',
+        where(missing),
+      );
     }
     keys = { publicKey: checkKey(curve.public_key, where('public_key')), secretKey: checkKey(curve.secret_key, where('secret_key')) };
   }
   if (curve.server_public_key !== undefined && curve.server_public_key_file !== undefined) {
-    throw invalid('Give curve.server_public_key or curve.server_public_key_file, not both', 'one of them', 'both', where('server_public_key'));
+    throw invalid(
+      'Give curve.server_public_key or curve.server_public_key_file, not both',
+      'one of them',
+      'both',
+      where('server_public_key'),
+    );
   }
   const serverKey =
     curve.server_public_key_file !== undefined
@@ -68,7 +87,8 @@ export function readCurve(context: EndpointContext): CurveSettings | undefined {
   let allowed: Set<string> | undefined;
   if (curve.allowed_client_keys !== undefined || curve.allowed_clients_file !== undefined) {
     allowed = new Set((curve.allowed_client_keys ?? []).map((key, index) => checkKey(key, where(`allowed_client_keys[${index}]`))));
-    if (curve.allowed_clients_file !== undefined) for (const key of readAllowedKeys(curve.allowed_clients_file, where('allowed_clients_file'))) allowed.add(key);
+    if (curve.allowed_clients_file !== undefined)
+      for (const key of readAllowedKeys(curve.allowed_clients_file, where('allowed_clients_file'))) allowed.add(key);
   }
   const looseKeyFile = curve.key_file !== undefined && readableByOthers(curve.key_file) ? curve.key_file : undefined;
   return { keys, serverKey, allowed, looseKeyFile };
@@ -82,7 +102,11 @@ export function checkCurveRole(context: EndpointContext, curve: CurveSettings, r
       'A connecting socket with CURVE needs the public key of the side it connects to',
       'curve.server_public_key or curve.server_public_key_file',
       'neither',
-      { ...where, argument: 'optional_creation_arguments.curve.server_public_key', hint: "Give the binding service's .pub file as curve.server_public_key_file" },
+      {
+        ...where,
+        argument: 'optional_creation_arguments.curve.server_public_key',
+        hint: "Give the binding service's .pub file as curve.server_public_key_file",
+      },
     );
   }
   if (role === 'bind' && curve.allowed === undefined) {
@@ -90,7 +114,11 @@ export function checkCurveRole(context: EndpointContext, curve: CurveSettings, r
       'A binding socket with CURVE needs the public keys of the clients it lets in',
       'curve.allowed_client_keys or curve.allowed_clients_file',
       'neither',
-      { ...where, argument: 'optional_creation_arguments.curve.allowed_clients_file', hint: "List the clients' .pub files in an allowed-clients file (`cat a.pub b.pub > allowed_clients`)" },
+      {
+        ...where,
+        argument: 'optional_creation_arguments.curve.allowed_clients_file',
+        hint: "List the clients' .pub files in an allowed-clients file (`cat a.pub b.pub > allowed_clients`)",
+      },
     );
   }
 }

@@ -64,7 +64,9 @@ describe('key files', () => {
     const allowed = file('allowed', `# clients\npublic-key = "${a.publicKey}"\n\npublic_key = ${b.publicKey}\n${c.publicKey}\n`);
     expect(readAllowedKeys(allowed, where).sort()).toEqual([a.publicKey, b.publicKey, c.publicKey].sort());
     const leaked = file('leaked', `public-key = "${a.publicKey}"\nsecret-key = "${a.secretKey}"\n`);
-    expect(() => readAllowedKeys(leaked, where)).toThrow(expect.objectContaining({ code: 'SF_CONFIG_INVALID', message: expect.stringContaining('contains a secret key') }));
+    expect(() => readAllowedKeys(leaked, where)).toThrow(
+      expect.objectContaining({ code: 'SF_CONFIG_INVALID', message: expect.stringContaining('contains a secret key') }),
+    );
   });
 
   it('names the file and line of a bad key without quoting it, and the missing line of a key pair', () => {
@@ -81,7 +83,9 @@ describe('key files', () => {
     expect(error?.message).not.toContain(secretKey.slice(0, 30));
     expect(error?.message).toContain('optional_creation_arguments.curve.key_file');
     const publicOnly = file('only.pub', `public-key = "${publicKey}"\n`);
-    expect(() => readKeyPair(publicOnly, where)).toThrow(expect.objectContaining({ code: 'SF_CONFIG_INVALID', message: expect.stringContaining('no secret-key line') }));
+    expect(() => readKeyPair(publicOnly, where)).toThrow(
+      expect.objectContaining({ code: 'SF_CONFIG_INVALID', message: expect.stringContaining('no secret-key line') }),
+    );
     expect(() => readKeyPair(join(dir, 'absent.key'), where)).toThrow(expect.objectContaining({ code: 'SF_FILE_MISSING' }));
   });
 });

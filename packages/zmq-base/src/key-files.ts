@@ -108,7 +108,7 @@ export function readPublicKey(file: string, where: ErrorLocation): string {
     throw new ConfigError('SF_CONFIG_INVALID', `Key file ${file} holds no single public key`, {
       ...where,
       file,
-      hint: 'Give the server\'s NAME.pub file written by `sf keygen`',
+      hint: "Give the server's NAME.pub file written by `sf keygen`",
     });
   }
   return key;
@@ -121,7 +121,7 @@ export function readAllowedKeys(file: string, where: ErrorLocation): string[] {
     throw new ConfigError('SF_CONFIG_INVALID', `Allowed-clients file ${file} contains a secret key`, {
       ...where,
       file,
-      hint: 'List the clients\' public keys only (their .pub files); keep secret keys out of shared files',
+      hint: "List the clients' public keys only (their .pub files); keep secret keys out of shared files",
     });
   }
   return [...publicKeys, ...bare];
@@ -163,10 +163,14 @@ export async function writeKeyPair(dir: string, name: string): Promise<WrittenKe
     { mode: 0o600, flag: 'wx' },
   );
   try {
-    await writeFile(publicFile, `# CURVE public key (z85) written by sf keygen on ${stamp}. Give it to peers.\npublic-key = "${publicKey}"\n`, {
-      mode: 0o644,
-      flag: 'wx',
-    });
+    await writeFile(
+      publicFile,
+      `# CURVE public key (z85) written by sf keygen on ${stamp}. Give it to peers.\npublic-key = "${publicKey}"\n`,
+      {
+        mode: 0o644,
+        flag: 'wx',
+      },
+    );
   } catch (error) {
     await rm(secretFile, { force: true });
     throw error;

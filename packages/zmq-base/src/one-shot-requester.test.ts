@@ -12,7 +12,11 @@ afterEach(async () => {
 
 function requesterTo(port: number, timeoutMs: number): OneShotRequester {
   const context = testContext({ name: 'book', side: 'in', addresses: { requester: `127.0.0.1:${port}` } });
-  const requester = new OneShotRequester(context, socketAddress(context, 'requester', 'connect'), { what: 'snapshot', timeoutMs, timeoutHint: 'Start the out side' });
+  const requester = new OneShotRequester(context, socketAddress(context, 'requester', 'connect'), {
+    what: 'snapshot',
+    timeoutMs,
+    timeoutHint: 'Start the out side',
+  });
   cleanups.push(() => requester.close());
   return requester;
 }
@@ -72,7 +76,9 @@ describe('OneShotRequester', () => {
     const port = await freePort();
     await replier(port, (request) => request, 5000);
     const requester = requesterTo(port, 10_000);
-    const pending = [requester.request(Buffer.from('first')), requester.request(Buffer.from('second'))].map((request) => request.catch((e: unknown) => e));
+    const pending = [requester.request(Buffer.from('first')), requester.request(Buffer.from('second'))].map((request) =>
+      request.catch((e: unknown) => e),
+    );
     await sleep(100);
     requester.close();
     for (const error of await Promise.all(pending)) {

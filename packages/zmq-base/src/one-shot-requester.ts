@@ -58,7 +58,13 @@ export class OneShotRequester {
       return reply ?? new Uint8Array(0);
     } catch (error) {
       if (timedOut) throw this.#timeoutError();
-      if (this.#closed) throw closedError(this.#context, this.#address, `The ${this.#options.what} requester was closed while a request was pending`, error);
+      if (this.#closed)
+        throw closedError(
+          this.#context,
+          this.#address,
+          `The ${this.#options.what} requester was closed while a request was pending`,
+          error,
+        );
       throw error;
     } finally {
       clearTimeout(timer);

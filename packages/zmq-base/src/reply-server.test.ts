@@ -105,7 +105,11 @@ describe('ReplyServer', () => {
   it('with concurrency lets every request being answered reply when closed', async () => {
     const port = await freePort();
     const releases: Array<() => void> = [];
-    const { server } = await openServer(port, (body) => new Promise((resolve) => releases.push(() => resolve(Buffer.from(`re: ${body}`)))), 4);
+    const { server } = await openServer(
+      port,
+      (body) => new Promise((resolve) => releases.push(() => resolve(Buffer.from(`re: ${body}`)))),
+      4,
+    );
     const clients = ['x', 'y'].map(() => requestSocket(port));
     await clients[0]!.send('x');
     await clients[1]!.send('y');
@@ -137,7 +141,10 @@ describe('ReplyServer', () => {
     expect((await client.receive())[0]?.toString()).toBe('fine');
     const errors = context.logs.filter((line) => line.level === 'error');
     expect(errors.map((line) => line.msg)).toEqual(['test replyer failed to answer a request']);
-    expect(errors[0]?.obj).toMatchObject({ address: 'connections.in.quote.replyer', err: expect.objectContaining({ message: 'no answer today' }) });
+    expect(errors[0]?.obj).toMatchObject({
+      address: 'connections.in.quote.replyer',
+      err: expect.objectContaining({ message: 'no answer today' }),
+    });
   });
 
   it('logs noReply at error when the answer is undefined, and answers the next request', async () => {
@@ -192,7 +199,9 @@ describe('ReplyServer', () => {
     });
     await server.pause();
     await requestSocket(port).send('too late');
-    await expect.poll(() => context.logs.map((line) => line.msg)).toContain('test replyer is stopping: a request that arrived meanwhile was not handled');
+    await expect
+      .poll(() => context.logs.map((line) => line.msg))
+      .toContain('test replyer is stopping: a request that arrived meanwhile was not handled');
     expect(seen).toEqual([]);
   });
 
@@ -226,7 +235,10 @@ describe('ReplyServer', () => {
     const { server } = await openServer(port, () => Buffer.from('x'));
     await server.close();
     await server.close();
-    await expect(server.open()).rejects.toMatchObject({ code: 'SF_CONNECTION_CLOSED', message: expect.stringContaining('Cannot open a test replyer after close') });
+    await expect(server.open()).rejects.toMatchObject({
+      code: 'SF_CONNECTION_CLOSED',
+      message: expect.stringContaining('Cannot open a test replyer after close'),
+    });
     await openServer(port, () => Buffer.from('again'));
     const client = requestSocket(port);
     await client.send('?');
@@ -239,7 +251,10 @@ describe('ReplyServer', () => {
     const context = testContext({ name: 'quote', addresses: { replyer: `127.0.0.1:${port}` } });
     const server = new ReplyServer(context, { label: 'test replyer', answer: () => Buffer.from('ok') });
     cleanups.push(() => server.close());
-    await expect(server.open()).rejects.toMatchObject({ code: 'SF_BIND_FAILED', message: expect.stringContaining('connections.in.quote.replyer') });
+    await expect(server.open()).rejects.toMatchObject({
+      code: 'SF_BIND_FAILED',
+      message: expect.stringContaining('connections.in.quote.replyer'),
+    });
     await new Promise((resolve) => holder.close(resolve));
     await server.open();
     const client = requestSocket(port);
@@ -253,6 +268,8 @@ describe('ReplyServer', () => {
       path: 'states.out.book.snapshots',
       endpoint: 'tcp://*:1',
     });
-    expect(() => new ReplyServer(context, { label: 'x', answer: () => undefined })).toThrow(/No address for socket "replyer" at states\.out\.book\.replyer/);
+    expect(() => new ReplyServer(context, { label: 'x', answer: () => undefined })).toThrow(
+      /No address for socket "replyer" at states\.out\.book\.replyer/,
+    );
   });
 });

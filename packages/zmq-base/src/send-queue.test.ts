@@ -13,7 +13,10 @@ async function blockedPair(): Promise<{ push: Push; pull: Pull }> {
   const port = await freePort();
   const push = new Push({ linger: 0, sendHighWaterMark: 5 });
   const pull = new Pull({ linger: 0, receiveHighWaterMark: 5 });
-  cleanups.push(() => push.close(), () => pull.close());
+  cleanups.push(
+    () => push.close(),
+    () => pull.close(),
+  );
   await push.bind(`tcp://127.0.0.1:${port}`);
   pull.connect(`tcp://127.0.0.1:${port}`);
   return { push, pull };
@@ -70,7 +73,10 @@ describe('SendQueue', () => {
     const port = await freePort();
     const push = new Push({ linger: 0 });
     const pull = new Pull({ linger: 0 });
-    cleanups.push(() => push.close(), () => pull.close());
+    cleanups.push(
+      () => push.close(),
+      () => pull.close(),
+    );
     await push.bind(`tcp://127.0.0.1:${port}`);
     const queue = new SendQueue();
     const first = queue.send(push, Buffer.from('first'));

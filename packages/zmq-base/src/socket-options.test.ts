@@ -42,9 +42,13 @@ describe('socket options', () => {
     };
     const context = testContext({ addresses: {}, creation });
     const router = track(createSocket(Router, context, 'connect', 'replyer'));
-    expect([router.heartbeatInterval, router.heartbeatTimeout, router.reconnectInterval, router.reconnectMaxInterval, router.maxMessageSize]).toEqual([
-      250, 900, 30, 700, 4096,
-    ]);
+    expect([
+      router.heartbeatInterval,
+      router.heartbeatTimeout,
+      router.reconnectInterval,
+      router.reconnectMaxInterval,
+      router.maxMessageSize,
+    ]).toEqual([250, 900, 30, 700, 4096]);
     expect([router.sendHighWaterMark, router.receiveHighWaterMark]).toEqual([7, 9]);
     const publisher = track(createSocket(Publisher, context, 'connect', 'publisher'));
     expect(publisher.sendHighWaterMark).toBe(7);
@@ -55,10 +59,18 @@ describe('socket options', () => {
   });
 
   it('a bad value is a ValidationError naming the creation argument', () => {
-    for (const [name, value] of [['heartbeat_interval_ms', -1], ['max_message_size', 0], ['reconnect_interval_ms', 1.5], ['send_high_water_mark', -2]] as const) {
+    for (const [name, value] of [
+      ['heartbeat_interval_ms', -1],
+      ['max_message_size', 0],
+      ['reconnect_interval_ms', 1.5],
+      ['send_high_water_mark', -2],
+    ] as const) {
       const context = testContext({ name: 'ticks', addresses: {}, creation: { [name]: value } });
       expect(() => createSocket(Request, context, 'connect', 'requester'), name).toThrow(
-        expect.objectContaining({ code: 'SF_VALIDATION_FAILED', location: expect.objectContaining({ argument: `optional_creation_arguments.${name}` }) }),
+        expect.objectContaining({
+          code: 'SF_VALIDATION_FAILED',
+          location: expect.objectContaining({ argument: `optional_creation_arguments.${name}` }),
+        }),
       );
     }
   });
@@ -93,7 +105,10 @@ describe('max_message_size', () => {
   it('a subscriber never hands on a larger publication, and connects again to go on receiving after it', async () => {
     const port = await freePort();
     const payloads: number[] = [];
-    const context = testContext({ addresses: { subscriber: `127.0.0.1:${port}` }, creation: { max_message_size: 1024, reconnect_interval_ms: 20 } });
+    const context = testContext({
+      addresses: { subscriber: `127.0.0.1:${port}` },
+      creation: { max_message_size: 1024, reconnect_interval_ms: 20 },
+    });
     const subscriber = new TopicSubscriber(context, {
       label: 'subscriber',
       deliver: async (payload) => {
@@ -104,15 +119,22 @@ describe('max_message_size', () => {
     await subscriber.open();
     const publisher = track(new Publisher({ linger: 0 }));
     await publisher.bind(`tcp://127.0.0.1:${port}`);
-    await expect.poll(async () => {
-      await publisher.send(Buffer.alloc(10));
-      return payloads.length;
-    }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => {
+        await publisher.send(Buffer.alloc(10));
+        return payloads.length;
+      })
+      .toBeGreaterThan(0);
     await publisher.send(Buffer.alloc(5000));
-    await expect.poll(async () => {
-      await publisher.send(Buffer.alloc(20));
-      return payloads.includes(20);
-    }, { timeout: 5000, interval: 50 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          await publisher.send(Buffer.alloc(20));
+          return payloads.includes(20);
+        },
+        { timeout: 5000, interval: 50 },
+      )
+      .toBe(true);
     expect(payloads.every((length) => length <= 1024)).toBe(true);
     expect(context.logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringContaining('connecting again') }));
   }, 15_000);
@@ -123,7 +145,10 @@ describe('reconnecting', () => {
     const port = await freePort();
     const payloads: string[] = [];
     const retries: number[] = [];
-    const context = testContext({ addresses: { subscriber: `127.0.0.1:${port}` }, creation: { reconnect_interval_ms: 50, reconnect_max_interval_ms: 400 } });
+    const context = testContext({
+      addresses: { subscriber: `127.0.0.1:${port}` },
+      creation: { reconnect_interval_ms: 50, reconnect_max_interval_ms: 400 },
+    });
     const subscriber = new TopicSubscriber(context, {
       label: 'subscriber',
       deliver: async (payload) => {

@@ -79,7 +79,8 @@ export function applySocketOptions(socket: Socket, options: SocketOptionValues):
   socket.maxMessageSize = options.maxMessageSize;
   const marks = socket as Socket & { sendHighWaterMark?: number; receiveHighWaterMark?: number };
   if (options.sendHighWaterMark !== undefined && 'sendHighWaterMark' in socket) marks.sendHighWaterMark = options.sendHighWaterMark;
-  if (options.receiveHighWaterMark !== undefined && 'receiveHighWaterMark' in socket) marks.receiveHighWaterMark = options.receiveHighWaterMark;
+  if (options.receiveHighWaterMark !== undefined && 'receiveHighWaterMark' in socket)
+    marks.receiveHighWaterMark = options.receiveHighWaterMark;
 }
 
 function integerArgument(context: EndpointContext, name: string, fallback: number, min: number): number {
@@ -88,6 +89,11 @@ function integerArgument(context: EndpointContext, name: string, fallback: numbe
   throw new ValidationError(
     `Creation argument ${name} is out of range`,
     { expected: `a whole number from ${min} to ${INT32_MAX}`, received: String(value) },
-    { service: context.service, model: context.modelPath, argument: `optional_creation_arguments.${name}`, hint: `Leave it out for the default (${fallback})` },
+    {
+      service: context.service,
+      model: context.modelPath,
+      argument: `optional_creation_arguments.${name}`,
+      hint: `Leave it out for the default (${fallback})`,
+    },
   );
 }

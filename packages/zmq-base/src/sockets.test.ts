@@ -16,7 +16,10 @@ describe('bindSocket, connectSocket and closeSocket', () => {
     const context = testContext({ name: 'jobs', addresses: { pull: `127.0.0.1:${port}`, push: `127.0.0.1:${port}` } });
     const pull = new Pull();
     const push = new Push();
-    cleanups.push(() => closeSocket(push, 0), () => closeSocket(pull, 0));
+    cleanups.push(
+      () => closeSocket(push, 0),
+      () => closeSocket(pull, 0),
+    );
     await bindSocket(pull, socketAddress(context, 'pull', 'bind'), context);
     connectSocket(push, socketAddress(context, 'push', 'connect'), context);
     await push.send('hello');
@@ -65,7 +68,10 @@ describe('bindSocket, connectSocket and closeSocket', () => {
   it('closedError names the address path and the model', () => {
     const context = testContext({ name: 'ask', side: 'out', addresses: {} });
     const error = closedError(context, { path: 'connections.out.ask.requester', endpoint: 'tcp://h:1' }, 'The requester is not open');
-    expect(error).toMatchObject({ code: 'SF_CONNECTION_CLOSED', message: expect.stringContaining('The requester is not open (connections.out.ask.requester)') });
+    expect(error).toMatchObject({
+      code: 'SF_CONNECTION_CLOSED',
+      message: expect.stringContaining('The requester is not open (connections.out.ask.requester)'),
+    });
     expect(error.location.model).toBe('connection_models.out.ask');
   });
 });

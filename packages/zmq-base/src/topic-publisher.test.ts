@@ -11,7 +11,12 @@ afterEach(async () => {
 });
 
 function publisherOn(port: number, creation: Record<string, unknown> = {}, options: Partial<TopicPublisherOptions> = {}): TopicPublisher {
-  const context = testContext({ name: 'ticks', side: 'out', addresses: { publisher: `127.0.0.1:${port}` }, creation: { wait_after_creation_s: 0, ...creation } });
+  const context = testContext({
+    name: 'ticks',
+    side: 'out',
+    addresses: { publisher: `127.0.0.1:${port}` },
+    creation: { wait_after_creation_s: 0, ...creation },
+  });
   const publisher = new TopicPublisher(context, { label: 'test publisher', ...options });
   cleanups.push(() => publisher.close());
   return publisher;
@@ -126,7 +131,10 @@ describe('TopicPublisher', () => {
       built += 1;
       return Buffer.from(`built ${built}`);
     };
-    await expect(publisher.send(build)).rejects.toMatchObject({ code: 'SF_CONNECTION_CLOSED', message: expect.stringContaining('The test publisher is not open') });
+    await expect(publisher.send(build)).rejects.toMatchObject({
+      code: 'SF_CONNECTION_CLOSED',
+      message: expect.stringContaining('The test publisher is not open'),
+    });
     expect(built).toBe(0);
     await publisher.open();
     const frames = await rawSubscriber(port);
@@ -181,7 +189,9 @@ describe('TopicPublisher', () => {
     const port = await freePort();
     const holder = await listen(port);
     const publisher = publisherOn(port);
-    await expect(publisher.open()).rejects.toThrow(/Cannot bind tcp:\/\/\*:\d+ \(connections\.out\.ticks\.publisher\): address already in use/);
+    await expect(publisher.open()).rejects.toThrow(
+      /Cannot bind tcp:\/\/\*:\d+ \(connections\.out\.ticks\.publisher\): address already in use/,
+    );
     await new Promise((resolve) => holder.close(resolve));
     await publisher.open();
   });

@@ -16,7 +16,11 @@ interface Opened {
   payloads: string[];
 }
 
-async function openSubscriber(port: number, creation: Record<string, unknown> = {}, options: Partial<TopicSubscriberOptions> = {}): Promise<Opened> {
+async function openSubscriber(
+  port: number,
+  creation: Record<string, unknown> = {},
+  options: Partial<TopicSubscriberOptions> = {},
+): Promise<Opened> {
   const payloads: string[] = [];
   const context = testContext({ name: 'ticks', addresses: { subscriber: `127.0.0.1:${port}` }, creation });
   const deliver = async (payload: Uint8Array) => {
@@ -140,7 +144,9 @@ describe('TopicSubscriber', () => {
     await raw.send('one');
     await until(() => sub.payloads.length === 1);
     expect(sub.payloads).toEqual(['one']);
-    expect(sub.context.logs.filter((line) => line.level === 'warn').map((line) => line.msg)).toEqual(['test subscriber dropped a message that is not exactly one frame']);
+    expect(sub.context.logs.filter((line) => line.level === 'warn').map((line) => line.msg)).toEqual([
+      'test subscriber dropped a message that is not exactly one frame',
+    ]);
     expect(sub.context.rejects.map((reject) => reject.reason)).toEqual(['not_one_frame']);
   });
 
@@ -184,7 +190,10 @@ describe('TopicSubscriber', () => {
     const context = testContext({ name: 'ticks', addresses: { subscriber: `127.0.0.1:${port}` } });
     const sub = new TopicSubscriber(context, { label: 'test subscriber', deliver: async () => {}, binds: true });
     cleanups.push(() => sub.close());
-    await expect(sub.open()).rejects.toMatchObject({ code: 'SF_BIND_FAILED', message: expect.stringContaining('connections.in.ticks.subscriber') });
+    await expect(sub.open()).rejects.toMatchObject({
+      code: 'SF_BIND_FAILED',
+      message: expect.stringContaining('connections.in.ticks.subscriber'),
+    });
     await new Promise((resolve) => holder.close(resolve));
     await sub.open();
   });

@@ -98,10 +98,17 @@ export class TopicSubscriber {
     });
     socket.events.on('disconnect', () => {
       retrying = false;
-      if (this.#closing === undefined) this.#context.logger.info({ address: path, endpoint }, `${this.#options.label} lost its peer at ${endpoint} (closed, or silent past heartbeat_timeout_ms); ZeroMQ reconnects`);
+      if (this.#closing === undefined)
+        this.#context.logger.info(
+          { address: path, endpoint },
+          `${this.#options.label} lost its peer at ${endpoint} (closed, or silent past heartbeat_timeout_ms); ZeroMQ reconnects`,
+        );
       setTimeout(() => {
         if (retrying || socket.closed || this.#paused) return;
-        this.#context.logger.warn({ address: path }, `${this.#options.label} was dropped by its publisher's connection (a frame over max_message_size?); connecting again`);
+        this.#context.logger.warn(
+          { address: path },
+          `${this.#options.label} was dropped by its publisher's connection (a frame over max_message_size?); connecting again`,
+        );
         try {
           socket.disconnect(endpoint);
           socket.connect(endpoint);
@@ -127,7 +134,10 @@ export class TopicSubscriber {
       if (this.#paused) return;
       const [frame] = frames;
       if (frames.length !== 1 || frame === undefined) {
-        this.#context.reject('not_one_frame', `${label} dropped a message that is not exactly one frame`, { frames: frames.length, ...log });
+        this.#context.reject('not_one_frame', `${label} dropped a message that is not exactly one frame`, {
+          frames: frames.length,
+          ...log,
+        });
         continue;
       }
       try {

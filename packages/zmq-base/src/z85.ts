@@ -13,7 +13,9 @@ export function z85Encode(bytes: Uint8Array): string {
   if (bytes.length % 4 !== 0) throw new RangeError(`z85 encodes whole 4-byte groups; got ${bytes.length} bytes`);
   let text = '';
   for (let offset = 0; offset < bytes.length; offset += 4) {
-    let value = ((bytes[offset] ?? 0) * 2 ** 24 + ((bytes[offset + 1] ?? 0) << 16) + ((bytes[offset + 2] ?? 0) << 8) + (bytes[offset + 3] ?? 0)) >>> 0;
+    let value =
+      ((bytes[offset] ?? 0) * 2 ** 24 + ((bytes[offset + 1] ?? 0) << 16) + ((bytes[offset + 2] ?? 0) << 8) + (bytes[offset + 3] ?? 0)) >>>
+      0;
     let group = '';
     for (let i = 0; i < 5; i++) {
       group = ALPHABET[value % 85] + group;

@@ -77,10 +77,14 @@ class ZapHandler {
         await socket.bind(ZAP_ENDPOINT);
       } catch (error) {
         socket.close();
-        throw new TransportError('SF_BIND_FAILED', `Cannot start the CURVE authentication (ZAP) handler at ${ZAP_ENDPOINT}: ${(error as Error).message}`, {
-          hint: 'Another ZAP handler runs in this process; the ZeroMQ plugins need to own ZAP to check client keys',
-          cause: error,
-        });
+        throw new TransportError(
+          'SF_BIND_FAILED',
+          `Cannot start the CURVE authentication (ZAP) handler at ${ZAP_ENDPOINT}: ${(error as Error).message}`,
+          {
+            hint: 'Another ZAP handler runs in this process; the ZeroMQ plugins need to own ZAP to check client keys',
+            cause: error,
+          },
+        );
       }
       this.#socket = socket;
       void this.#serve(socket);
@@ -127,7 +131,10 @@ class ZapHandler {
   #refuse(domain: Registered, client: string, peer: string, message: string): void {
     const verdict = domain.throttle.pass(client);
     if (!verdict.log) return;
-    domain.logger.warn({ client_key: client, peer, address: domain.address, ...(verdict.heldBack > 0 && { repeats: verdict.heldBack }) }, message);
+    domain.logger.warn(
+      { client_key: client, peer, address: domain.address, ...(verdict.heldBack > 0 && { repeats: verdict.heldBack }) },
+      message,
+    );
   }
 }
 

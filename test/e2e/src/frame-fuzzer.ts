@@ -21,9 +21,17 @@ export interface FuzzMessage {
 }
 
 /** Length headers that claim far more data than follows: array32, map32, str32, bin32, ext32, array16, map16. */
-const GIANT_HEADERS = ['ddffffffff', 'dfffffffff', 'dbffffffff', 'c6ffffffff', 'c9ffffffff01', 'dcffff', 'deffff', 'db7fffffff', 'c6ffffff00'].map(
-  (hex) => Buffer.from(hex, 'hex'),
-);
+const GIANT_HEADERS = [
+  'ddffffffff',
+  'dfffffffff',
+  'dbffffffff',
+  'c6ffffffff',
+  'c9ffffffff01',
+  'dcffff',
+  'deffff',
+  'db7fffffff',
+  'c6ffffff00',
+].map((hex) => Buffer.from(hex, 'hex'));
 
 /** Marker maps that are wrong (bad fields, two markers) or merely look like markers. */
 const MARKERS: RawValue[] = [
@@ -74,9 +82,11 @@ export class FrameFuzzer {
     if (roll < 0.6) return one(this.#nested(), 'nested');
     if (roll < 0.7) return one(this.#giant(base), 'giant-length');
     if (roll < 0.8) return one(this.#envelope(), 'envelope');
-    if (roll < 0.9) return one(packRaw({ args: { n: this.#index, text: this.#pick(MARKERS), m: this.#pick(MARKERS) }, workflow_id: null }), 'marker');
+    if (roll < 0.9)
+      return one(packRaw({ args: { n: this.#index, text: this.#pick(MARKERS), m: this.#pick(MARKERS) }, workflow_id: null }), 'marker');
     if (roll < 0.95) return one(this.#extension(base), 'extension');
-    if (roll < 0.999) return one(packRaw({ args: { n: String(this.#index), text: this.#index }, workflow_id: String(this.#index) }), 'wrong-types');
+    if (roll < 0.999)
+      return one(packRaw({ args: { n: String(this.#index), text: this.#index }, workflow_id: String(this.#index) }), 'wrong-types');
     if (roll < 0.9995 && this.#multipart) return { frames: [base, this.#flip(base)], kind: 'multipart' };
     return one(this.#huge(), 'huge');
   }
@@ -156,7 +166,10 @@ export class FrameFuzzer {
   #huge(): Uint8Array {
     const size = this.#int(64 * 1024, 1024 * 1024);
     if (this.#random() < 0.5) return packRaw({ args: { n: this.#index, text: 'x'.repeat(size) }, workflow_id: 'huge' });
-    return packRaw({ args: { n: this.#index, text: 'list', list: new Raw(packRaw(new Array<RawValue>(Math.floor(size / 2)).fill(1))) }, workflow_id: 'huge' });
+    return packRaw({
+      args: { n: this.#index, text: 'list', list: new Raw(packRaw(new Array<RawValue>(Math.floor(size / 2)).fill(1))) },
+      workflow_id: 'huge',
+    });
   }
 }
 

@@ -39,7 +39,8 @@ export class PipelinedRequester {
   async drained(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.replies.length < this.#sent) {
-      if (Date.now() > deadline) throw new Error(`${this.#sent - this.replies.length} of ${this.#sent} requests unanswered after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.#sent - this.replies.length} of ${this.#sent} requests unanswered after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }

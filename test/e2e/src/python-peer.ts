@@ -7,7 +7,9 @@ import { TrackedProcess } from './tracked-process.js';
 export const PEER_003 = join(REPO_ROOT, 'test/e2e/python/peer_003.py');
 
 /** The models argument of the peer: the seed's models by group, side and name. */
-export type PythonModels = Partial<Record<'connections' | 'states', Partial<Record<'in' | 'out', Record<string, Record<string, unknown>>>>>>;
+export type PythonModels = Partial<
+  Record<'connections' | 'states', Partial<Record<'in' | 'out', Record<string, Record<string, unknown>>>>>
+>;
 
 /** One JSON line the peer printed: `event` plus its fields (values in marker form). */
 export type PeerEvent = { event: string } & Record<string, unknown>;

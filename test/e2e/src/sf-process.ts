@@ -28,7 +28,11 @@ export class SfProcess extends TrackedProcess {
   constructor(args: readonly string[], options: StartSfOptions = {}) {
     const service = args[args.indexOf('-s') + 1];
     const [file = process.execPath, ...before] = options.command ?? [process.execPath, SF_BIN];
-    super(file, [...before, 'run', ...args], { cwd: options.cwd ?? FIXTURES, name: options.name ?? service ?? 'sf', group: options.command !== undefined });
+    super(file, [...before, 'run', ...args], {
+      cwd: options.cwd ?? FIXTURES,
+      name: options.name ?? service ?? 'sf',
+      group: options.command !== undefined,
+    });
   }
 
   /** Waits for the runner's `ready` line (service mode: every in connection is serving). */

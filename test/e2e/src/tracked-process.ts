@@ -52,7 +52,11 @@ export class TrackedProcess {
   constructor(command: string, args: readonly string[], options: TrackedOptions) {
     this.name = options.name;
     this.#group = options.group ?? false;
-    this.child = spawn(command, args, { cwd: options.cwd, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], detached: this.#group });
+    this.child = spawn(command, args, {
+      cwd: options.cwd,
+      stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      detached: this.#group,
+    });
     started.add(this);
     everStarted.push(this);
     this.#collect(this.child.stdout!, this.stdout);
@@ -157,7 +161,10 @@ export class TrackedProcess {
           settle(() => reject(new Error(`${this.name} exited (code ${this.#ended?.code}) before ${what}\n${this.output()}`)));
         }
       };
-      const timer = setTimeout(() => settle(() => reject(new Error(`${this.name}: no ${what} within ${timeoutMs} ms\n${this.output()}`))), timeoutMs);
+      const timer = setTimeout(
+        () => settle(() => reject(new Error(`${this.name}: no ${what} within ${timeoutMs} ms\n${this.output()}`))),
+        timeoutMs,
+      );
       const settle = (done: () => void) => {
         clearTimeout(timer);
         this.#listeners.delete(check);

@@ -119,8 +119,12 @@ describe('error replies on the wire (raw ZeroMQ REQ peer against sf run)', () =>
     expect(await caller.exitCode(), caller.output()).toBe(0);
     const said = caller.stdout.filter((line) => /^(refuse|explode): /.test(line));
     expect(said).toHaveLength(2);
-    expect(said[0]).toMatch(/^refuse: SF_REMOTE_ERROR OrderNotFound ORDER_NOT_FOUND \| The peer answered with OrderNotFound ORDER_NOT_FOUND: order 42 is unknown \(/);
-    expect(said[1]).toMatch(/^explode: SF_REMOTE_ERROR HandlerError SF_HANDLER_FAILED \| The peer answered with HandlerError SF_HANDLER_FAILED: The service failed to handle the request \(workflow id [0-9a-f-]{36}(_\d+)?\)/);
+    expect(said[0]).toMatch(
+      /^refuse: SF_REMOTE_ERROR OrderNotFound ORDER_NOT_FOUND \| The peer answered with OrderNotFound ORDER_NOT_FOUND: order 42 is unknown \(/,
+    );
+    expect(said[1]).toMatch(
+      /^explode: SF_REMOTE_ERROR HandlerError SF_HANDLER_FAILED \| The peer answered with HandlerError SF_HANDLER_FAILED: The service failed to handle the request \(workflow id [0-9a-f-]{36}(_\d+)?\)/,
+    );
     expect(await replyer.stop('SIGINT'), replyer.output()).toBe(0);
   });
 });

@@ -39,7 +39,19 @@ describe('a replyer killed with SIGKILL and restarted mid-stream', () => {
     const addresses = await workAddresses(await freePort());
     const first = startSf(['-s', 'counting-replyer.mjs', '-a', addresses, '--delay_ms', '150'], { name: 'replyer (first run)' });
     await first.ready();
-    const requester = startSf(['-s', 'stream-requester.mjs', '-a', addresses, '-m', '--count', '40', '--timeout_ms', '600', '--gap_ms', '20']);
+    const requester = startSf([
+      '-s',
+      'stream-requester.mjs',
+      '-a',
+      addresses,
+      '-m',
+      '--count',
+      '40',
+      '--timeout_ms',
+      '600',
+      '--gap_ms',
+      '20',
+    ]);
 
     // Kill the replyer while call 4 is being handled: its reply never comes.
     await first.waitForLine(/^handled 4$/);
@@ -74,8 +86,21 @@ describe('a replyer killed with SIGKILL and restarted mid-stream', () => {
     await first.ready();
     // Budget per call: 7 tries of 300 ms and waits of 0.1 + 0.2 + 0.4 + 0.8 + 1.6 + 3.2 s ≈ 8.4 s.
     const requester = startSf([
-      '-s', 'stream-requester.mjs', '-a', addresses, '-m',
-      '--count', '30', '--timeout_ms', '300', '--retries', '6', '--retry_backoff_ms', '100', '--gap_ms', '20',
+      '-s',
+      'stream-requester.mjs',
+      '-a',
+      addresses,
+      '-m',
+      '--count',
+      '30',
+      '--timeout_ms',
+      '300',
+      '--retries',
+      '6',
+      '--retry_backoff_ms',
+      '100',
+      '--gap_ms',
+      '20',
     ]);
 
     await requester.waitForLine(/^call 5: ok 5$/);

@@ -35,7 +35,8 @@ const BOOK = 'state_models.in.book';
 
 const validEcho = (n: number) => encodeRequest({ args: { n, text: `t${n}` }, workflow_id: `w${n}` });
 const validFeed = (n: number) => encodeRequest({ args: { n, text: `f${n}` }, workflow_id: null });
-const validBook = (n: number) => encodeRequest({ args: { state: { price: n % 97, qty: n % 13 }, is_snapshot: n % 50 === 0, current_num: n }, workflow_id: null });
+const validBook = (n: number) =>
+  encodeRequest({ args: { state: { price: n % 97, qty: n % 13 }, is_snapshot: n % 50 === 0, current_num: n }, workflow_id: null });
 
 function decodes(frame: Uint8Array): boolean {
   try {
@@ -55,13 +56,19 @@ afterEach(async () => {
 async function startRig() {
   const [echoPort, feedPort, bookPort, snapshotPort, probePort] = await freePorts(5);
   const addresses = await temp.addresses({
-    connections: { in: { echo: { replyer: loopback(echoPort!) }, feed: { subscriber: loopback(feedPort!) }, probe: { replyer: loopback(probePort!) } } },
+    connections: {
+      in: { echo: { replyer: loopback(echoPort!) }, feed: { subscriber: loopback(feedPort!) }, probe: { replyer: loopback(probePort!) } },
+    },
     states: { in: { book: { subscriber: loopback(bookPort!), requester: loopback(snapshotPort!) } } },
   });
   const feed = new FramePublisher();
   const book = new FramePublisher();
   const snapshots = new SnapshotResponder();
-  cleanups.push(() => feed.close(), () => book.close(), () => snapshots.close());
+  cleanups.push(
+    () => feed.close(),
+    () => book.close(),
+    () => snapshots.close(),
+  );
   await feed.bind(feedPort!);
   await book.bind(bookPort!);
   snapshots.current = { state: { price: 1, qty: 1 }, num: 1 };
@@ -72,7 +79,10 @@ async function startRig() {
   await Promise.all([feed.subscribed(), book.subscribed()]);
   const echo = new PipelinedRequester(echoPort!);
   const probe = new RawRequester(probePort!);
-  cleanups.push(() => echo.close(), () => probe.close());
+  cleanups.push(
+    () => echo.close(),
+    () => probe.close(),
+  );
   return { target, echo, feed, book, snapshots, probe };
 }
 
@@ -126,18 +136,34 @@ function catalogue(): { name: string; frame: Uint8Array; error: 'DecodeError' | 
   return [
     { name: 'random bytes', frame: Uint8Array.from([0xc1, 0xff, 0x00, 0x13]), error: 'DecodeError' },
     { name: 'truncated', frame: validEcho(1).subarray(0, 10), error: 'DecodeError' },
-    { name: '100 000 levels deep', frame: packRaw({ args: { n: 1, text: 'a', deep: new Raw(deep) }, workflow_id: null }), error: 'DecodeError' },
+    {
+      name: '100 000 levels deep',
+      frame: packRaw({ args: { n: 1, text: 'a', deep: new Raw(deep) }, workflow_id: null }),
+      error: 'DecodeError',
+    },
     { name: 'not a map', frame: packRaw(42), error: 'DecodeError' },
     { name: 'a map without args', frame: packRaw({ arg: { n: 1, text: 'a' } }), error: 'DecodeError' },
     { name: 'args not a map', frame: packRaw({ args: 'n' }), error: 'DecodeError' },
     { name: 'workflow_id not a string', frame: packRaw({ args: { n: 1, text: 'a' }, workflow_id: 7 }), error: 'DecodeError' },
     { name: 'array of 2^32-1 items claimed', frame: Buffer.from('ddffffffff00', 'hex'), error: 'DecodeError' },
-    { name: '4 GB string claimed inside args', frame: packRaw({ args: { n: 1, text: new Raw(Buffer.from('dbffffffff61', 'hex')) } }), error: 'DecodeError' },
+    {
+      name: '4 GB string claimed inside args',
+      frame: packRaw({ args: { n: 1, text: new Raw(Buffer.from('dbffffffff61', 'hex')) } }),
+      error: 'DecodeError',
+    },
     { name: 'bad decimal marker', frame: packRaw({ args: { n: 1, text: { __decimal__: true, as_str: 'x' } } }), error: 'DecodeError' },
     { name: 'bad set marker', frame: packRaw({ args: { n: 1, text: { __set__: true, value: 'ab' } } }), error: 'DecodeError' },
     { name: 'extension type', frame: Buffer.from('d40501', 'hex'), error: 'DecodeError' },
-    { name: 'a 2 MB string where a number goes', frame: packRaw({ args: { n: 'x'.repeat(2 * 1024 * 1024), text: 'a' }, workflow_id: 'big' }), error: 'ValidationError' },
-    { name: 'unknown marker-like map', frame: packRaw({ args: { n: 1, text: 'a', m: { __unknown__: true } }, workflow_id: 'odd' }), error: 'ValidationError' },
+    {
+      name: 'a 2 MB string where a number goes',
+      frame: packRaw({ args: { n: 'x'.repeat(2 * 1024 * 1024), text: 'a' }, workflow_id: 'big' }),
+      error: 'ValidationError',
+    },
+    {
+      name: 'unknown marker-like map',
+      frame: packRaw({ args: { n: 1, text: 'a', m: { __unknown__: true } }, workflow_id: 'odd' }),
+      error: 'ValidationError',
+    },
   ];
 }
 
@@ -163,7 +189,11 @@ describe('hostile frames against a running replyer, subscriber and delta in-stat
     await feed.send(validFeed(5));
     await echo.drained(5000);
     expect(decodeReply(echo.replies.at(-1)!)).toEqual({ return_args: { n: 5, text: 't5' }, workflow_id: 'w5' });
-    await until(() => probeOf(rig), (probe) => probe.feed === 5, 'the valid feed message');
+    await until(
+      () => probeOf(rig),
+      (probe) => probe.feed === 5,
+      'the valid feed message',
+    );
     const bookRejections = async () => target.lines.filter((line) => line.includes(`"model":"${BOOK}","reason":`)).length;
     await until(bookRejections, (count) => count === frames.length + 1, 'book rejections');
 
@@ -178,15 +208,28 @@ describe('hostile frames against a running replyer, subscriber and delta in-stat
     expect(rejectionLines(target)).toEqual(expected);
   });
 
-  it('100 000 generated and mutated frames: each rejected one logged once and counted, error replies where due, everything still served, memory bounded', { timeout: 180_000 }, async () => {
+  it('100 000 generated and mutated frames: each rejected one logged once and counted, error replies where due, everything still served, memory bounded', {
+    timeout: 180_000,
+  }, async () => {
     const rig = await startRig();
     const { target, echo, feed, book } = rig;
     const pid = target.child.pid!;
-    const fuzz = { echo: new FrameFuzzer(SEED, validEcho), feed: new FrameFuzzer(SEED + 1, validFeed, true), book: new FrameFuzzer(SEED + 2, validBook, true) };
+    const fuzz = {
+      echo: new FrameFuzzer(SEED, validEcho),
+      feed: new FrameFuzzer(SEED + 1, validFeed, true),
+      book: new FrameFuzzer(SEED + 2, validBook, true),
+    };
 
     // What the test knows of each echo request: whether it decodes, and the reply a valid one gets.
     const echoSent: { decodes: boolean; valid?: number }[] = [];
-    const tally = { feedUndecodable: 0, feedDecodable: 0, feedMultipart: 0, bookUndecodable: 0, bookMultipart: 0, kinds: new Map<string, number>() };
+    const tally = {
+      feedUndecodable: 0,
+      feedDecodable: 0,
+      feedMultipart: 0,
+      bookUndecodable: 0,
+      bookMultipart: 0,
+      kinds: new Map<string, number>(),
+    };
     const sendEcho = async ({ frames: [frame], kind }: FuzzMessage) => {
       tally.kinds.set(kind, (tally.kinds.get(kind) ?? 0) + 1);
       echoSent.push({ decodes: decodes(frame!), valid: kind === 'valid' ? echoSent.length + 1 : undefined });
@@ -229,19 +272,34 @@ describe('hostile frames against a running replyer, subscriber and delta in-stat
     await echo.drained(10_000);
     expect(decodeReply(echo.replies.at(-1)!)).toEqual({ return_args: { n: 999_999, text: 't999999' }, workflow_id: 'w999999' });
     await feed.send(validFeed(999_999));
-    const fed = await until(() => probeOf(rig), (probe) => probe.feed === 999_999, 'the last feed message');
+    const fed = await until(
+      () => probeOf(rig),
+      (probe) => probe.feed === 999_999,
+      'the last feed message',
+    );
     const big = 1_000_000_000;
     rig.snapshots.current = { state: { price: 42, qty: 7 }, num: big };
     await book.send(encodeRequest({ args: { state: { price: 42, qty: 7 }, is_snapshot: true, current_num: big }, workflow_id: 'final' }));
-    await book.send(encodeRequest({ args: { state: { note: 'final' }, is_snapshot: false, current_num: big + 1 }, workflow_id: 'final-2' }));
-    await until(() => probeOf(rig), (probe) => probe.book.includes('final'), 'the book after the final delta');
+    await book.send(
+      encodeRequest({ args: { state: { note: 'final' }, is_snapshot: false, current_num: big + 1 }, workflow_id: 'final-2' }),
+    );
+    await until(
+      () => probeOf(rig),
+      (probe) => probe.book.includes('final'),
+      'the book after the final delta',
+    );
     expect(JSON.parse((await probeOf(rig)).book)).toEqual({ price: 42, qty: 7, note: 'final' });
 
     // Memory: after a pause, RSS is within a bound of what it was after the warm-up.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const rssAfter = rssKb(pid);
     const mb = (kb: number) => Math.round(kb / 102.4) / 10;
-    const stats = { seconds: (sentAt - started) / 1000, rssMb: [mb(rssBefore), mb(rssHalfway), mb(rssAfter)], kinds: Object.fromEntries(tally.kinds), snapshots: rig.snapshots.answered };
+    const stats = {
+      seconds: (sentAt - started) / 1000,
+      rssMb: [mb(rssBefore), mb(rssHalfway), mb(rssAfter)],
+      kinds: Object.fromEntries(tally.kinds),
+      snapshots: rig.snapshots.answered,
+    };
     console.info(`fuzz: ${JSON.stringify(stats)}`);
     expect(rssAfter - rssBefore, JSON.stringify(stats)).toBeLessThan(MAX_RSS_GROWTH_MB * 1024);
     expect(rssAfter - rssHalfway, JSON.stringify(stats)).toBeLessThan(MAX_SECOND_HALF_GROWTH_MB * 1024);
@@ -251,7 +309,8 @@ describe('hostile frames against a running replyer, subscriber and delta in-stat
     let echoBadArguments = 0;
     echoSent.forEach((sent, index) => {
       const reply = decodeReply(echo.replies[index]!);
-      if (!sent.decodes) expect(reply, `echo request ${index + 1}`).toMatchObject({ return_args: null, workflow_id: null, error: { type: 'DecodeError' } });
+      if (!sent.decodes)
+        expect(reply, `echo request ${index + 1}`).toMatchObject({ return_args: null, workflow_id: null, error: { type: 'DecodeError' } });
       else if (sent.valid !== undefined) expect(reply.return_args).toEqual({ n: sent.valid, text: `t${sent.valid}` });
       if (sent.decodes && reply.error !== undefined) {
         expect(reply.error.type, `echo request ${index + 1}`).toBe('ValidationError');
@@ -265,7 +324,11 @@ describe('hostile frames against a running replyer, subscriber and delta in-stat
     const summary = rejectedSummary(target);
     expect(summary[EC]).toEqual({ undecodable: echoUndecodable, bad_arguments: echoBadArguments });
     const feedBadArguments = tally.feedDecodable + 1 - fed.feeds;
-    expect(summary[FEED]).toEqual({ undecodable: tally.feedUndecodable, not_one_frame: tally.feedMultipart, ...(feedBadArguments > 0 && { bad_arguments: feedBadArguments }) });
+    expect(summary[FEED]).toEqual({
+      undecodable: tally.feedUndecodable,
+      not_one_frame: tally.feedMultipart,
+      ...(feedBadArguments > 0 && { bad_arguments: feedBadArguments }),
+    });
     const bookRejected = summary[BOOK] ?? {};
     expect(bookRejected.not_one_frame ?? 0).toBe(tally.bookMultipart);
     expect(bookRejected.undecodable ?? 0).toBeGreaterThanOrEqual(tally.bookUndecodable);

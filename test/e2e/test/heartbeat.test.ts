@@ -50,7 +50,10 @@ describe('heartbeats notice a dead peer on a silent connection', () => {
 
   it('a subscriber logs the loss of a frozen publisher within the heartbeat timeout, then reconnects after it resumes', async () => {
     const { publisher, listener } = await start('on');
-    expect(listener.lines.filter((line) => LOST.test(line)), listener.output()).toEqual([]);
+    expect(
+      listener.lines.filter((line) => LOST.test(line)),
+      listener.output(),
+    ).toEqual([]);
 
     freeze(publisher);
     const frozenAt = Date.now();
@@ -67,18 +70,27 @@ describe('heartbeats notice a dead peer on a silent connection', () => {
     const lostAt = listener.lines.findIndex((line) => LOST.test(line));
     const firstNew = listener.lines.findIndex((line) => line.startsWith('beat ') && Number(line.slice(5)) > beforeResume);
     expect(lostAt).toBeLessThan(firstNew);
-    expect(listener.lines.filter((line) => /\] (WARN|ERROR|FATAL): /.test(line)), listener.output()).toEqual([]);
+    expect(
+      listener.lines.filter((line) => /\] (WARN|ERROR|FATAL): /.test(line)),
+      listener.output(),
+    ).toEqual([]);
   });
 
   it('without heartbeats the same freeze goes unnoticed, and the old connection carries on', async () => {
     const { publisher, listener } = await start('off');
     freeze(publisher);
     await new Promise((resolve) => setTimeout(resolve, NOTICE_WITHIN_MS));
-    expect(listener.lines.filter((line) => LOST.test(line)), listener.output()).toEqual([]);
+    expect(
+      listener.lines.filter((line) => LOST.test(line)),
+      listener.output(),
+    ).toEqual([]);
     const beforeResume = lastBeat(listener);
 
     thaw(publisher);
     await listener.waitForLine(new RegExp(`^beat ${beforeResume + 1}$`), 10_000);
-    expect(listener.lines.filter((line) => LOST.test(line)), listener.output()).toEqual([]);
+    expect(
+      listener.lines.filter((line) => LOST.test(line)),
+      listener.output(),
+    ).toEqual([]);
   });
 });

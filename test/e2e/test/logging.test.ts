@@ -38,6 +38,8 @@ describe('log folder', () => {
     expect(messages).toContain('stopping');
     expect(messages).toContain('stopped echo-replyer');
     expect(messages).not.toContain('received');
-    expect(records.every((record) => record.service === 'echo-replyer' && record.level >= INFO && typeof record.time === 'number')).toBe(true);
+    expect(records.every((record) => record.service === 'echo-replyer' && record.level >= INFO && typeof record.time === 'number')).toBe(
+      true,
+    );
   });
 });

@@ -51,14 +51,24 @@ describe('publish/subscribe between sf run processes', () => {
     // Give a stray message of the other topic time to arrive, if the filtering were broken.
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    for (const [watcher, topic] of [[watchers.a1, 'A'], [watchers.a2, 'A'], [watchers.b, 'B']] as const) {
+    for (const [watcher, topic] of [
+      [watchers.a1, 'A'],
+      [watchers.a2, 'A'],
+      [watchers.b, 'B'],
+    ] as const) {
       expect(received(watcher, 'ticks'), watcher.output()).toEqual(expected('ticks', topic));
       expect(received(watcher, 'news'), watcher.output()).toEqual(expected('news', undefined));
     }
     // Without a topic: every topic's messages, each publisher's in order.
     const all = received(watchers.all, 'ticks');
-    expect(all.filter((line) => line.startsWith('ticks A ')), watchers.all.output()).toEqual(expected('ticks', 'A'));
-    expect(all.filter((line) => line.startsWith('ticks B ')), watchers.all.output()).toEqual(expected('ticks', 'B'));
+    expect(
+      all.filter((line) => line.startsWith('ticks A ')),
+      watchers.all.output(),
+    ).toEqual(expected('ticks', 'A'));
+    expect(
+      all.filter((line) => line.startsWith('ticks B ')),
+      watchers.all.output(),
+    ).toEqual(expected('ticks', 'B'));
     expect(all).toHaveLength(2 * ROUNDS);
     expect(received(watchers.all, 'news')).toEqual(expected('news', undefined));
     // Other topics never reach a topic subscriber, so nothing was rejected or logged as a problem.
@@ -78,7 +88,8 @@ describe('publish/subscribe between sf run processes', () => {
       await news.bind(`tcp://127.0.0.1:${newsPort}`);
       const watcher = startSf(['-s', 'watcher.mjs', '-a', addresses, '--topic', 'B']);
       await watcher.ready();
-      const frame = (topic: string, args: Record<string, unknown>) => Buffer.concat([msgpackFixstr(topic), encodeRequest({ args, workflow_id: null })]);
+      const frame = (topic: string, args: Record<string, unknown>) =>
+        Buffer.concat([msgpackFixstr(topic), encodeRequest({ args, workflow_id: null })]);
       // Slow joiner: publish round 0 until the watcher has both subscriptions in place.
       const deadline = Date.now() + 10_000;
       while (!(watcher.lines.includes('ticks B 0') && watcher.lines.includes('news 0'))) {

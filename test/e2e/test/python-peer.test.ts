@@ -7,7 +7,18 @@
  */
 import { decodeReply, Decimal, encodeRequest, UUID } from '@sf/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePorts, loopback, type PeerEvent, PythonPeer, type PythonModels, py, pythonForPeer, RawRequester, type SfProcess, startSf } from '../src/index.js';
+import {
+  freePorts,
+  loopback,
+  type PeerEvent,
+  PythonPeer,
+  type PythonModels,
+  py,
+  pythonForPeer,
+  RawRequester,
+  type SfProcess,
+  startSf,
+} from '../src/index.js';
 import { useE2eHooks } from './helpers/hooks.js';
 
 const temp = useE2eHooks();
@@ -17,7 +28,9 @@ if (!python) console.warn(`python peer e2e: [SKIPPED: no python3 that can import
 
 describe.runIf(!python && process.env.SF_REQUIRE_PYTHON === '1')('Python 0.0.3 peer (required: SF_REQUIRE_PYTHON=1)', () => {
   it('finds a python3 that can import zmq and msgpack', () => {
-    expect.fail(`no python3 that can import zmq and msgpack (tried python3, /usr/bin/python3, /usr/local/bin/python3); install them with: ${INSTALL}`);
+    expect.fail(
+      `no python3 that can import zmq and msgpack (tried python3, /usr/bin/python3, /usr/local/bin/python3); install them with: ${INSTALL}`,
+    );
   });
 });
 
@@ -28,14 +41,16 @@ const order = (note: string) => ({ price: py.decimal('101.25'), tags: py.set(['a
 /** The workflow id of a runner log line. */
 const workflowIdOf = (line: string) => line.match(/"workflow_id":"([^"]+)"/)?.[1];
 /** The workflow ids the runner logged as `received` on the in connection/state `name`. */
-const receivedIds = (proc: SfProcess, name: string) => proc.lines.filter((line) => /\] received /.test(line) && line.includes(`.${name}"`)).map(workflowIdOf);
+const receivedIds = (proc: SfProcess, name: string) =>
+  proc.lines.filter((line) => /\] received /.test(line) && line.includes(`.${name}"`)).map(workflowIdOf);
 /** The string of a UUID marker the peer printed. */
 const uuidText = (value: unknown) => {
   expect(value).toMatchObject({ __uuid__: true });
   return (value as { as_str: string }).as_str;
 };
 /** The typed JSON lines a fixture printed after `prefix `. */
-const printed = (proc: SfProcess, prefix: string) => proc.stdout.filter((line) => line.startsWith(`${prefix} `)).map((line) => JSON.parse(line.slice(prefix.length + 1)));
+const printed = (proc: SfProcess, prefix: string) =>
+  proc.stdout.filter((line) => line.startsWith(`${prefix} `)).map((line) => JSON.parse(line.slice(prefix.length + 1)));
 
 function peer(addresses: object, models: PythonModels, options: { main?: boolean; name: string }): Promise<PythonPeer> {
   return temp.addresses(addresses).then((file) => new PythonPeer(python!, file, models, options));
@@ -53,12 +68,22 @@ async function repeatUntil(act: () => unknown, done: () => boolean, what: string
 describe.skipIf(!python)('requester → replyer with a Python 0.0.3 peer', () => {
   it('Python requester (main: a new uuid.UUID per request) → TS replyer, whose handler asks a Python replyer: ids <id>, <id>_1, <id>_2', async () => {
     const [askPort, tellPort] = (await freePorts(2)) as [number, number];
-    const pyReplyer = await peer({ connections: { in: { tell: { replyer: loopback(tellPort) } } } }, { connections: { in: { tell: { connection_type: 'replyer' } } } }, { name: 'python replyer' });
+    const pyReplyer = await peer(
+      { connections: { in: { tell: { replyer: loopback(tellPort) } } } },
+      { connections: { in: { tell: { connection_type: 'replyer' } } } },
+      { name: 'python replyer' },
+    );
     await pyReplyer.ready();
-    const bridgeAddresses = await temp.addresses({ connections: { in: { ask: { replyer: loopback(askPort) } }, out: { tell: { requester: loopback(tellPort) } } } });
+    const bridgeAddresses = await temp.addresses({
+      connections: { in: { ask: { replyer: loopback(askPort) } }, out: { tell: { requester: loopback(tellPort) } } },
+    });
     const bridge = startSf(['-s', 'py-bridge.ts', '-a', bridgeAddresses, '-cl', 'debug', '--relay', '3']);
     await bridge.ready();
-    const pyRequester = await peer({ connections: { out: { ask: { requester: loopback(askPort) } } } }, { connections: { out: { ask: { connection_type: 'requester' } } } }, { main: true, name: 'python requester' });
+    const pyRequester = await peer(
+      { connections: { out: { ask: { requester: loopback(askPort) } } } },
+      { connections: { out: { ask: { connection_type: 'requester' } } } },
+      { main: true, name: 'python requester' },
+    );
     await pyRequester.ready();
 
     pyRequester.send('ask', order('first'));
@@ -91,16 +116,27 @@ describe.skipIf(!python)('requester → replyer with a Python 0.0.3 peer', () =>
 
   it("a Python handler's onward requests (the inbound uuid.UUID object first, then <id>_1, <id>_2) reach a TS replyer", async () => {
     const [relayPort, tsPort, unusedPort] = (await freePorts(3)) as [number, number, number];
-    const bridgeAddresses = await temp.addresses({ connections: { in: { ask: { replyer: loopback(tsPort) } }, out: { tell: { requester: loopback(unusedPort) } } } });
+    const bridgeAddresses = await temp.addresses({
+      connections: { in: { ask: { replyer: loopback(tsPort) } }, out: { tell: { requester: loopback(unusedPort) } } },
+    });
     const bridge = startSf(['-s', 'py-bridge.ts', '-a', bridgeAddresses, '-cl', 'debug']);
     await bridge.ready();
     const relay = await peer(
       { connections: { in: { ask: { replyer: loopback(relayPort) } }, out: { tell: { requester: loopback(tsPort) } } } },
-      { connections: { in: { ask: { connection_type: 'replyer', forward: { to: 'tell', times: 3 } } }, out: { tell: { connection_type: 'requester' } } } },
+      {
+        connections: {
+          in: { ask: { connection_type: 'replyer', forward: { to: 'tell', times: 3 } } },
+          out: { tell: { connection_type: 'requester' } },
+        },
+      },
       { name: 'python relay' },
     );
     await relay.ready();
-    const pyRequester = await peer({ connections: { out: { ask: { requester: loopback(relayPort) } } } }, { connections: { out: { ask: { connection_type: 'requester' } } } }, { main: true, name: 'python requester' });
+    const pyRequester = await peer(
+      { connections: { out: { ask: { requester: loopback(relayPort) } } } },
+      { connections: { out: { ask: { connection_type: 'requester' } } } },
+      { main: true, name: 'python requester' },
+    );
     await pyRequester.ready();
 
     pyRequester.send('ask', order('relayed'));
@@ -143,7 +179,9 @@ describe.skipIf(!python)('publisher → subscriber with a Python 0.0.3 peer, wit
       { name: 'python subscriber' },
     );
     await subscriber.ready();
-    const addresses = await temp.addresses({ connections: { out: { prices: { publisher: loopback(pricesPort) }, prices_eu: { publisher: loopback(euPort) } } } });
+    const addresses = await temp.addresses({
+      connections: { out: { prices: { publisher: loopback(pricesPort) }, prices_eu: { publisher: loopback(euPort) } } },
+    });
     const publisher = startSf(['-s', 'py-publisher.ts', '-a', addresses, '-m']);
 
     const ticks = await subscriber.waitForEvents('received', 3, (item) => item.name === 'prices');
@@ -152,7 +190,12 @@ describe.skipIf(!python)('publisher → subscriber with a Python 0.0.3 peer, wit
 
     expect(subscriber.events('received').filter((item) => item.name === 'eu')).toEqual([]);
     const n = ticks[0]!.args as { n: number };
-    expect(ticks[0]!.args).toEqual({ n: n.n, price: py.decimal(`${n.n}.25`), tags: py.set(['a', `n${n.n}`]), id: py.uuid('9b2f0c1e-5d4a-4e3b-8c7d-6a5b4c3d2e1f') });
+    expect(ticks[0]!.args).toEqual({
+      n: n.n,
+      price: py.decimal(`${n.n}.25`),
+      tags: py.set(['a', `n${n.n}`]),
+      id: py.uuid('9b2f0c1e-5d4a-4e3b-8c7d-6a5b4c3d2e1f'),
+    });
     // main's ids: one workflow, numbered <id>, <id>_1, … across both publishers (prices gets every other one).
     const ids = ticks.map((item) => item.workflow_id as string);
     const base = ids[0]!.replace(/_\d+$/, '');
@@ -167,7 +210,13 @@ describe.skipIf(!python)('publisher → subscriber with a Python 0.0.3 peer, wit
   it('Python publisher (main: a new uuid.UUID per message, topics prices and news) → TS subscribers of prices', async () => {
     const [pricesPort, newsPort] = (await freePorts(2)) as [number, number];
     const addresses = await temp.addresses({
-      connections: { in: { ticks: { subscriber: loopback(pricesPort) }, other: { subscriber: loopback(newsPort) }, everything: { subscriber: loopback(newsPort) } } },
+      connections: {
+        in: {
+          ticks: { subscriber: loopback(pricesPort) },
+          other: { subscriber: loopback(newsPort) },
+          everything: { subscriber: loopback(newsPort) },
+        },
+      },
     });
     const subscriber = startSf(['-s', 'py-subscriber.ts', '-a', addresses, '-cl', 'debug']);
     await subscriber.ready();
@@ -238,25 +287,48 @@ describe.skipIf(!python)('delta and full states with a Python 0.0.3 peer, late j
     await write('full', { price: new Decimal('9.75'), tags: new Set(['q']), id: new UUID(ID) });
 
     const reader = await peer(
-      { states: { in: { book: { subscriber: loopback(bookPub), requester: loopback(bookRep) }, quote: { subscriber: loopback(quotePub) } } } },
+      {
+        states: {
+          in: { book: { subscriber: loopback(bookPub), requester: loopback(bookRep) }, quote: { subscriber: loopback(quotePub) } },
+        },
+      },
       { states: { in: { book: { state_type: 'delta_update_in' }, quote: { state_type: 'full_update_in' } } } },
       { name: 'python reader' },
     );
     await reader.ready();
     const states = (name: string) => reader.events('state').filter((item) => item.name === name);
     let seq = 0;
-    await repeatUntil(() => write('delta', { seq: ++seq }), () => states('book').length > 0, 'the Python reader to catch up');
+    await repeatUntil(
+      () => write('delta', { seq: ++seq }),
+      () => states('book').length > 0,
+      'the Python reader to catch up',
+    );
     // Its first update after joining is a gap: it asked the replyer for a snapshot (0.0.3's reset).
     const [joined] = states('book');
-    expect(joined).toMatchObject({ how: 'reset', value: { price: py.decimal('2.25'), tags: py.set(['a', 'b']), id: py.uuid(ID), note: 'first' } });
+    expect(joined).toMatchObject({
+      how: 'reset',
+      value: { price: py.decimal('2.25'), tags: py.set(['a', 'b']), id: py.uuid(ID), note: 'first' },
+    });
     await write('delta', { note: null, price: new Decimal('3') });
-    const [deltaDone] = await reader.waitForEvents('state', 1, (item) => item.name === 'book' && item.how === 'delta' && !('note' in (item.value as object)));
+    const [deltaDone] = await reader.waitForEvents(
+      'state',
+      1,
+      (item) => item.name === 'book' && item.how === 'delta' && !('note' in (item.value as object)),
+    );
     expect(deltaDone!.value).toEqual({ price: py.decimal('3'), tags: py.set(['a', 'b']), id: py.uuid(ID), seq });
     expect(deltaDone!.current_num).toBe(3 + seq);
     expect(deltaDone!.workflow_id).toBe('wf-delta');
 
-    await repeatUntil(() => write('full', { price: new Decimal('10.5'), tags: new Set(['q', 'r']), id: new UUID(ID) }), () => states('quote').length > 0, 'a full update');
-    expect(states('quote')[0]).toMatchObject({ how: 'full', value: { price: py.decimal('10.5'), tags: py.set(['q', 'r']), id: py.uuid(ID) }, workflow_id: 'wf-full' });
+    await repeatUntil(
+      () => write('full', { price: new Decimal('10.5'), tags: new Set(['q', 'r']), id: new UUID(ID) }),
+      () => states('quote').length > 0,
+      'a full update',
+    );
+    expect(states('quote')[0]).toMatchObject({
+      how: 'full',
+      value: { price: py.decimal('10.5'), tags: py.set(['q', 'r']), id: py.uuid(ID) },
+      workflow_id: 'wf-full',
+    });
 
     expect(await reader.quit(), reader.output()).toBe(0);
     expect(await tsWriter.stop('SIGINT'), tsWriter.output()).toBe(0);
@@ -278,7 +350,9 @@ describe.skipIf(!python)('delta and full states with a Python 0.0.3 peer, late j
     pyWriter.send('quote', { price: py.decimal('9.75'), tags: py.set(['q']), id: py.uuid(ID) }, 'state');
     await pyWriter.waitForEvents('done', 3);
 
-    const addresses = await temp.addresses({ states: { in: { book: { subscriber: loopback(bookPub), requester: loopback(bookRep) }, quote: { subscriber: loopback(quotePub) } } } });
+    const addresses = await temp.addresses({
+      states: { in: { book: { subscriber: loopback(bookPub), requester: loopback(bookRep) }, quote: { subscriber: loopback(quotePub) } } },
+    });
     const reader = startSf(['-s', 'py-state-reader.ts', '-a', addresses]);
     await reader.ready();
     // The late reader starts from the snapshot the Python replyer gave it.
@@ -288,7 +362,11 @@ describe.skipIf(!python)('delta and full states with a Python 0.0.3 peer, late j
     expect(printed(reader, 'book')[0]).toEqual({ price: py.decimal('2.25'), tags: py.set(['a', 'b']), id: py.uuid(ID), note: 'first' });
 
     let seq = 0;
-    await repeatUntil(() => delta({ seq: ++seq }), () => printed(reader, 'book').some((value) => value.seq !== undefined), 'a delta on the TS reader');
+    await repeatUntil(
+      () => delta({ seq: ++seq }),
+      () => printed(reader, 'book').some((value) => value.seq !== undefined),
+      'a delta on the TS reader',
+    );
     delta({ note: null, price: py.decimal('3') });
     await reader.waitForLine(/^book .*"price":\{"__decimal__":true,"as_str":"3"\}/);
     expect(printed(reader, 'book').at(-1)).toEqual({ price: py.decimal('3'), tags: py.set(['a', 'b']), id: py.uuid(ID), seq });

@@ -19,7 +19,10 @@ describe('request/reply between sf run processes', () => {
     const requester = startSf(['-s', 'echo-requester.mjs', '-a', addresses, '-m', '--words', 'ping pong']);
     expect(await requester.exitCode(), requester.output()).toBe(0);
     expect(requester.stdout.filter((line) => line.startsWith('reply:'))).toEqual(['reply: PING #1', 'reply: PONG #2']);
-    expect(replyer.stdout.filter((line) => line.startsWith('echo-replyer got'))).toEqual(["echo-replyer got 'ping'", "echo-replyer got 'pong'"]);
+    expect(replyer.stdout.filter((line) => line.startsWith('echo-replyer got'))).toEqual([
+      "echo-replyer got 'ping'",
+      "echo-replyer got 'pong'",
+    ]);
 
     expect(await replyer.stop('SIGINT'), replyer.output()).toBe(0);
   });

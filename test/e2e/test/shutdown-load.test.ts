@@ -24,7 +24,11 @@ function handled(replyer: SfProcess): number[] {
 }
 
 /** Reads replies until none has come for `quietMs`, keeping each as [workflow id, n, error type]. */
-async function collectReplies(socket: Dealer, into: { workflowId: string | null; n: unknown; error?: string }[], quietMs: number): Promise<void> {
+async function collectReplies(
+  socket: Dealer,
+  into: { workflowId: string | null; n: unknown; error?: string }[],
+  quietMs: number,
+): Promise<void> {
   socket.receiveTimeout = quietMs;
   for (;;) {
     let frames: Buffer[];
@@ -43,12 +47,26 @@ async function collectReplies(socket: Dealer, into: { workflowId: string | null;
 describe('SIGTERM to a replyer under load', () => {
   it('every request it took is answered once, nothing it did not handle is answered, and it exits 0', async () => {
     const port = await freePort();
-    const addresses = await temp.addresses({ connections: { in: { work: { replyer: loopback(port) } }, out: { work: { requester: loopback(port) } } } });
+    const addresses = await temp.addresses({
+      connections: { in: { work: { replyer: loopback(port) } }, out: { work: { requester: loopback(port) } } },
+    });
     const replyer = startSf(['-s', 'counting-replyer.mjs', '-a', addresses, '--delay_ms', '3']);
     await replyer.ready();
 
     // An sf requester calling one at a time, and the test pipelining numbered requests through a Dealer.
-    const requester = startSf(['-s', 'stream-requester.mjs', '-a', addresses, '-m', '--count', '1000', '--timeout_ms', '3000', '--gap_ms', '0']);
+    const requester = startSf([
+      '-s',
+      'stream-requester.mjs',
+      '-a',
+      addresses,
+      '-m',
+      '--count',
+      '1000',
+      '--timeout_ms',
+      '3000',
+      '--gap_ms',
+      '0',
+    ]);
     await requester.waitForLine(/^call 1: ok 1$/);
     dealer = new Dealer({ linger: 0 });
     dealer.connect(`tcp://127.0.0.1:${port}`);

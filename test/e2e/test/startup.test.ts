@@ -38,7 +38,12 @@ describe('config from the command line', () => {
     const proc = startSf(['-s', 'greeter.ts', '-m', '--greeting', 'hello', '--count=3', '-extra', 'kept as a string']);
     expect(await proc.exitCode(), proc.output()).toBe(0);
     const printed = proc.stdout.find((line) => line.startsWith('config: '));
-    expect(JSON.parse(printed?.slice('config: '.length) ?? 'null')).toEqual({ greeting: 'hello', count: 3, countType: 'number', extra: 'kept as a string' });
+    expect(JSON.parse(printed?.slice('config: '.length) ?? 'null')).toEqual({
+      greeting: 'hello',
+      count: 3,
+      countType: 'number',
+      extra: 'kept as a string',
+    });
   });
 
   it('a missing required config key: one line naming it, exit 1', async () => {

@@ -8,7 +8,9 @@ import { REPO_ROOT } from '@sf/e2e';
 import { packPublished, type Tarball } from './pack.js';
 
 const run = promisify(execFile);
-const { localNodeDir } = createRequire(import.meta.url)(join(REPO_ROOT, 'scripts/node-headers.cjs')) as { localNodeDir: () => string | undefined };
+const { localNodeDir } = createRequire(import.meta.url)(join(REPO_ROOT, 'scripts/node-headers.cjs')) as {
+  localNodeDir: () => string | undefined;
+};
 
 /** How long an `npm install` may take: it downloads from the registry and may compile better-sqlite3. */
 const INSTALL_TIMEOUT_MS = 540_000;
@@ -69,14 +71,31 @@ export class PackedProject {
     await mkdir(this.dir);
     const dependencies = { ...registry, ...Object.fromEntries(this.tarballs.map(({ name, file }) => [name, `file:${file}`])) };
     // The tarballs also stand for every @sf/* range inside them, so nothing is fetched from the registry under that name.
-    const manifest = { name: 'packed-project', version: '0.0.0', private: true, type: 'module', dependencies, overrides: { ...dependencies } };
+    const manifest = {
+      name: 'packed-project',
+      version: '0.0.0',
+      private: true,
+      type: 'module',
+      dependencies,
+      overrides: { ...dependencies },
+    };
     await writeFile(join(this.dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const nodedir = localNodeDir();
     // A clean npm environment: none of the npm_* settings of the pnpm run that started the tests.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
-    const env = { ...inherited, npm_config_cache: join(this.#root, 'npm-cache'), npm_config_update_notifier: 'false', ...(nodedir && { npm_config_nodedir: nodedir }) };
+    const env = {
+      ...inherited,
+      npm_config_cache: join(this.#root, 'npm-cache'),
+      npm_config_update_notifier: 'false',
+      ...(nodedir && { npm_config_nodedir: nodedir }),
+    };
     try {
-      await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: this.dir, env, timeout: INSTALL_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+      await run('npm', ['install', '--no-audit', '--no-fund'], {
+        cwd: this.dir,
+        env,
+        timeout: INSTALL_TIMEOUT_MS,
+        maxBuffer: 64 * 1024 * 1024,
+      });
     } catch (error) {
       const { stdout, stderr } = error as { stdout?: string; stderr?: string };
       throw new Error(`npm install of the packed packages failed in ${this.dir}:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });

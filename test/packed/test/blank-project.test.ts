@@ -99,7 +99,10 @@ describe('the published packages, packed and npm-installed into a blank project'
     sf.signal('SIGINT');
     await sf.waitForLine(/\] stopped echo \{"exit_code":0\}/, 30_000);
     await sf.exitCode(30_000);
-    expect(sf.lines.some((line) => line.includes('second signal')), sf.output()).toBe(false);
+    expect(
+      sf.lines.some((line) => line.includes('second signal')),
+      sf.output(),
+    ).toBe(false);
   });
 
   it('@sf/testkit imports and runs from the install, in plain Node', async () => {

@@ -6,4 +6,5 @@ import { ROOT } from './run-sf.js';
 export const PEER_003 = join(ROOT, 'test/e2e/python/peer_003.py');
 
 /** Debian's python3 when it can import zmq and msgpack (python3-zmq, python3-msgpack), else undefined. */
-export const PYTHON: string | undefined = spawnSync('/usr/bin/python3', ['-c', 'import zmq, msgpack']).status === 0 ? '/usr/bin/python3' : undefined;
+export const PYTHON: string | undefined =
+  spawnSync('/usr/bin/python3', ['-c', 'import zmq, msgpack']).status === 0 ? '/usr/bin/python3' : undefined;

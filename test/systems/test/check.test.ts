@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { brokenFixture, ROOT, runSf } from '../src/run-sf.js';
 
-const EXAMPLES = ['echo', 'pubsub', 'pipeline', 'market-data', 'external', 'third-party-connection/service', 'nats-echo', 'nats-market-data'];
+const EXAMPLES = [
+  'echo',
+  'pubsub',
+  'pipeline',
+  'market-data',
+  'external',
+  'third-party-connection/service',
+  'nats-echo',
+  'nats-market-data',
+];
 
 describe('sf check on the examples', () => {
   it.each(EXAMPLES)('%s passes', async (example) => {
@@ -16,14 +25,24 @@ describe('sf check on the examples', () => {
   it('market-data: its two delta states of mapOf(Decimal, Decimal) agree', async () => {
     const result = await runSf(['check', 'examples/market-data', '--json']);
     const states = JSON.parse(result.stdout).wires.filter((wire: { kind: string }) => wire.kind === 'state');
-    expect(states.map((wire: { from: string; to: string }) => `${wire.from} -> ${wire.to}`)).toEqual(['market-data.bids -> strategy.bids', 'market-data.asks -> strategy.asks']);
+    expect(states.map((wire: { from: string; to: string }) => `${wire.from} -> ${wire.to}`)).toEqual([
+      'market-data.bids -> strategy.bids',
+      'market-data.asks -> strategy.asks',
+    ]);
     expect(JSON.parse(result.stdout).problems).toEqual([]);
   });
 
   it('nats-echo: its three replyer replicas all connect to one local NATS server (no binder conflict)', async () => {
     const report = JSON.parse((await runSf(['check', 'examples/nats-echo', '--json'])).stdout);
     expect(report.problems).toEqual([]);
-    expect(report.wires).toEqual([expect.objectContaining({ from: 'requester.echo', to: 'replyer.echo', types: ['nats_requester', 'nats_replyer'], addresses: [expect.stringMatching(/^127\.0\.0\.1:\d+$/)] })]);
+    expect(report.wires).toEqual([
+      expect.objectContaining({
+        from: 'requester.echo',
+        to: 'replyer.echo',
+        types: ['nats_requester', 'nats_replyer'],
+        addresses: [expect.stringMatching(/^127\.0\.0\.1:\d+$/)],
+      }),
+    ]);
   });
 
   it('--json lists the wires with their types and addresses', async () => {
@@ -40,7 +59,9 @@ describe('sf check on the examples', () => {
 describe('wires entries', () => {
   it('join ends whose names differ', async () => {
     const result = await runSf(['check', brokenFixture('renamed'), '--json']);
-    expect(JSON.parse(result.stdout).wires).toEqual([expect.objectContaining({ from: 'feed.ticks', to: 'watcher.prices', types: ['publisher', 'subscriber'] })]);
+    expect(JSON.parse(result.stdout).wires).toEqual([
+      expect.objectContaining({ from: 'feed.ticks', to: 'watcher.prices', types: ['publisher', 'subscriber'] }),
+    ]);
     expect(result.code).toBe(0);
   });
 });
@@ -51,10 +72,22 @@ describe('sf check on broken systems: one precise line per problem, exit 1', () 
       'wrong-peer-type',
       "quoter: connection_models.in.quote: 'replyer' cannot receive from caller.quote, a 'publisher'; its peer types are requester (fix: use 'subscriber' here, or change caller.quote's type)",
     ],
-    ['missing-argument', "quoter: connection_models.in.quote args.venue: required 'venue' (String) is never sent (fix: add 'venue' to caller's model, or make it optional on the receiver)"],
-    ['type-mismatch', 'quoter: connection_models.in.quote args.symbol: caller.quote sends Number, the receiver expects String (fix: give it the same type on both ends)'],
-    ['map-value-mismatch', 'reader: state_models.in.bids state<value>: writer.bids sends Number, the receiver expects Decimal (fix: give it the same type on both ends)'],
-    ['topic-mismatch', "watcher: connection_models.in.ticks: subscribes to topic 'ETH' but feed.ticks publishes with topic 'BTC', so no message arrives (fix: set topic: 'BTC' here)"],
+    [
+      'missing-argument',
+      "quoter: connection_models.in.quote args.venue: required 'venue' (String) is never sent (fix: add 'venue' to caller's model, or make it optional on the receiver)",
+    ],
+    [
+      'type-mismatch',
+      'quoter: connection_models.in.quote args.symbol: caller.quote sends Number, the receiver expects String (fix: give it the same type on both ends)',
+    ],
+    [
+      'map-value-mismatch',
+      'reader: state_models.in.bids state<value>: writer.bids sends Number, the receiver expects Decimal (fix: give it the same type on both ends)',
+    ],
+    [
+      'topic-mismatch',
+      "watcher: connection_models.in.ticks: subscribes to topic 'ETH' but feed.ticks publishes with topic 'BTC', so no message arrives (fix: set topic: 'BTC' here)",
+    ],
     [
       'unconnected-in',
       'watcher: connection_models.in.ticks: nothing sends to it: no service has connection_models.out.ticks (fix: add a service with connection_models.out.ticks (a publisher), or a "wires" entry {"from":"service.name","to":"watcher.ticks"})',
@@ -81,7 +114,12 @@ describe('sf check on broken systems: one precise line per problem, exit 1', () 
   it('--json gives each problem its code, service, model and argument path', async () => {
     const result = await runSf(['check', brokenFixture('missing-argument'), '--json']);
     expect(JSON.parse(result.stdout).problems).toEqual([
-      expect.objectContaining({ code: 'SF_WIRE_ARGUMENTS', service: 'quoter', model: 'connection_models.in.quote', argument: 'args.venue' }),
+      expect.objectContaining({
+        code: 'SF_WIRE_ARGUMENTS',
+        service: 'quoter',
+        model: 'connection_models.in.quote',
+        argument: 'args.venue',
+      }),
     ]);
     expect(result.code).toBe(1);
   });
@@ -139,7 +177,9 @@ describe('sf check on a malformed system file', () => {
     const file = join(await dir, 'ports.system.json');
     await writeFile(file, JSON.stringify({ services: { pricer: { service: 'pricer.ts' } }, ports: 'fre' }));
     const result = await runSf(['check', file]);
-    expect(result.stderr).toMatch(/^sf: ports has none of the allowed forms \(found "fre"\) \(file .*\)\. How addresses are derived: "free" \(default\)/);
+    expect(result.stderr).toMatch(
+      /^sf: ports has none of the allowed forms \(found "fre"\) \(file .*\)\. How addresses are derived: "free" \(default\)/,
+    );
     expect(result.code).toBe(1);
   });
 
@@ -147,10 +187,14 @@ describe('sf check on a malformed system file', () => {
     const file = join(await dir, 'python.system.json');
     const quoter = (python: object) => ({ services: { quoter: { service: 'quoter.py', python, interface: {} } } });
     await writeFile(file, JSON.stringify(quoter({ module: 'service_framework', script: 'run.py' })));
-    expect((await runSf(['check', file])).stderr).toMatch(/^sf: services\.quoter\.python has none of the allowed forms .*A Python service_framework 0\.0\.3 service/);
+    expect((await runSf(['check', file])).stderr).toMatch(
+      /^sf: services\.quoter\.python has none of the allowed forms .*A Python service_framework 0\.0\.3 service/,
+    );
     await writeFile(file, JSON.stringify(quoter({ ready: 'ready(' })));
     const result = await runSf(['check', file]);
-    expect(result.stderr).toMatch(/^sf: services\.quoter\.python\.ready is not a regular expression: .*Unterminated group.* \(file .*\)\. Write a JavaScript regular expression/);
+    expect(result.stderr).toMatch(
+      /^sf: services\.quoter\.python\.ready is not a regular expression: .*Unterminated group.* \(file .*\)\. Write a JavaScript regular expression/,
+    );
     expect(result.code).toBe(1);
   });
 

@@ -26,7 +26,9 @@ describe('sf graph', () => {
   it('draws states dashed in DOT, and main-mode services doubly outlined', async () => {
     const result = await runSf(['graph', 'examples/market-data', '--format', 'dot']);
     expect(result.stdout).toContain('"market-data" [label="market-data\\nmarket-data.ts · main", peripheries=2];');
-    expect(result.stdout).toMatch(/"market-data" -> "strategy" \[label="state bids: delta_update_out → delta_update_in\\nan object of Decimal keys \(as text\) to Decimal", style=dashed/);
+    expect(result.stdout).toMatch(
+      /"market-data" -> "strategy" \[label="state bids: delta_update_out → delta_update_in\\nan object of Decimal keys \(as text\) to Decimal", style=dashed/,
+    );
   });
 
   it('still draws a system with problems, and says so on stderr', async () => {
@@ -38,7 +40,9 @@ describe('sf graph', () => {
 
   it('refuses an unknown format', async () => {
     const result = await runSf(['graph', '--format', 'png']);
-    expect(result.stderr).toMatch(/^sf: option '--format <format>' argument 'png' is invalid\. Allowed choices are mermaid, dot, svg\. Run 'sf graph --help'\.\n$/);
+    expect(result.stderr).toMatch(
+      /^sf: option '--format <format>' argument 'png' is invalid\. Allowed choices are mermaid, dot, svg\. Run 'sf graph --help'\.\n$/,
+    );
     expect(result.code).toBe(2);
   });
 });

@@ -11,14 +11,21 @@ describe('sf init --from-addresses', () => {
 
   it('writes a system file for the services, main mode detected, the seed addresses kept', async () => {
     const file = join(await dir, 'sub', 'sf.system.json');
-    const result = await runSf(['init', 'order-feed.ts', 'pricer.ts', 'risk-check.ts', '--from-addresses', 'addresses.json', '-o', file], example);
+    const result = await runSf(
+      ['init', 'order-feed.ts', 'pricer.ts', 'risk-check.ts', '--from-addresses', 'addresses.json', '-o', file],
+      example,
+    );
     expect(result.stdout).toBe(`Wrote ${file} (3 services). Check it with: sf check ${file}\n`);
     const base = join(await dir, 'sub');
     const at = (name: string) => relative(base, join(example, name));
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
       $schema: at('../../packages/system/sf.system.schema.json'),
       name: 'sub',
-      services: { 'order-feed': { service: at('order-feed.ts'), main: true }, pricer: { service: at('pricer.ts') }, 'risk-check': { service: at('risk-check.ts') } },
+      services: {
+        'order-feed': { service: at('order-feed.ts'), main: true },
+        pricer: { service: at('pricer.ts') },
+        'risk-check': { service: at('risk-check.ts') },
+      },
       addresses: at('addresses.json'),
     });
 

@@ -31,7 +31,11 @@ describe('sf up from a blank project installed from packed tarballs', () => {
   });
 
   it.each(EXAMPLES)('%s', async (example) => {
-    const sf = spawnSf(['up', '--once'], join(project.dir, example.replaceAll('/', '-')), join(project.dir, 'node_modules/@sf/cli/dist/bin.js'));
+    const sf = spawnSf(
+      ['up', '--once'],
+      join(project.dir, example.replaceAll('/', '-')),
+      join(project.dir, 'node_modules/@sf/cli/dist/bin.js'),
+    );
     expect(await sf.exited, sf.lines.join('\n')).toBe(0);
     expect(sf.lines.at(-1)).toMatch(/^sf up +\| every service stopped$/);
     expect(sf.lines.filter((line) => /\| started /.test(line)).length).toBeGreaterThan(0);

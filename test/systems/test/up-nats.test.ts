@@ -12,7 +12,8 @@ afterEach(stopAll);
 
 const nats = natsAvailability();
 const stores = () => readdirSync(tmpdir()).filter((name) => name.startsWith('sf-up-nats-'));
-const STARTED_NATS = /^sf up +\| started a cluster of 3 nats-servers at (127\.0\.0\.1:\d+), (127\.0\.0\.1:\d+), (127\.0\.0\.1:\d+) \(pid (\d+), (\d+), (\d+)\)$/;
+const STARTED_NATS =
+  /^sf up +\| started a cluster of 3 nats-servers at (127\.0\.0\.1:\d+), (127\.0\.0\.1:\d+), (127\.0\.0\.1:\d+) \(pid (\d+), (\d+), (\d+)\)$/;
 
 /** Every pid `sf up` reported starting: its nats-servers and its services. */
 function startedPids(sf: SfProcess): number[] {
@@ -27,7 +28,9 @@ describe.skipIf(!nats.binary)(`sf up with "nats": { "servers": 3 }${nats.skip}`,
     const before = stores();
     const sf = spawnSf(['up', '--once'], join(ROOT, 'examples/nats-echo'));
     expect(await sf.exited).toBe(0);
-    const replies = sf.lines.map((line) => line.match(/^requester +\| echo: sent '(\w)', got '(\w)' \(#(\d+)\)$/)).filter((match) => match !== null);
+    const replies = sf.lines
+      .map((line) => line.match(/^requester +\| echo: sent '(\w)', got '(\w)' \(#(\d+)\)$/))
+      .filter((match) => match !== null);
     expect(replies.map((match) => `${match[1]}${match[2]}`)).toEqual(['aA', 'bB', 'cC', 'dD', 'eE', 'fF', 'gG', 'hH', 'iI']);
     // Each replica counts its own requests: more than one first request means more than one replica answered.
     expect(replies.filter((match) => match[3] === '1').length).toBeGreaterThan(1);

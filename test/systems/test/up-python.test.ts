@@ -14,7 +14,8 @@ import { isAlive, spawnSf, stopAll } from '../src/sf-process.js';
 afterEach(stopAll);
 
 const INSTALL = 'apt-get install -y python3-zmq python3-msgpack';
-if (!PYTHON) console.warn(`sf up with a Python peer: [SKIPPED: /usr/bin/python3 cannot import zmq and msgpack; install them with: ${INSTALL}]`);
+if (!PYTHON)
+  console.warn(`sf up with a Python peer: [SKIPPED: /usr/bin/python3 cannot import zmq and msgpack; install them with: ${INSTALL}]`);
 
 describe.runIf(!PYTHON && process.env.SF_REQUIRE_PYTHON === '1')('sf up with a Python peer (required: SF_REQUIRE_PYTHON=1)', () => {
   it('finds a python3 that can import zmq and msgpack', () => {
@@ -24,7 +25,9 @@ describe.runIf(!PYTHON && process.env.SF_REQUIRE_PYTHON === '1')('sf up with a P
 
 const fixture = (name: string) => join(ROOT, 'test/systems/fixtures/python', name);
 /** The peer's models (its own format, see its docstring): a replyer `ask` that first calls `tell` with the same args. */
-const PEER_MODELS = { connections: { in: { ask: { connection_type: 'replyer', forward: { to: 'tell' } } }, out: { tell: { connection_type: 'requester' } } } };
+const PEER_MODELS = {
+  connections: { in: { ask: { connection_type: 'replyer', forward: { to: 'tell' } } }, out: { tell: { connection_type: 'requester' } } },
+};
 
 describe.skipIf(!PYTHON)('sf up with a Python 0.0.3 peer', () => {
   const dir = mkdtemp(join(tmpdir(), 'sf-up-python-'));
@@ -34,21 +37,34 @@ describe.skipIf(!PYTHON)('sf up with a Python 0.0.3 peer', () => {
     const file = join(await dir, 'sf.system.json');
     const peer = {
       service: PEER_003,
-      python: { interpreter: PYTHON, script: PEER_003, args: ['--addresses', '{addresses}', '--models', JSON.stringify(PEER_MODELS)], ready: '^\\{"event": "ready"' },
+      python: {
+        interpreter: PYTHON,
+        script: PEER_003,
+        args: ['--addresses', '{addresses}', '--models', JSON.stringify(PEER_MODELS)],
+        ready: '^\\{"event": "ready"',
+      },
       interface: { connections: { in: { ask: 'replyer' }, out: { tell: 'requester' } } },
     };
-    await writeFile(file, JSON.stringify({ name: 'mixed', services: { caller: { service: fixture('caller.mjs'), main: true }, peer, teller: { service: fixture('teller.mjs') } } }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        name: 'mixed',
+        services: { caller: { service: fixture('caller.mjs'), main: true }, peer, teller: { service: fixture('teller.mjs') } },
+      }),
+    );
     return file;
   };
 
   it('sf check wires the Python service by its interface', async () => {
     const result = await runSf(['check', await systemFile(), '--json']);
-    const wires = JSON.parse(result.stdout).wires.map((wire: { from: string; to: string; types: string[] }) => `${wire.from} -> ${wire.to} (${wire.types.join(' -> ')})`);
+    const wires = JSON.parse(result.stdout).wires.map(
+      (wire: { from: string; to: string; types: string[] }) => `${wire.from} -> ${wire.to} (${wire.types.join(' -> ')})`,
+    );
     expect(wires).toEqual(['caller.ask -> peer.ask (requester -> replyer)', 'peer.tell -> teller.tell (requester -> replyer)']);
     expect(result.code).toBe(0);
   });
 
-  it('starts both kinds, waits for the peer\'s ready line, carries requests both ways; SIGINT stops all, nothing left behind', async () => {
+  it("starts both kinds, waits for the peer's ready line, carries requests both ways; SIGINT stops all, nothing left behind", async () => {
     const sf = spawnSf(['up', await systemFile()]);
     const [, tellerPid] = await sf.waitFor(/^sf up +\| started teller \(pid (\d+)\)$/);
     const [, peerPid] = await sf.waitFor(/^sf up +\| started peer \(pid (\d+)\)$/);
@@ -57,7 +73,9 @@ describe.skipIf(!PYTHON)('sf up with a Python 0.0.3 peer', () => {
     await sf.waitFor(/^caller +\| caller: asked 'round 2', got 'round 2'$/);
     expect(sf.lines).toContainEqual(expect.stringMatching(/^peer +\| \{"event": "received", "name": "ask", "args": \{"text": "round 1"\}/));
     expect(sf.lines).toContainEqual(expect.stringMatching(/^teller +\| teller: told 'round 1'$/));
-    expect(sf.lines).toContainEqual(expect.stringMatching(/^peer +\| \{"event": "reply", "name": "tell", "return_args": \{"text": "ROUND 1"\}/));
+    expect(sf.lines).toContainEqual(
+      expect.stringMatching(/^peer +\| \{"event": "reply", "name": "tell", "return_args": \{"text": "ROUND 1"\}/),
+    );
     // Ready at its own line, not once started: the caller starts only after it.
     const at = (pattern: RegExp) => sf.lines.findIndex((line) => pattern.test(line));
     expect(at(/^peer +\| \{"event": "ready"\}$/)).toBeGreaterThan(at(/\| started peer /));

@@ -29,7 +29,9 @@ describe('sf up --once runs each example system and stops it', () => {
   it('starts a state reader and a replier before the main-mode writer that calls it', async () => {
     const sf = spawnSf(['up', '--once'], join(ROOT, 'examples/market-data'));
     expect(await sf.exited).toBe(0);
-    const started = sf.lines.filter((line) => /\| (started|stopping) /.test(line)).map((line) => line.replace(/^.*\| /, '').replace(/ \(pid \d+\)/, ''));
+    const started = sf.lines
+      .filter((line) => /\| (started|stopping) /.test(line))
+      .map((line) => line.replace(/^.*\| /, '').replace(/ \(pid \d+\)/, ''));
     expect(started).toEqual(['started strategy', 'started market-data', 'stopping strategy']);
   });
 });
@@ -55,7 +57,12 @@ describe('sf up supervises the services', () => {
     expect(sf.lines).toContainEqual(expect.stringMatching(/^risk-check +\| .*\[risk-check\] stopped risk-check \{"exit_code":0\}/));
     expect(sf.lines).toContainEqual(expect.stringMatching(/^pricer +\| .*\[pricer\] stopped pricer \{"exit_code":0\}/));
     for (const pid of [firstPid, secondPid, riskPid]) expect(isAlive(Number(pid))).toBe(false);
-    const status = sf.lines.slice(sf.lines.findIndex((line) => /\| service +pid +state/.test(line)), -1).map((line) => line.replace(/^sf up +\| /, '').split(/ {2,}/));
+    const status = sf.lines
+      .slice(
+        sf.lines.findIndex((line) => /\| service +pid +state/.test(line)),
+        -1,
+      )
+      .map((line) => line.replace(/^sf up +\| /, '').split(/ {2,}/));
     expect(status).toEqual([
       ['service', 'pid', 'state', 'up', 'restarts', 'last error'],
       ['pricer', secondPid, 'stopped', '-', '1', 'was killed by SIGKILL'],
@@ -106,7 +113,9 @@ describe('sf up supervises the services', () => {
       });
       const sf = spawnSf(['up', file]);
       expect(await sf.exited).toBe(1);
-      expect(sf.lines[0]).toMatch(/^replyer: connection_models\.in\.echo: 2 sockets bind 127\.0\.0\.1:\d+: replyer \(replica 1\) connection_models\.in\.echo 'replyer', replyer \(replica 2\)/);
+      expect(sf.lines[0]).toMatch(
+        /^replyer: connection_models\.in\.echo: 2 sockets bind 127\.0\.0\.1:\d+: replyer \(replica 1\) connection_models\.in\.echo 'replyer', replyer \(replica 2\)/,
+      );
       expect(sf.lines.some((line) => /\| started /.test(line))).toBe(false);
     });
   });
@@ -127,7 +136,10 @@ describe('sf up supervises the services', () => {
         file,
         JSON.stringify({
           name: 'crashing',
-          services: { quoter: { service: join(ROOT, 'test/systems/fixtures/broken/replyer-quote.mjs') }, caller: { service: join(ROOT, 'test/systems/fixtures/broken/requester-quote.mjs'), main: true } },
+          services: {
+            quoter: { service: join(ROOT, 'test/systems/fixtures/broken/replyer-quote.mjs') },
+            caller: { service: join(ROOT, 'test/systems/fixtures/broken/requester-quote.mjs'), main: true },
+          },
           addresses: { connections: { in: { quote: { replyer: `127.0.0.1:${port}` } } } },
           restart: { backoff_ms: 50, max_backoff_ms: 100, max_restarts: 2 },
         }),

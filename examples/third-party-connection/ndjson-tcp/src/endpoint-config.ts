@@ -36,10 +36,14 @@ export function listenerAddress(context: EndpointContext, side: 'in' | 'out'): L
   const endpoint = parseAddress(text, side === 'in' ? 'bind' : 'connect', where);
   const match = TCP_ENDPOINT.exec(endpoint);
   if (match === null) {
-    throw new ConfigError('SF_ADDRESSES_INVALID', `Address '${text}' at ${path} is not a TCP host:port; ndjson connections speak TCP only`, {
-      ...where,
-      hint: "Write host:port (e.g. '127.0.0.1:5555') or tcp://host:port",
-    });
+    throw new ConfigError(
+      'SF_ADDRESSES_INVALID',
+      `Address '${text}' at ${path} is not a TCP host:port; ndjson connections speak TCP only`,
+      {
+        ...where,
+        hint: "Write host:port (e.g. '127.0.0.1:5555') or tcp://host:port",
+      },
+    );
   }
   const host = match[1] === '*' ? undefined : match[1]!.replace(/^\[(.*)\]$/, '$1');
   return { path, text, host, port: Number(match[2]) };

@@ -121,6 +121,8 @@ class NdjsonInEndpoint implements Endpoint {
       return;
     }
     // receive() never rejects (core logs bad frames); the catch only guards against a broken runner.
-    this.#context.receive(decoded.frame).catch((error: unknown) => logger.error({ err: error, peer }, 'ndjson_in: the runner failed a message'));
+    this.#context
+      .receive(decoded.frame)
+      .catch((error: unknown) => logger.error({ err: error, peer }, 'ndjson_in: the runner failed a message'));
   }
 }

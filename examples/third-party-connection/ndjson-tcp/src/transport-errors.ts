@@ -5,34 +5,46 @@ import type { ListenerAddress } from './endpoint-config.js';
 /** The error for a listener that cannot bind its address. */
 export function bindError(context: EndpointContext, address: ListenerAddress, error: unknown): TransportError {
   const inUse = (error as { code?: unknown }).code === 'EADDRINUSE';
-  return new TransportError('SF_BIND_FAILED', `Cannot listen on ${address.text} (${address.path}): ${inUse ? 'address already in use' : errorText(error)}`, {
-    service: context.service,
-    model: context.modelPath,
-    hint: inUse
-      ? 'Stop the process that holds this port, or give this listener another port in the addresses file'
-      : 'Check the address in the addresses file',
-    cause: error,
-  });
+  return new TransportError(
+    'SF_BIND_FAILED',
+    `Cannot listen on ${address.text} (${address.path}): ${inUse ? 'address already in use' : errorText(error)}`,
+    {
+      service: context.service,
+      model: context.modelPath,
+      hint: inUse
+        ? 'Stop the process that holds this port, or give this listener another port in the addresses file'
+        : 'Check the address in the addresses file',
+      cause: error,
+    },
+  );
 }
 
 /** The error for a sender that could not reach its listener within its connect timeout. */
 export function connectError(context: EndpointContext, address: ListenerAddress, timeoutMs: number, error: unknown): TransportError {
-  return new TransportError('SF_CONNECT_FAILED', `Cannot connect to ${address.text} (${address.path}) within ${timeoutMs} ms: ${errorText(error)}`, {
-    service: context.service,
-    model: context.modelPath,
-    hint: 'Start the service with the ndjson_in connection first, or check the address in the addresses file',
-    cause: error,
-  });
+  return new TransportError(
+    'SF_CONNECT_FAILED',
+    `Cannot connect to ${address.text} (${address.path}) within ${timeoutMs} ms: ${errorText(error)}`,
+    {
+      service: context.service,
+      model: context.modelPath,
+      hint: 'Start the service with the ndjson_in connection first, or check the address in the addresses file',
+      cause: error,
+    },
+  );
 }
 
 /** The error for a message whose write failed: it was not handed to the network. */
 export function sendError(context: EndpointContext, address: ListenerAddress, error: unknown): TransportError {
-  return new TransportError('SF_CONNECTION_CLOSED', `Lost the connection to ${address.text} (${address.path}) while sending: ${errorText(error)}`, {
-    service: context.service,
-    model: context.modelPath,
-    hint: 'The message was not sent; the next send reconnects',
-    cause: error,
-  });
+  return new TransportError(
+    'SF_CONNECTION_CLOSED',
+    `Lost the connection to ${address.text} (${address.path}) while sending: ${errorText(error)}`,
+    {
+      service: context.service,
+      model: context.modelPath,
+      hint: 'The message was not sent; the next send reconnects',
+      cause: error,
+    },
+  );
 }
 
 /** The error for using an endpoint outside `open()` … `close()`. */

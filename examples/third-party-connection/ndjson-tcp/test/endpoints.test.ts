@@ -225,7 +225,10 @@ describe('ndjson_out → ndjson_in', () => {
 describe('addresses', () => {
   it('requires a listener address', () => {
     expect(() => ndjsonIn.create(handContext('in', undefined, { on_new_message: () => {} }))).toThrow(
-      expect.objectContaining({ code: 'SF_ADDRESSES_INVALID', message: expect.stringContaining('No address for socket "listener" at connections.in.prices.listener') }),
+      expect.objectContaining({
+        code: 'SF_ADDRESSES_INVALID',
+        message: expect.stringContaining('No address for socket "listener" at connections.in.prices.listener'),
+      }),
     );
   });
 
@@ -237,7 +240,10 @@ describe('addresses', () => {
 
   it('rejects a non-positive timeout', () => {
     expect(() => ndjsonOut.create(handContext('out', '127.0.0.1:5555', { connect_timeout_ms: 0 }))).toThrow(
-      expect.objectContaining({ code: 'SF_VALIDATION_FAILED', message: expect.stringContaining('optional_creation_arguments.connect_timeout_ms') }),
+      expect.objectContaining({
+        code: 'SF_VALIDATION_FAILED',
+        message: expect.stringContaining('optional_creation_arguments.connect_timeout_ms'),
+      }),
     );
   });
 });

@@ -79,7 +79,11 @@ describe('sf-conn-ndjson-tcp through the runner', () => {
     const logs = join(dir, 'logs');
     const common = { addresses, plugins: [ndjsonTcpPlugin], discover: false, handleSignals: false } as const;
 
-    const receiver = await startService({ ...common, service: receiverFile, logging: { consoleLevel: 'fatal', folder: logs, fileLevel: 'warn' } });
+    const receiver = await startService({
+      ...common,
+      service: receiverFile,
+      logging: { consoleLevel: 'fatal', folder: logs, fileLevel: 'warn' },
+    });
     try {
       const sender = await startService({ ...common, service: senderFile, mainMode: true, logging: { consoleLevel: 'fatal' } });
       expect(await sender.done).toBe(0);
@@ -99,7 +103,12 @@ describe('sf-conn-ndjson-tcp through the runner', () => {
 
     const rejected = (await logLines(logs)).filter((line) => line.msg === 'rejected a message with bad arguments');
     expect(rejected).toHaveLength(1);
-    expect(rejected[0]).toMatchObject({ level: 40, service: 'receiver', from: 'connection_models.in.prices', error: { type: 'ValidationError' } });
+    expect(rejected[0]).toMatchObject({
+      level: 40,
+      service: 'receiver',
+      from: 'connection_models.in.prices',
+      error: { type: 'ValidationError' },
+    });
     const message = (rejected[0]!.error as { message: string }).message;
     expect(message).toContain("expected Decimal, received string 'cheap'");
     expect(message).toContain('argument args.price');

@@ -33,7 +33,9 @@ function text(analysis: SystemAnalysis): string {
 /** The JSON report: the services, the wires with their addresses, and the problems. */
 function report(analysis: SystemAnalysis): object {
   const addressOf = (service: string, path: string) =>
-    analysis.channels.filter((channel) => channel.sockets.some((socket) => socket.end.service === service && socket.end.path === path)).map((channel) => channel.address);
+    analysis.channels
+      .filter((channel) => channel.sockets.some((socket) => socket.end.service === service && socket.end.path === path))
+      .map((channel) => channel.address);
   return {
     system: analysis.system.name,
     file: analysis.system.file,

@@ -22,7 +22,8 @@ export function graph(argv: readonly string[], io: CliIo): Promise<number> {
     const { format, out } = command.opts<{ format: string; out?: string }>();
     const analysis = await analyseSystem(await loadSystem(command.args[0], io.cwd));
     const text = await FORMATS[format]!(systemGraph(analysis));
-    if (analysis.problems.length > 0) io.stderr(`sf graph: the system has ${analysis.problems.length} problem(s); run 'sf check' to see them\n`);
+    if (analysis.problems.length > 0)
+      io.stderr(`sf graph: the system has ${analysis.problems.length} problem(s); run 'sf check' to see them\n`);
     if (out === undefined) io.stdout(text);
     else await writeFile(resolve(io.cwd, out), text);
     return 0;

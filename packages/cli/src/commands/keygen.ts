@@ -46,7 +46,10 @@ export function parseKeygenArgs(argv: readonly string[], cwd: string): KeygenArg
   }
   const { out, name } = command.opts<{ out: string; name: string }>();
   if (!/^[\w-][\w.-]*$/.test(name)) {
-    throw new UsageError(`--name '${name}' is not a plain file name (letters, digits, '.', '_' and '-', not starting with '.')`, 'sf keygen --help');
+    throw new UsageError(
+      `--name '${name}' is not a plain file name (letters, digits, '.', '_' and '-', not starting with '.')`,
+      'sf keygen --help',
+    );
   }
   return { help: false, dir: resolve(cwd, out), name };
 }
@@ -70,7 +73,9 @@ export async function keygen(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
-    io.stderr(`sf: ${(error as { path?: string }).path ?? parsed.dir} already exists; keys are never overwritten: choose another --name or --out\n`);
+    io.stderr(
+      `sf: ${(error as { path?: string }).path ?? parsed.dir} already exists; keys are never overwritten: choose another --name or --out\n`,
+    );
     return EXIT_FAILURE;
   }
 }

@@ -4,7 +4,9 @@ import { UsageError } from '../usage-error.js';
 
 /** A command that works on a system file: `sf <name> [system]`, with `-h`. */
 export function systemCommand(name: string): Command {
-  return new Command(name).argument('[system]', 'the system file, or its folder', 'sf.system.json').helpOption('-h, --help', 'show this help');
+  return new Command(name)
+    .argument('[system]', 'the system file, or its folder', 'sf.system.json')
+    .helpOption('-h, --help', 'show this help');
 }
 
 /**
@@ -12,7 +14,12 @@ export function systemCommand(name: string): Command {
  * otherwise `action` gets the parsed command. A bad command line throws a {@link UsageError}
  * pointing at `sf <name> --help`. Resolves to the exit code.
  */
-export async function runCommand(command: Command, argv: readonly string[], io: CliIo, action: (parsed: Command) => Promise<number>): Promise<number> {
+export async function runCommand(
+  command: Command,
+  argv: readonly string[],
+  io: CliIo,
+  action: (parsed: Command) => Promise<number>,
+): Promise<number> {
   new Command('sf').addCommand(command);
   if (argv.includes('--help') || argv.includes('-h')) {
     // outputHelp, not helpInformation: it includes the text added with addHelpText.

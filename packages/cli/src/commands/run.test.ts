@@ -32,7 +32,26 @@ describe('parseRunArgs', () => {
   });
 
   it('reads every seed short flag', () => {
-    const argv = ['-s', 'svc.ts', '-a', 'a.json', '-c', 'c.json', '-m', '-cl', 'WARNING', '-l', 'logs', '-f', 'INFO', '-bc', '48', '--debug', '--random_variable', 'HELLO'];
+    const argv = [
+      '-s',
+      'svc.ts',
+      '-a',
+      'a.json',
+      '-c',
+      'c.json',
+      '-m',
+      '-cl',
+      'WARNING',
+      '-l',
+      'logs',
+      '-f',
+      'INFO',
+      '-bc',
+      '48',
+      '--debug',
+      '--random_variable',
+      'HELLO',
+    ];
     expect(options(argv)).toEqual({
       service: 'svc.ts',
       addresses: 'a.json',
@@ -99,7 +118,9 @@ describe('parseRunArgs', () => {
 
   it('refuses a backup count that is not a whole number of at least 1', () => {
     for (const count of ['0', '-1', '2.5', 'ten', '1e3']) {
-      expect(usageMessage(['-s', 'x.ts', '-l', 'logs', '-bc', count])).toMatch(new RegExp(`^-bc/--backup-count got '${count.replace('.', '\\.')}'`));
+      expect(usageMessage(['-s', 'x.ts', '-l', 'logs', '-bc', count])).toMatch(
+        new RegExp(`^-bc/--backup-count got '${count.replace('.', '\\.')}'`),
+      );
     }
   });
 
@@ -107,7 +128,9 @@ describe('parseRunArgs', () => {
     expect(usageMessage(['-s', 'x.ts', '-f', 'info'])).toBe(
       '-f/--file-level only applies to log files, which need -l/--log-folder <folder>; add -l ./logs or drop -f/--file-level',
     );
-    expect(usageMessage(['-s', 'x.ts', '-f', 'info', '-bc', '3'])).toMatch(/^-f\/--file-level and -bc\/--backup-count only apply to log files/);
+    expect(usageMessage(['-s', 'x.ts', '-f', 'info', '-bc', '3'])).toMatch(
+      /^-f\/--file-level and -bc\/--backup-count only apply to log files/,
+    );
   });
 
   it('passes usage errors of the normaliser through', () => {

@@ -12,7 +12,7 @@ import { runCommand, systemCommand } from './parse-command.js';
 export function createUpCommand(): Command {
   return systemCommand('up')
     .description(
-      'Run a system: check it (as sf check), write each service\'s addresses, start every service as its own sf run process ' +
+      "Run a system: check it (as sf check), write each service's addresses, start every service as its own sf run process " +
         '(writers and repliers first, main-mode services last), restart crashed ones with back-off, and stop them all on SIGINT/SIGTERM.',
     )
     .summary('run every service of a system: sf up [system] [--once]')
@@ -35,13 +35,20 @@ async function upSystem(command: Command, io: CliIo): Promise<number> {
   try {
     const analysis = await analyseSystem(system, runDir);
     if (analysis.problems.length > 0) {
-      io.stderr(`${analysis.problems.map(formatProblem).join('\n')}\nsf up: ${analysis.problems.length} problem(s) found; fix them first (sf check shows the same)\n`);
+      io.stderr(
+        `${analysis.problems.map(formatProblem).join('\n')}\nsf up: ${analysis.problems.length} problem(s) found; fix them first (sf check shows the same)\n`,
+      );
       return EXIT_FAILURE;
     }
     const { once } = command.opts<{ once?: boolean }>();
-    return await runSystem(analysis, { sf: [process.execPath, SF_BIN], output: (line) => io.stdout(`${line}\n`), color: process.stdout.isTTY === true,
+    return await runSystem(analysis, {
+      sf: [process.execPath, SF_BIN],
+      output: (line) => io.stdout(`${line}\n`),
+      color: process.stdout.isTTY === true,
       once: once === true,
-      ...(process.stdout.isTTY && { live: { write: (text: string) => process.stdout.write(text), columns: () => process.stdout.columns || 80 } }),
+      ...(process.stdout.isTTY && {
+        live: { write: (text: string) => process.stdout.write(text), columns: () => process.stdout.columns || 80 },
+      }),
     });
   } finally {
     await rm(runDir, { recursive: true, force: true });

@@ -12,12 +12,18 @@ export const keyArb = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((key
 
 /** Decimals with up to ~40 digits and exponents on both sides, plus the special values. */
 export const decimalArb = fc.oneof(
-  fc.tuple(fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }), fc.integer({ min: -40, max: 40 })).map(([digits, exp]) => new Decimal(`${digits}e${exp}`)),
+  fc
+    .tuple(fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }), fc.integer({ min: -40, max: 40 }))
+    .map(([digits, exp]) => new Decimal(`${digits}e${exp}`)),
   fc.constantFrom('NaN', 'Infinity', '-Infinity', '1.50', '0.000000100').map((text) => new Decimal(text)),
 );
 
 /** Dates in Python's datetime range, millisecond precision. */
-export const dateArb = fc.date({ min: new Date('0001-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true });
+export const dateArb = fc.date({
+  min: new Date('0001-01-01T00:00:00.000Z'),
+  max: new Date('9999-12-31T23:59:59.999Z'),
+  noInvalidDate: true,
+});
 
 /** Leaves: every scalar the wire carries. */
 export const leafArb: fc.Arbitrary<unknown> = fc.oneof(
@@ -34,7 +40,12 @@ export const leafArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.uint8Array({ maxLength: 40 }),
 );
 
-const mapKeyArb = fc.oneof(keyArb, fc.integer(), decimalArb, fc.uuid().map((text) => new UUID(text)));
+const mapKeyArb = fc.oneof(
+  keyArb,
+  fc.integer(),
+  decimalArb,
+  fc.uuid().map((text) => new UUID(text)),
+);
 
 function wireKeyForm(key: unknown): string {
   return typeof key === 'number' ? `n:${key}` : `s:${String(key)}`;
@@ -46,7 +57,9 @@ export const valueArb: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   object: fc.dictionary(keyArb, fc.oneof(tie('value'), fc.constant(undefined)), { maxKeys: 6 }),
   array: fc.array(fc.oneof(tie('value'), fc.constant(undefined)), { maxLength: 6 }),
   set: fc.array(leafArb, { maxLength: 5 }).map((items) => new Set(items)),
-  map: fc.uniqueArray(fc.tuple(mapKeyArb, tie('value')), { maxLength: 5, selector: ([key]) => wireKeyForm(key) }).map((entries) => new Map(entries)),
+  map: fc
+    .uniqueArray(fc.tuple(mapKeyArb, tie('value')), { maxLength: 5, selector: ([key]) => wireKeyForm(key) })
+    .map((entries) => new Map(entries)),
 })).value;
 
 /** What `value` is after a trip over the wire (the oracle of the round-trip properties). */

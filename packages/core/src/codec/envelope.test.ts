@@ -44,11 +44,15 @@ describe('exact bytes (the wire format must not drift)', () => {
   it('publication with a topic: msgpack(topic) then msgpack(payload)', () => {
     const prefix = topicPrefix('orders');
     expect(hex(prefix)).toBe(`a6${t('orders')}`);
-    expect(hex(encodeRequest({ args: {}, workflow_id: 'w1' }, prefix))).toBe(`a6${t('orders')}82a4${t('args')}80ab${t('workflow_id')}a2${t('w1')}`);
+    expect(hex(encodeRequest({ args: {}, workflow_id: 'w1' }, prefix))).toBe(
+      `a6${t('orders')}82a4${t('args')}80ab${t('workflow_id')}a2${t('w1')}`,
+    );
   });
 
   it('reply and error reply', () => {
-    expect(hex(encodeReply({ return_args: { ok: true }, workflow_id: 'w1' }))).toBe(`82ab${t('return_args')}81a2${t('ok')}c3ab${t('workflow_id')}a2${t('w1')}`);
+    expect(hex(encodeReply({ return_args: { ok: true }, workflow_id: 'w1' }))).toBe(
+      `82ab${t('return_args')}81a2${t('ok')}c3ab${t('workflow_id')}a2${t('w1')}`,
+    );
     expect(hex(encodeReply({ return_args: null, workflow_id: null, error: { type: 'ValidationError', message: 'bad' } }))).toBe(
       `83ab${t('return_args')}c0ab${t('workflow_id')}c0a5${t('error')}82a4${t('type')}af${t('ValidationError')}a7${t('message')}a3${t('bad')}`,
     );
@@ -124,10 +128,18 @@ describe('envelope errors', () => {
     ['a map without args', packWire({ workflow_id: null }), 'a map without "args"'],
     ['args that are not a map', packWire({ args: [1], workflow_id: null }), 'args must be a map, received an array'],
     ['args that are a marker', packWire({ args: { __decimal__: true, as_str: '1' } }), 'received a marker for a Decimal'],
-    ['a workflow id that is not a string', packWire({ args: {}, workflow_id: 7 }), 'workflow_id must be a string, nil or a UUID/Decimal/datetime marker'],
+    [
+      'a workflow id that is not a string',
+      packWire({ args: {}, workflow_id: 7 }),
+      'workflow_id must be a string, nil or a UUID/Decimal/datetime marker',
+    ],
     ['a workflow id that is a plain map', packWire({ args: {}, workflow_id: { id: 'x' } }), 'received a map'],
     ['a workflow id that is a set marker', packWire({ args: {}, workflow_id: { __set__: true, value: [] } }), 'received a map'],
-    ['a workflow id that is a malformed UUID marker', packWire({ args: {}, workflow_id: { __uuid__: true, as_str: 'nope' } }), 'workflow_id is a malformed marker: Bad __uuid__ marker'],
+    [
+      'a workflow id that is a malformed UUID marker',
+      packWire({ args: {}, workflow_id: { __uuid__: true, as_str: 'nope' } }),
+      'workflow_id is a malformed marker: Bad __uuid__ marker',
+    ],
     ['a frame topic with nothing after it', packWire('orders'), 'is a string, not a request envelope'],
   ])('request: %s', (_name, frame, message) => {
     expect(() => decodeRequest(frame)).toThrow(DecodeError);
@@ -145,13 +157,21 @@ describe('envelope errors', () => {
 
   it('reads a workflow id sent as a marker (Python 0.0.3 sends uuid.UUID objects) as its string form', () => {
     const uuid = { __uuid__: true, as_str: '123E4567-E89B-12D3-A456-426614174000' };
-    expect(decodeRequest(packWire({ args: { a: 1 }, workflow_id: uuid }))).toEqual({ args: { a: 1 }, workflow_id: '123e4567-e89b-12d3-a456-426614174000' });
+    expect(decodeRequest(packWire({ args: { a: 1 }, workflow_id: uuid }))).toEqual({
+      args: { a: 1 },
+      workflow_id: '123e4567-e89b-12d3-a456-426614174000',
+    });
     expect(decodeRequest(packWire({ args: {}, workflow_id: { __decimal__: true, as_str: '7.50' } })).workflow_id).toBe('7.5');
-    expect(decodeRequest(packWire({ args: {}, workflow_id: { __datetime__: true, as_str: '2020-01-02T03:04:05' } })).workflow_id).toBe('2020-01-02T03:04:05+00:00');
+    expect(decodeRequest(packWire({ args: {}, workflow_id: { __datetime__: true, as_str: '2020-01-02T03:04:05' } })).workflow_id).toBe(
+      '2020-01-02T03:04:05+00:00',
+    );
     const prefix = topicPrefix('prices');
     const framed = new Uint8Array([...prefix, ...packWire({ args: {}, workflow_id: uuid })]);
     expect(decodeRequest(framed, prefix).workflow_id).toBe('123e4567-e89b-12d3-a456-426614174000');
-    expect(decodeReply(packWire({ return_args: { ok: true }, workflow_id: uuid }))).toEqual({ return_args: { ok: true }, workflow_id: '123e4567-e89b-12d3-a456-426614174000' });
+    expect(decodeReply(packWire({ return_args: { ok: true }, workflow_id: uuid }))).toEqual({
+      return_args: { ok: true },
+      workflow_id: '123e4567-e89b-12d3-a456-426614174000',
+    });
   });
 
   it('reads a request without workflow_id, ignoring unknown top-level keys', () => {
@@ -173,9 +193,13 @@ describe('envelope errors', () => {
   });
 
   it('encode: args must be a plain object, workflow_id a string or null, paths are named', () => {
-    expect(() => encodeRequest({ args: [] as unknown as Record<string, unknown>, workflow_id: null })).toThrow('args must be a plain object, received an array');
+    expect(() => encodeRequest({ args: [] as unknown as Record<string, unknown>, workflow_id: null })).toThrow(
+      'args must be a plain object, received an array',
+    );
     expect(() => encodeRequest({ args: {}, workflow_id: 5 as unknown as string })).toThrow(EncodeError);
-    expect(() => encodeReply({ return_args: null, workflow_id: null, error: { type: 1 } as never })).toThrow('error must be {type: string, message: string}');
+    expect(() => encodeReply({ return_args: null, workflow_id: null, error: { type: 1 } as never })).toThrow(
+      'error must be {type: string, message: string}',
+    );
     try {
       encodeRequest({ args: { order: { price: () => 1 } }, workflow_id: null });
       expect.unreachable();

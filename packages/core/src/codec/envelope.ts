@@ -54,7 +54,8 @@ function kind(value: unknown): string {
 function workflowIdToWire(envelope: { workflow_id?: unknown }): string | null {
   const id = envelope.workflow_id;
   if (id === undefined || id === null) return null;
-  if (typeof id !== 'string') throw new EncodeError(`workflow_id must be a string or null, received ${kind(id)}`, { argument: 'workflow_id' });
+  if (typeof id !== 'string')
+    throw new EncodeError(`workflow_id must be a string or null, received ${kind(id)}`, { argument: 'workflow_id' });
   return id;
 }
 
@@ -75,19 +76,30 @@ export function encodeReply(envelope: ReplyEnvelope): Uint8Array {
   const workflowId = workflowIdToWire(envelope);
   const error = envelope.error;
   if (error === undefined) return packWire({ return_args: returnArgs, workflow_id: workflowId });
-  if (!isPlainObject(error) || typeof error.type !== 'string' || typeof error.message !== 'string' || !['string', 'undefined'].includes(typeof error.code)) {
+  if (
+    !isPlainObject(error) ||
+    typeof error.type !== 'string' ||
+    typeof error.message !== 'string' ||
+    !['string', 'undefined'].includes(typeof error.code)
+  ) {
     throw new EncodeError('error must be {type: string, message: string} with an optional code: string', { argument: 'error' });
   }
-  const wireError = error.code === undefined ? { type: error.type, message: error.message } : { type: error.type, message: error.message, code: error.code };
+  const wireError =
+    error.code === undefined
+      ? { type: error.type, message: error.message }
+      : { type: error.type, message: error.message, code: error.code };
   return packWire({ return_args: returnArgs, workflow_id: workflowId, error: wireError });
 }
 
 function envelopeMap(frame: Uint8Array, what: string, required: string): Record<string, unknown> {
   const top = unpackWire(frame, what);
   if (!isPlainObject(top) || !(required in top)) {
-    throw new DecodeError(`${what} is ${isPlainObject(top) ? `a map without "${required}"` : kind(top)}, not a ${what === 'Reply frame' ? 'reply' : 'request'} envelope`, {
-      hint: `Expected {"${required}": {...}, "workflow_id": str|nil} (SPEC §4)`,
-    });
+    throw new DecodeError(
+      `${what} is ${isPlainObject(top) ? `a map without "${required}"` : kind(top)}, not a ${what === 'Reply frame' ? 'reply' : 'request'} envelope`,
+      {
+        hint: `Expected {"${required}": {...}, "workflow_id": str|nil} (SPEC §4)`,
+      },
+    );
   }
   return top;
 }
@@ -105,7 +117,11 @@ function workflowIdFromWire(top: { workflow_id?: unknown }): string | null {
     text = scalarMarkerText(id);
   } catch (error) {
     if (!(error instanceof WireFault)) throw error;
-    throw new DecodeError(`workflow_id is a malformed marker: ${error.message}`, { argument: 'workflow_id', hint: error.hint, cause: error });
+    throw new DecodeError(`workflow_id is a malformed marker: ${error.message}`, {
+      argument: 'workflow_id',
+      hint: error.hint,
+      cause: error,
+    });
   }
   if (text !== undefined) return text;
   throw new DecodeError(`workflow_id must be a string, nil or a UUID/Decimal/datetime marker, received ${kind(id)}`, {
@@ -141,6 +157,9 @@ export function decodeReply(frame: Uint8Array): ReplyEnvelope {
   if (!isPlainObject(error) || typeof error.type !== 'string' || typeof error.message !== 'string') {
     throw new DecodeError(`error must be a map {"type": str, "message": str}, received ${kind(error)}`, { argument: 'error' });
   }
-  reply.error = typeof error.code === 'string' ? { type: error.type, message: error.message, code: error.code } : { type: error.type, message: error.message };
+  reply.error =
+    typeof error.code === 'string'
+      ? { type: error.type, message: error.message, code: error.code }
+      : { type: error.type, message: error.message };
   return reply;
 }

@@ -36,7 +36,13 @@ describe('encodeErrorReply', () => {
   });
 
   it('a service fault: whatever was thrown (even a framework error) becomes a HandlerError naming only the workflow id', () => {
-    const thrown = [new Error('secret at /etc/app/key.pem'), badArgs(), new RemoteError({ type: 'PublicError', message: 'downstream' }), 'a string', undefined];
+    const thrown = [
+      new Error('secret at /etc/app/key.pem'),
+      badArgs(),
+      new RemoteError({ type: 'PublicError', message: 'downstream' }),
+      'a string',
+      undefined,
+    ];
     for (const error of thrown) {
       const frame = encodeErrorReply('wf-2', error, 'service');
       expect(decodeReply(frame).error, String(error)).toEqual({
@@ -80,12 +86,20 @@ describe('encodeErrorReply', () => {
     expect(isPublicError(new OtherCopy())).toBe(true);
     expect(isPublicError(new Error('plain'))).toBe(false);
     expect(isPublicError({ [brand]: true })).toBe(false);
-    expect(decodeReply(encodeErrorReply(null, new OtherCopy(), 'service')).error).toEqual({ type: 'Error', code: 'OTHER', message: 'from another copy' });
+    expect(decodeReply(encodeErrorReply(null, new OtherCopy(), 'service')).error).toEqual({
+      type: 'Error',
+      code: 'OTHER',
+      message: 'from another copy',
+    });
 
     const odd = new PublicError('fine');
     Object.defineProperty(odd, 'code', { value: 42 });
     Object.defineProperty(odd, 'name', { value: Symbol('n') });
-    expect(decodeReply(encodeErrorReply(null, odd, 'service')).error).toEqual({ type: 'PublicError', code: 'SF_PUBLIC_ERROR', message: 'fine' });
+    expect(decodeReply(encodeErrorReply(null, odd, 'service')).error).toEqual({
+      type: 'PublicError',
+      code: 'SF_PUBLIC_ERROR',
+      message: 'fine',
+    });
   });
 });
 
@@ -94,7 +108,9 @@ describe('the code key of an error reply', () => {
     expect(hex(encodeReply({ return_args: null, workflow_id: null, error: { type: 'E', message: 'm', code: 'C' } }))).toBe(
       `83ab${t('return_args')}c0ab${t('workflow_id')}c0a5${t('error')}83a4${t('type')}a1${t('E')}a7${t('message')}a1${t('m')}a4${t('code')}a1${t('C')}`,
     );
-    expect(() => encodeReply({ return_args: null, workflow_id: null, error: { type: 'E', message: 'm', code: 5 as never } })).toThrow(EncodeError);
+    expect(() => encodeReply({ return_args: null, workflow_id: null, error: { type: 'E', message: 'm', code: 5 as never } })).toThrow(
+      EncodeError,
+    );
   });
 
   it('is read when it is a string; a reply without it (a Python peer) or with another kind of value has none; other keys are ignored', () => {
@@ -105,7 +121,10 @@ describe('the code key of an error reply', () => {
   });
 
   it('reaches the caller in RemoteError: type, code and message', () => {
-    const remote = new RemoteError({ type: 'HandlerError', code: 'SF_HANDLER_FAILED', message: 'see wf-1' }, { model: 'connection_models.out.ask' });
+    const remote = new RemoteError(
+      { type: 'HandlerError', code: 'SF_HANDLER_FAILED', message: 'see wf-1' },
+      { model: 'connection_models.out.ask' },
+    );
     expect(remote.remoteType).toBe('HandlerError');
     expect(remote.remoteCode).toBe('SF_HANDLER_FAILED');
     expect(remote.message).toBe('The peer answered with HandlerError SF_HANDLER_FAILED: see wf-1 (model connection_models.out.ask)');

@@ -20,7 +20,8 @@ export type ReplyFault = 'request' | 'service';
  * only the workflow id.
  */
 function replyErrorFor(error: unknown, fault: ReplyFault, workflowId: string | null): ReplyError {
-  if (isPublicError(error)) return { type: text(error.name, 'PublicError'), code: text(error.code, 'SF_PUBLIC_ERROR'), message: text(error.what, '') };
+  if (isPublicError(error))
+    return { type: text(error.name, 'PublicError'), code: text(error.code, 'SF_PUBLIC_ERROR'), message: text(error.what, '') };
   if (fault === 'request' && error instanceof SfError) return { type: error.name, code: error.code, message: describeForPeer(error) };
   const generic = new HandlerError(workflowId);
   return { type: generic.name, code: generic.code, message: generic.what };

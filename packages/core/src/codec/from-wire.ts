@@ -37,7 +37,10 @@ export function fromWire(value: unknown, depth: number): unknown {
   if (value instanceof Uint8Array) return new Uint8Array(value);
   if (value instanceof Date) return value;
   const type = (value as { type?: unknown }).type;
-  throw new WireFault(`MessagePack extension type ${String(type)} is not part of the wire format`, 'Send plain MessagePack with the SPEC §4 markers');
+  throw new WireFault(
+    `MessagePack extension type ${String(type)} is not part of the wire format`,
+    'Send plain MessagePack with the SPEC §4 markers',
+  );
 }
 
 function tooDeep(): WireFault {
@@ -68,7 +71,8 @@ function mapFromWire(value: Record<string, unknown>, level: number): unknown {
     for (key in value) {
       count++;
       if (key.charCodeAt(0) === 95 && isMarker(key)) {
-        if (marker !== undefined) throw new WireFault(`A map holds two markers, ${marker} and ${key}`, 'The sender must use one marker per map');
+        if (marker !== undefined)
+          throw new WireFault(`A map holds two markers, ${marker} and ${key}`, 'The sender must use one marker per map');
         marker = key;
       }
       const item = value[key];
@@ -108,6 +112,7 @@ export function mapKeyFromWire(key: unknown): string | number {
   if (typeof key === 'bigint') return String(key);
   const text = scalarMarkerText(key);
   if (text !== undefined) return text;
-  const type = key === null ? 'nil' : key instanceof Uint8Array ? 'bin' : Array.isArray(key) ? 'array' : typeof key === 'object' ? 'map' : typeof key;
+  const type =
+    key === null ? 'nil' : key instanceof Uint8Array ? 'bin' : Array.isArray(key) ? 'array' : typeof key === 'object' ? 'map' : typeof key;
   throw new WireFault(`A map key of type ${type} is not supported`, 'Map keys must be strings, numbers, or Decimal/UUID/datetime markers');
 }

@@ -75,7 +75,9 @@ if (!python) console.warn(`codec interop:${skipReason}`);
 // CI sets SF_REQUIRE_PYTHON=1 (.ci/run): there a missing Python msgpack fails instead of skipping.
 describe.runIf(!python && process.env.SF_REQUIRE_PYTHON === '1')('Python msgpack interop (required: SF_REQUIRE_PYTHON=1)', () => {
   it('finds a python3 that can import msgpack', () => {
-    expect.fail('no python3 with the msgpack module (tried python3, /usr/bin/python3, /usr/local/bin/python3); install it with: apt-get install -y python3-msgpack');
+    expect.fail(
+      'no python3 with the msgpack module (tried python3, /usr/bin/python3, /usr/local/bin/python3); install it with: apt-get install -y python3-msgpack',
+    );
   });
 });
 
@@ -202,7 +204,14 @@ print('ok')
   });
 
   it('Python reads a Map with number keys when it allows non-string keys', () => {
-    const frame = Buffer.from(encodeValue(new Map<unknown, unknown>([[1, 'one'], ['s', new Decimal('2.5')]]))).toString('hex');
+    const frame = Buffer.from(
+      encodeValue(
+        new Map<unknown, unknown>([
+          [1, 'one'],
+          ['s', new Decimal('2.5')],
+        ]),
+      ),
+    ).toString('hex');
     const out = runPython(
       `
 got = msgpack.unpackb(bytes.fromhex(sys.stdin.read().strip()), object_hook=hook, raw=False, strict_map_key=False)

@@ -9,7 +9,12 @@ import { topicPrefix } from './topic.js';
 import { decodeValue } from './values.js';
 
 const bytes = (hexText: string) => new Uint8Array(Buffer.from(hexText, 'hex'));
-const decoders = [decodeValue, (frame: Uint8Array) => decodeRequest(frame), decodeReply, (frame: Uint8Array) => decodeRequest(frame, topicPrefix('t'))];
+const decoders = [
+  decodeValue,
+  (frame: Uint8Array) => decodeRequest(frame),
+  decodeReply,
+  (frame: Uint8Array) => decodeRequest(frame, topicPrefix('t')),
+];
 
 /** Runs `decode`; passes if it returns or throws a DecodeError, fails on any other exception. */
 function onlyDecodeError(decode: (frame: Uint8Array) => unknown, frame: Uint8Array): void {
@@ -32,7 +37,15 @@ function decodeError(frame: Uint8Array): DecodeError {
 
 const sample = encodeRequest(
   {
-    args: { price: new Decimal('1.5'), tags: new Set(['a', 2]), id: UUID.random(), at: new Date(), raw: new Uint8Array([1, 2]), big: 2n ** 62n, list: [1.5, null, { x: 'é' }] },
+    args: {
+      price: new Decimal('1.5'),
+      tags: new Set(['a', 2]),
+      id: UUID.random(),
+      at: new Date(),
+      raw: new Uint8Array([1, 2]),
+      big: 2n ** 62n,
+      list: [1.5, null, { x: 'é' }],
+    },
     workflow_id: 'wf',
   },
   topicPrefix('t'),
@@ -50,11 +63,14 @@ describe('untrusted input never raises anything but DecodeError', () => {
 
   it('random mutations of a valid frame', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(sample.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
-        const frame = sample.slice();
-        for (const [at, value] of edits) frame[at] = value;
-        for (const decode of decoders) onlyDecodeError(decode, frame);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(sample.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        (edits) => {
+          const frame = sample.slice();
+          for (const [at, value] of edits) frame[at] = value;
+          for (const decode of decoders) onlyDecodeError(decode, frame);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -81,7 +97,9 @@ describe('untrusted input never raises anything but DecodeError', () => {
 
   it('100 000 levels of nesting are refused, 64 are read', () => {
     expect(decodeError(new Uint8Array([...new Array(100_000).fill(0x91), 0xc0])).what).toContain('deeper than 64 levels');
-    expect(decodeError(new Uint8Array([...new Array(50_000).fill([0x81, 0xa1, 0x6b]).flat(), 0xc0])).what).toContain('deeper than 64 levels');
+    expect(decodeError(new Uint8Array([...new Array(50_000).fill([0x81, 0xa1, 0x6b]).flat(), 0xc0])).what).toContain(
+      'deeper than 64 levels',
+    );
     let nested: unknown = null;
     for (let i = 0; i < 64; i++) nested = [nested];
     expect(decodeValue(new Uint8Array([...new Array(64).fill(0x91), 0xc0]))).toEqual(nested);
@@ -122,8 +140,24 @@ describe('map keys', () => {
     const decimalKey = { __decimal__: true, as_str: '101.50' };
     const uuidKey = { __uuid__: true, as_str: '123E4567-E89B-12D3-A456-426614174000' };
     const dateKey = { __datetime__: true, as_str: '2020-01-02T03:04:05' };
-    const frame = packWire(new Map<unknown, unknown>([[1, 'a'], [-2.5, 'b'], [2n ** 62n, 'c'], [decimalKey, 'd'], [uuidKey, 'e'], [dateKey, 'f']]));
-    expect(decodeValue(frame)).toEqual({ 1: 'a', '-2.5': 'b', [String(2n ** 62n)]: 'c', '101.5': 'd', '123e4567-e89b-12d3-a456-426614174000': 'e', '2020-01-02T03:04:05+00:00': 'f' });
+    const frame = packWire(
+      new Map<unknown, unknown>([
+        [1, 'a'],
+        [-2.5, 'b'],
+        [2n ** 62n, 'c'],
+        [decimalKey, 'd'],
+        [uuidKey, 'e'],
+        [dateKey, 'f'],
+      ]),
+    );
+    expect(decodeValue(frame)).toEqual({
+      1: 'a',
+      '-2.5': 'b',
+      [String(2n ** 62n)]: 'c',
+      '101.5': 'd',
+      '123e4567-e89b-12d3-a456-426614174000': 'e',
+      '2020-01-02T03:04:05+00:00': 'f',
+    });
   });
 
   it.each([

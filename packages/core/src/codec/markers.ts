@@ -82,7 +82,9 @@ export function dateText(value: Date): string {
 
 function describe(map: Record<string, unknown>): string {
   try {
-    const text = JSON.stringify(map, (_key, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? `<${v.length} bytes>` : v));
+    const text = JSON.stringify(map, (_key, v) =>
+      typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? `<${v.length} bytes>` : v,
+    );
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
   } catch {
     return 'a map';

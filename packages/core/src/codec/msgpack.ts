@@ -56,7 +56,9 @@ function reason(error: unknown): string {
 /** Throws DecodeError unless `frame` is bytes. */
 export function assertFrame(frame: unknown, what: string): asserts frame is Uint8Array {
   if (!(frame instanceof Uint8Array)) {
-    throw new DecodeError(`${what} is not bytes (received ${frame === null ? 'null' : typeof frame})`, { hint: 'Pass the frame as a Uint8Array or Buffer' });
+    throw new DecodeError(`${what} is not bytes (received ${frame === null ? 'null' : typeof frame})`, {
+      hint: 'Pass the frame as a Uint8Array or Buffer',
+    });
   }
 }
 
@@ -66,7 +68,8 @@ export function unpackWire(frame: Uint8Array, what: string): unknown {
   try {
     return decoder.decode(frame);
   } catch (error) {
-    if (error instanceof WireFault) throw new DecodeError(`${what} has a bad map key: ${error.message}`, { hint: error.hint, cause: error });
+    if (error instanceof WireFault)
+      throw new DecodeError(`${what} has a bad map key: ${error.message}`, { hint: error.hint, cause: error });
     throw new DecodeError(`${what} is not valid MessagePack: ${reason(error)}`, {
       hint: 'The sender must send one MessagePack object per frame (SPEC §4)',
       cause: error,

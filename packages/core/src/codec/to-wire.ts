@@ -12,7 +12,16 @@
  */
 import { Decimal } from '../types/decimal.js';
 import { UUID } from '../types/uuid.js';
-import { DATETIME_MARKER, DECIMAL_MARKER, dateText, decimalText, RESERVED_KEYS, SET_MARKER, UUID_MARKER, WIRE_MAX_DEPTH } from './markers.js';
+import {
+  DATETIME_MARKER,
+  DECIMAL_MARKER,
+  dateText,
+  decimalText,
+  RESERVED_KEYS,
+  SET_MARKER,
+  UUID_MARKER,
+  WIRE_MAX_DEPTH,
+} from './markers.js';
 import { throughSegment, WireFault } from './wire-path.js';
 
 const INT32_MIN = -0x80000000;
@@ -38,20 +47,29 @@ export function toWire(value: unknown, depth: number): unknown {
     case 'undefined':
       throw new WireFault('undefined cannot be sent', 'Use null for nil, or leave the property out');
     default:
-      throw new WireFault(`A ${typeof value} cannot be sent`, 'Send only data: objects, arrays, strings, numbers, booleans, null, Decimal, UUID, Date, Set, Map, Uint8Array');
+      throw new WireFault(
+        `A ${typeof value} cannot be sent`,
+        'Send only data: objects, arrays, strings, numbers, booleans, null, Decimal, UUID, Date, Set, Map, Uint8Array',
+      );
   }
 }
 
 function bigintToWire(value: bigint): unknown {
   if (value >= SAFE_MIN && value <= SAFE_MAX) return Number(value);
   if (value < INT64_MIN || value > UINT64_MAX) {
-    throw new WireFault(`Integer ${value} does not fit in 64 bits`, 'MessagePack integers are int64 or uint64; send a Decimal for larger numbers');
+    throw new WireFault(
+      `Integer ${value} does not fit in 64 bits`,
+      'MessagePack integers are int64 or uint64; send a Decimal for larger numbers',
+    );
   }
   return value;
 }
 
 function tooDeep(): WireFault {
-  return new WireFault(`Value nests deeper than ${WIRE_MAX_DEPTH} levels (or contains a cycle)`, 'Flatten the value; a cycle cannot be sent');
+  return new WireFault(
+    `Value nests deeper than ${WIRE_MAX_DEPTH} levels (or contains a cycle)`,
+    'Flatten the value; a cycle cannot be sent',
+  );
 }
 
 function objectToWire(value: object, level: number): unknown {
@@ -147,7 +165,11 @@ function mapToWire(value: ReadonlyMap<unknown, unknown>, level: number): Map<unk
   for (const [key, item] of value) {
     const wireKey = mapKeyToWire(key);
     const segment = typeof wireKey === 'bigint' ? String(wireKey) : wireKey;
-    if (out.has(wireKey)) throw new WireFault(`Two keys of a Map are both sent as ${JSON.stringify(segment)}`, 'Make the Map keys distinct in their string form');
+    if (out.has(wireKey))
+      throw new WireFault(
+        `Two keys of a Map are both sent as ${JSON.stringify(segment)}`,
+        'Make the Map keys distinct in their string form',
+      );
     if (item === undefined) continue;
     try {
       out.set(wireKey, toWire(item, level));

@@ -14,7 +14,9 @@ const utf8 = new TextDecoder();
 /** The prefix bytes `msgpack(topic)`: build once, then frame payloads with it and subscribe to it. */
 export function topicPrefix(topic: string): Uint8Array {
   if (typeof topic !== 'string') {
-    throw new EncodeError(`Topic must be a string, received ${topic === null ? 'null' : typeof topic}`, { hint: 'Set the topic option to a string' });
+    throw new EncodeError(`Topic must be a string, received ${topic === null ? 'null' : typeof topic}`, {
+      hint: 'Set the topic option to a string',
+    });
   }
   return packWire(topic);
 }

@@ -34,7 +34,9 @@ describe('value round trip', () => {
     const long = new Decimal('123456789012345678901234567890.123456789012345678901234567890');
     expect((trip(long) as Decimal).equals(long)).toBe(true);
     expect((trip(long) as Decimal).toFixed()).toBe('123456789012345678901234567890.12345678901234567890123456789');
-    expect(hex(encodeValue(new Decimal('1.50')))).toBe(`82ab${hex(Buffer.from('__decimal__'))}c3a6${hex(Buffer.from('as_str'))}a3${hex(Buffer.from('1.5'))}`);
+    expect(hex(encodeValue(new Decimal('1.50')))).toBe(
+      `82ab${hex(Buffer.from('__decimal__'))}c3a6${hex(Buffer.from('as_str'))}a3${hex(Buffer.from('1.5'))}`,
+    );
     expect(String(trip(new Decimal('1e-7')))).toBe('1e-7');
   });
 
@@ -101,10 +103,29 @@ describe('value round trip', () => {
 
   it('sends Map keys as strings, numbers or the string form of Decimal/UUID/Date', () => {
     const id = new UUID('123E4567-E89B-12D3-A456-426614174000');
-    const map = new Map<unknown, unknown>([['s', 1], [2, 'two'], [new Decimal('1.50'), 'dec'], [id, 'id'], [new Date(Date.UTC(2020, 0, 2)), 'day']]);
-    expect(trip(map)).toEqual({ s: 1, 2: 'two', '1.5': 'dec', '123e4567-e89b-12d3-a456-426614174000': 'id', '2020-01-02T00:00:00+00:00': 'day' });
+    const map = new Map<unknown, unknown>([
+      ['s', 1],
+      [2, 'two'],
+      [new Decimal('1.50'), 'dec'],
+      [id, 'id'],
+      [new Date(Date.UTC(2020, 0, 2)), 'day'],
+    ]);
+    expect(trip(map)).toEqual({
+      s: 1,
+      2: 'two',
+      '1.5': 'dec',
+      '123e4567-e89b-12d3-a456-426614174000': 'id',
+      '2020-01-02T00:00:00+00:00': 'day',
+    });
     expect(hex(encodeValue(new Map([[7, true]])))).toBe('8107c3');
-    expect(encodeError(new Map([[new Decimal('1.0'), 1], [new Decimal('1'), 2]])).what).toContain('both sent as "1"');
+    expect(
+      encodeError(
+        new Map([
+          [new Decimal('1.0'), 1],
+          [new Decimal('1'), 2],
+        ]),
+      ).what,
+    ).toContain('both sent as "1"');
     expect(encodeError(new Map([[{}, 1]])).what).toContain('Map key of type Object');
   });
 

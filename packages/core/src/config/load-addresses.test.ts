@@ -103,7 +103,9 @@ describe('checkAddresses', () => {
   const check = (value: unknown) => () => checkAddresses(value, 'The addresses file');
 
   it('rejects unknown keys with a suggestion', () => {
-    expect(check({ connection: {} })).toThrow("The addresses file at connection is not a known key (did you mean 'connections'?); expected connections or states");
+    expect(check({ connection: {} })).toThrow(
+      "The addresses file at connection is not a known key (did you mean 'connections'?); expected connections or states",
+    );
     expect(check({ states: { inn: {} } })).toThrow("at states.inn is not a known key (did you mean 'in'?); expected in or out");
   });
 

@@ -104,7 +104,11 @@ export function checkAddresses(value: unknown, source: string, where: { file?: s
 
 function checkSockets(value: unknown, path: string, fail: (path: string, problem: string, hint: string) => never): SocketAddresses {
   if (!isPlainObject(value)) {
-    return fail(path, `is ${describeValue(value)}; expected an object of socket name → address`, 'Write e.g. { "replyer": "127.0.0.1:5555" }');
+    return fail(
+      path,
+      `is ${describeValue(value)}; expected an object of socket name → address`,
+      'Write e.g. { "replyer": "127.0.0.1:5555" }',
+    );
   }
   const sockets: SocketAddresses = {};
   for (const [socket, addr] of Object.entries(value)) {

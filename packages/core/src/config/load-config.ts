@@ -81,8 +81,5 @@ export function flattenConfig(value: unknown, source: string, where: { file?: st
 /** `{ required?: {...}, optional?: {...} }` and nothing else, as the seed's example config.json. */
 function isSeedShaped(value: Record<string, unknown>): boolean {
   const keys = Object.keys(value);
-  return (
-    keys.length > 0 &&
-    keys.every((key) => (key === 'required' || key === 'optional') && isPlainObject(value[key]))
-  );
+  return keys.length > 0 && keys.every((key) => (key === 'required' || key === 'optional') && isPlainObject(value[key]));
 }

@@ -83,7 +83,7 @@ describe('error positions V8 does not report', () => {
     expect(await at('{\n  "a": 1,\n  "b": [1,\n    ]\n}')).toBe('4:5');
   });
 
-  it('takes V8\'s position where it reports one', async () => {
+  it("takes V8's position where it reports one", async () => {
     for (const text of ['{"a" 1}', '{"a":1}}', '{,}']) {
       const v8 = /at position (\d+)/.exec(catchMessage(text));
       expect(v8, text).not.toBeNull();

@@ -16,11 +16,18 @@ import { didYouMean } from '../util/nearest.js';
 export function checkConfig(config: Config, configModel: unknown, service: string): Config {
   if (configModel === undefined || configModel === null) return config;
   if (!isPlainObject(configModel)) {
-    throw new ModelError(`config_model must be { required?: {...}, optional?: {...} }; received ${describeValue(configModel)}`, { service, model: 'config_model' });
+    throw new ModelError(`config_model must be { required?: {...}, optional?: {...} }; received ${describeValue(configModel)}`, {
+      service,
+      model: 'config_model',
+    });
   }
   for (const key of Object.keys(configModel)) {
     if (!(CONFIG_MODEL_KEYS as readonly string[]).includes(key)) {
-      throw new ModelError(`Unknown key '${key}' in config_model`, { service, model: 'config_model', hint: didYouMean(key, CONFIG_MODEL_KEYS) || 'Valid keys: required, optional' });
+      throw new ModelError(`Unknown key '${key}' in config_model`, {
+        service,
+        model: 'config_model',
+        hint: didYouMean(key, CONFIG_MODEL_KEYS) || 'Valid keys: required, optional',
+      });
     }
   }
   const required = (configModel.required ?? null) as ArgumentModel | null;
@@ -44,7 +51,8 @@ export function checkConfig(config: Config, configModel: unknown, service: strin
 /** The type a config key's value is read as: `secret(T)` and `optional(T)` are read as T. */
 function readAs(spec: unknown): unknown {
   let inner = spec;
-  for (let kind = kindOf(inner); kind === 'secret' || kind === 'optional'; kind = kindOf(inner)) inner = (inner as { inner: unknown }).inner;
+  for (let kind = kindOf(inner); kind === 'secret' || kind === 'optional'; kind = kindOf(inner))
+    inner = (inner as { inner: unknown }).inner;
   return inner;
 }
 

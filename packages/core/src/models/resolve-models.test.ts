@@ -27,8 +27,19 @@ const reqrep = testPlugin('@test/reqrep', {
   },
 });
 const pubsub = testPlugin('@test/pubsub', {
-  subscriber: { side: 'in', peers: ['publisher'], addresses: ['subscriber'], handler: 'on_new_message', creationArguments: { required: { on_new_message: Function }, optional: { topic: String } } },
-  publisher: { side: 'out', peers: ['subscriber'], addresses: ['publisher'], creationArguments: { optional: { topic: String, wait_after_creation_s: Number } } },
+  subscriber: {
+    side: 'in',
+    peers: ['publisher'],
+    addresses: ['subscriber'],
+    handler: 'on_new_message',
+    creationArguments: { required: { on_new_message: Function }, optional: { topic: String } },
+  },
+  publisher: {
+    side: 'out',
+    peers: ['subscriber'],
+    addresses: ['publisher'],
+    creationArguments: { optional: { topic: String, wait_after_creation_s: Number } },
+  },
 });
 const states = testPlugin('@test/state', {
   delta_update_in: { side: 'in', kind: 'state', peers: ['delta_update_out'], addresses: ['subscriber', 'requester'] },
@@ -73,8 +84,20 @@ describe('resolveModels: a valid service', () => {
   it('resolves every model to its plugin type with its values, handler and addresses', () => {
     const models = resolve({
       connection_models: {
-        in: { cancel_order: { connection_type: 'replyer', required_creation_arguments: { on_new_request: handler }, required_arguments: { order_id: String } } },
-        out: { ask: { connection_type: 'requester', required_connection_arguments: { timeout_ms: 100 }, required_return_arguments: { ok: Boolean } } },
+        in: {
+          cancel_order: {
+            connection_type: 'replyer',
+            required_creation_arguments: { on_new_request: handler },
+            required_arguments: { order_id: String },
+          },
+        },
+        out: {
+          ask: {
+            connection_type: 'requester',
+            required_connection_arguments: { timeout_ms: 100 },
+            required_return_arguments: { ok: Boolean },
+          },
+        },
       },
       state_models: { in: { prices: { state_type: 'delta_update_in' } } },
       addresses: addresses(
@@ -105,7 +128,9 @@ describe('resolveModels: a valid service', () => {
 
 describe('resolveModels: model keys', () => {
   it('rejects an unknown model key, naming it and the model path and suggesting the nearest key', () => {
-    const error = fails(() => resolve({ connection_models: replyerModels({ required_argument: { id: String } }), addresses: replyerAddress }));
+    const error = fails(() =>
+      resolve({ connection_models: replyerModels({ required_argument: { id: String } }), addresses: replyerAddress }),
+    );
     expect(error).toBeInstanceOf(ModelError);
     expect(error.code).toBe('SF_MODEL_INVALID');
     expect(error.message).toContain("Unknown key 'required_argument'");
@@ -114,7 +139,9 @@ describe('resolveModels: model keys', () => {
   });
 
   it('checks state models against the state spelling of the keys', () => {
-    const error = fails(() => resolve({ state_models: { in: { prices: { state_type: 'delta_update_in', required_connection_arguments: {} } } } }));
+    const error = fails(() =>
+      resolve({ state_models: { in: { prices: { state_type: 'delta_update_in', required_connection_arguments: {} } } } }),
+    );
     expect(error).toBeInstanceOf(ModelError);
     expect(error.message).toContain("Unknown key 'required_connection_arguments' in state_models.in.prices");
     expect(error.hint).toBe("Did you mean 'required_state_arguments'? 'required_connection_arguments' belongs in connection_models");
@@ -130,7 +157,9 @@ describe('resolveModels: model keys', () => {
   });
 
   it('rejects a section or side that is not an object', () => {
-    expect(fails(() => resolve({ connection_models: [] })).message).toContain("connection_models must be an object with 'in' and/or 'out'; received an array of 0");
+    expect(fails(() => resolve({ connection_models: [] })).message).toContain(
+      "connection_models must be an object with 'in' and/or 'out'; received an array of 0",
+    );
     expect(fails(() => resolve({ state_models: { out: 'x' } })).location.model).toBe('state_models.out');
   });
 
@@ -172,12 +201,19 @@ describe('resolveModels: types', () => {
 
 describe('resolveModels: creation and connection arguments', () => {
   it('requires the handler as a Function', () => {
-    const missing = fails(() => resolve({ connection_models: { in: { cancel_order: { connection_type: 'replyer' } } }, addresses: replyerAddress }));
+    const missing = fails(() =>
+      resolve({ connection_models: { in: { cancel_order: { connection_type: 'replyer' } } }, addresses: replyerAddress }),
+    );
     expect(missing).toBeInstanceOf(ValidationError);
     expect(missing.location).toMatchObject({ model: 'connection_models.in.cancel_order', argument: 'creation_arguments.on_new_request' });
     expect(missing.message).toContain('creation_arguments.on_new_request');
 
-    const notFunction = fails(() => resolve({ connection_models: replyerModels({ required_creation_arguments: { on_new_request: 'handle' } }), addresses: replyerAddress }));
+    const notFunction = fails(() =>
+      resolve({
+        connection_models: replyerModels({ required_creation_arguments: { on_new_request: 'handle' } }),
+        addresses: replyerAddress,
+      }),
+    );
     expect(notFunction).toBeInstanceOf(ValidationError);
     expect(notFunction.location.argument).toBe('creation_arguments.on_new_request');
     expect((notFunction as ValidationError).expected).toMatch(/function/i);
@@ -185,14 +221,18 @@ describe('resolveModels: creation and connection arguments', () => {
   });
 
   it('rejects an unknown creation argument, suggesting the nearest declared one', () => {
-    const error = fails(() => resolve({ connection_models: replyerModels({ optional_creation_arguments: { linger_m: 5 } }), addresses: replyerAddress }));
+    const error = fails(() =>
+      resolve({ connection_models: replyerModels({ optional_creation_arguments: { linger_m: 5 } }), addresses: replyerAddress }),
+    );
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.location.argument).toBe('creation_arguments.linger_m');
     expect(error.message).toContain('linger_ms');
   });
 
   it('rejects a creation argument of the wrong type', () => {
-    const error = fails(() => resolve({ connection_models: replyerModels({ optional_creation_arguments: { linger_ms: '5' } }), addresses: replyerAddress }));
+    const error = fails(() =>
+      resolve({ connection_models: replyerModels({ optional_creation_arguments: { linger_ms: '5' } }), addresses: replyerAddress }),
+    );
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.location.argument).toBe('creation_arguments.linger_ms');
     expect((error as ValidationError).expected).toMatch(/number/i);
@@ -204,11 +244,15 @@ describe('resolveModels: creation and connection arguments', () => {
     expect(missing).toBeInstanceOf(ValidationError);
     expect(missing.location).toMatchObject({ model: 'connection_models.out.ask', argument: 'connection_arguments.timeout_ms' });
 
-    const unknown = fails(() => resolve({ connection_models: model({ required_connection_arguments: { timeout_ms: 1, retry: 2 } }), addresses: requesterAddress }));
+    const unknown = fails(() =>
+      resolve({ connection_models: model({ required_connection_arguments: { timeout_ms: 1, retry: 2 } }), addresses: requesterAddress }),
+    );
     expect(unknown.location.argument).toBe('connection_arguments.retry');
     expect(unknown.message).toContain('retries');
 
-    const wrong = fails(() => resolve({ connection_models: model({ required_connection_arguments: { timeout_ms: 'soon' } }), addresses: requesterAddress }));
+    const wrong = fails(() =>
+      resolve({ connection_models: model({ required_connection_arguments: { timeout_ms: 'soon' } }), addresses: requesterAddress }),
+    );
     expect(wrong).toBeInstanceOf(ValidationError);
     expect(wrong.location.argument).toBe('connection_arguments.timeout_ms');
   });
@@ -237,14 +281,20 @@ describe('resolveModels: setup_connections / setup_states', () => {
 
   it('checks the merged values, so a bad setup value is a creation argument error', () => {
     const error = fails(() =>
-      resolve({ connection_models: replyerModels({}), addresses: replyerAddress, setupConnections: { cancel_order: { linger_ms: 'long' } } }),
+      resolve({
+        connection_models: replyerModels({}),
+        addresses: replyerAddress,
+        setupConnections: { cancel_order: { linger_ms: 'long' } },
+      }),
     );
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.location.argument).toBe('creation_arguments.linger_ms');
   });
 
   it('rejects a setup name that is not a model, suggesting the nearest', () => {
-    const error = fails(() => resolve({ connection_models: replyerModels({}), addresses: replyerAddress, setupConnections: { cancel_ordr: {} } }));
+    const error = fails(() =>
+      resolve({ connection_models: replyerModels({}), addresses: replyerAddress, setupConnections: { cancel_ordr: {} } }),
+    );
     expect(error).toBeInstanceOf(ModelError);
     expect(error.message).toContain("setup_connections returned arguments for 'cancel_ordr', which is not a connection model");
     expect(error.hint).toBe("Did you mean 'cancel_order'?");
@@ -258,7 +308,9 @@ describe('resolveModels: setup_connections / setup_states', () => {
   });
 
   it('rejects setup values that are not an object of arguments', () => {
-    const error = fails(() => resolve({ connection_models: replyerModels({}), addresses: replyerAddress, setupConnections: { cancel_order: 3 as never } }));
+    const error = fails(() =>
+      resolve({ connection_models: replyerModels({}), addresses: replyerAddress, setupConnections: { cancel_order: 3 as never } }),
+    );
     expect(error).toBeInstanceOf(ModelError);
     expect(error.message).toContain("'cancel_order' is the number 3");
   });
@@ -276,13 +328,20 @@ describe('resolveModels: addresses', () => {
   });
 
   it('names every missing socket of a state', () => {
-    const error = fails(() => resolve({ state_models: { in: { prices: { state_type: 'delta_update_in' } } }, addresses: addresses(['states', 'in', 'prices', { subscriber: 'h:1' }]) }));
+    const error = fails(() =>
+      resolve({
+        state_models: { in: { prices: { state_type: 'delta_update_in' } } },
+        addresses: addresses(['states', 'in', 'prices', { subscriber: 'h:1' }]),
+      }),
+    );
     expect(error.message).toContain("No address for 'requester' of states.in.prices");
     expect(error.hint).toContain('"states":{"in":{"prices":{"requester"');
   });
 
   it('rejects an unknown socket name, suggesting the type socket', () => {
-    const error = fails(() => resolve({ connection_models: replyerModels({}), addresses: addresses(['connections', 'in', 'cancel_order', { replier: 'h:1' }]) }));
+    const error = fails(() =>
+      resolve({ connection_models: replyerModels({}), addresses: addresses(['connections', 'in', 'cancel_order', { replier: 'h:1' }]) }),
+    );
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toContain("Unknown socket name 'replier' at connections.in.cancel_order");
     expect(error.hint).toBe("Did you mean 'replyer'?");
@@ -325,7 +384,10 @@ describe('resolveModels: argument validators', () => {
   });
 
   it('has no returns validator for a type without a reply', () => {
-    const [model] = resolve({ connection_models: { out: { prices: { connection_type: 'publisher' } } }, addresses: addresses(['connections', 'out', 'prices', { publisher: 'h:1' }]) });
+    const [model] = resolve({
+      connection_models: { out: { prices: { connection_type: 'publisher' } } },
+      addresses: addresses(['connections', 'out', 'prices', { publisher: 'h:1' }]),
+    });
     expect(model!.returns).toBeUndefined();
   });
 });
@@ -334,10 +396,17 @@ describe('resolveModels: a top-level mapOf(K, V) (dynamic keys)', () => {
   const bookAddress = addresses(['states', 'out', 'bids', { publisher: 'h:1', replyer: 'h:2' }]);
 
   it('checks a state value and its deltas key by key; null deletes a level only in a delta', () => {
-    const [model] = resolve({ state_models: { out: { bids: { state_type: 'delta_update_out', optional_arguments: mapOf(Decimal, Decimal) } } }, addresses: bookAddress });
+    const [model] = resolve({
+      state_models: { out: { bids: { state_type: 'delta_update_out', optional_arguments: mapOf(Decimal, Decimal) } } },
+      addresses: bookAddress,
+    });
     const level = new Decimal('3');
     expect(model!.args.check({ '101.5': level })).toBeUndefined();
-    expect(model!.args.check({ '101.5': null })!.location).toMatchObject({ service: SERVICE, model: 'state_models.out.bids', argument: 'state["101.5"]' });
+    expect(model!.args.check({ '101.5': null })!.location).toMatchObject({
+      service: SERVICE,
+      model: 'state_models.out.bids',
+      argument: 'state["101.5"]',
+    });
     expect(model!.partial!.check({ '101.5': null, '102': level })).toBeUndefined();
     const bad = model!.partial!.check({ '101.5': 3 })!;
     expect(bad).toMatchObject({ expected: 'Decimal or null', received: 'number 3' });
@@ -346,15 +415,25 @@ describe('resolveModels: a top-level mapOf(K, V) (dynamic keys)', () => {
   });
 
   it('takes a map as return arguments', () => {
-    const [model] = resolve({ connection_models: replyerModels({ required_return_arguments: mapOf(String, Number) }), addresses: replyerAddress });
+    const [model] = resolve({
+      connection_models: replyerModels({ required_return_arguments: mapOf(String, Number) }),
+      addresses: replyerAddress,
+    });
     expect(model!.returns!.check({ AAPL: 1 })).toBeUndefined();
     expect(model!.returns!.check({})!.message).toMatch(/^At least one argument is required/);
   });
 
   it('rejects a map mixed with declared keys, naming the model', () => {
-    const error = fails(() => resolve({ connection_models: replyerModels({ required_arguments: { symbol: String }, optional_arguments: mapOf(String, Number) }), addresses: replyerAddress }));
+    const error = fails(() =>
+      resolve({
+        connection_models: replyerModels({ required_arguments: { symbol: String }, optional_arguments: mapOf(String, Number) }),
+        addresses: replyerAddress,
+      }),
+    );
     expect(error).toBeInstanceOf(ModelError);
-    expect(error.message).toMatch(/top-level mapOf\(K, V\) is the whole arguments model of args; it cannot be mixed with other declared keys/);
+    expect(error.message).toMatch(
+      /top-level mapOf\(K, V\) is the whole arguments model of args; it cannot be mixed with other declared keys/,
+    );
     expect(error.location.model).toBe('connection_models.in.cancel_order');
   });
 });

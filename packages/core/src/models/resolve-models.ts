@@ -52,7 +52,10 @@ function resolveKind(kind: Kind, section: unknown, setup: SetupValues | undefine
     return [];
   }
   if (!isPlainObject(section)) {
-    throw new ModelError(`${keys.section} must be an object with 'in' and/or 'out'; received ${describeValue(section)}`, { service, model: keys.section });
+    throw new ModelError(`${keys.section} must be an object with 'in' and/or 'out'; received ${describeValue(section)}`, {
+      service,
+      model: keys.section,
+    });
   }
   checkKeys(section, SIDE_KEYS, keys.section, service);
   const resolved: ResolvedModel[] = [];
@@ -60,21 +63,37 @@ function resolveKind(kind: Kind, section: unknown, setup: SetupValues | undefine
     const models = section[side];
     if (models === undefined || models === null) continue;
     if (!isPlainObject(models)) {
-      throw new ModelError(`${keys.section}.${side} must map names to models; received ${describeValue(models)}`, { service, model: `${keys.section}.${side}` });
+      throw new ModelError(`${keys.section}.${side} must map names to models; received ${describeValue(models)}`, {
+        service,
+        model: `${keys.section}.${side}`,
+      });
     }
     for (const [name, model] of Object.entries(models)) {
       resolved.push(resolveOne(kind, side, name, model, setup?.[name], input));
     }
   }
-  checkSetupNames(kind, setup, resolved.map((model) => model.name), service);
+  checkSetupNames(
+    kind,
+    setup,
+    resolved.map((model) => model.name),
+    service,
+  );
   return resolved;
 }
 
-function resolveOne(kind: Kind, side: Side, name: string, model: unknown, setup: Readonly<Record<string, unknown>> | undefined, input: ResolveModelsInput): ResolvedModel {
+function resolveOne(
+  kind: Kind,
+  side: Side,
+  name: string,
+  model: unknown,
+  setup: Readonly<Record<string, unknown>> | undefined,
+  input: ResolveModelsInput,
+): ResolvedModel {
   const keys = KIND_KEYS[kind];
   const { service } = input;
   const path = `${keys.section}.${side}.${name}`;
-  if (!isPlainObject(model)) throw new ModelError(`The model must be an object; received ${describeValue(model)}`, { service, model: path });
+  if (!isPlainObject(model))
+    throw new ModelError(`The model must be an object; received ${describeValue(model)}`, { service, model: path });
   checkKeys(model, keys.all, path, service, kind);
 
   const typeName = model[keys.type];
@@ -94,9 +113,16 @@ function resolveOne(kind: Kind, side: Side, name: string, model: unknown, setup:
     });
   }
 
-  const creation = { ...objectAt(model, 'required_creation_arguments', path, service), ...objectAt(model, 'optional_creation_arguments', path, service), ...setup };
+  const creation = {
+    ...objectAt(model, 'required_creation_arguments', path, service),
+    ...objectAt(model, 'optional_creation_arguments', path, service),
+    ...setup,
+  };
   checkValues(creation, definition.creationArguments, { service, model: path, root: 'creation_arguments' });
-  const typeArguments = { ...objectAt(model, keys.requiredTypeArguments, path, service), ...objectAt(model, keys.optionalTypeArguments, path, service) };
+  const typeArguments = {
+    ...objectAt(model, keys.requiredTypeArguments, path, service),
+    ...objectAt(model, keys.optionalTypeArguments, path, service),
+  };
   checkValues(typeArguments, definition.typeArguments, { service, model: path, root: `${kind}_arguments` });
 
   const returnModels = { required: modelAt(model, 'required_return_arguments'), optional: modelAt(model, 'optional_return_arguments') };
@@ -127,7 +153,8 @@ function resolveOne(kind: Kind, side: Side, name: string, model: unknown, setup:
     declared: { args: argModels, returns: returnModels },
     args,
     send: definition.sendModel === undefined ? args : compileArguments(definition.sendModel, { service, model: path, root: 'args' }),
-    partial: kind === 'state' ? compileArguments({ optional: partialModel(argModels) }, { service, model: path, root: 'state' }) : undefined,
+    partial:
+      kind === 'state' ? compileArguments({ optional: partialModel(argModels) }, { service, model: path, root: 'state' }) : undefined,
     returns: definition.replies ? compileArguments(returnModels, { service, model: path, root: 'return_args' }) : undefined,
   };
 }
@@ -138,7 +165,8 @@ function checkKeys(object: Record<string, unknown>, valid: readonly string[], pa
     if (valid.includes(key)) continue;
     const counterpart = kind === undefined ? undefined : counterpartKey(key, kind);
     const otherSection = kind === 'state' ? 'connection_models' : 'state_models';
-    const suggestion = counterpart === undefined ? didYouMean(key, valid) : `Did you mean '${counterpart}'? '${key}' belongs in ${otherSection}`;
+    const suggestion =
+      counterpart === undefined ? didYouMean(key, valid) : `Did you mean '${counterpart}'? '${key}' belongs in ${otherSection}`;
     throw new ModelError(`Unknown key '${key}' in ${path}`, {
       service,
       model: path,
@@ -150,7 +178,11 @@ function checkKeys(object: Record<string, unknown>, valid: readonly string[], pa
 function objectAt(model: Record<string, unknown>, key: string, path: string, service: string): Record<string, unknown> {
   const value = model[key];
   if (value === undefined || value === null) return {};
-  if (!isPlainObject(value)) throw new ModelError(`'${key}' must be an object of name → value; received ${describeValue(value)}`, { service, model: `${path}.${key}` });
+  if (!isPlainObject(value))
+    throw new ModelError(`'${key}' must be an object of name → value; received ${describeValue(value)}`, {
+      service,
+      model: `${path}.${key}`,
+    });
   return value;
 }
 
@@ -159,11 +191,25 @@ function modelAt(model: Record<string, unknown>, key: string): ArgumentModel | n
 }
 
 /** Checks creation or connection/state argument values against what the type declares. */
-function checkValues(values: Record<string, unknown>, declared: ArgumentModels | undefined, where: { service: string; model: string; root: string }): void {
-  compileArguments({ required: declared?.required ?? null, optional: declared?.optional ?? null }, { ...where, allowFunctions: true }).assert(values);
+function checkValues(
+  values: Record<string, unknown>,
+  declared: ArgumentModels | undefined,
+  where: { service: string; model: string; root: string },
+): void {
+  compileArguments(
+    { required: declared?.required ?? null, optional: declared?.optional ?? null },
+    { ...where, allowFunctions: true },
+  ).assert(values);
 }
 
-function socketAddresses(kind: Kind, side: Side, name: string, required: readonly string[], optional: readonly string[], input: ResolveModelsInput): Record<string, string> {
+function socketAddresses(
+  kind: Kind,
+  side: Side,
+  name: string,
+  required: readonly string[],
+  optional: readonly string[],
+  input: ResolveModelsInput,
+): Record<string, string> {
   const sockets = [...required, ...optional];
   const section = kind === 'connection' ? 'connections' : 'states';
   const given = input.addresses[section][side][name] ?? {};
@@ -172,16 +218,22 @@ function socketAddresses(kind: Kind, side: Side, name: string, required: readonl
     if (sockets.includes(socket)) continue;
     throw new ConfigError('SF_ADDRESSES_INVALID', `Unknown socket name '${socket}' at ${section}.${side}.${name}`, {
       ...where,
-      hint: didYouMean(socket, sockets) || (sockets.length > 0 ? `This type's socket names: ${sockets.join(', ')}` : 'This type needs no address: remove the entry'),
+      hint:
+        didYouMean(socket, sockets) ||
+        (sockets.length > 0 ? `This type's socket names: ${sockets.join(', ')}` : 'This type needs no address: remove the entry'),
     });
   }
   const missing = required.filter((socket) => typeof given[socket] !== 'string');
   if (missing.length > 0) {
     const example = Object.fromEntries(missing.map((socket) => [socket, '127.0.0.1:5555']));
-    throw new ConfigError('SF_ADDRESSES_INVALID', `No address for ${missing.map((socket) => `'${socket}'`).join(', ')} of ${section}.${side}.${name}`, {
-      ...where,
-      hint: `Add to the addresses file (-a): ${JSON.stringify({ [section]: { [side]: { [name]: example } } })}`,
-    });
+    throw new ConfigError(
+      'SF_ADDRESSES_INVALID',
+      `No address for ${missing.map((socket) => `'${socket}'`).join(', ')} of ${section}.${side}.${name}`,
+      {
+        ...where,
+        hint: `Add to the addresses file (-a): ${JSON.stringify({ [section]: { [side]: { [name]: example } } })}`,
+      },
+    );
   }
   return given;
 }
@@ -192,8 +244,12 @@ function checkSetupNames(kind: Kind, setup: SetupValues | undefined, names: read
   const fn = kind === 'connection' ? 'setup_connections' : 'setup_states';
   for (const [name, values] of Object.entries(setup)) {
     if (!names.includes(name)) {
-      throw new ModelError(`${fn} returned arguments for '${name}', which is not a ${kind} model`, { service, hint: didYouMean(name, names) || `Declared: ${names.join(', ') || 'none'}` });
+      throw new ModelError(`${fn} returned arguments for '${name}', which is not a ${kind} model`, {
+        service,
+        hint: didYouMean(name, names) || `Declared: ${names.join(', ') || 'none'}`,
+      });
     }
-    if (!isPlainObject(values)) throw new ModelError(`${fn} must return { name: { argument: value } }; '${name}' is ${describeValue(values)}`, { service });
+    if (!isPlainObject(values))
+      throw new ModelError(`${fn} must return { name: { argument: value } }; '${name}' is ${describeValue(values)}`, { service });
   }
 }

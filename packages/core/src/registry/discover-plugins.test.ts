@@ -17,7 +17,13 @@ async function write(path: string, content: unknown): Promise<void> {
 
 /** An ESM package whose entry is only reachable through `exports` with the `import` condition. */
 async function esmPackage(dir: string, name: string, source: string, extra: Record<string, unknown> = {}): Promise<void> {
-  await write(join(dir, 'package.json'), { name, version: '1.0.0', type: 'module', exports: { '.': { import: './dist/index.js' } }, ...extra });
+  await write(join(dir, 'package.json'), {
+    name,
+    version: '1.0.0',
+    type: 'module',
+    exports: { '.': { import: './dist/index.js' } },
+    ...extra,
+  });
   await write(join(dir, 'dist/index.js'), source);
 }
 
@@ -46,11 +52,19 @@ beforeAll(async () => {
     sf: { plugin: true },
   });
   const app = await project('app', {
-    dependencies: { '@sf/conn-demo': '1.0.0', '@acme/conn-http': '1.0.0', 'plain-lib': '1.0.0', 'hoisted-plugin': '1.0.0', '@sf/state-store': '1.0.0' },
+    dependencies: {
+      '@sf/conn-demo': '1.0.0',
+      '@acme/conn-http': '1.0.0',
+      'plain-lib': '1.0.0',
+      'hoisted-plugin': '1.0.0',
+      '@sf/state-store': '1.0.0',
+    },
     devDependencies: { 'dev-tool-not-installed': '1.0.0', '@sf/state-helpers-not-installed': '1.0.0' },
     optionalDependencies: { 'optional-not-installed': '1.0.0' },
   });
-  await esmPackage(join(app, 'node_modules/@sf/conn-demo'), '@sf/conn-demo', pluginSource('@sf/conn-demo', 'demo_out'), { sf: { plugin: true } });
+  await esmPackage(join(app, 'node_modules/@sf/conn-demo'), '@sf/conn-demo', pluginSource('@sf/conn-demo', 'demo_out'), {
+    sf: { plugin: true },
+  });
   await mkdir(join(app, 'node_modules/@acme'), { recursive: true });
   await symlink(join(root, 'store/acme-conn'), join(app, 'node_modules/@acme/conn-http'), 'dir');
   await esmPackage(join(app, 'node_modules/plain-lib'), 'plain-lib', 'throw new Error("a non-plugin must not be imported");');
@@ -109,7 +123,9 @@ describe('discoverPlugins', () => {
     });
     const error = await discoveryError(dir);
     expect(error.code).toBe('SF_PLUGIN_MISSING');
-    expect(error.message).toContain(`Packages declared in ${join(dir, 'package.json')} are not installed: @sf/conn-zmq-reqrep, not-installed-lib`);
+    expect(error.message).toContain(
+      `Packages declared in ${join(dir, 'package.json')} are not installed: @sf/conn-zmq-reqrep, not-installed-lib`,
+    );
     expect(error.message).toContain(`Run \`pnpm install\` in ${dir}`);
     expect(error.message).not.toContain('dev-only');
     expect(error.message).not.toContain('@sf/state-store');
@@ -125,9 +141,14 @@ describe('discoverPlugins', () => {
 
   it('checks the shape of a discovered plugin, naming its package', async () => {
     const dir = await project('bad-shape', { dependencies: { '@sf/state-bad': '1.0.0' } });
-    await esmPackage(join(dir, 'node_modules/@sf/state-bad'), '@sf/state-bad', 'export default { name: "@sf/state-bad", coreMajor: 0, types: { s: { side: "in" } } };', {
-      sf: { plugin: true },
-    });
+    await esmPackage(
+      join(dir, 'node_modules/@sf/state-bad'),
+      '@sf/state-bad',
+      'export default { name: "@sf/state-bad", coreMajor: 0, types: { s: { side: "in" } } };',
+      {
+        sf: { plugin: true },
+      },
+    );
     const error = await discoveryError(dir);
     expect(error.code).toBe('SF_PLUGIN_INVALID');
     expect(error.message).toContain("Plugin '@sf/state-bad' type 's' has kind undefined");
@@ -135,7 +156,9 @@ describe('discoverPlugins', () => {
 
   it('wraps a plugin that throws while loading, keeping the cause', async () => {
     const dir = await project('throws', { dependencies: { '@sf/conn-broken': '1.0.0' } });
-    await esmPackage(join(dir, 'node_modules/@sf/conn-broken'), '@sf/conn-broken', 'throw new Error("zeromq binary missing");', { sf: { plugin: true } });
+    await esmPackage(join(dir, 'node_modules/@sf/conn-broken'), '@sf/conn-broken', 'throw new Error("zeromq binary missing");', {
+      sf: { plugin: true },
+    });
     const error = await discoveryError(dir);
     expect(error.code).toBe('SF_PLUGIN_INVALID');
     expect(error.message).toContain("Plugin package '@sf/conn-broken' could not be loaded: zeromq binary missing");

@@ -93,11 +93,15 @@ async function importPlugin(name: string, dir: string, parentURL: string): Promi
   try {
     module = await import(url);
   } catch (error) {
-    throw new PluginError('SF_PLUGIN_INVALID', `Plugin package '${name}' could not be loaded: ${(error as Error)?.message ?? String(error)}`, {
-      file: url.startsWith('file:') ? fileURLToPath(url) : url,
-      hint: `Reinstall it (\`pnpm install\`); if it is a workspace package, build it first`,
-      cause: error,
-    });
+    throw new PluginError(
+      'SF_PLUGIN_INVALID',
+      `Plugin package '${name}' could not be loaded: ${(error as Error)?.message ?? String(error)}`,
+      {
+        file: url.startsWith('file:') ? fileURLToPath(url) : url,
+        hint: `Reinstall it (\`pnpm install\`); if it is a workspace package, build it first`,
+        cause: error,
+      },
+    );
   }
   const plugin = pickPluginExport(module);
   if (plugin === undefined) {

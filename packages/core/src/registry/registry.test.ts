@@ -133,7 +133,9 @@ describe('unknown types', () => {
 
   it('names the package of a first-party type that is not installed even when a registered name is near', () => {
     const registry = createRegistry();
-    registry.register(testPlugin('@sf/state-delta', { delta_update_in: { side: 'in', kind: 'state' }, delta_update_out: { kind: 'state' } }));
+    registry.register(
+      testPlugin('@sf/state-delta', { delta_update_in: { side: 'in', kind: 'state' }, delta_update_out: { kind: 'state' } }),
+    );
     const error = caught(() => registry.resolve('full_update_in', { kind: 'state' }));
     expect(error.message).toContain('Known state types: delta_update_in, delta_update_out');
     expect(error.message).toContain("'full_update_in' is provided by @sf/state-full: run `pnpm add @sf/state-full`");

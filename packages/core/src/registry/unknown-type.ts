@@ -24,7 +24,10 @@ export interface KnownName {
 export function unknownTypeError(typeName: string, known: readonly KnownName[], where: TypeLookup = {}): UnknownTypeError {
   const { kind, ...location } = where;
   const field = kind === undefined ? 'type' : `${kind}_type`;
-  const names = known.filter((entry) => kind === undefined || entry.kind === kind).map((entry) => entry.name).sort();
+  const names = known
+    .filter((entry) => kind === undefined || entry.kind === kind)
+    .map((entry) => entry.name)
+    .sort();
   const label = kind === undefined ? 'types' : `${kind} types`;
   const sentences = [names.length > 0 ? `Known ${label}: ${names.join(', ')}` : `No ${label} are registered`];
 

@@ -27,8 +27,12 @@ describe('definePlugin', () => {
   it('rejects plugins with a bad name, coreMajor or types', () => {
     expect(problem(undefined)).toBe('A plugin is undefined, not a plugin object');
     expect(problem({ coreMajor: 0, types: {} })).toContain('has name undefined');
-    expect(problem({ name: '@acme/x', coreMajor: '0', types: { t: testType() } })).toContain("Plugin '@acme/x' has coreMajor the string \"0\"");
-    expect(problem({ name: '@acme/x', coreMajor: 0, types: {} })).toContain('has types an object; expected an object with at least one type');
+    expect(problem({ name: '@acme/x', coreMajor: '0', types: { t: testType() } })).toContain(
+      'Plugin \'@acme/x\' has coreMajor the string "0"',
+    );
+    expect(problem({ name: '@acme/x', coreMajor: 0, types: {} })).toContain(
+      'has types an object; expected an object with at least one type',
+    );
   });
 
   it('names the type and field that are wrong', () => {

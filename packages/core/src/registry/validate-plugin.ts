@@ -77,9 +77,11 @@ function assertTypeShape(label: string, typeName: string, def: unknown): asserts
   checkArgumentModels(label, at, 'creationArguments', def.creationArguments);
   checkArgumentModels(label, at, 'typeArguments', def.typeArguments);
   checkArgumentModels(label, at, 'sendModel', def.sendModel);
-  if (def.sendModel !== undefined && def.side !== 'out') fail(label, `${at} is an 'in' type but declares sendModel; only 'out' types are sent to`);
+  if (def.sendModel !== undefined && def.side !== 'out')
+    fail(label, `${at} is an 'in' type but declares sendModel; only 'out' types are sent to`);
   if (def.handler !== undefined) {
-    if (def.side !== 'in') fail(label, `${at} is an 'out' type but declares handler '${String(def.handler)}'; only 'in' types call handlers`);
+    if (def.side !== 'in')
+      fail(label, `${at} is an 'out' type but declares handler '${String(def.handler)}'; only 'in' types call handlers`);
     if (typeof def.handler !== 'string' || def.handler === '') {
       fail(label, `${at} has handler ${describeValue(def.handler)}; expected the name of a creation argument, e.g. 'on_new_request'`);
     }

@@ -41,7 +41,9 @@ describe('the per-message debug line', () => {
     const { receive, lines } = receiverWith('debug');
     const reply = await receive(encodeRequest({ args: { id: 'A' }, workflow_id: 'wf-1' }));
     expect(decodeReply(reply!).return_args).toEqual({ status: 'ok A' });
-    expect(lines).toContainEqual(expect.objectContaining({ level: 20, msg: 'received', workflow_id: 'wf-1', from: 'connection_models.in.orders' }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 20, msg: 'received', workflow_id: 'wf-1', from: 'connection_models.in.orders' }),
+    );
   });
 
   it('is not even built when the level is above debug', async () => {

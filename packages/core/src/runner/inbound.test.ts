@@ -141,7 +141,7 @@ describe('inbound messages', () => {
     expect(reply.error).toEqual({ type: 'OrderNotFound', code: 'ORDER_NOT_FOUND', message: 'no order A9' });
   });
 
-  it('answers bad return arguments with a generic error reply: they are the service\'s fault', async () => {
+  it("answers bad return arguments with a generic error reply: they are the service's fault", async () => {
     hooks().orders = async () => ({ status: 1 });
     const reply = await request({ order_id: 'A1' }, 'wf-ret');
     expect(reply.error).toMatchObject({ type: 'HandlerError', code: 'SF_HANDLER_FAILED' });

@@ -107,7 +107,8 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
       }
       workflowId = envelope.workflow_id ?? newWorkflowId();
       const invalid = model.args.check(envelope.args);
-      if (invalid !== undefined) return settledWith(fail(workflowId, invalid, 'rejected a message with bad arguments', 'request', 'bad_arguments'));
+      if (invalid !== undefined)
+        return settledWith(fail(workflowId, invalid, 'rejected a message with bad arguments', 'request', 'bad_arguments'));
       if (logger.isLevelEnabled('debug')) logger.debug({ workflow_id: workflowId, from }, 'received');
       if (handler === undefined) return settledWith(replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined);
       const result = handler(envelope.args, workflowToSend(outputs, workflowId), states, config);

@@ -62,7 +62,12 @@ export async function createLogger(name: string, options: LoggingOptions = {}, r
   }
   const level = lowest(consoleLevel, fileLevel);
   return pino(
-    { level, base: { service: name }, formatters: { log: errorFields }, ...(redact.length > 0 && { redact: { paths: [...redact], censor: REDACTED } }) },
+    {
+      level,
+      base: { service: name },
+      formatters: { log: errorFields },
+      ...(redact.length > 0 && { redact: { paths: [...redact], censor: REDACTED } }),
+    },
     multistream(streams),
   );
 }

@@ -48,11 +48,12 @@ async function request(args: Record<string, unknown>) {
 
 describe('a top-level mapOf(K, V) as args and return args', () => {
   it('hands the handler the map and replies with a map', async () => {
-    hooks().prices = (args: Record<string, number>) => Object.fromEntries(Object.entries(args).map(([symbol, price]) => [symbol, price * 2]));
+    hooks().prices = (args: Record<string, number>) =>
+      Object.fromEntries(Object.entries(args).map(([symbol, price]) => [symbol, price * 2]));
     expect(await request({ AAPL: 1, MSFT: 2.5 })).toEqual({ return_args: { AAPL: 2, MSFT: 5 }, workflow_id: 'wf-1' });
   });
 
-  it('answers a bad entry, or none, with an error reply naming the key; a bad reply entry is the service\'s fault', async () => {
+  it("answers a bad entry, or none, with an error reply naming the key; a bad reply entry is the service's fault", async () => {
     let calls = 0;
     hooks().prices = () => {
       calls++;

@@ -13,7 +13,9 @@ export interface MemoryIn extends Endpoint {
 }
 
 /** What a memory out endpoint answers to a message: a reply frame, a reply object, or nothing. */
-export type MemoryReply = (message: OutboundMessage) => Uint8Array | ReplyObject | undefined | Promise<Uint8Array | ReplyObject | undefined>;
+export type MemoryReply = (
+  message: OutboundMessage,
+) => Uint8Array | ReplyObject | undefined | Promise<Uint8Array | ReplyObject | undefined>;
 
 /** An out endpoint of the memory plugin: records what is sent and answers with `reply`. */
 export interface MemoryOut extends Endpoint {

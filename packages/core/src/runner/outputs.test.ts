@@ -114,7 +114,11 @@ describe('to_send: arguments and replies', () => {
   it('rejects an error reply with a RemoteError carrying the peer error type', async () => {
     const { value } = await inMain(async (to_send, out) => {
       out('ask').reply = (message) =>
-        encodeReply({ return_args: null, workflow_id: message.workflowId, error: { type: 'ValidationError', message: 'args.id is missing' } });
+        encodeReply({
+          return_args: null,
+          workflow_id: message.workflowId,
+          error: { type: 'ValidationError', message: 'args.id is missing' },
+        });
       return rejection(to_send('connection', 'ask', { x: 1 }));
     });
     expect(value).toBeInstanceOf(RemoteError);
@@ -168,7 +172,10 @@ describe('to_send: outputs and workflow ids', () => {
   });
 
   it('rejects an output type other than connection or state, and a state name without state models', async () => {
-    const { value } = await inMain(async (to_send) => [await rejection(to_send('conection', 'ask', {})), await rejection(to_send('state', 'ask', {}))]);
+    const { value } = await inMain(async (to_send) => [
+      await rejection(to_send('conection', 'ask', {})),
+      await rejection(to_send('state', 'ask', {})),
+    ]);
     const [badType, noState] = value;
     expect(badType!.code).toBe('SF_UNKNOWN_OUTPUT');
     expect(badType!.message).toContain(`output_type must be 'connection' or 'state', not "conection"`);

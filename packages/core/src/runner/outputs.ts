@@ -61,7 +61,8 @@ export class Outputs {
     if (this.#logger.isLevelEnabled('debug')) this.#logger.debug({ workflow_id: workflowId, to: model.path }, 'sending');
     const reply = await endpoint.send!(new Outbound(args, workflowId));
     if (!model.definition.replies) return {};
-    const envelope = reply instanceof Uint8Array ? decodeReply(reply) : { return_args: reply?.return_args ?? null, workflow_id: workflowId };
+    const envelope =
+      reply instanceof Uint8Array ? decodeReply(reply) : { return_args: reply?.return_args ?? null, workflow_id: workflowId };
     if (envelope.error !== undefined) {
       throw new RemoteError(envelope.error, { service: this.#service, model: model.path });
     }
@@ -73,10 +74,14 @@ export class Outputs {
   #lookup(type: string, name: string): Output {
     const byName = type === 'connection' || type === 'state' ? this.#byType[type] : undefined;
     if (byName === undefined) {
-      throw new ServiceStateError('SF_UNKNOWN_OUTPUT', `to_send's output_type must be 'connection' or 'state', not ${JSON.stringify(type)}`, {
-        service: this.#service,
-        hint: "Call to_send('connection', name, args) or to_send('state', name, args)",
-      });
+      throw new ServiceStateError(
+        'SF_UNKNOWN_OUTPUT',
+        `to_send's output_type must be 'connection' or 'state', not ${JSON.stringify(type)}`,
+        {
+          service: this.#service,
+          hint: "Call to_send('connection', name, args) or to_send('state', name, args)",
+        },
+      );
     }
     const output = byName.get(name);
     if (output === undefined) {

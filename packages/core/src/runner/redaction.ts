@@ -20,7 +20,11 @@ const SECRET_NAME = /secret|password|passwd|token|private|credential/i;
  * with `secret(T)`, or named like a secret), `creation.<key path>` for every secret creation
  * argument of its models' types and models.
  */
-export function redactionPaths(config: Readonly<Record<string, unknown>>, configModel: unknown, models: readonly ResolvedModel[]): string[] {
+export function redactionPaths(
+  config: Readonly<Record<string, unknown>>,
+  configModel: unknown,
+  models: readonly ResolvedModel[],
+): string[] {
   const paths = new Set<string>();
   for (const path of secretKeyPaths(configModel)) paths.add(`config${path}`);
   for (const key of Object.keys(config)) if (SECRET_NAME.test(key)) paths.add(`config${keyPath(key)}`);

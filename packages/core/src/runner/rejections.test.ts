@@ -34,7 +34,9 @@ describe('RejectCounter', () => {
     };
     const reject = counter.rejecter('state_models.in.s', logger);
     reject('undecodable', 'dropped a publication it cannot decode', { address: 'states.in.s.subscriber' });
-    expect(lines).toEqual([['warn', { reason: 'undecodable', address: 'states.in.s.subscriber' }, 'dropped a publication it cannot decode']]);
+    expect(lines).toEqual([
+      ['warn', { reason: 'undecodable', address: 'states.in.s.subscriber' }, 'dropped a publication it cannot decode'],
+    ]);
     expect(counter.counts()).toEqual({ 'state_models.in.s': { undecodable: 1 } });
   });
 });
@@ -122,7 +124,11 @@ describe('a running service counts the inbound messages it rejects', () => {
       [40, 'undecodable'],
       [40, 'bad_state'],
     ]);
-    expect(rejections[3]).toMatchObject({ model: 'state_models.in.prices', current_num: 7, msg: 'probe dropped a publication that does not match the model' });
+    expect(rejections[3]).toMatchObject({
+      model: 'state_models.in.prices',
+      current_num: 7,
+      msg: 'probe dropped a publication that does not match the model',
+    });
     const summary = lines.find((line) => line.msg === 'rejected inbound messages while running');
     expect(summary?.rejected).toEqual(running.rejected());
   });

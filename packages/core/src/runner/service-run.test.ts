@@ -47,7 +47,12 @@ function tick(ms = 20): Promise<void> {
 describe('shutdown', () => {
   it('runs sigint_handler with a working to_send, pauses in endpoints, then closes every endpoint, and exits 0', async () => {
     const seen: unknown[] = [];
-    hooks().sigint = async (signal: string, to_send: (type: string, name: string, args: object) => Promise<object>, states: unknown, config: unknown) => {
+    hooks().sigint = async (
+      signal: string,
+      to_send: (type: string, name: string, args: object) => Promise<object>,
+      states: unknown,
+      config: unknown,
+    ) => {
       seen.push(signal, states, config, await to_send('connection', 'news', { text: 'going down' }));
     };
     const { running, memory } = await folder.start('served.mjs', { extra: { region: 'eu' } });

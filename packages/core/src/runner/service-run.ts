@@ -96,7 +96,8 @@ export class ServiceRun {
       process.off('SIGTERM', this.#signalHandler);
     }
     const rejections = scope.rejections;
-    if (rejections !== undefined && rejections.total > 0) logger.warn({ rejected: rejections.counts() }, 'rejected inbound messages while running');
+    if (rejections !== undefined && rejections.total > 0)
+      logger.warn({ rejected: rejections.counts() }, 'rejected inbound messages while running');
     logger.info({ exit_code: this.#exitCode }, `stopped ${prepared.name}`);
     logger.flush();
     this.#finish(this.#exitCode);

@@ -58,7 +58,10 @@ export async function startService(options: StartOptions): Promise<RunningServic
       opened.push({ model, endpoint });
       await endpoint.open();
       if (model.side === 'out') outputs.add(model, endpoint);
-      logger.debug({ model: model.path, type: model.typeName, addresses: model.addresses, creation: loggableValues(model.creation) }, 'opened');
+      logger.debug(
+        { model: model.path, type: model.typeName, addresses: model.addresses, creation: loggableValues(model.creation) },
+        'opened',
+      );
     }
   } catch (error) {
     await Promise.allSettled(opened.map(({ endpoint }) => endpoint.close()));
@@ -67,13 +70,21 @@ export async function startService(options: StartOptions): Promise<RunningServic
 
   const run = new ServiceRun({ prepared, logger, scope, opened, graceMs: options.graceMs ?? 5000 });
   if (options.handleSignals !== false) run.handleSignals();
-  logger.info({ models: prepared.models.map((model) => `${model.path} (${model.typeName})`) }, options.mainMode ? 'started in main mode' : 'ready');
+  logger.info(
+    { models: prepared.models.map((model) => `${model.path} (${model.typeName})`) },
+    options.mainMode ? 'started in main mode' : 'ready',
+  );
   if (options.mainMode) run.runMain();
   return { prepared, logger, done: run.done, stop: (signal) => run.stop(signal ?? 'SIGTERM'), rejected: () => rejections.counts() };
 }
 
 /** The `EndpointContext` the runner hands a type's `create()` for one model of a prepared service. */
-export function endpointContext(model: ResolvedModel, prepared: PreparedService, scope: InboundScope, rejections: RejectCounter): EndpointContext {
+export function endpointContext(
+  model: ResolvedModel,
+  prepared: PreparedService,
+  scope: InboundScope,
+  rejections: RejectCounter,
+): EndpointContext {
   const receive = model.side === 'in' && model.kind === 'connection' ? createReceiver(model, scope) : refuseFrames(model);
   const logger = scope.logger.child({ model: model.path });
   return {

@@ -66,10 +66,14 @@ describe('state update', () => {
       throw new Error('async boom');
     });
     await expect(rejecting.update({ a: 1 }, 'wf-2')).resolves.toBeUndefined();
-    await expect.poll(() => [...throwing.lines, ...rejecting.lines].map((line) => [line.msg, line.workflow_id, (line.err as { message: string }).message])).toEqual([
-      ['on_update threw', 'wf-1', 'sync boom'],
-      ['on_update threw', 'wf-2', 'async boom'],
-    ]);
+    await expect
+      .poll(() =>
+        [...throwing.lines, ...rejecting.lines].map((line) => [line.msg, line.workflow_id, (line.err as { message: string }).message]),
+      )
+      .toEqual([
+        ['on_update threw', 'wf-1', 'sync boom'],
+        ['on_update threw', 'wf-2', 'async boom'],
+      ]);
     expect(throwing.inflight.count + rejecting.inflight.count).toBe(0);
   });
 });

@@ -13,7 +13,10 @@ type OnUpdate = (value: Record<string, unknown>, toSend: ToSend, states: Record<
  * errors are logged, never thrown back into the transport). Without `on_update`, or when it
  * finishes synchronously, it returns {@link HANDLED}, so a transport can go on at once.
  */
-export function createStateUpdater(model: ResolvedModel, scope: InboundScope): (value: Record<string, unknown>, workflowId: string | null) => Promise<void> {
+export function createStateUpdater(
+  model: ResolvedModel,
+  scope: InboundScope,
+): (value: Record<string, unknown>, workflowId: string | null) => Promise<void> {
   const { outputs, states, config, logger, inflight } = scope;
   const onUpdate = typeof model.creation.on_update === 'function' ? (model.creation.on_update as OnUpdate) : undefined;
   const threw = (id: string, error: unknown): void => {

@@ -219,7 +219,11 @@ describe('a top-level mapOf(K, V) model (dynamic keys)', () => {
           },
         },
         out: {
-          quotes: { connection_type: 'requester', optional_arguments: mapOf(String, Number), required_return_arguments: mapOf(String, nullable(Number)) },
+          quotes: {
+            connection_type: 'requester',
+            optional_arguments: mapOf(String, Number),
+            required_return_arguments: mapOf(String, nullable(Number)),
+          },
         },
       },
       state_models: {

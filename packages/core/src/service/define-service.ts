@@ -97,7 +97,10 @@ export interface TypedService<CI, CO, SI, SO, Cfg> {
 /** A service module as the runner sees it: models and functions, untyped. */
 export interface ServiceDefinition {
   /** Connection models by side and name. */
-  readonly connection_models?: { readonly in?: Readonly<Record<string, ConnectionModel>>; readonly out?: Readonly<Record<string, ConnectionModel>> };
+  readonly connection_models?: {
+    readonly in?: Readonly<Record<string, ConnectionModel>>;
+    readonly out?: Readonly<Record<string, ConnectionModel>>;
+  };
   /** State models by side and name. */
   readonly state_models?: { readonly in?: Readonly<Record<string, StateModel>>; readonly out?: Readonly<Record<string, StateModel>> };
   /** Required and optional config keys. */

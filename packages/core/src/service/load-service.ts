@@ -46,10 +46,16 @@ async function assertLoadable(file: string, given: string, cwd: string): Promise
   const from = given === file ? '' : ` ('${given}' resolved from ${cwd})`;
   const stats = await stat(file).catch(() => undefined);
   if (stats === undefined) {
-    throw new ServiceLoadError(`The service file does not exist${from}`, { service: file, hint: 'Pass the path of the service module with -s' });
+    throw new ServiceLoadError(`The service file does not exist${from}`, {
+      service: file,
+      hint: 'Pass the path of the service module with -s',
+    });
   }
   if (!stats.isFile()) {
-    throw new ServiceLoadError(`The service path is a directory, not a file${from}`, { service: file, hint: 'Pass the module itself, e.g. -s ./service.ts' });
+    throw new ServiceLoadError(`The service path is a directory, not a file${from}`, {
+      service: file,
+      hint: 'Pass the module itself, e.g. -s ./service.ts',
+    });
   }
   if (!(SERVICE_EXTENSIONS as readonly string[]).includes(extname(file))) {
     throw new ServiceLoadError(`The service file has extension '${extname(file)}', which cannot be loaded`, {
@@ -147,9 +153,12 @@ function assertNoMisspelling(keys: readonly string[], file: string): void {
     if (guess !== undefined) typos.push(`'${key}' (did you mean '${guess}'?)`);
   }
   if (typos.length > 0) {
-    throw new ServiceLoadError(`The service file exports ${typos.join(', ')}, which ${typos.length > 1 ? 'are not service names' : 'is not a service name'}`, {
-      service: file,
-      hint: `Rename it; service names are ${names.join(', ')}`,
-    });
+    throw new ServiceLoadError(
+      `The service file exports ${typos.join(', ')}, which ${typos.length > 1 ? 'are not service names' : 'is not a service name'}`,
+      {
+        service: file,
+        hint: `Rename it; service names are ${names.join(', ')}`,
+      },
+    );
   }
 }

@@ -7,7 +7,13 @@ import { testPlugin } from '../registry/test-plugins.js';
 import { type PrepareOptions, prepareService } from './prepare-service.js';
 
 const reqrep = testPlugin('@test/reqrep', {
-  replyer: { side: 'in', addresses: ['replyer'], handler: 'on_new_request', replies: true, creationArguments: { required: { on_new_request: Function } } },
+  replyer: {
+    side: 'in',
+    addresses: ['replyer'],
+    handler: 'on_new_request',
+    replies: true,
+    creationArguments: { required: { on_new_request: Function } },
+  },
   requester: { side: 'out', addresses: ['requester'], replies: true },
 });
 

@@ -58,7 +58,10 @@ export interface PreparedService {
  */
 export async function prepareService(options: PrepareOptions): Promise<PreparedService> {
   const cwd = options.cwd ?? process.cwd();
-  const { file, exports } = options.module === undefined ? await loadServiceModule(options.service, cwd) : loadedModule(options.module, resolve(cwd, options.service));
+  const { file, exports } =
+    options.module === undefined
+      ? await loadServiceModule(options.service, cwd)
+      : loadedModule(options.module, resolve(cwd, options.service));
   const service = file;
   const config = await loadConfig({ file: options.config, extra: options.extra, setup_config: fn(exports.setup_config), cwd, service });
   checkConfig(config, exports.config_model, service);
@@ -97,10 +100,15 @@ async function setupValues(setup: unknown, name: string, config: Config, service
     result = await setup(config);
   } catch (error) {
     if (error instanceof SfError) throw error;
-    throw new ModelError(`${name} threw: ${(error as Error)?.message ?? String(error)}`, { service, hint: `Fix ${name} in the service file`, cause: error });
+    throw new ModelError(`${name} threw: ${(error as Error)?.message ?? String(error)}`, {
+      service,
+      hint: `Fix ${name} in the service file`,
+      cause: error,
+    });
   }
   if (result === undefined || result === null) return undefined;
-  if (!isPlainObject(result)) throw new ModelError(`${name} must return { model_name: { argument: value } }; it returned ${describeValue(result)}`, { service });
+  if (!isPlainObject(result))
+    throw new ModelError(`${name} must return { model_name: { argument: value } }; it returned ${describeValue(result)}`, { service });
   return result as SetupValues;
 }
 
@@ -109,16 +117,24 @@ function checkMode(models: readonly ResolvedModel[], exports: LoadedServiceModul
   const inbound = models.filter((model) => model.side === 'in');
   if (mainMode) {
     if (inbound.length > 0) {
-      throw new ServiceStateError('SF_MAIN_MODE_INVALID', `Main mode (-m) does not allow in connections or states, but the service declares ${inbound.map((model) => model.path).join(', ')}`, {
-        service,
-        hint: 'Run it without -m, or move those models to another service: a leading-edge service only sends',
-      });
+      throw new ServiceStateError(
+        'SF_MAIN_MODE_INVALID',
+        `Main mode (-m) does not allow in connections or states, but the service declares ${inbound.map((model) => model.path).join(', ')}`,
+        {
+          service,
+          hint: 'Run it without -m, or move those models to another service: a leading-edge service only sends',
+        },
+      );
     }
     if (typeof exports.main !== 'function') {
-      throw new ServiceStateError('SF_MAIN_MODE_INVALID', 'Main mode (-m) runs the service\'s main(to_send, config), but the service exports no main function', {
-        service,
-        hint: 'Export main, or run without -m to serve its in connections',
-      });
+      throw new ServiceStateError(
+        'SF_MAIN_MODE_INVALID',
+        "Main mode (-m) runs the service's main(to_send, config), but the service exports no main function",
+        {
+          service,
+          hint: 'Export main, or run without -m to serve its in connections',
+        },
+      );
     }
   } else if (inbound.length === 0) {
     throw new ServiceStateError('SF_MAIN_MODE_INVALID', 'The service has no in connections or states, so there is nothing to serve', {

@@ -81,7 +81,12 @@ export type WideToSend = (output_type: 'connection' | 'state', output_name: stri
  */
 export type ToSend<CO = unknown, SO = unknown> = unknown extends CO
   ? WideToSend
-  : TypedToSend<{ [N in keyof CO]: ArgsOf<CO[N]> }, { [N in keyof CO]: ReturnOf<CO[N]> }, { [N in keyof SO]: StateSendOf<SO[N]> }, { [N in keyof SO]: ReturnOf<SO[N]> }>;
+  : TypedToSend<
+      { [N in keyof CO]: ArgsOf<CO[N]> },
+      { [N in keyof CO]: ReturnOf<CO[N]> },
+      { [N in keyof SO]: StateSendOf<SO[N]> },
+      { [N in keyof SO]: ReturnOf<SO[N]> }
+    >;
 
 /** A delta of state `V`: keys to set, `null` to delete a key. */
 export type DeltaOf<V> = { [K in keyof V]?: V[K] | null };
@@ -97,7 +102,8 @@ export interface StateSendArgs<Value> {
 }
 
 /** What `to_send('state', …)` takes for out-state model `M`: its type's shape, else the state value. */
-export type StateSendOf<M> = Get<M, 'state_type'> extends infer T extends keyof StateSendArgs<unknown> ? StateSendArgs<ArgsOf<M>>[T] : ArgsOf<M>;
+export type StateSendOf<M> =
+  Get<M, 'state_type'> extends infer T extends keyof StateSendArgs<unknown> ? StateSendArgs<ArgsOf<M>>[T] : ArgsOf<M>;
 
 /** `to_send` typed by the argument (`CA`, `SA`) and return (`CR`, `SR`) types of the out connections and states. */
 export interface TypedToSend<CA, CR, SA, SR> {

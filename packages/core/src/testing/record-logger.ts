@@ -22,19 +22,22 @@ export interface RecordingLogger {
 /** Creates a {@link RecordingLogger} for service `name` that records entries at `level` and above (default `debug`). */
 export function recordingLogger(name: string, level: LogLevel = 'debug'): RecordingLogger {
   const entries: RecordedLog[] = [];
-  const logger = pino({
-    level,
-    base: { service: name },
-    hooks: {
-      logMethod(args, method, levelNumber) {
-        const [first, second] = args as unknown[];
-        const bindings = this.bindings();
-        const fields = typeof first === 'object' && first !== null ? { ...bindings, ...(first as Record<string, unknown>) } : bindings;
-        const msg = typeof first === 'string' ? first : typeof second === 'string' ? second : undefined;
-        entries.push({ level: pino.levels.labels[levelNumber] as LogLevel, fields, msg });
-        method.apply(this, args as Parameters<typeof method>);
+  const logger = pino(
+    {
+      level,
+      base: { service: name },
+      hooks: {
+        logMethod(args, method, levelNumber) {
+          const [first, second] = args as unknown[];
+          const bindings = this.bindings();
+          const fields = typeof first === 'object' && first !== null ? { ...bindings, ...(first as Record<string, unknown>) } : bindings;
+          const msg = typeof first === 'string' ? first : typeof second === 'string' ? second : undefined;
+          entries.push({ level: pino.levels.labels[levelNumber] as LogLevel, fields, msg });
+          method.apply(this, args as Parameters<typeof method>);
+        },
       },
     },
-  }, { write: () => undefined });
+    { write: () => undefined },
+  );
   return { logger, entries };
 }

@@ -36,7 +36,8 @@ ajv.addKeyword({
   schemaType: 'string',
   compile(name: string) {
     const check = INSTANCE_CHECKS[name];
-    if (check === undefined) throw new Error(`sfInstance: unknown type ${JSON.stringify(name)}; known: ${Object.keys(INSTANCE_CHECKS).join(', ')}`);
+    if (check === undefined)
+      throw new Error(`sfInstance: unknown type ${JSON.stringify(name)}; known: ${Object.keys(INSTANCE_CHECKS).join(', ')}`);
     return check;
   },
 });

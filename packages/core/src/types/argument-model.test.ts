@@ -38,7 +38,11 @@ describe('a top-level mapOf(K, V) as the arguments model', () => {
     const value = levels.check({ '101.5': 3 })!;
     expect(value).toBeInstanceOf(ValidationError);
     expect(value.location).toMatchObject({ service: 'book.ts', model: 'state_models.out.bids', argument: 'state["101.5"]' });
-    expect(value).toMatchObject({ expected: 'Decimal', received: 'number 3', hint: "Pass a Decimal: new Decimal('1.50') (from a string, to stay exact)" });
+    expect(value).toMatchObject({
+      expected: 'Decimal',
+      received: 'number 3',
+      hint: "Pass a Decimal: new Decimal('1.50') (from a string, to stay exact)",
+    });
     expect(value.message).toContain('expected Decimal, received number 3');
     const key = levels.check({ '101.5': d('1'), cheap: d('1') })!;
     expect(key.location.argument).toBe('state["cheap"]');
@@ -57,7 +61,7 @@ describe('a top-level mapOf(K, V) as the arguments model', () => {
   it('as required_arguments needs at least one entry', () => {
     const some = validator({ required: mapOf(String, Number) });
     expect(some.check({ AAPL: 1 })).toBeUndefined();
-    const error = some.check({ })!;
+    const error = some.check({})!;
     expect(error.message).toMatch(/^At least one argument is required/);
     expect(error).toMatchObject({ expected: 'an object of String keys (as text) to Number, at least one', received: 'an empty object {}' });
     expect(error.hint).toMatch(/optional_arguments/);
@@ -74,9 +78,15 @@ describe('a top-level mapOf(K, V) as the arguments model', () => {
   });
 
   it('cannot be mixed with declared keys or another map, and other helpers cannot stand for a model', () => {
-    expect(modelError({ required: { symbol: String }, optional: mapOf(String, Number) }).message).toMatch(/cannot be mixed with other declared keys/);
-    expect(modelError({ required: mapOf(String, Number), optional: mapOf(String, String) }).message).toMatch(/cannot be mixed with other maps/);
-    expect(modelError({ required: setOf(String) }).message).toMatch(/required arguments of state must be an object of name → type, or mapOf\(K, V\); found a set type/);
+    expect(modelError({ required: { symbol: String }, optional: mapOf(String, Number) }).message).toMatch(
+      /cannot be mixed with other declared keys/,
+    );
+    expect(modelError({ required: mapOf(String, Number), optional: mapOf(String, String) }).message).toMatch(
+      /cannot be mixed with other maps/,
+    );
+    expect(modelError({ required: setOf(String) }).message).toMatch(
+      /required arguments of state must be an object of name → type, or mapOf\(K, V\); found a set type/,
+    );
     expect(validator({ required: mapOf(String, Number), optional: {} }).check({ a: 1 })).toBeUndefined();
   });
 
@@ -103,7 +113,9 @@ describe('partialModel (a delta state)', () => {
 
 describe('describeArguments', () => {
   it('lists declared keys, or the map with its key type', () => {
-    expect(describeArguments({ required: { id: String }, optional: { note: nullable(String) } })).toBe('{ id: String, note?: String or null }');
+    expect(describeArguments({ required: { id: String }, optional: { note: nullable(String) } })).toBe(
+      '{ id: String, note?: String or null }',
+    );
     expect(describeArguments({ optional: mapOf(Decimal, Decimal) })).toBe('{ [Decimal]?: Decimal }');
     expect(describeArguments({ required: mapOf(String, [Number]) })).toBe('{ [String]: list of Number }');
     expect(describeArguments({})).toBe('{}');

@@ -38,10 +38,13 @@ export function mergeModels(models: ArgumentModelPair, root: string, location: E
   if (mapSide !== undefined) {
     const other = mapSide === 'required' ? models.optional : models.required;
     if (other !== undefined && other !== null && (isMapModel(other) || Object.keys(other).length > 0)) {
-      throw new ModelError(`A top-level mapOf(K, V) is the whole arguments model of ${root}; it cannot be mixed with other ${isMapModel(other) ? 'maps' : 'declared keys'}`, {
-        ...location,
-        hint: 'Keep one of the two: put the declared keys in their own model (another connection or state), or nest the map under a key: { levels: mapOf(K, V) }',
-      });
+      throw new ModelError(
+        `A top-level mapOf(K, V) is the whole arguments model of ${root}; it cannot be mixed with other ${isMapModel(other) ? 'maps' : 'declared keys'}`,
+        {
+          ...location,
+          hint: 'Keep one of the two: put the declared keys in their own model (another connection or state), or nest the map under a key: { levels: mapOf(K, V) }',
+        },
+      );
     }
     return { map: models[mapSide] as MapSpec, required: mapSide === 'required' };
   }
@@ -49,7 +52,11 @@ export function mergeModels(models: ArgumentModelPair, root: string, location: E
   for (const side of sides) {
     for (const [name, spec] of Object.entries(models[side] as Record<string, TypeSpec>)) {
       if (Object.hasOwn(keys, name)) {
-        throw new ModelError(`Argument '${name}' is both required and optional`, { ...location, argument: `${root}.${name}`, hint: 'Keep it in one of the two models' });
+        throw new ModelError(`Argument '${name}' is both required and optional`, {
+          ...location,
+          argument: `${root}.${name}`,
+          hint: 'Keep it in one of the two models',
+        });
       }
       keys[name] = side === 'optional' && !isKind(spec, 'optional') ? optional(spec) : spec;
     }

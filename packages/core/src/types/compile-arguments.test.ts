@@ -22,13 +22,53 @@ function failure(required: ArgumentModel, value: unknown, optionalArgs?: Argumen
 describe('constructor types', () => {
   const cases: [string, KeyedModel[string], unknown[], [unknown, string, string][]][] = [
     ['String', String, ['', 'abc'], [[1, 'String', 'number 1']]],
-    ['Number', Number, [0, -1.5, Number.NaN], [['1', 'Number', "string '1'"], [1n, 'Number', 'bigint 1n']]],
+    [
+      'Number',
+      Number,
+      [0, -1.5, Number.NaN],
+      [
+        ['1', 'Number', "string '1'"],
+        [1n, 'Number', 'bigint 1n'],
+      ],
+    ],
     ['Boolean', Boolean, [true, false], [[0, 'Boolean', 'number 0']]],
-    ['BigInt', BigInt, [1n, 2n ** 80n, 42], [[1.5, 'BigInt', 'number 1.5'], [2 ** 60, 'BigInt', `number ${2 ** 60}`]]],
-    ['Date', Date, [new Date(0)], [['2024-01-01', 'Date', "string '2024-01-01'"], [new Date('x'), 'Date', 'an invalid Date']]],
+    [
+      'BigInt',
+      BigInt,
+      [1n, 2n ** 80n, 42],
+      [
+        [1.5, 'BigInt', 'number 1.5'],
+        [2 ** 60, 'BigInt', `number ${2 ** 60}`],
+      ],
+    ],
+    [
+      'Date',
+      Date,
+      [new Date(0)],
+      [
+        ['2024-01-01', 'Date', "string '2024-01-01'"],
+        [new Date('x'), 'Date', 'an invalid Date'],
+      ],
+    ],
     ['Uint8Array', Uint8Array, [new Uint8Array(2), Buffer.from('hi')], [[[1, 2], 'Uint8Array', 'array of 2 items']]],
-    ['Object', Object, [{}, { a: 1 }, Object.create(null)], [[[], 'Object (a plain object)', 'array of 0 items'], [new Map(), 'Object (a plain object)', 'Map of 0 entries']]],
-    ['Decimal', Decimal, [new Decimal('1.10')], [[1.1, 'Decimal', 'number 1.1'], ['1.1', 'Decimal', "string '1.1'"]]],
+    [
+      'Object',
+      Object,
+      [{}, { a: 1 }, Object.create(null)],
+      [
+        [[], 'Object (a plain object)', 'array of 0 items'],
+        [new Map(), 'Object (a plain object)', 'Map of 0 entries'],
+      ],
+    ],
+    [
+      'Decimal',
+      Decimal,
+      [new Decimal('1.10')],
+      [
+        [1.1, 'Decimal', 'number 1.1'],
+        ['1.1', 'Decimal', "string '1.1'"],
+      ],
+    ],
     ['UUID', UUID, [UUID.random()], [['123e4567-e89b-12d3-a456-426614174000', 'UUID', "string '123e4567-e89b-12d3-a456-426614174000'"]]],
   ];
   for (const [name, spec, good, bad] of cases) {
@@ -60,14 +100,22 @@ describe('constructor types', () => {
 describe('lists, tuples, sets, maps, literals', () => {
   it('[T] checks every item and names its index', () => {
     expect(validator({ items: [String] }).check({ items: ['a', 'b'] })).toBeUndefined();
-    expect(failure({ items: [String] }, { items: ['a', 'b', 3] })).toMatchObject({ argument: 'args.items[2]', expected: 'String', received: 'number 3' });
+    expect(failure({ items: [String] }, { items: ['a', 'b', 3] })).toMatchObject({
+      argument: 'args.items[2]',
+      expected: 'String',
+      received: 'number 3',
+    });
     expect(failure({ items: [String] }, { items: 'a' })).toMatchObject({ argument: 'args.items', expected: 'list of String' });
   });
 
   it('tupleOf checks length and each position', () => {
     const spec = { pair: tupleOf(String, Number) };
     expect(validator(spec).check({ pair: ['a', 1] })).toBeUndefined();
-    expect(failure(spec, { pair: ['a'] })).toMatchObject({ argument: 'args.pair', expected: 'tuple [String, Number] (2 items)', received: 'array of 1 item' });
+    expect(failure(spec, { pair: ['a'] })).toMatchObject({
+      argument: 'args.pair',
+      expected: 'tuple [String, Number] (2 items)',
+      received: 'array of 1 item',
+    });
     expect(failure(spec, { pair: ['a', 'b'] })).toMatchObject({ argument: 'args.pair[1]', expected: 'Number' });
   });
 
@@ -75,7 +123,11 @@ describe('lists, tuples, sets, maps, literals', () => {
     const spec = { tags: setOf(String) };
     expect(validator(spec).check({ tags: new Set(['a']) })).toBeUndefined();
     expect(failure(spec, { tags: ['a'] })).toMatchObject({ argument: 'args.tags', expected: 'set of String', received: 'array of 1 item' });
-    expect(failure(spec, { tags: new Set(['a', 2]) })).toMatchObject({ argument: 'args.tags[1]', expected: 'String', received: 'number 2' });
+    expect(failure(spec, { tags: new Set(['a', 2]) })).toMatchObject({
+      argument: 'args.tags[1]',
+      expected: 'String',
+      received: 'number 2',
+    });
   });
 
   it('mapOf accepts a Map, or a plain object whose keys read as K', () => {
@@ -89,8 +141,15 @@ describe('lists, tuples, sets, maps, literals', () => {
       expected: 'key of type Decimal (as text, in a plain object)',
       received: "string 'abc'",
     });
-    expect(failure(spec, { book: new Map([['1.5', new Decimal(1)]]) })).toMatchObject({ argument: 'args.book["1.5"]', expected: 'key of type Decimal' });
-    expect(failure(spec, { book: { '1.5': 2 } })).toMatchObject({ argument: 'args.book["1.5"]', expected: 'Decimal', received: 'number 2' });
+    expect(failure(spec, { book: new Map([['1.5', new Decimal(1)]]) })).toMatchObject({
+      argument: 'args.book["1.5"]',
+      expected: 'key of type Decimal',
+    });
+    expect(failure(spec, { book: { '1.5': 2 } })).toMatchObject({
+      argument: 'args.book["1.5"]',
+      expected: 'Decimal',
+      received: 'number 2',
+    });
     expect(failure(spec, { book: [] })).toMatchObject({ argument: 'args.book', expected: 'map of Decimal to Decimal' });
   });
 
@@ -101,13 +160,19 @@ describe('lists, tuples, sets, maps, literals', () => {
     expect(validator({ m: mapOf(String, Number) }).check({ m: { anything: 1 } })).toBeUndefined();
     expect(validator({ m: mapOf(oneOf('a', 1), Number) }).check({ m: { a: 1, '1': 2 } })).toBeUndefined();
     expect(validator({ m: mapOf(UUID, Number) }).check({ m: { [UUID.random().value]: 1 } })).toBeUndefined();
-    expect(validator({ m: mapOf([String], Number) }).check({ m: { a: 1 } })?.expected).toBe('key of type list of String (as text, in a plain object)');
+    expect(validator({ m: mapOf([String], Number) }).check({ m: { a: 1 } })?.expected).toBe(
+      'key of type list of String (as text, in a plain object)',
+    );
   });
 
   it('oneOf accepts only the listed values', () => {
     const spec = { side: oneOf('buy', 'sell') };
     expect(validator(spec).check({ side: 'sell' })).toBeUndefined();
-    expect(failure(spec, { side: 'hold' })).toMatchObject({ argument: 'args.side', expected: "one of 'buy' | 'sell'", received: "string 'hold'" });
+    expect(failure(spec, { side: 'hold' })).toMatchObject({
+      argument: 'args.side',
+      expected: "one of 'buy' | 'sell'",
+      received: "string 'hold'",
+    });
   });
 
   it('nullable(T) and any()', () => {
@@ -122,14 +187,22 @@ describe('nested models and the arguments object', () => {
   const order = { order: { price: Decimal, qty: Number, note: optional(String) } };
 
   it('names the deepest failing path', () => {
-    expect(failure(order, { order: { price: 1.5, qty: 1 } })).toMatchObject({ argument: 'args.order.price', expected: 'Decimal', received: 'number 1.5' });
+    expect(failure(order, { order: { price: 1.5, qty: 1 } })).toMatchObject({
+      argument: 'args.order.price',
+      expected: 'Decimal',
+      received: 'number 1.5',
+    });
     expect(failure({ items: [{ id: UUID }] }, { items: [{ id: UUID.random() }, { id: 'x' }] }).argument).toBe('args.items[1].id');
   });
 
   it('optional keys may be absent; missing and extra keys are errors', () => {
     const v = validator(order);
     expect(v.check({ order: { price: new Decimal(1), qty: 1 } })).toBeUndefined();
-    expect(failure(order, { order: { price: new Decimal(1) } })).toMatchObject({ argument: 'args.order.qty', expected: 'Number', received: 'nothing (the key is missing)' });
+    expect(failure(order, { order: { price: new Decimal(1) } })).toMatchObject({
+      argument: 'args.order.qty',
+      expected: 'Number',
+      received: 'nothing (the key is missing)',
+    });
     const extra = failure(order, { order: { price: new Decimal(1), qty: 1, colour: 'red' } });
     expect(extra.argument).toBe('args.order.colour');
     expect(extra.message).toMatch(/Unknown key 'colour' \(a nested model rejects keys it does not list\)/);
@@ -139,7 +212,10 @@ describe('nested models and the arguments object', () => {
     const v = validator({ order_id: String }, { limit: Number });
     expect(v.check({ order_id: 'a' })).toBeUndefined();
     expect(v.check({ order_id: 'a', limit: 3 })).toBeUndefined();
-    expect(failure({ order_id: String }, { order_id: 'a', limit: null }, { limit: Number })).toMatchObject({ argument: 'args.limit', received: 'null' });
+    expect(failure({ order_id: String }, { order_id: 'a', limit: null }, { limit: Number })).toMatchObject({
+      argument: 'args.limit',
+      received: 'null',
+    });
     const typo = v.check({ order_idd: 'a' })!;
     expect(typo.location.argument).toBe('args.order_idd');
     expect(typo.message).toMatch(/^Unknown argument 'order_idd'/);
@@ -163,7 +239,10 @@ describe('nested models and the arguments object', () => {
 
 describe('raw JSON Schema', () => {
   it('checks with the schema and reports the keyword', () => {
-    const spec = { code: jsonSchema({ type: 'string', pattern: '^[A-Z]{3}$' }), range: jsonSchema({ type: 'object', properties: { lo: { type: 'number', minimum: 0 } } }) };
+    const spec = {
+      code: jsonSchema({ type: 'string', pattern: '^[A-Z]{3}$' }),
+      range: jsonSchema({ type: 'object', properties: { lo: { type: 'number', minimum: 0 } } }),
+    };
     expect(validator(spec).check({ code: 'EUR', range: { lo: 1 } })).toBeUndefined();
     expect(failure(spec, { code: 'eur', range: {} })).toMatchObject({ argument: 'args.code', received: "string 'eur'" });
     const deep = failure(spec, { code: 'EUR', range: { lo: -1 } });

@@ -56,7 +56,10 @@ export function compileModel(models: ArgumentModelPair, where: CompileWhere): Co
   if (where.model !== undefined) location.model = where.model;
   const options: ParseOptions = { allowFunctions: where.allowFunctions ?? false, location };
   const merged = mergeModels(models, where.root, location);
-  const node = merged.map === undefined ? parseModel(merged.keys, where.root, options) : parseMapArguments(merged.map, merged.required, where.root, options);
+  const node =
+    merged.map === undefined
+      ? parseModel(merged.keys, where.root, options)
+      : parseMapArguments(merged.map, merged.required, where.root, options);
   node.arguments = true;
   const schema = nodeSchema(node) as object;
   compileTree(node, location);
@@ -103,11 +106,14 @@ export function compileArguments(models: ArgumentModelPair, where: CompileWhere)
 function parseMapArguments(map: MapSpec, required: boolean, root: string, options: ParseOptions): MapNode {
   const node = parseSpec(map, root, options) as MapNode;
   if (keyTextSchema(node.key) === false) {
-    throw new ModelError(`The keys of a top-level mapOf(K, V) are the argument names, which are text on the wire; ${describeNode(node.key)} keys cannot be`, {
-      ...options.location,
-      argument: `${root}<key>`,
-      hint: 'Use String, Number, BigInt, Decimal, UUID, Boolean, Date, oneOf(...) or jsonSchema({...}) keys, or nest the map under a key: { levels: mapOf(K, V) }',
-    });
+    throw new ModelError(
+      `The keys of a top-level mapOf(K, V) are the argument names, which are text on the wire; ${describeNode(node.key)} keys cannot be`,
+      {
+        ...options.location,
+        argument: `${root}<key>`,
+        hint: 'Use String, Number, BigInt, Decimal, UUID, Boolean, Date, oneOf(...) or jsonSchema({...}) keys, or nest the map under a key: { levels: mapOf(K, V) }',
+      },
+    );
   }
   node.nonEmpty = required;
   return node;

@@ -26,7 +26,8 @@ export function describeNode(node: SpecNode): string {
     case 'tuple':
       return `tuple [${node.items.map(describeNode).join(', ')}]`;
     case 'map':
-      if (node.arguments) return `an object of ${inner(node.key)} keys (as text) to ${inner(node.value)}${node.nonEmpty ? ', at least one' : ''}`;
+      if (node.arguments)
+        return `an object of ${inner(node.key)} keys (as text) to ${inner(node.value)}${node.nonEmpty ? ', at least one' : ''}`;
       return `map of ${inner(node.key)} to ${inner(node.value)}`;
     case 'literal':
       return node.values.length === 1 ? `exactly ${literalText(node.values[0]!)}` : `one of ${node.values.map(literalText).join(' | ')}`;

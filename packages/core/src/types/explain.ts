@@ -39,7 +39,12 @@ export function explain(node: SpecNode, value: unknown, path: string): Failure |
     case 'tuple':
       if (!Array.isArray(value)) return mismatch(node, value, path);
       if (value.length !== node.items.length) {
-        return { path, what: 'Wrong number of items', expected: `${describeNode(node)} (${node.items.length} items)`, received: describeReceived(value) };
+        return {
+          path,
+          what: 'Wrong number of items',
+          expected: `${describeNode(node)} (${node.items.length} items)`,
+          received: describeReceived(value),
+        };
       }
       for (let i = 0; i < value.length; i++) {
         const failure = explain(node.items[i]!, value[i], indexPath(path, i));
@@ -57,7 +62,10 @@ export function explain(node: SpecNode, value: unknown, path: string): Failure |
     }
     case 'map':
       if (node.arguments && !isPlainObject(value)) return mismatch(node, value, path);
-      return explainMap(node, value, path) ?? (node.nonEmpty && isPlainObject(value) && Object.keys(value).length === 0 ? noEntry(node, path) : mismatch(node, value, path));
+      return (
+        explainMap(node, value, path) ??
+        (node.nonEmpty && isPlainObject(value) && Object.keys(value).length === 0 ? noEntry(node, path) : mismatch(node, value, path))
+      );
     case 'nullable': {
       const failure = explain(node.inner, value, path);
       if (failure && failure.path === path && failure.what === WRONG_TYPE) failure.expected = describeNode(node);
@@ -87,7 +95,8 @@ function hintFor(node: SpecNode, value: unknown): string | undefined {
   }
   if (node.name === 'UUID' && typeof value === 'string') return 'Pass a UUID: new UUID(text)';
   if (node.name === 'Date' && (typeof value === 'string' || typeof value === 'number')) return 'Pass a Date: new Date(text)';
-  if (node.name === 'BigInt' && typeof value === 'number') return 'Numbers beyond ±2^53 or with a fraction are not exact integers; pass a bigint';
+  if (node.name === 'BigInt' && typeof value === 'number')
+    return 'Numbers beyond ±2^53 or with a fraction are not exact integers; pass a bigint';
   return undefined;
 }
 
@@ -144,7 +153,12 @@ function explainMap(node: MapNode, value: unknown, path: string): Failure | unde
     const at = `${path}[${keyText(k)}]`;
     if (!keyOk) {
       const form = value instanceof Map ? '' : ' (as text, in a plain object)';
-      return { path: at, what: 'Map key does not match its type', expected: `key of type ${describeNode(node.key)}${form}`, received: describeReceived(k) };
+      return {
+        path: at,
+        what: 'Map key does not match its type',
+        expected: `key of type ${describeNode(node.key)}${form}`,
+        received: describeReceived(k),
+      };
     }
     const failure = explain(node.value, v, at);
     if (failure) return failure;

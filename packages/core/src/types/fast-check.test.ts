@@ -11,17 +11,57 @@ import { UUID } from './uuid.js';
 const compile = (required: ArgumentModel | null, optionalArgs: ArgumentModel | null = null): CompiledModel =>
   compileModel({ required, optional: optionalArgs }, { root: 'args', allowFunctions: true });
 
-const wide = (n: number, prefix: string): Record<string, typeof Number> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, Number]));
+const wide = (n: number, prefix: string): Record<string, typeof Number> =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, Number]));
 
 /** Models covering every kind of node, the three ways a model checks its keys, and the prototype-named keys left to ajv. */
 const MODELS: [string, CompiledModel][] = [
-  ['scalars', compile({ s: String, n: Number, b: Boolean, i: BigInt, d: Date, u: Uint8Array, o: Object, f: Function, dec: Decimal, id: UUID })],
+  [
+    'scalars',
+    compile({ s: String, n: Number, b: Boolean, i: BigInt, d: Date, u: Uint8Array, o: Object, f: Function, dec: Decimal, id: UUID }),
+  ],
   ['lists, tuples and sets', compile({ l: [String], t: tupleOf(Number, [Decimal]), s: setOf(oneOf('a', 'b')), ll: [[any()]] })],
-  ['maps', compile({ dd: mapOf(Decimal, Decimal), sn: mapOf(String, Number), nb: mapOf(Number, Boolean), lit: mapOf(oneOf('x', 2), String), raw: mapOf(jsonSchema({ type: 'string', minLength: 2 }), Number), bad: mapOf([String], Number) })],
-  ['literals and nullables', compile({ side: oneOf('buy', 'sell', 1, -0.5, true, null), n: nullable(Decimal), nn: nullable(nullable(String)), nm: nullable({ a: Number }) }, { o: nullable(oneOf(3)) })],
-  ['nested models', compile({ order: { price: Decimal, qty: Number, note: optional(String), lines: [{ sku: String, n: optional(nullable(Number)) }] } }, { extra: any() })],
-  ['raw schema', compile({ code: jsonSchema({ type: 'string', pattern: '^[A-Z]{3}$' }), any: jsonSchema(true) }, { none: jsonSchema({ not: {} }) })],
-  ['many optional keys (walked)', compile({ r0: String, r1: Decimal }, Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`o${i}`, nullable(i % 2 ? Decimal : String)])))],
+  [
+    'maps',
+    compile({
+      dd: mapOf(Decimal, Decimal),
+      sn: mapOf(String, Number),
+      nb: mapOf(Number, Boolean),
+      lit: mapOf(oneOf('x', 2), String),
+      raw: mapOf(jsonSchema({ type: 'string', minLength: 2 }), Number),
+      bad: mapOf([String], Number),
+    }),
+  ],
+  [
+    'literals and nullables',
+    compile(
+      {
+        side: oneOf('buy', 'sell', 1, -0.5, true, null),
+        n: nullable(Decimal),
+        nn: nullable(nullable(String)),
+        nm: nullable({ a: Number }),
+      },
+      { o: nullable(oneOf(3)) },
+    ),
+  ],
+  [
+    'nested models',
+    compile(
+      { order: { price: Decimal, qty: Number, note: optional(String), lines: [{ sku: String, n: optional(nullable(Number)) }] } },
+      { extra: any() },
+    ),
+  ],
+  [
+    'raw schema',
+    compile({ code: jsonSchema({ type: 'string', pattern: '^[A-Z]{3}$' }), any: jsonSchema(true) }, { none: jsonSchema({ not: {} }) }),
+  ],
+  [
+    'many optional keys (walked)',
+    compile(
+      { r0: String, r1: Decimal },
+      Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`o${i}`, nullable(i % 2 ? Decimal : String)])),
+    ),
+  ],
   ['many required keys (dictionary)', compile(wide(12, 'k'))],
   ['prototype-named keys', compile({ obj: { constructor: String, toString: optional(Number), valueOf: optional(any()) } })],
   ['prototype-named arguments', compile({ constructor: String }, { toString: Number })],
@@ -31,8 +71,32 @@ const MODELS: [string, CompiledModel][] = [
 ];
 
 const JUNK = fc.constantFrom<unknown>(
-  null, undefined, 0, -0, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '', 'x', '1.5', '100', true, 2n ** 70n, 2 ** 60,
-  new Decimal('2.5'), UUID.random(), new Date(0), new Date(Number.NaN), new Uint8Array(1), new Set(), new Map(), [], {}, Object.create(null), () => 1, new (class Thing {})(),
+  null,
+  undefined,
+  0,
+  -0,
+  1.5,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  '',
+  'x',
+  '1.5',
+  '100',
+  true,
+  2n ** 70n,
+  2 ** 60,
+  new Decimal('2.5'),
+  UUID.random(),
+  new Date(0),
+  new Date(Number.NaN),
+  new Uint8Array(1),
+  new Set(),
+  new Map(),
+  [],
+  {},
+  Object.create(null),
+  () => 1,
+  new (class Thing {})(),
 );
 
 /** Key texts that read as values of `key` in a plain-object map (see `mapOf`). */
@@ -40,7 +104,11 @@ function keyTexts(key: SpecNode): string[] {
   if (key.kind === 'literal') return key.values.map(String);
   if (key.kind === 'schema') return ['ab', 'abc'];
   if (key.kind !== 'scalar') return [];
-  return { String: ['any', ''], Number: ['1.5', '-3e2', '100'], Decimal: ['1.5', '100', '.5'], Boolean: ['true', 'false'] }[key.name as string] ?? [];
+  return (
+    { String: ['any', ''], Number: ['1.5', '-3e2', '100'], Decimal: ['1.5', '100', '.5'], Boolean: ['true', 'false'] }[
+      key.name as string
+    ] ?? []
+  );
 }
 
 /**
@@ -87,8 +155,13 @@ function shapedGood(node: SpecNode, noisy: boolean, depth: number): fc.Arbitrary
       const key = inner(node.key);
       const value = inner(node.value) ?? fc.constant(undefined);
       const texts = keyTexts(node.key);
-      const keyText = noisy ? fc.oneof(fc.constantFrom('1.5', 'x', 'true', '2', ...texts), fc.string({ maxLength: 3 })) : texts.length > 0 ? fc.constantFrom(...texts) : undefined;
-      const asMap = key === undefined ? fc.constant(new Map()) : fc.array(fc.tuple(key, value), { maxLength: 3 }).map((entries) => new Map(entries));
+      const keyText = noisy
+        ? fc.oneof(fc.constantFrom('1.5', 'x', 'true', '2', ...texts), fc.string({ maxLength: 3 }))
+        : texts.length > 0
+          ? fc.constantFrom(...texts)
+          : undefined;
+      const asMap =
+        key === undefined ? fc.constant(new Map()) : fc.array(fc.tuple(key, value), { maxLength: 3 }).map((entries) => new Map(entries));
       if (keyText === undefined) return asMap;
       const asObject = fc.dictionary(keyText, value, { maxKeys: 3 });
       // A whole arguments object is never a Map: only noisy values try one.
@@ -114,13 +187,25 @@ function shapedGood(node: SpecNode, noisy: boolean, depth: number): fc.Arbitrary
         const value = inner(field.node);
         if (value === undefined && !field.optional) return undefined;
         // roll: 0 absent, 1 undefined, else the value (a valid value leaves only optional keys out).
-        const roll = noisy ? fc.nat(24) : field.optional && value !== undefined ? fc.nat(3) : field.optional ? fc.constant(0) : fc.constant(2);
+        const roll = noisy
+          ? fc.nat(24)
+          : field.optional && value !== undefined
+            ? fc.nat(3)
+            : field.optional
+              ? fc.constant(0)
+              : fc.constant(2);
         fields.push(fc.tuple(fc.constant(field.name), value ?? fc.constant(undefined), roll));
       }
-      const extra = noisy ? fc.oneof({ arbitrary: fc.constant(null), weight: 10 }, { arbitrary: fc.tuple(fc.constantFrom('zzz', 'o99', '__proto__', 'constructor'), fc.integer()), weight: 1 }) : fc.constant(null);
+      const extra = noisy
+        ? fc.oneof(
+            { arbitrary: fc.constant(null), weight: 10 },
+            { arbitrary: fc.tuple(fc.constantFrom('zzz', 'o99', '__proto__', 'constructor'), fc.integer()), weight: 1 },
+          )
+        : fc.constant(null);
       return fc.tuple(fc.tuple(...fields), extra, fc.boolean()).map(([entries, unknownKey, nullProto]) => {
         const value: Record<string, unknown> = nullProto ? Object.create(null) : {};
-        const set = (key: string, item: unknown) => Object.defineProperty(value, key, { value: item, enumerable: true, writable: true, configurable: true });
+        const set = (key: string, item: unknown) =>
+          Object.defineProperty(value, key, { value: item, enumerable: true, writable: true, configurable: true });
         for (const [name, item, roll] of entries) if (roll > 0) set(name, roll === 1 ? undefined : item);
         if (unknownKey !== null) set(unknownKey[0], unknownKey[1]);
         return value;

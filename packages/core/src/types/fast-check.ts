@@ -122,7 +122,8 @@ function literalTest(values: readonly unknown[], v: string): string {
 function inlineTest(node: SpecNode, v: string, ref: (value: unknown) => string): string {
   switch (node.kind) {
     case 'scalar':
-      if (node.name === 'String' || node.name === 'Number' || node.name === 'Boolean') return `typeof ${v} === "${node.name.toLowerCase()}"`;
+      if (node.name === 'String' || node.name === 'Number' || node.name === 'Boolean')
+        return `typeof ${v} === "${node.name.toLowerCase()}"`;
       return `${ref(SCALAR_CHECKS[node.name])}(${v})`;
     case 'literal':
       return literalTest(node.values, v);
@@ -172,7 +173,10 @@ function modelCheck(node: ModelNode): Check {
       const known = byName.map((field) => `k === ${JSON.stringify(field.name)}`).join(' || ') || 'false';
       lines.push(`for (const k in value) if (!(${known})) return false;`);
     } else {
-      lines.push(`const named = ${ref(dictionary(byName.map((field) => [field.name, true])))};`, 'for (const k in value) if (named[k] !== true) return false;');
+      lines.push(
+        `const named = ${ref(dictionary(byName.map((field) => [field.name, true])))};`,
+        'for (const k in value) if (named[k] !== true) return false;',
+      );
     }
     lines.push('return true;');
     return lines.join('\n');

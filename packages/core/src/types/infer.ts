@@ -21,24 +21,24 @@ export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type Infer<S> = [TypeSpec] extends [S]
   ? unknown
   : S extends OptionalSpec<infer T>
-  ? Infer<T>
-  : S extends SecretSpec<infer T>
-  ? Infer<T>
-  : S extends NullableSpec<infer T>
-    ? Infer<T> | null
-    : S extends MapSpec<infer K, infer V>
-      ? Map<Infer<K>, Infer<V>> | Record<string, Infer<V>>
-      : S extends TupleSpec<infer Items>
-        ? { -readonly [I in keyof Items]: Infer<Items[I]> }
-        : S extends SetSpec<infer T>
-          ? Set<Infer<T>>
-          : S extends LiteralSpec<infer Values>
-            ? Values[number]
-            : S extends AnySpec
-              ? unknown
-              : S extends SchemaSpec<infer T>
-                ? T
-                : InferBasic<S>;
+    ? Infer<T>
+    : S extends SecretSpec<infer T>
+      ? Infer<T>
+      : S extends NullableSpec<infer T>
+        ? Infer<T> | null
+        : S extends MapSpec<infer K, infer V>
+          ? Map<Infer<K>, Infer<V>> | Record<string, Infer<V>>
+          : S extends TupleSpec<infer Items>
+            ? { -readonly [I in keyof Items]: Infer<Items[I]> }
+            : S extends SetSpec<infer T>
+              ? Set<Infer<T>>
+              : S extends LiteralSpec<infer Values>
+                ? Values[number]
+                : S extends AnySpec
+                  ? unknown
+                  : S extends SchemaSpec<infer T>
+                    ? T
+                    : InferBasic<S>;
 
 type InferBasic<S> = S extends StringConstructor
   ? string
@@ -77,9 +77,7 @@ type ModelParts<M, Optional extends boolean> = {
 /** The type of a nested model: its keys required, except those wrapped in `optional(...)`. */
 export type InferModel<M> = string extends keyof M
   ? Record<string, unknown>
-  : Simplify<
-  ModelParts<M, false> & { [K in keyof ModelParts<M, true> as K extends OptionalKeys<M> ? K : never]?: ModelParts<M, true>[K] }
->;
+  : Simplify<ModelParts<M, false> & { [K in keyof ModelParts<M, true> as K extends OptionalKeys<M> ? K : never]?: ModelParts<M, true>[K] }>;
 
 type NoKeysAsEmpty<T> = [keyof T] extends [never] ? Record<string, never> : T;
 
@@ -92,10 +90,10 @@ type NoKeysAsEmpty<T> = [keyof T] extends [never] ? Record<string, never> : T;
 export type InferArguments<Required, Optional = undefined> = MapSpec extends Required | Optional
   ? Record<string, unknown>
   : [Required] extends [MapSpec<any, infer V>]
-  ? Record<string, Infer<V>>
-  : [Optional] extends [MapSpec<any, infer V>]
     ? Record<string, Infer<V>>
-    : InferKeyed<Required, Optional>;
+    : [Optional] extends [MapSpec<any, infer V>]
+      ? Record<string, Infer<V>>
+      : InferKeyed<Required, Optional>;
 
 type InferKeyed<Required, Optional> = NoKeysAsEmpty<
   Simplify<

@@ -77,16 +77,27 @@ export function parseSpec(spec: unknown, path: string, options: ParseOptions, an
   const scalar = SCALAR_NAMES.get(spec);
   if (scalar !== undefined) {
     if (scalar === 'Function' && !options.allowFunctions) {
-      throw invalid('Function is allowed only in creation arguments', path, options, 'Pass data, not functions, in messages, state and config');
+      throw invalid(
+        'Function is allowed only in creation arguments',
+        path,
+        options,
+        'Pass data, not functions, in messages, state and config',
+      );
     }
     return { kind: 'scalar', name: scalar, path };
   }
   if (typeof spec !== 'object' || spec === null) throw notAType(spec, path, options);
-  if (ancestors.includes(spec)) throw invalid('A type contains itself', path, options, 'Use jsonSchema({...}) with $ref for recursive data');
+  if (ancestors.includes(spec))
+    throw invalid('A type contains itself', path, options, 'Use jsonSchema({...}) with $ref for recursive data');
   const inside = [...ancestors, spec];
   if (Array.isArray(spec)) {
     if (spec.length !== 1) {
-      throw invalid(`A list type is written [T] with exactly one element; found ${spec.length} elements`, path, options, 'For a fixed-length array use tupleOf(A, B, ...)');
+      throw invalid(
+        `A list type is written [T] with exactly one element; found ${spec.length} elements`,
+        path,
+        options,
+        'For a fixed-length array use tupleOf(A, B, ...)',
+      );
     }
     return { kind: 'list', item: parseSpec(spec[0], `${path}[]`, options, inside), path };
   }
@@ -101,7 +112,12 @@ export function parseModel(model: Record<string, unknown>, path: string, options
     const at = keyPath(path, name);
     const keyType = TYPE_AS_KEY.get(name);
     if (keyType !== undefined) {
-      throw invalid(`A type is used as a key ({ [${keyType}]: ... } makes the key the text of ${keyType})`, at, options, `For any key of a type, write mapOf(${keyType}, V) (the seed's {${keyType}: V})`);
+      throw invalid(
+        `A type is used as a key ({ [${keyType}]: ... } makes the key the text of ${keyType})`,
+        at,
+        options,
+        `For any key of a type, write mapOf(${keyType}, V) (the seed's {${keyType}: V})`,
+      );
     }
     if (isHelper(spec, 'optional')) return { name, node: parseSpec(spec.inner, at, options, ancestors), optional: true };
     return { name, node: parseSpec(spec, at, options, ancestors), optional: false };
@@ -126,7 +142,8 @@ function parseHelper(spec: HelperSpec, path: string, options: ParseOptions, ance
     case 'set':
       return { kind: 'set', item: parseSpec(spec.item, `${path}[]`, options, ancestors), path };
     case 'literal':
-      if (spec.values.length === 0) throw invalid('oneOf() needs at least one value', path, options, "List the allowed values: oneOf('buy', 'sell')");
+      if (spec.values.length === 0)
+        throw invalid('oneOf() needs at least one value', path, options, "List the allowed values: oneOf('buy', 'sell')");
       return { kind: 'literal', values: spec.values, path };
     case 'nullable':
       return { kind: 'nullable', inner: parseSpec(spec.inner, path, options, ancestors), path };
@@ -138,7 +155,12 @@ function parseHelper(spec: HelperSpec, path: string, options: ParseOptions, ance
     case 'schema':
       return { kind: 'schema', schema: spec.schema, path };
     case 'optional':
-      throw invalid('optional(T) marks a key of a model as optional and cannot stand anywhere else', path, options, 'For "T or null" use nullable(T)');
+      throw invalid(
+        'optional(T) marks a key of a model as optional and cannot stand anywhere else',
+        path,
+        options,
+        'For "T or null" use nullable(T)',
+      );
     default:
       throw notAType(spec, path, options);
   }

@@ -12,7 +12,12 @@ describe('toJsonSchema', () => {
     expect(toJsonSchema(String)).toEqual({ type: 'string' });
     expect(toJsonSchema([Number])).toEqual({ type: 'array', items: { type: 'number' } });
     expect(toJsonSchema(Decimal)).toEqual({ sfInstance: 'Decimal' });
-    expect(toJsonSchema(tupleOf(String, Boolean))).toEqual({ type: 'array', items: [{ type: 'string' }, { type: 'boolean' }], minItems: 2, maxItems: 2 });
+    expect(toJsonSchema(tupleOf(String, Boolean))).toEqual({
+      type: 'array',
+      items: [{ type: 'string' }, { type: 'boolean' }],
+      minItems: 2,
+      maxItems: 2,
+    });
     expect(toJsonSchema(setOf(UUID))).toEqual({ sfSet: { sfInstance: 'UUID' } });
     expect(toJsonSchema(mapOf(String, Number))).toEqual({ sfMap: { key: { type: 'string' }, value: { type: 'number' }, keyText: {} } });
     expect(toJsonSchema(oneOf('a', 1, null))).toEqual({ enum: ['a', 1, null] });

@@ -10,7 +10,10 @@ export class UUID {
 
   constructor(value: string) {
     if (!UUID_PATTERN.test(value)) {
-      throw new ValidationError('Not a UUID', { expected: 'a UUID string like 123e4567-e89b-12d3-a456-426614174000', received: JSON.stringify(value) });
+      throw new ValidationError('Not a UUID', {
+        expected: 'a UUID string like 123e4567-e89b-12d3-a456-426614174000',
+        received: JSON.stringify(value),
+      });
     }
     this.value = value.toLowerCase();
   }

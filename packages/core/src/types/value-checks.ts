@@ -13,17 +13,7 @@ import { Decimal } from './decimal.js';
 import { UUID } from './uuid.js';
 
 /** Names of the constructor types, as written in models. */
-export type ScalarName =
-  | 'String'
-  | 'Number'
-  | 'Boolean'
-  | 'BigInt'
-  | 'Date'
-  | 'Uint8Array'
-  | 'Object'
-  | 'Function'
-  | 'Decimal'
-  | 'UUID';
+export type ScalarName = 'String' | 'Number' | 'Boolean' | 'BigInt' | 'Date' | 'Uint8Array' | 'Object' | 'Function' | 'Decimal' | 'UUID';
 
 /** Constructor → its name, for the constructors allowed as types. */
 export const SCALAR_NAMES: ReadonlyMap<unknown, ScalarName> = new Map<unknown, ScalarName>([
@@ -47,7 +37,13 @@ const DECIMAL_TAG: unknown = (Decimal.prototype as { toStringTag?: unknown }).to
  * `instanceof Decimal` it starts with costs several times more (its constructor is a large object).
  */
 function isDecimal(value: unknown): boolean {
-  if (DECIMAL_TAG !== undefined && typeof value === 'object' && value !== null && (value as { toStringTag?: unknown }).toStringTag === DECIMAL_TAG) return true;
+  if (
+    DECIMAL_TAG !== undefined &&
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { toStringTag?: unknown }).toStringTag === DECIMAL_TAG
+  )
+    return true;
   return Decimal.isDecimal(value);
 }
 

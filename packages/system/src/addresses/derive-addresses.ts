@@ -30,7 +30,12 @@ const LOOPBACK = '127.0.0.1';
  * loopback ports (or numbered from `ports.base`) on the binding service's `host`. NATS sockets
  * (`nats`) get one of the system's local NATS servers in turn, or none (their plugin's default).
  */
-export async function deriveAddresses(system: LoadedSystem, services: readonly InspectedService[], wires: readonly Wire[], nats?: NatsPlan): Promise<DerivedAddresses> {
+export async function deriveAddresses(
+  system: LoadedSystem,
+  services: readonly InspectedService[],
+  wires: readonly Wire[],
+  nats?: NatsPlan,
+): Promise<DerivedAddresses> {
   const groups = groupSockets(services, wires);
   const base = typeof system.spec.ports === 'object' ? system.spec.ports.base : undefined;
   const used = new Set<string>();
@@ -38,7 +43,9 @@ export async function deriveAddresses(system: LoadedSystem, services: readonly I
   let natsGroups = 0;
   for (const sockets of groups) {
     const isNats = sockets.every((socket) => socket.name === NATS_SOCKET);
-    const address = explicitAddress(system, sockets) ?? (isNats ? nats?.addresses[natsGroups++ % nats.addresses.length] : `${hostOf(system, sockets)}:${await nextPort(base, used)}`);
+    const address =
+      explicitAddress(system, sockets) ??
+      (isNats ? nats?.addresses[natsGroups++ % nats.addresses.length] : `${hostOf(system, sockets)}:${await nextPort(base, used)}`);
     if (address !== undefined) channels.push({ address, sockets });
   }
   const byService = new Map(services.map((service) => [service.name, emptyAddresses()]));

@@ -64,15 +64,32 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
       ...checkUnconnected(inspection.services, paired.wires),
       ...checkBinders(derived.channels, replicas),
     ];
-    return { system, services: inspection.services, wires: paired.wires, channels: derived.channels, addressFiles, problems, ...(nats && { nats }) };
+    return {
+      system,
+      services: inspection.services,
+      wires: paired.wires,
+      channels: derived.channels,
+      addressFiles,
+      problems,
+      ...(nats && { nats }),
+    };
   } finally {
     if (runDir === undefined) await rm(dir, { recursive: true, force: true });
   }
 }
 
 /** How `sf run` is asked to run one service of the system: service file, config file and pairs, main mode. */
-export function runOptions(system: LoadedSystem, name: string): { service: string; config?: string; extra: Record<string, string>; mainMode: boolean; cwd: string } {
+export function runOptions(
+  system: LoadedSystem,
+  name: string,
+): { service: string; config?: string; extra: Record<string, string>; mainMode: boolean; cwd: string } {
   const spec = system.spec.services[name]!;
   const extra = Object.fromEntries(Object.entries(spec.extra ?? {}).map(([key, value]) => [key, String(value)]));
-  return { service: spec.service, ...(spec.config !== undefined && { config: spec.config }), extra, mainMode: spec.main === true, cwd: system.dir };
+  return {
+    service: spec.service,
+    ...(spec.config !== undefined && { config: spec.config }),
+    extra,
+    mainMode: spec.main === true,
+    cwd: system.dir,
+  };
 }

@@ -34,7 +34,10 @@ function checkPeers({ from, to }: Wire): Problem | undefined {
     service: to.service,
     model: to.path,
     message: `'${to.typeName}' cannot receive from ${endLabel(from)}, a '${from.typeName}'; its peer types are ${to.definition.peers.join(', ') || 'none'}`,
-    fix: peers.length > 0 ? `use ${peers.map((peer) => `'${peer}'`).join(' or ')} here, or change ${endLabel(from)}'s type` : `${endLabel(from)}'s type talks to no other service: remove the wire`,
+    fix:
+      peers.length > 0
+        ? `use ${peers.map((peer) => `'${peer}'`).join(' or ')} here, or change ${endLabel(from)}'s type`
+        : `${endLabel(from)}'s type talks to no other service: remove the wire`,
   };
 }
 
@@ -57,7 +60,8 @@ function compare(wire: Wire, sender: ResolvedModel, receiver: ResolvedModel, whi
 
 /** A publisher's `topic` and a subscriber's must be equal: a frame is delivered when it starts with the subscribed topic. */
 function checkTopic({ from, to }: Wire, sender: ResolvedModel, receiver: ResolvedModel): Problem | undefined {
-  const takesTopic = (end: End) => Object.hasOwn({ ...end.definition?.creationArguments?.required, ...end.definition?.creationArguments?.optional }, 'topic');
+  const takesTopic = (end: End) =>
+    Object.hasOwn({ ...end.definition?.creationArguments?.required, ...end.definition?.creationArguments?.optional }, 'topic');
   if (!takesTopic(from) || !takesTopic(to)) return undefined;
   const sent = sender.creation.topic;
   const subscribed = receiver.creation.topic;
@@ -68,7 +72,10 @@ function checkTopic({ from, to }: Wire, sender: ResolvedModel, receiver: Resolve
     service: to.service,
     model: to.path,
     message: `subscribes to ${text(subscribed)} but ${endLabel(from)} publishes with ${text(sent)}, so no message arrives`,
-    fix: sent === undefined ? `remove the topic here, or give ${from.service}'s ${from.name} topic '${String(subscribed)}'` : `set topic: '${String(sent)}' here`,
+    fix:
+      sent === undefined
+        ? `remove the topic here, or give ${from.service}'s ${from.name} topic '${String(subscribed)}'`
+        : `set topic: '${String(sent)}' here`,
   };
 }
 
@@ -85,7 +92,10 @@ export function checkUnconnected(services: readonly InspectedService[], wires: r
       code: 'SF_WIRE_UNCONNECTED',
       service: end.service,
       model: end.path,
-      message: end.side === 'in' ? `nothing sends to it: no service has ${section}.out.${end.name}` : `nothing replies to it: no service has ${section}.in.${end.name}`,
+      message:
+        end.side === 'in'
+          ? `nothing sends to it: no service has ${section}.out.${end.name}`
+          : `nothing replies to it: no service has ${section}.in.${end.name}`,
       fix: `add a service with ${section}.${other}.${end.name} (a ${end.definition.peers.join(' or ')}), or a "wires" entry ${JSON.stringify(end.side === 'in' ? { from: 'service.name', to: `${end.service}.${end.name}` } : { from: `${end.service}.${end.name}`, to: 'service.name' })}`,
     });
   }

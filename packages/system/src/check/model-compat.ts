@@ -31,7 +31,11 @@ function compareNodes(sent: SpecNode, accepted: SpecNode, path: string, found: M
     return;
   }
   if (sent.kind === 'nullable') {
-    found.push({ path, what: `the sender may send null, the receiver expects ${describeNode(accepted)}`, fix: 'make it nullable(T) on the receiver, or not nullable on the sender' });
+    found.push({
+      path,
+      what: `the sender may send null, the receiver expects ${describeNode(accepted)}`,
+      fix: 'make it nullable(T) on the receiver, or not nullable on the sender',
+    });
     return;
   }
   switch (accepted.kind) {
@@ -54,7 +58,11 @@ function compareNodes(sent: SpecNode, accepted: SpecNode, path: string, found: M
       if (sent.kind === 'literal') {
         const extra = sent.values.filter((value) => !accepted.values.includes(value));
         if (extra.length === 0) return;
-        found.push({ path, what: `the sender may send ${extra.map((value) => JSON.stringify(value)).join(', ')}, which the receiver (${describeNode(accepted)}) refuses`, fix: 'list the same values on both ends' });
+        found.push({
+          path,
+          what: `the sender may send ${extra.map((value) => JSON.stringify(value)).join(', ')}, which the receiver (${describeNode(accepted)}) refuses`,
+          fix: 'list the same values on both ends',
+        });
         return;
       }
       break;
@@ -77,7 +85,12 @@ function compareNodes(sent: SpecNode, accepted: SpecNode, path: string, found: M
       if (sent.kind === 'map') {
         compareNodes(sent.key, accepted.key, `${path}<key>`, found);
         compareNodes(sent.value, accepted.value, `${path}<value>`, found);
-        if (accepted.nonEmpty && !sent.nonEmpty) found.push({ path, what: 'the receiver requires at least one entry, the sender may send none', fix: "make the map required on the sender (required_…: mapOf(K, V)), or optional on the receiver" });
+        if (accepted.nonEmpty && !sent.nonEmpty)
+          found.push({
+            path,
+            what: 'the receiver requires at least one entry, the sender may send none',
+            fix: 'make the map required on the sender (required_…: mapOf(K, V)), or optional on the receiver',
+          });
         return;
       }
       if (sent.kind === 'model') {
@@ -101,17 +114,30 @@ function compareFields(sent: ModelNode, accepted: ModelNode, path: string, found
     const at = `${path}.${field.name}`;
     const match = sent.fields.find((candidate) => candidate.name === field.name);
     if (match === undefined) {
-      if (!field.optional) found.push({ path: at, what: `required '${field.name}' (${describeNode(field.node)}) is never sent`, fix: `add '${field.name}' to the sender's model, or make it optional on the receiver` });
+      if (!field.optional)
+        found.push({
+          path: at,
+          what: `required '${field.name}' (${describeNode(field.node)}) is never sent`,
+          fix: `add '${field.name}' to the sender's model, or make it optional on the receiver`,
+        });
       continue;
     }
     if (match.optional && !field.optional) {
-      found.push({ path: at, what: `required '${field.name}' is optional on the sender, so it may be missing`, fix: `make '${field.name}' required on the sender, or optional on the receiver` });
+      found.push({
+        path: at,
+        what: `required '${field.name}' is optional on the sender, so it may be missing`,
+        fix: `make '${field.name}' required on the sender, or optional on the receiver`,
+      });
     }
     compareNodes(match.node, field.node, at, found);
   }
   for (const field of sent.fields) {
     if (accepted.fields.some((candidate) => candidate.name === field.name)) continue;
-    found.push({ path: `${path}.${field.name}`, what: `'${field.name}' is sent but the receiver does not know it (unknown keys are refused)`, fix: `declare '${field.name}' on the receiver, or remove it from the sender's model` });
+    found.push({
+      path: `${path}.${field.name}`,
+      what: `'${field.name}' is sent but the receiver does not know it (unknown keys are refused)`,
+      fix: `declare '${field.name}' on the receiver, or remove it from the sender's model`,
+    });
   }
 }
 
@@ -120,12 +146,20 @@ function compareFieldsToMap(sent: ModelNode, accepted: MapNode, path: string, fo
   for (const field of sent.fields) {
     const at = `${path}.${field.name}`;
     if (accepted.keyText?.(field.name) === false) {
-      found.push({ path: at, what: `'${field.name}' is sent but the receiver's keys are ${describeNode(accepted.key)}, which '${field.name}' is not`, fix: `rename '${field.name}' on the sender, or change the receiver's key type` });
+      found.push({
+        path: at,
+        what: `'${field.name}' is sent but the receiver's keys are ${describeNode(accepted.key)}, which '${field.name}' is not`,
+        fix: `rename '${field.name}' on the sender, or change the receiver's key type`,
+      });
     }
     compareNodes(field.node, accepted.value, at, found);
   }
   if (accepted.nonEmpty && sent.fields.every((field) => field.optional)) {
-    found.push({ path, what: 'the receiver requires at least one entry, the sender may send none (all its keys are optional)', fix: "make a key required on the sender, or the receiver's map optional" });
+    found.push({
+      path,
+      what: 'the receiver requires at least one entry, the sender may send none (all its keys are optional)',
+      fix: "make a key required on the sender, or the receiver's map optional",
+    });
   }
 }
 
@@ -145,5 +179,9 @@ function compareMapToFields(sent: MapNode, accepted: ModelNode, path: string, fo
 }
 
 function literalFits(value: unknown, scalar: string): boolean {
-  return (typeof value === 'string' && scalar === 'String') || (typeof value === 'number' && scalar === 'Number') || (typeof value === 'boolean' && scalar === 'Boolean');
+  return (
+    (typeof value === 'string' && scalar === 'String') ||
+    (typeof value === 'number' && scalar === 'Number') ||
+    (typeof value === 'boolean' && scalar === 'Boolean')
+  );
 }

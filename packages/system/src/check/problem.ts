@@ -35,8 +35,16 @@ export function formatProblem(problem: Problem): string {
 
 /** A problem from an error thrown while loading or preparing a service. */
 export function problemFromError(service: string, error: unknown): Problem {
-  if (!(error instanceof SfError)) return { code: 'SF_SERVICE_LOAD_FAILED', service, message: error instanceof Error ? error.message : String(error) };
+  if (!(error instanceof SfError))
+    return { code: 'SF_SERVICE_LOAD_FAILED', service, message: error instanceof Error ? error.message : String(error) };
   const { model, argument, file } = error.location;
   const message = file === undefined ? error.what : `${error.what} (file ${file})`;
-  return { code: error.code, service, ...(model && { model }), ...(argument && { argument }), message, ...(error.hint && { fix: error.hint }) };
+  return {
+    code: error.code,
+    service,
+    ...(model && { model }),
+    ...(argument && { argument }),
+    message,
+    ...(error.hint && { fix: error.hint }),
+  };
 }

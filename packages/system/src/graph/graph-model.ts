@@ -48,7 +48,13 @@ export function systemGraph(analysis: SystemAnalysis): SystemGraph {
     const replies = from.definition?.replies === true;
     const args = modelText(from.model ?? to.model, 'args');
     const model = replies ? `${args} → ${modelText(to.model ?? from.model, 'returns')}` : args;
-    return { from: from.service, to: to.service, state: from.kind === 'state', title: `${from.kind === 'state' ? 'state ' : ''}${names}: ${from.typeName} → ${to.typeName}`, model };
+    return {
+      from: from.service,
+      to: to.service,
+      state: from.kind === 'state',
+      title: `${from.kind === 'state' ? 'state ' : ''}${names}: ${from.typeName} → ${to.typeName}`,
+      model,
+    };
   });
   return { name: analysis.system.name, nodes, edges };
 }

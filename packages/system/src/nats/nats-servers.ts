@@ -50,7 +50,11 @@ export async function startNats(plan: NatsPlan, binary: string, log: (name: stri
   let quiet = true;
   const ready = plan.nodes.map((node) => {
     const cluster = clustered ? ['--cluster_name', 'sf-up', '--cluster', `nats://127.0.0.1:${node.route}`, '--routes', routes] : [];
-    const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(node.client), '-n', node.name, '-js', '-sd', join(store, node.name), ...cluster], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      binary,
+      ['-a', '127.0.0.1', '-p', String(node.client), '-n', node.name, '-js', '-sd', join(store, node.name), ...cluster],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     children.push(child);
     return new Promise<void>((resolve, reject) => {
       let lastProblem = '';
@@ -60,7 +64,14 @@ export async function startNats(plan: NatsPlan, binary: string, log: (name: stri
         if (LEADER.test(line)) leader();
         if (READY.test(line)) resolve();
       });
-      child.once('exit', (code, signal) => reject(new SystemError(`nats-server ${node.name} (port ${node.client}) exited with ${code ?? signal} while starting${lastProblem && `: ${lastProblem}`}`, { hint: 'Check that nothing else uses its ports and that nats-server runs by itself' })));
+      child.once('exit', (code, signal) =>
+        reject(
+          new SystemError(
+            `nats-server ${node.name} (port ${node.client}) exited with ${code ?? signal} while starting${lastProblem && `: ${lastProblem}`}`,
+            { hint: 'Check that nothing else uses its ports and that nats-server runs by itself' },
+          ),
+        ),
+      );
       child.once('error', reject);
     });
   });
@@ -95,7 +106,15 @@ async function stopChild(child: ChildProcess): Promise<void> {
 function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SystemError(`The local nats-servers did not ${what} within ${READY_MS / 1000} s`, { hint: 'Check that nats-server runs by itself (nats-server -js) and that the machine is not overloaded' })), READY_MS);
+    timer = setTimeout(
+      () =>
+        reject(
+          new SystemError(`The local nats-servers did not ${what} within ${READY_MS / 1000} s`, {
+            hint: 'Check that nats-server runs by itself (nats-server -js) and that the machine is not overloaded',
+          }),
+        ),
+      READY_MS,
+    );
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

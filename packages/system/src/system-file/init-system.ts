@@ -27,8 +27,14 @@ export async function initSystem(options: InitOptions): Promise<SystemFile> {
   for (const path of options.services) {
     const { file, exports } = await loadServiceModule(path, options.cwd);
     const name = basename(file, extname(file)).replace(/[^\w-]/g, '-');
-    if (Object.hasOwn(services, name)) throw new SystemError(`Two service files are both named '${name}'`, { file, hint: 'Rename one of them, or edit the names in the system file' });
-    const inbound = [exports.connection_models, exports.state_models].some((models) => Object.keys((models as { in?: object } | undefined)?.in ?? {}).length > 0);
+    if (Object.hasOwn(services, name))
+      throw new SystemError(`Two service files are both named '${name}'`, {
+        file,
+        hint: 'Rename one of them, or edit the names in the system file',
+      });
+    const inbound = [exports.connection_models, exports.state_models].some(
+      (models) => Object.keys((models as { in?: object } | undefined)?.in ?? {}).length > 0,
+    );
     services[name] = { service: relative(dir, file), ...(typeof exports.main === 'function' && !inbound && { main: true }) };
   }
   return {

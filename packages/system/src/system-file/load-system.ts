@@ -43,7 +43,10 @@ function checkReadyPatterns(spec: SystemFile, file: string): void {
     try {
       new RegExp(ready);
     } catch (error) {
-      throw new SystemError(`services.${name}.python.ready is not a regular expression: ${(error as Error).message}`, { file, hint: 'Write a JavaScript regular expression (without slashes) that a line of its output matches once it serves, e.g. "\\bready\\b"' });
+      throw new SystemError(`services.${name}.python.ready is not a regular expression: ${(error as Error).message}`, {
+        file,
+        hint: 'Write a JavaScript regular expression (without slashes) that a line of its output matches once it serves, e.g. "\\bready\\b"',
+      });
     }
   }
 }
@@ -55,6 +58,7 @@ async function systemFilePath(path: string): Promise<string> {
 
 /** The `addresses` entry, every section present: inline (checked by the schema) or a seed addresses file. */
 async function explicitAddresses(given: SystemFile['addresses'], dir: string): Promise<Addresses> {
-  if (typeof given === 'string') return checkAddresses(await readJsonFile(given, 'addresses file', dir), 'The addresses file', { file: resolve(dir, given) });
+  if (typeof given === 'string')
+    return checkAddresses(await readJsonFile(given, 'addresses file', dir), 'The addresses file', { file: resolve(dir, given) });
   return checkAddresses(given ?? emptyAddresses(), 'The addresses of the system file');
 }

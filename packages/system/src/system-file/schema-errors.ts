@@ -13,7 +13,8 @@ export function schemaError(errors: readonly ErrorObject[], file: string): Syste
   // A value that fits none of a oneOf's forms: the oneOf's description says which forms there are.
   const choice = errors.find((error) => error.keyword === 'oneOf' && error.instancePath === best.instancePath);
   const forms = (choice?.parentSchema as { description?: string } | undefined)?.description;
-  if (forms !== undefined) return new SystemError(`${where} has none of the allowed forms (found ${JSON.stringify(best.data)})`, { file, hint: forms });
+  if (forms !== undefined)
+    return new SystemError(`${where} has none of the allowed forms (found ${JSON.stringify(best.data)})`, { file, hint: forms });
   const description = (best.parentSchema as { description?: string } | undefined)?.description;
   const { what, hint } = explain(best, where, description);
   return new SystemError(what, { file, hint });
@@ -29,13 +30,25 @@ function explain(error: ErrorObject, where: string, description: string | undefi
       return { what: `Unknown key '${key}' at ${where}`, hint: didYouMean(key, allowed) || `Valid keys: ${allowed.join(', ')}` };
     }
     case 'required':
-      return { what: `'${String(params.missingProperty)}' is missing at ${where}`, hint: `Add '${String(params.missingProperty)}'${description ? ` (${description})` : ''}` };
+      return {
+        what: `'${String(params.missingProperty)}' is missing at ${where}`,
+        hint: `Add '${String(params.missingProperty)}'${description ? ` (${description})` : ''}`,
+      };
     case 'propertyNames':
-      return { what: `Name '${String(params.propertyName)}' at ${where} is not allowed`, hint: 'Service names start with a letter and hold letters, digits, _ and -' };
+      return {
+        what: `Name '${String(params.propertyName)}' at ${where} is not allowed`,
+        hint: 'Service names start with a letter and hold letters, digits, _ and -',
+      };
     case 'pattern':
-      return { what: `${where} '${String(error.data)}' is not of the form service.name`, hint: description ?? 'Write the end as service.name, e.g. pricer.notional' };
+      return {
+        what: `${where} '${String(error.data)}' is not of the form service.name`,
+        hint: description ?? 'Write the end as service.name, e.g. pricer.notional',
+      };
     default:
-      return { what: `${where} ${error.message ?? 'is not valid'}`, hint: description ?? 'See the schema: @sf/system/sf.system.schema.json' };
+      return {
+        what: `${where} ${error.message ?? 'is not valid'}`,
+        hint: description ?? 'See the schema: @sf/system/sf.system.schema.json',
+      };
   }
 }
 

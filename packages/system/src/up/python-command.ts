@@ -29,6 +29,9 @@ export function pythonRun(python: SystemService['python']): PythonRun | undefine
  */
 export function pythonCommand(run: PythonRun, dir: string, values: PythonPlaceholders): [string, ...string[]] {
   const start = run.script === undefined ? ['-m', run.module ?? 'service_framework'] : [resolve(dir, run.script)];
-  const args = run.args?.map((arg) => arg.replace(/\{(service|addresses|config|name)\}/g, (_, key: 'service' | 'addresses' | 'config' | 'name') => values[key] ?? '')) ?? values.flags;
+  const args =
+    run.args?.map((arg) =>
+      arg.replace(/\{(service|addresses|config|name)\}/g, (_, key: 'service' | 'addresses' | 'config' | 'name') => values[key] ?? ''),
+    ) ?? values.flags;
   return [run.interpreter ?? 'python3', ...start, ...args];
 }

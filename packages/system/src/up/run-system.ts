@@ -65,7 +65,8 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
     else options.output(text);
   };
   const note = (line: string) => say('sf up', colors.bold, line);
-  const slots = startOrder(analysis).flatMap((name, index) => specsOf(analysis, name, options).map(
+  const slots = startOrder(analysis).flatMap((name, index) =>
+    specsOf(analysis, name, options).map(
       (spec): Slot => ({
         spec,
         main: analysis.system.spec.services[name]!.main === true,
@@ -148,14 +149,22 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
     if (analysis.nats) {
       const binary = natsServerBinary(analysis.system.file);
       nats = await startNats(analysis.nats, binary, (name, line) => say(name, colors.dim, line));
-      note(`started ${analysis.nats.nodes.length === 1 ? 'nats-server' : `a cluster of ${analysis.nats.nodes.length} nats-servers`} at ${analysis.nats.addresses.join(', ')} (pid ${nats.pids.join(', ')})`);
+      note(
+        `started ${analysis.nats.nodes.length === 1 ? 'nats-server' : `a cluster of ${analysis.nats.nodes.length} nats-servers`} at ${analysis.nats.addresses.join(', ')} (pid ${nats.pids.join(', ')})`,
+      );
     }
     for (const slot of slots) {
       if (stopping) break;
       const child = start(slot);
       if (slot.main) continue;
-      const outcome = await Promise.race([child.ready.then(() => 'ready'), child.exited.then(() => 'exited'), stopped.then(() => 'stopping'), sleep(options.readyTimeoutMs ?? 30_000, 'late', { ref: false })]);
-      if (outcome === 'late') note(colors.yellow(`${slot.spec.name} is not ready after ${options.readyTimeoutMs ?? 30_000} ms; starting the others`));
+      const outcome = await Promise.race([
+        child.ready.then(() => 'ready'),
+        child.exited.then(() => 'exited'),
+        stopped.then(() => 'stopping'),
+        sleep(options.readyTimeoutMs ?? 30_000, 'late', { ref: false }),
+      ]);
+      if (outcome === 'late')
+        note(colors.yellow(`${slot.spec.name} is not ready after ${options.readyTimeoutMs ?? 30_000} ms; starting the others`));
     }
     await stopped;
   } finally {
@@ -191,7 +200,9 @@ function specsOf(analysis: SystemAnalysis, name: string, options: UpOptions): Pr
   if (run.mainMode) flags.push('-m');
   for (const [key, value] of Object.entries(run.extra)) flags.push(`--${key}`, value);
   const python = pythonRun(spec.python);
-  const command = python ? pythonCommand(python, run.cwd, { service, addresses, name, flags, ...(config !== undefined && { config }) }) : ([...options.sf, 'run', ...flags] as const);
+  const command = python
+    ? pythonCommand(python, run.cwd, { service, addresses, name, flags, ...(config !== undefined && { config }) })
+    : ([...options.sf, 'run', ...flags] as const);
   // A Python service's log format is its own: ready at its `ready` line, else once started.
   const ready = python ? (python.ready === undefined ? undefined : new RegExp(python.ready)) : READY_LINE;
   const replicas = spec.replicas ?? 1;

@@ -35,7 +35,11 @@ export class ServiceProcess {
   constructor(spec: ProcessSpec, onLine: (line: string) => void) {
     const [file, ...args] = spec.command;
     // Standard input is a pipe nobody writes to: it closes when `sf up` ends, even killed with SIGKILL, and `sf run` then stops.
-    this.child = spawn(file, args, { cwd: spec.cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', SF_STOP_WITH_STDIN: '1' } });
+    this.child = spawn(file, args, {
+      cwd: spec.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0', SF_STOP_WITH_STDIN: '1' },
+    });
     this.child.stdin!.on('error', () => {});
     let markReady: () => void = () => {};
     this.ready =

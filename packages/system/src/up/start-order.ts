@@ -16,7 +16,9 @@ export function startOrder(analysis: SystemAnalysis): string[] {
   const order: string[] = [];
   const pending = [...names.filter((name) => !main.has(name)), ...names.filter((name) => main.has(name))];
   while (pending.length > 0) {
-    const ready = pending.find((name) => [...before.get(name)!].every((first) => order.includes(first) || first === name || (main.has(first) && !main.has(name))));
+    const ready = pending.find((name) =>
+      [...before.get(name)!].every((first) => order.includes(first) || first === name || (main.has(first) && !main.has(name))),
+    );
     const next = ready ?? pending[0]!;
     order.push(next);
     pending.splice(pending.indexOf(next), 1);

@@ -39,7 +39,13 @@ export function pairWires(services: readonly InspectedService[], entries: readon
 }
 
 /** `service.name`, `service.connections.name` or `service.states.name` on the given side. */
-function findEnd(services: readonly InspectedService[], text: string, side: 'in' | 'out', index: number, problems: Problem[]): End | undefined {
+function findEnd(
+  services: readonly InspectedService[],
+  text: string,
+  side: 'in' | 'out',
+  index: number,
+  problems: Problem[],
+): End | undefined {
   const [serviceName = '', ...rest] = text.split('.');
   const kind = rest.length === 2 ? (rest[0] === 'states' ? 'state' : 'connection') : undefined;
   const name = rest.at(-1) ?? '';
@@ -47,13 +53,25 @@ function findEnd(services: readonly InspectedService[], text: string, side: 'in'
   const service = services.find((candidate) => candidate.name === serviceName);
   if (service === undefined) {
     const names = services.map((candidate) => candidate.name);
-    problems.push({ code: 'SF_WIRE_UNKNOWN_END', service: '(system)', model: at, message: `No service named '${serviceName}'`, fix: didYouMean(serviceName, names) || `Services: ${names.join(', ')}` });
+    problems.push({
+      code: 'SF_WIRE_UNKNOWN_END',
+      service: '(system)',
+      model: at,
+      message: `No service named '${serviceName}'`,
+      fix: didYouMean(serviceName, names) || `Services: ${names.join(', ')}`,
+    });
     return undefined;
   }
   const found = service.ends.filter((end) => end.side === side && end.name === name && (kind === undefined || end.kind === kind));
   if (found.length === 1) return found[0];
   if (found.length > 1) {
-    problems.push({ code: 'SF_WIRE_UNKNOWN_END', service: service.name, model: at, message: `'${name}' is both a connection and a state on the ${side} side`, fix: `Write ${serviceName}.connections.${name} or ${serviceName}.states.${name}` });
+    problems.push({
+      code: 'SF_WIRE_UNKNOWN_END',
+      service: service.name,
+      model: at,
+      message: `'${name}' is both a connection and a state on the ${side} side`,
+      fix: `Write ${serviceName}.connections.${name} or ${serviceName}.states.${name}`,
+    });
     return undefined;
   }
   const names = service.ends.filter((end) => end.side === side).map((end) => end.name);
@@ -62,7 +80,8 @@ function findEnd(services: readonly InspectedService[], text: string, side: 'in'
     service: service.name,
     model: at,
     message: `'${text}' names no ${side} connection or state of ${service.name}`,
-    fix: didYouMean(name, names) || (names.length > 0 ? `Its ${side} models: ${names.join(', ')}` : `${service.name} has no ${side} models`),
+    fix:
+      didYouMean(name, names) || (names.length > 0 ? `Its ${side} models: ${names.join(', ')}` : `${service.name} has no ${side} models`),
   });
   return undefined;
 }

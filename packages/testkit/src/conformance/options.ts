@@ -22,7 +22,16 @@ export interface PairAddresses {
 }
 
 /** Names of the checks, for `skip`. */
-export const CHECK_NAMES = ['open and close twice', 'round trip', 'replies matched', 'bad frame', 'pause with a message in flight', 'close with a pending send', 'reconnect after the peer restarts', 'addresses missing or malformed'] as const;
+export const CHECK_NAMES = [
+  'open and close twice',
+  'round trip',
+  'replies matched',
+  'bad frame',
+  'pause with a message in flight',
+  'close with a pending send',
+  'reconnect after the peer restarts',
+  'addresses missing or malformed',
+] as const;
 
 /** One of {@link CHECK_NAMES}. */
 export type CheckName = (typeof CHECK_NAMES)[number];

@@ -29,7 +29,10 @@ async function connected(run: PairRun): Promise<{ inSide: InSide; send: (n: numb
 async function warmUp(run: PairRun, inSide: InSide, send: (n: number) => Promise<unknown>): Promise<void> {
   const deadline = Date.now() + run.options.timeoutMs;
   while (seen(inSide) === 0) {
-    if (Date.now() > deadline) throw new CheckFailure(`no message from ${run.pair.out} reached ${run.pair.in} within ${run.options.timeoutMs} ms (addresses ${JSON.stringify(run.addresses)})`);
+    if (Date.now() > deadline)
+      throw new CheckFailure(
+        `no message from ${run.pair.out} reached ${run.pair.in} within ${run.options.timeoutMs} ms (addresses ${JSON.stringify(run.addresses)})`,
+      );
     await within(send(0), run.options.timeoutMs, `send of a first message`).catch((error) => {
       if (error instanceof CheckFailure) throw error;
     });
@@ -61,17 +64,24 @@ export async function roundTrip(run: PairRun): Promise<void> {
     if (replies) {
       const got = returned(reply, `reply to message ${n}`);
       const expected = echo(run.options.received(run.pair.in, n));
-      if (!same(got, expected)) throw new CheckFailure(`reply to message ${n}: expected return_args ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
-      if (reply instanceof Uint8Array && decodeReply(reply).workflow_id !== `wf-${n}`) throw new CheckFailure(`reply to message ${n} carries workflow id ${decodeReply(reply).workflow_id}, expected wf-${n}`);
+      if (!same(got, expected))
+        throw new CheckFailure(`reply to message ${n}: expected return_args ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
+      if (reply instanceof Uint8Array && decodeReply(reply).workflow_id !== `wf-${n}`)
+        throw new CheckFailure(`reply to message ${n} carries workflow id ${decodeReply(reply).workflow_id}, expected wf-${n}`);
     }
   }
   const expected = run.options.received(run.pair.in, ROUNDS);
-  await waitFor(() => same(lastSeen(inSide, run), expected), run.options.timeoutMs, `the in side seeing message ${ROUNDS} (${JSON.stringify(expected)}; last seen ${JSON.stringify(lastSeen(inSide, run))})`);
+  await waitFor(
+    () => same(lastSeen(inSide, run), expected),
+    run.options.timeoutMs,
+    `the in side seeing message ${ROUNDS} (${JSON.stringify(expected)}; last seen ${JSON.stringify(lastSeen(inSide, run))})`,
+  );
   if (type(run.plugin, run.pair.in).kind === 'connection') {
     const got = inSide.received.slice(start).filter((envelope) => envelope.workflow_id !== 'wf-0');
     const order = got.map((envelope) => envelope.workflow_id);
     const wanted = Array.from({ length: ROUNDS }, (_, i) => `wf-${i + 1}`);
-    if (!same(order, wanted)) throw new CheckFailure(`the in side got workflow ids ${order.join(', ')}; expected wf-1 … wf-${ROUNDS} once each, in order`);
+    if (!same(order, wanted))
+      throw new CheckFailure(`the in side got workflow ids ${order.join(', ')}; expected wf-1 … wf-${ROUNDS} once each, in order`);
     const bad = got.find((envelope, i) => !same(envelope.args, run.options.received(run.pair.in, i + 1)));
     if (bad !== undefined) throw new CheckFailure(`message ${bad.workflow_id} arrived with args ${JSON.stringify(bad.args)}`);
   }
@@ -85,7 +95,10 @@ export async function repliesMatched(run: PairRun): Promise<void> {
   replies.forEach((reply, i) => {
     const got = returned(reply, `reply to request ${i + 1}`);
     const expected = echo(run.options.received(run.pair.in, i + 1));
-    if (!same(got, expected)) throw new CheckFailure(`request ${i + 1} got the reply ${JSON.stringify(got)}; expected ${JSON.stringify(expected)} (replies mixed up between requests)`);
+    if (!same(got, expected))
+      throw new CheckFailure(
+        `request ${i + 1} got the reply ${JSON.stringify(got)}; expected ${JSON.stringify(expected)} (replies mixed up between requests)`,
+      );
   });
 }
 
@@ -101,12 +114,16 @@ export async function badFrame(run: PairRun): Promise<void> {
     outcome = error; // the sending side refused to write it: fine
   }
   if (replies && outcome instanceof Uint8Array && decodeReply(outcome).error === undefined && inSide.undecodable.length > 0) {
-    throw new CheckFailure('a bad frame reached the runner but the peer got a normal reply instead of the runner\'s error reply');
+    throw new CheckFailure("a bad frame reached the runner but the peer got a normal reply instead of the runner's error reply");
   }
   const before = inSide.received.length + inSide.context.updates.length;
   const reply = await within(send(2), run.options.timeoutMs, 'a good message after the bad frame');
   if (replies) returned(reply, 'reply to the good message after the bad frame');
-  await waitFor(() => inSide.received.length + inSide.context.updates.length > before, run.options.timeoutMs, 'the in side receiving a good message after the bad frame');
+  await waitFor(
+    () => inSide.received.length + inSide.context.updates.length > before,
+    run.options.timeoutMs,
+    'the in side receiving a good message after the bad frame',
+  );
 }
 
 /** `pause()` while a request is being handled: that reply still goes out, then close works. */
@@ -142,10 +159,12 @@ export async function closePendingSend(run: PairRun): Promise<void> {
     () => 'resolved',
     () => 'rejected',
   );
-  if (type(plugin, pair.out).replies) await waitFor(() => inSide.received.length > 0, options.timeoutMs, 'the request reaching the in side');
+  if (type(plugin, pair.out).replies)
+    await waitFor(() => inSide.received.length > 0, options.timeoutMs, 'the request reaching the in side');
   await within(out.endpoint.close(), options.timeoutMs, 'close() with a send pending');
   const settled = await within(pending, options.timeoutMs, 'the pending send settling after close()');
-  if (type(plugin, pair.out).replies && settled !== 'rejected') throw new CheckFailure('a send pending at close() resolved; it should reject (its reply can no longer come)');
+  if (type(plugin, pair.out).replies && settled !== 'rejected')
+    throw new CheckFailure('a send pending at close() resolved; it should reject (its reply can no longer come)');
   const after = await within(
     out.endpoint.send!(message(options.message(pair.out, 2), 'wf-2')).then(
       () => 'resolved',
@@ -154,7 +173,8 @@ export async function closePendingSend(run: PairRun): Promise<void> {
     options.timeoutMs,
     'a send after close() settling',
   );
-  if (after === 'resolved') throw new CheckFailure('send() after close() resolved; it should reject with an error (e.g. TransportError SF_CONNECTION_CLOSED)');
+  if (after === 'resolved')
+    throw new CheckFailure('send() after close() resolved; it should reject with an error (e.g. TransportError SF_CONNECTION_CLOSED)');
 }
 
 /** The chosen side closes and a new instance opens on the same addresses: messages flow again without reopening the other side. */
@@ -178,9 +198,20 @@ export async function reconnect(run: PairRun): Promise<void> {
 export async function openCloseTwice(run: PairRun): Promise<void> {
   const { plugin, pair, addresses, options } = run;
   for (const round of [1, 2]) {
-    const inSide = await within(openIn(plugin, pair.in, addresses.in, options, run.cleanups), options.timeoutMs, `open() of ${pair.in} (round ${round})`);
-    const out = await within(openOut(plugin, pair.out, addresses.out, options, run.cleanups), options.timeoutMs, `open() of ${pair.out} (round ${round})`);
-    for (const [name, endpoint] of [[pair.out, out.endpoint], [pair.in, inSide.endpoint]] as const) {
+    const inSide = await within(
+      openIn(plugin, pair.in, addresses.in, options, run.cleanups),
+      options.timeoutMs,
+      `open() of ${pair.in} (round ${round})`,
+    );
+    const out = await within(
+      openOut(plugin, pair.out, addresses.out, options, run.cleanups),
+      options.timeoutMs,
+      `open() of ${pair.out} (round ${round})`,
+    );
+    for (const [name, endpoint] of [
+      [pair.out, out.endpoint],
+      [pair.in, inSide.endpoint],
+    ] as const) {
       await within(endpoint.close(), options.timeoutMs, `close() of ${name} (round ${round})`);
       try {
         await within(endpoint.close(), options.timeoutMs, `a second close() of ${name}`);

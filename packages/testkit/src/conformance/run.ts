@@ -1,7 +1,16 @@
 import { TestkitError } from '@sf/core';
 import type { Plugin } from '@sf/core/plugin';
 import { type CheckName, type ConformanceOptions, defaultPairs, settle, type } from './options.js';
-import { badFrame, closePendingSend, openCloseTwice, type PairRun, pauseInFlight, reconnect, repliesMatched, roundTrip } from './pair-checks.js';
+import {
+  badFrame,
+  closePendingSend,
+  openCloseTwice,
+  type PairRun,
+  pauseInFlight,
+  reconnect,
+  repliesMatched,
+  roundTrip,
+} from './pair-checks.js';
 import { type Cleanups, runCleanups } from './sides.js';
 import { badAddresses, openCloseAlone } from './type-checks.js';
 
@@ -73,7 +82,8 @@ export function planConformance(plugin: Plugin, options: ConformanceOptions = {}
     const subject = `${pair.out} → ${pair.in}`;
     const out = type(plugin, pair.out);
     const inn = type(plugin, pair.in);
-    const run = (body: (run: PairRun) => Promise<void>) => async (cleanups: Cleanups) => body({ plugin, pair, addresses: await settled.addresses(pair, plugin), options: settled, cleanups });
+    const run = (body: (run: PairRun) => Promise<void>) => async (cleanups: Cleanups) =>
+      body({ plugin, pair, addresses: await settled.addresses(pair, plugin), options: settled, cleanups });
     add('open and close twice', subject, run(openCloseTwice));
     add('round trip', subject, run(roundTrip));
     add('replies matched', subject, run(repliesMatched), out.replies);
@@ -84,7 +94,12 @@ export function planConformance(plugin: Plugin, options: ConformanceOptions = {}
   }
   for (const [name, definition] of Object.entries(plugin.types)) {
     if (!paired.has(name)) add('open and close twice', name, (cleanups) => openCloseAlone(plugin, name, settled, cleanups));
-    add('addresses missing or malformed', name, (cleanups) => badAddresses(plugin, name, settled, cleanups), definition.addresses.length > 0);
+    add(
+      'addresses missing or malformed',
+      name,
+      (cleanups) => badAddresses(plugin, name, settled, cleanups),
+      definition.addresses.length > 0,
+    );
   }
   return checks;
 }
@@ -113,8 +128,14 @@ export async function runConformance(plugin: Plugin, options: ConformanceOptions
       process.off('uncaughtException', onCrash);
       process.off('unhandledRejection', onCrash);
     }
-    if (message === undefined && crashes.length > 0) message = `the process would have crashed: ${(crashes[0] as Error)?.message ?? String(crashes[0])}`;
-    results.push({ check: planned.check, subject: planned.subject, status: message === undefined ? 'passed' : 'failed', ...(message !== undefined && { message }) });
+    if (message === undefined && crashes.length > 0)
+      message = `the process would have crashed: ${(crashes[0] as Error)?.message ?? String(crashes[0])}`;
+    results.push({
+      check: planned.check,
+      subject: planned.subject,
+      status: message === undefined ? 'passed' : 'failed',
+      ...(message !== undefined && { message }),
+    });
   }
   return { plugin: plugin.name, ok: results.every((result) => result.status !== 'failed'), results };
 }

@@ -1,4 +1,14 @@
-import { decodeReply, decodeRequest, type Endpoint, encodeErrorReply, encodeReply, encodeRequest, type OutboundMessage, type Plugin, type RequestEnvelope } from '@sf/core/plugin';
+import {
+  decodeReply,
+  decodeRequest,
+  type Endpoint,
+  encodeErrorReply,
+  encodeReply,
+  encodeRequest,
+  type OutboundMessage,
+  type Plugin,
+  type RequestEnvelope,
+} from '@sf/core/plugin';
 import { type TestContext, testContext } from '@sf/core/testing';
 import { type Settled, type } from './options.js';
 
@@ -28,7 +38,13 @@ export function echo(args: Readonly<Record<string, unknown>>): Record<string, un
 }
 
 /** Creates and opens in type `name` with a stand-in for the runner (echoes requests, records updates). */
-export async function openIn(plugin: Plugin, name: string, addresses: Record<string, string>, options: Settled, cleanups: Cleanups): Promise<InSide> {
+export async function openIn(
+  plugin: Plugin,
+  name: string,
+  addresses: Record<string, string>,
+  options: Settled,
+  cleanups: Cleanups,
+): Promise<InSide> {
   const definition = type(plugin, name);
   const side: Omit<InSide, 'endpoint' | 'context'> = { received: [], undecodable: [], hold: undefined };
   const receive = async (frame: Uint8Array): Promise<Uint8Array | undefined> => {
@@ -44,7 +60,14 @@ export async function openIn(plugin: Plugin, name: string, addresses: Record<str
     return definition.replies ? encodeReply({ return_args: echo(envelope.args), workflow_id: envelope.workflow_id }) : undefined;
   };
   const handler = definition.handler === undefined ? {} : { [definition.handler]: () => undefined };
-  const context = testContext({ name: `${name}_conformance`, side: 'in', kind: definition.kind, addresses, creation: { ...handler, ...options.creation[name] }, receive });
+  const context = testContext({
+    name: `${name}_conformance`,
+    side: 'in',
+    kind: definition.kind,
+    addresses,
+    creation: { ...handler, ...options.creation[name] },
+    receive,
+  });
   const endpoint = await definition.create(context);
   cleanups.push(() => endpoint.close());
   await endpoint.open();
@@ -52,9 +75,21 @@ export async function openIn(plugin: Plugin, name: string, addresses: Record<str
 }
 
 /** Creates and opens out type `name`. */
-export async function openOut(plugin: Plugin, name: string, addresses: Record<string, string>, options: Settled, cleanups: Cleanups): Promise<{ endpoint: Endpoint; context: TestContext }> {
+export async function openOut(
+  plugin: Plugin,
+  name: string,
+  addresses: Record<string, string>,
+  options: Settled,
+  cleanups: Cleanups,
+): Promise<{ endpoint: Endpoint; context: TestContext }> {
   const definition = type(plugin, name);
-  const context = testContext({ name: `${name}_conformance`, side: 'out', kind: definition.kind, addresses, creation: { ...options.creation[name] } });
+  const context = testContext({
+    name: `${name}_conformance`,
+    side: 'out',
+    kind: definition.kind,
+    addresses,
+    creation: { ...options.creation[name] },
+  });
   const endpoint = await definition.create(context);
   cleanups.push(() => endpoint.close());
   await endpoint.open();
@@ -67,16 +102,19 @@ export function message(args: Record<string, unknown>, workflowId: string | null
   return { args, workflowId, frame: encoded, frameAfter: (prefix) => Buffer.concat([prefix, encoded]) };
 }
 
-
 /** The return args of a reply as `send` resolved it (frame or object); throws a CheckFailure for an error reply. */
 export function returned(reply: unknown, what: string): Record<string, unknown> {
   if (reply instanceof Uint8Array) {
     const envelope = decodeReply(reply);
-    if (envelope.error !== undefined) throw new CheckFailure(`${what}: got an error reply (${envelope.error.type}: ${envelope.error.message})`);
+    if (envelope.error !== undefined)
+      throw new CheckFailure(`${what}: got an error reply (${envelope.error.type}: ${envelope.error.message})`);
     return envelope.return_args ?? {};
   }
-  if (reply !== null && typeof reply === 'object' && 'return_args' in reply) return ((reply as { return_args: Record<string, unknown> | null }).return_args ?? {}) as Record<string, unknown>;
-  throw new CheckFailure(`${what}: send resolved to ${reply === undefined ? 'undefined' : typeof reply}, but the type declares replies: true (expected the reply frame or { return_args })`);
+  if (reply !== null && typeof reply === 'object' && 'return_args' in reply)
+    return ((reply as { return_args: Record<string, unknown> | null }).return_args ?? {}) as Record<string, unknown>;
+  throw new CheckFailure(
+    `${what}: send resolved to ${reply === undefined ? 'undefined' : typeof reply}, but the type declares replies: true (expected the reply frame or { return_args })`,
+  );
 }
 
 /** `promise`, or a CheckFailure naming `what` once `ms` passed (a bound, not a timing assertion). */

@@ -10,10 +10,24 @@ function creation(plugin: Plugin, name: string, options: Settled): Record<string
 }
 
 /** Makes and opens the type with `addresses`; resolves to the error it failed with, or undefined. */
-async function attempt(plugin: Plugin, name: string, addresses: Record<string, string>, options: Settled, cleanups: Cleanups): Promise<unknown> {
+async function attempt(
+  plugin: Plugin,
+  name: string,
+  addresses: Record<string, string>,
+  options: Settled,
+  cleanups: Cleanups,
+): Promise<unknown> {
   const definition = type(plugin, name);
   try {
-    const endpoint = await definition.create(testContext({ name: `${name}_conformance`, side: definition.side, kind: definition.kind, addresses, creation: creation(plugin, name, options) }));
+    const endpoint = await definition.create(
+      testContext({
+        name: `${name}_conformance`,
+        side: definition.side,
+        kind: definition.kind,
+        addresses,
+        creation: creation(plugin, name, options),
+      }),
+    );
     cleanups.push(() => endpoint.close());
     await within(endpoint.open(), options.timeoutMs, `open() of ${name} with addresses ${JSON.stringify(addresses)}`);
     return undefined;
@@ -33,19 +47,33 @@ export async function badAddresses(plugin: Plugin, name: string, options: Settle
     ['malformed', malformed, ['no-port-here']],
   ] as const) {
     const error = await attempt(plugin, name, addresses as Record<string, string>, options, cleanups);
-    if (error === undefined) throw new CheckFailure(`${name} opened with ${label} addresses ${JSON.stringify(addresses)}; create() or open() must throw (ConfigError SF_ADDRESSES_INVALID)`);
+    if (error === undefined)
+      throw new CheckFailure(
+        `${name} opened with ${label} addresses ${JSON.stringify(addresses)}; create() or open() must throw (ConfigError SF_ADDRESSES_INVALID)`,
+      );
     const { code, message } = error as { code?: unknown; message?: unknown };
     if (typeof code !== 'string' || !code.startsWith('SF_')) {
-      throw new CheckFailure(`${name} with ${label} addresses threw ${(error as Error)?.name ?? typeof error} without a framework code: ${String(message)} (throw ConfigError('SF_ADDRESSES_INVALID', …) from @sf/core)`);
+      throw new CheckFailure(
+        `${name} with ${label} addresses threw ${(error as Error)?.name ?? typeof error} without a framework code: ${String(message)} (throw ConfigError('SF_ADDRESSES_INVALID', …) from @sf/core)`,
+      );
     }
-    if (!mention.some((text) => String(message).includes(text))) throw new CheckFailure(`${name} with ${label} addresses threw "${String(message)}", which names neither ${mention.join(' nor ')}`);
+    if (!mention.some((text) => String(message).includes(text)))
+      throw new CheckFailure(`${name} with ${label} addresses threw "${String(message)}", which names neither ${mention.join(' nor ')}`);
   }
 }
 
 /** A type without peers in the plugin (e.g. a function call): open, close, close again, and a send after close rejects. */
 export async function openCloseAlone(plugin: Plugin, name: string, options: Settled, cleanups: Cleanups): Promise<void> {
   const definition = type(plugin, name);
-  const endpoint = await definition.create(testContext({ name: `${name}_conformance`, side: definition.side, kind: definition.kind, addresses: {}, creation: creation(plugin, name, options) }));
+  const endpoint = await definition.create(
+    testContext({
+      name: `${name}_conformance`,
+      side: definition.side,
+      kind: definition.kind,
+      addresses: {},
+      creation: creation(plugin, name, options),
+    }),
+  );
   cleanups.push(() => endpoint.close());
   await within(endpoint.open(), options.timeoutMs, `open() of ${name}`);
   await within(endpoint.close(), options.timeoutMs, `close() of ${name}`);

@@ -1,7 +1,10 @@
 import { encodeErrorReply, encodeReply, type OutboundMessage, type ReplyObject } from '@sf/core/plugin';
 
 /** Answers one `to_send` to a scripted out connection: return args, or throw for an error reply. */
-export type Responder<Args = Record<string, unknown>, Result = Record<string, unknown>> = (args: Args, call: SentCall<Args, Result>) => Result | Promise<Result>;
+export type Responder<Args = Record<string, unknown>, Result = Record<string, unknown>> = (
+  args: Args,
+  call: SentCall<Args, Result>,
+) => Result | Promise<Result>;
 
 /** How a reply is given: a delay first (waited with `setTimeout`, so fake timers drive it). */
 export interface RespondOptions {
@@ -29,7 +32,12 @@ export type Script = { respond: Responder<any, any>; options: RespondOptions } |
  * its result as the reply frame the peer would send — a thrown error becomes the error reply
  * (`PublicError` message kept, anything else a `HandlerError`), as a real peer service answers.
  */
-export async function playPeer(script: Script | undefined, replies: boolean, message: OutboundMessage, call: SentCall): Promise<Uint8Array | ReplyObject | undefined> {
+export async function playPeer(
+  script: Script | undefined,
+  replies: boolean,
+  message: OutboundMessage,
+  call: SentCall,
+): Promise<Uint8Array | ReplyObject | undefined> {
   if (script !== undefined && 'fail' in script) {
     call.error = script.fail;
     throw script.fail;

@@ -1,6 +1,14 @@
 import { dirname, resolve } from 'node:path';
 import { createRegistry, type PreparedService, prepareService, ServiceStateError, TestkitError } from '@sf/core';
-import { decodeReply, type Endpoint, type EndpointContext, encodeErrorReply, encodeRequest, type Plugin, type TypeDefinition } from '@sf/core/plugin';
+import {
+  decodeReply,
+  type Endpoint,
+  type EndpointContext,
+  encodeErrorReply,
+  encodeRequest,
+  type Plugin,
+  type TypeDefinition,
+} from '@sf/core/plugin';
 import {
   collectServiceExports,
   endpointContext,
@@ -41,10 +49,18 @@ export interface TestServiceOptions {
  * connection and state type in memory: the runner's own pipeline (config, models, argument and
  * return checks, error replies, workflow ids) without sockets. Typed from the service's models.
  */
-export async function testService<S extends object | string>(service: S, options: TestServiceOptions = {}): Promise<S extends string ? TestService : TestServiceOf<S>> {
+export async function testService<S extends object | string>(
+  service: S,
+  options: TestServiceOptions = {},
+): Promise<S extends string ? TestService : TestServiceOf<S>> {
   const cwd = options.cwd ?? process.cwd();
   const loaded =
-    typeof service === 'string' ? await loadServiceModule(service, cwd) : { file: resolve(cwd, options.file ?? 'service.ts'), exports: collectServiceExports({ default: service }, resolve(cwd, options.file ?? 'service.ts')) };
+    typeof service === 'string'
+      ? await loadServiceModule(service, cwd)
+      : {
+          file: resolve(cwd, options.file ?? 'service.ts'),
+          exports: collectServiceExports({ default: service }, resolve(cwd, options.file ?? 'service.ts')),
+        };
   const registry = createRegistry();
   for (const plugin of options.plugins ?? []) registry.register(plugin);
   if (options.discover !== false) await registerDiscovered(registry, dirname(loaded.file));
@@ -94,7 +110,14 @@ class Harness implements TestService {
   async open(prepared: PreparedService): Promise<void> {
     const logger = this.#recorder.logger;
     this.#prepared = prepared;
-    this.#scope = { outputs: new Outputs(prepared.file, logger), states: {}, config: prepared.config, logger, inflight: new InflightCounter(), rejections: new RejectCounter() };
+    this.#scope = {
+      outputs: new Outputs(prepared.file, logger),
+      states: {},
+      config: prepared.config,
+      logger,
+      inflight: new InflightCounter(),
+      rejections: new RejectCounter(),
+    };
     for (const model of prepared.models) {
       const endpoint = await model.definition.create(endpointContext(model, prepared, this.#scope, this.#scope.rejections!));
       await endpoint.open();
@@ -120,11 +143,15 @@ class Harness implements TestService {
         sent.push(call);
         const script = this.#scripts.get(path);
         if (script === undefined && definition.replies) {
-          throw new TestkitError('SF_TESTKIT_NO_REPLY', `No reply scripted for ${path}, so to_send('connection', '${context.name}', …) cannot be answered`, {
-            service: context.service,
-            model: path,
-            hint: `Call respond('${context.name}', (args) => ({ ...return args })) before the handler sends`,
-          });
+          throw new TestkitError(
+            'SF_TESTKIT_NO_REPLY',
+            `No reply scripted for ${path}, so to_send('connection', '${context.name}', …) cannot be answered`,
+            {
+              service: context.service,
+              model: path,
+              hint: `Call respond('${context.name}', (args) => ({ ...return args })) before the handler sends`,
+            },
+          );
         }
         return playPeer(script, definition.replies, message, call);
       },
@@ -136,7 +163,9 @@ class Harness implements TestService {
     const workflowId = options.workflowId ?? newWorkflowId();
     const mark = this.logs.length;
     const reply = await context.receive(encodeRequest({ args, workflow_id: workflowId }));
-    const failure = this.logs.slice(mark).find((entry) => entry.level === 'warn' && entry.fields.workflow_id === workflowId && 'err' in entry.fields);
+    const failure = this.logs
+      .slice(mark)
+      .find((entry) => entry.level === 'warn' && entry.fields.workflow_id === workflowId && 'err' in entry.fields);
     if (reply !== undefined) {
       const envelope = decodeReply(reply);
       if (envelope.error === undefined) return { ok: true, return_args: envelope.return_args ?? {}, workflow_id: workflowId };
@@ -186,7 +215,9 @@ class Harness implements TestService {
 
   signal(signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
     const handler = this.#function('sigint_handler');
-    return this.#counted(() => handler(signal, workflowToSend(this.#scope.outputs, newWorkflowId()), this.#scope.states, this.#scope.config));
+    return this.#counted(() =>
+      handler(signal, workflowToSend(this.#scope.outputs, newWorkflowId()), this.#scope.states, this.#scope.config),
+    );
   }
 
   idle(): Promise<void> {
@@ -204,7 +235,11 @@ class Harness implements TestService {
 
   #function(name: 'main' | 'sigint_handler'): (...args: unknown[]) => unknown {
     const value = this.#prepared.exports[name];
-    if (typeof value !== 'function') throw new ServiceStateError('SF_MAIN_MODE_INVALID', `The service exports no ${name} function`, { service: this.#prepared.file, hint: `Export ${name} from the service` });
+    if (typeof value !== 'function')
+      throw new ServiceStateError('SF_MAIN_MODE_INVALID', `The service exports no ${name} function`, {
+        service: this.#prepared.file,
+        hint: `Export ${name} from the service`,
+      });
     return value as (...args: unknown[]) => unknown;
   }
 

@@ -57,4 +57,5 @@ export interface TestService<CI = any, CO = any, SI = any, SO = any, Cfg = any> 
 }
 
 /** The `TestService` of a `defineService` result. */
-export type TestServiceOf<S> = S extends TypedService<infer CI, infer CO, infer SI, infer SO, infer Cfg> ? TestService<CI, CO, SI, SO, Cfg> : TestService;
+export type TestServiceOf<S> =
+  S extends TypedService<infer CI, infer CO, infer SI, infer SO, infer Cfg> ? TestService<CI, CO, SI, SO, Cfg> : TestService;
