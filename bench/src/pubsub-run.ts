@@ -108,7 +108,7 @@ async function startSfSubscribers(ctx: CaseContext, port: number, plan: PubSubPl
     ctx.track(
       sfRun(plan.nats ? 'nats-subscriber.ts' : 'bench-subscriber.ts', [
         ...['-a', addresses, '--out', out, '--count', String(plan.count)],
-        ...['--idle_ms', String(ctx.profile.idleMs), '--latency', plan.latency ? '1' : '0', '--hwm', String(hwm(plan))],
+        ...['--idle_ms', String(ctx.profile.idleMs), '--latency', plan.latency ? '1' : '0', ...hwmArgs(plan)],
       ]),
     ),
   );
@@ -139,7 +139,7 @@ async function startSfPublisher(ctx: CaseContext, port: number, plan: PubSubPlan
   });
   return sfRun(plan.nats ? 'nats-publisher.ts' : 'bench-publisher.ts', [
     ...['-m', '-a', addresses, '--out', out, '--count', String(plan.count), '--size', String(plan.size)],
-    ...['--interval_ms', String(plan.intervalMs), '--wait_s', String(ctx.profile.joinWaitS), '--hwm', String(hwm(plan))],
+    ...['--interval_ms', String(plan.intervalMs), '--wait_s', String(ctx.profile.joinWaitS), ...hwmArgs(plan)],
   ]);
 }
 
@@ -157,6 +157,11 @@ async function startRawPublisher(ctx: CaseContext, port: number, plan: PubSubPla
     hwm: hwm(plan),
     out,
   });
+}
+
+/** `--hwm <mark>` for the framework's ZeroMQ services; none on NATS, which has no high-water mark. */
+function hwmArgs(plan: PubSubPlan): string[] {
+  return plan.nats ? [] : ['--hwm', String(hwm(plan))];
 }
 
 /** The high-water mark a plan runs with. */
