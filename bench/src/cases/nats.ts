@@ -64,7 +64,7 @@ export async function nats(ctx: CaseContext): Promise<Omit<CaseResult, 'elapsedM
       ],
       targets: [],
       notes: [
-        `One local nats-server ${binary} (no cluster, no TLS); the services are bench-replyer/-requester/-publisher/-subscriber with their connection types swapped by onNats. ${reqrep.count} sequential calls after ${reqrep.warmup} warm-up calls; ${pubsub.count} unpadded publications as fast as to_send goes. Median of ${ctx.profile.repeats} run(s) per transport.`,
+        `One local nats-server (${binary}; no cluster, no TLS); the services are bench-replyer/-requester/-publisher/-subscriber with their connection types swapped by onNats. ${reqrep.count} sequential calls after ${reqrep.warmup} warm-up calls; ${pubsub.count} unpadded publications as fast as to_send goes. Median of ${ctx.profile.repeats} run(s) per transport.`,
         'NATS request/reply goes through the server (two hops), ZeroMQ straight to the replyer; NATS pub/sub drops messages for a subscriber that falls behind (slow consumer), ZeroMQ at its high-water mark.',
       ],
     };
