@@ -48,7 +48,7 @@ class PublisherEndpoint implements Endpoint {
   }
 
   async send(message: OutboundMessage): Promise<undefined> {
-    this.#client.connection(this.#subject).publish(this.#subject, message.frame);
+    this.#client.connection(this.#subject).publish(this.#subject, message.frame());
     return undefined;
   }
 }
@@ -74,6 +74,14 @@ export const natsSubscriber: TypeDefinition = {
     const base = subjectOf(context);
     // Without a topic: the bare subject and every topic under it (`>` does not match the bare subject).
     const subjects = topic === undefined ? [base, `${base}.>`] : [`${base}.${checkSubject(context, topic, 'topic', true)}`];
-    return new InboundEndpoint(context, 'nats_subscriber', (frame) => context.receive(frame).then(() => undefined), subjects, false);
+    return new InboundEndpoint(
+      context,
+      'nats_subscriber',
+      async (frame) => {
+        await context.receive(frame);
+      },
+      subjects,
+      false,
+    );
   },
 };

@@ -87,7 +87,7 @@ class RequesterEndpoint implements Endpoint {
     const connection = this.#client.connection(this.#subject);
     await this.#slots.take();
     try {
-      return await this.#call(connection, message.frame);
+      return await this.#call(connection, message.frame());
     } finally {
       this.#slots.give();
     }

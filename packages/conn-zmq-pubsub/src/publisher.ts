@@ -52,6 +52,6 @@ class PublisherEndpoint implements Endpoint {
   }
 
   send(message: OutboundMessage): Promise<undefined> {
-    return this.#socket.send(message) as Promise<undefined>;
+    return this.#socket.send(message.frame(this.#socket.prefix)) as Promise<undefined>;
   }
 }

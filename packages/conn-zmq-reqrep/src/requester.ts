@@ -113,7 +113,7 @@ class RequesterEndpoint implements Endpoint {
   }
 
   async send(message: OutboundMessage): Promise<Uint8Array> {
-    const frame = message.frame;
+    const frame = message.frame();
     const slot = this.#idle.pop() ?? (await this.#takeSlot());
     try {
       for (let attempt = 1; ; attempt += 1) {

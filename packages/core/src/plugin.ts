@@ -1,6 +1,7 @@
 export type * from './plugin/contract.js';
 export { definePlugin } from './registry/define-plugin.js';
-export { HANDLED } from './plugin/handled.js';
+export { answerRequest } from './plugin/answer-request.js';
+export { readState } from './plugin/read-state.js';
 export { type AddressRole, parseAddress } from './config/parse-address.js';
 export { CORE_MAJOR } from './registry/core-version.js';
 export { isPlainObject } from './util/describe-value.js';

@@ -8,7 +8,7 @@ export { stateCheck } from './testing/state-check.js';
 export { type RecordedLog, type RecordingLogger, recordingLogger } from './testing/record-logger.js';
 export { createReceiver, InflightCounter, type InboundScope } from './runner/inbound.js';
 export { createStateUpdater } from './runner/states.js';
-export { Outputs } from './runner/outputs.js';
+export { Outbound, Outputs } from './runner/outputs.js';
 export { RejectCounter, type RejectedCounts } from './runner/rejections.js';
 export { newWorkflowId, type ToSend as RunnerToSend, workflowToSend } from './runner/to-send.js';
 export { endpointContext } from './runner/start-service.js';

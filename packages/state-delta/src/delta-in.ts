@@ -11,6 +11,7 @@ import {
   TopicSubscriber,
 } from '@sf/zmq-base';
 import { Replica } from './replica.js';
+import { SerialSteps } from './serial-steps.js';
 import { decodePublication, decodeSnapshotReply, encodeSnapshotRequest, type Publication } from './wire.js';
 
 /** What the in side sends to ask for a snapshot: `{"args": {}, "workflow_id": nil}`. */
@@ -46,17 +47,9 @@ class DeltaInEndpoint implements Endpoint {
   readonly #timeoutMs: number;
   readonly #client: OneShotRequester;
   readonly #replica: Replica;
+  /** The replica's publications, snapshots and resyncs, one at a time. */
+  readonly #steps: SerialSteps;
   #opened = false;
-  #queue: Promise<unknown> = Promise.resolve();
-  /** Steps queued or running that have not settled yet. */
-  #pending = 0;
-  readonly #stepSettled = (): void => {
-    this.#pending -= 1;
-  };
-  readonly #stepFailed = (error: unknown): undefined => {
-    this.#context.logger.error({ err: error }, 'delta state: applying an update failed');
-    return undefined;
-  };
   #syncing: Promise<void> | undefined;
   readonly #firstAttempt: { done: Promise<void>; resolve: () => void } = deferred();
   #paused = false;
@@ -70,15 +63,12 @@ class DeltaInEndpoint implements Endpoint {
       // A new connection after the first may be a restarted out side: check its state. So may the
       // first when a snapshot came before it (the requester connected sooner): updates published
       // in between were missed, and nothing else may show it if the out side publishes no more.
-      watch: (socket) => {
-        let connects = 0;
-        socket.events.on('connect', () => {
-          connects += 1;
-          if (connects > 1) void this.#serial(() => this.#replica.resync('reconnected to the out side', true));
-          else if (this.#replica.num !== undefined) void this.#serial(() => this.#replica.resync('subscribed after the first snapshot'));
-        });
+      onConnected: (connections) => {
+        if (connections > 1) void this.#serial(() => this.#replica.resync('reconnected to the out side', true));
+        else if (this.#replica.num !== undefined) void this.#serial(() => this.#replica.resync('subscribed after the first snapshot'));
       },
     });
+    this.#steps = new SerialSteps((error) => context.logger.error({ err: error }, 'delta state: applying an update failed'));
     this.#timeoutMs = numberArgument(context, 'snapshot_timeout_ms', DEFAULT_SNAPSHOT_TIMEOUT_MS, 0, true);
     this.#requester = socketAddress(context, 'requester', 'connect');
     this.#client = new OneShotRequester(context, this.#requester, {
@@ -130,26 +120,17 @@ class DeltaInEndpoint implements Endpoint {
     await this.#subscriber.close();
   }
 
-  /** Runs replica steps one at a time, in the order asked; none after pause. Never rejects. */
-  #serial<T>(step: () => T | Promise<T>): Promise<T | undefined> {
-    return this.#track(this.#queue.then(() => (this.#paused ? undefined : step())));
-  }
-
-  /** Makes `run` the last step of the queue: the next one starts once it settled. */
-  #track<T>(run: Promise<T>): Promise<T | undefined> {
-    this.#pending += 1;
-    const settled = run.catch(this.#stepFailed);
-    settled.then(this.#stepSettled, this.#stepSettled);
-    this.#queue = settled;
-    return settled;
+  /** Runs one replica step after those asked for before it (none after pause); never rejects. */
+  #serial<T>(step: () => T | Promise<T>): T | undefined | Promise<T | undefined> {
+    return this.#steps.run(() => (this.#paused ? undefined : step()));
   }
 
   /**
    * One publication off the wire: decoded and placed by the replica (an undecodable one means a
-   * resync). When no step is queued it is placed at once, and when that finished synchronously
-   * nothing is returned, so the subscriber hands on the next one without waiting.
+   * resync). A promise only while that is not done, so the subscriber otherwise hands on the next
+   * one at once.
    */
-  #onPayload(payload: Uint8Array): Promise<unknown> | undefined {
+  #onPayload(payload: Uint8Array): unknown {
     let update: Publication;
     try {
       update = decodePublication(payload);
@@ -160,15 +141,7 @@ class DeltaInEndpoint implements Endpoint {
       });
       return this.#serial(() => this.#replica.resync('an update could not be decoded'));
     }
-    if (this.#pending > 0) return this.#serial(() => this.#replica.onPublication(update));
-    if (this.#paused) return undefined;
-    try {
-      const placed = this.#replica.onPublication(update);
-      return placed === undefined ? undefined : this.#track(placed);
-    } catch (error) {
-      this.#stepFailed(error);
-      return undefined;
-    }
+    return this.#serial(() => this.#replica.onPublication(update));
   }
 
   #startSync(): void {

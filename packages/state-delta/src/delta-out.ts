@@ -1,5 +1,5 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
-import { decodeRequest, encodeErrorReply } from '@sf/core/plugin';
+import { answerRequest } from '@sf/core/plugin';
 import { closedError, ReplyServer, SEND_HIGH_WATER_MARK_ARGUMENT, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 import { applyDeltaInPlace, copyState, type StateValue } from './apply-delta.js';
 import { DeltaStore } from './delta-store.js';
@@ -46,9 +46,6 @@ class DeltaOutEndpoint implements Endpoint {
   #state: StateValue = {};
   #num = 0;
   #closing: Promise<void> | undefined;
-  /** The update `send` is queueing: `#build` reads it while `sendFramed` calls it (synchronously). */
-  #queueing: OutboundMessage | undefined;
-  readonly #build = (prefix: Uint8Array): Uint8Array => this.#number(this.#queueing!, prefix);
 
   constructor(context: EndpointContext) {
     this.#context = context;
@@ -88,53 +85,37 @@ class DeltaOutEndpoint implements Endpoint {
     this.#context.logger.info({ persist_file: path, current_num: store.num }, msg);
   }
 
-  /** Publishes one update (checked and numbered as it is queued); resolves once it is handed to ZeroMQ. */
-  send(message: OutboundMessage): Promise<undefined> {
-    this.#queueing = message;
-    try {
-      return this.#publisher.sendFramed(this.#build) as Promise<undefined>;
-    } finally {
-      this.#queueing = undefined;
-    }
-  }
-
   /**
-   * Checks, applies and numbers one update and returns its frame, in one synchronous step with
-   * queueing it (so snapshot answers and the numbering always agree). With a persist_file the update
-   * is committed first, so what is published is always on disk. A value that fails the state model
-   * throws its ValidationError, a failed commit its SF_STATE_STORE_FAILED, and nothing changes.
+   * Publishes one update; resolves once it is handed to ZeroMQ. Checking, applying, numbering and
+   * queueing it are one synchronous step, so snapshot answers and the numbering always agree. With
+   * a persist_file the update is committed first, so what is published is always on disk. A closed
+   * publisher (`SF_CONNECTION_CLOSED`), a value that fails the state model (its ValidationError) or
+   * a failed commit (SF_STATE_STORE_FAILED) rejects, and nothing changes.
    */
-  #number(message: OutboundMessage, prefix: Uint8Array): Uint8Array {
+  async send(message: OutboundMessage): Promise<undefined> {
+    this.#publisher.checkOpen();
     const state = message.args.state as StateValue;
     const isSnapshot = message.args.is_snapshot === true;
     const invalid = this.#context.check(state, !isSnapshot);
     if (invalid) throw invalid;
     const num = this.#num + 1;
-    const frame = encodePublication({ state, isSnapshot, num, workflowId: message.workflowId }, prefix);
+    const frame = encodePublication({ state, isSnapshot, num, workflowId: message.workflowId }, this.#publisher.prefix);
     this.#store?.save(state, isSnapshot, num);
     if (isSnapshot) this.#state = copyState(state);
     else applyDeltaInPlace(this.#state, state);
     this.#num = num;
-    return frame;
+    await this.#publisher.send(frame);
+    return undefined;
   }
 
   /** The answer to a snapshot request: the whole state and its number as they are now, or an error reply. */
   #snapshot(body: Uint8Array): Uint8Array {
-    let workflowId: string | null = null;
-    try {
-      workflowId = decodeRequest(body).workflow_id;
-    } catch (error) {
-      this.#context.reject('undecodable', 'snapshot replyer got a frame that is not a request', {
-        err: error,
-        address: this.#snapshots.address.path,
-      });
-      return encodeErrorReply(null, error, 'request');
-    }
-    try {
-      return encodeSnapshotReply(this.#state, this.#num, workflowId);
-    } catch (error) {
-      this.#context.logger.warn({ workflow_id: workflowId, err: error, address: this.#snapshots.address.path }, 'snapshot request failed');
-      return encodeErrorReply(workflowId, error, 'service');
-    }
+    return answerRequest(
+      this.#context,
+      body,
+      (request) => encodeSnapshotReply(this.#state, this.#num, request.workflow_id),
+      'snapshot replyer',
+      { address: this.#snapshots.address.path },
+    );
   }
 }

@@ -1,6 +1,6 @@
 // Test helpers: real delta endpoints on free ports, raw peers to watch them, and cleanup.
 import { decodeReply, type Endpoint, type OutboundMessage, encodeRequest } from '@sf/core/plugin';
-import { freePort, sleep, type TestContext, type TestContextOptions, testContext } from '@sf/core/testing';
+import { freePort, Outbound, sleep, type TestContext, type TestContextOptions, testContext } from '@sf/core/testing';
 import { expect } from 'vitest';
 import { Request, Subscriber } from 'zeromq';
 import { deltaUpdateIn } from './delta-in.js';
@@ -66,7 +66,7 @@ export async function openIn(addresses: Record<string, string>, options: Partial
 
 /** What `to_send('state', name, args)` hands the endpoint. */
 export function message(args: Record<string, unknown>, workflowId: string | null = null): OutboundMessage {
-  return { args, workflowId, frame: encodeRequest({ args, workflow_id: workflowId }) };
+  return new Outbound(args, workflowId);
 }
 
 /** A raw subscriber that has joined `address` (handshake done), collecting every frame. */

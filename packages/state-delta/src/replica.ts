@@ -1,4 +1,4 @@
-import { type EndpointContext, HANDLED, type PluginLogger } from '@sf/core/plugin';
+import type { EndpointContext, PluginLogger } from '@sf/core/plugin';
 import { applyDelta, copyState, type StateValue } from './apply-delta.js';
 import type { Publication, Snapshot } from './wire.js';
 
@@ -26,9 +26,8 @@ export interface ReplicaHooks {
  * order, each a new frozen object.
  * Publications can lag behind a snapshot (the two travel on different sockets), so one at or below
  * the held number is simply ignored; only numbers that fall back from the previous publication
- * mean a restart. Calls must not overlap (the endpoint runs them one at a time). A publication
- * placed synchronously (no `on_update`, or a synchronous one) returns `undefined` instead of a
- * promise, so the endpoint can take the next one at once.
+ * mean a restart. Calls must not overlap (the endpoint runs them one at a time). Like the runner's
+ * `update`, a publication gives a promise only while an `on_update` is still running.
  */
 export class Replica {
   /** Bumped on each new resync, so a snapshot asked for before it is not used after it. */
@@ -59,7 +58,7 @@ export class Replica {
    * publication mean the out side started counting again (it restarted): what is held and buffered
    * belongs to its old run, so its snapshot is taken next.
    */
-  onPublication(update: Publication): Promise<void> | undefined {
+  onPublication(update: Publication): void | Promise<void> {
     const previous = this.#lastPublished;
     const restarted = previous !== undefined && update.num <= previous;
     if (restarted)
@@ -72,7 +71,7 @@ export class Replica {
         current_num: update.num,
       });
       this.resync('an update failed the state model', restarted);
-      return undefined;
+      return;
     }
     if (!restarted) return this.#sequence(update);
     if (update.isSnapshot) {
@@ -83,7 +82,6 @@ export class Replica {
     this.#buffer = [];
     this.resync(`update ${update.num} after ${previous}`, true);
     this.#bufferUp(update);
-    return undefined;
   }
 
   /**
@@ -126,7 +124,7 @@ export class Replica {
   }
 
   /** Places a publication of the current run: apply it, buffer it, or ask for a snapshot. */
-  #sequence(update: Publication): Promise<void> | undefined {
+  #sequence(update: Publication): void | Promise<void> {
     const held = this.#held;
     if (this.#syncing) {
       if (update.isSnapshot && (held === undefined || update.num > held.num)) {
@@ -135,9 +133,9 @@ export class Replica {
         return this.#adopt(update.state, update.num, update.workflowId);
       }
       this.#bufferUp(update);
-      return undefined;
+      return;
     }
-    if (held === undefined) return undefined;
+    if (held === undefined) return;
     if (update.num === held.num + 1) {
       if (update.isSnapshot) return this.#adopt(update.state, update.num, update.workflowId);
       return this.#commit(applyDelta(held.state, update.state), update.num, update.workflowId);
@@ -148,7 +146,6 @@ export class Replica {
       this.#bufferUp(update);
     }
     // Otherwise the value held already includes it: published before the snapshot it came from.
-    return undefined;
   }
 
   #bufferUp(update: Publication): void {
@@ -171,19 +168,18 @@ export class Replica {
     return buffered;
   }
 
-  #adopt(state: Readonly<StateValue>, num: number, workflowId: string | null): Promise<void> | undefined {
+  #adopt(state: Readonly<StateValue>, num: number, workflowId: string | null): void | Promise<void> {
     return this.#commit(copyState(state), num, workflowId);
   }
 
-  /** Holds `state` as number `num` and hands it on; `undefined` when that finished synchronously. */
-  #commit(state: StateValue, num: number, workflowId: string | null): Promise<void> | undefined {
+  /** Holds `state` as number `num` and hands it on; a promise while its `on_update` runs. */
+  #commit(state: StateValue, num: number, workflowId: string | null): void | Promise<void> {
     // Frozen: this object is now everyone's `states[name]`; the next value is a new object.
     const value = Object.freeze(state);
     this.#held = { state: value, num };
     // Number 0 is the out side before its first update (`{}`, which need not fit the state model):
     // held so that deltas 1, 2… apply on it, but never exposed.
-    if (num === 0) return undefined;
-    const done = this.#hooks.update(value, workflowId);
-    return done === HANDLED ? undefined : done;
+    if (num === 0) return;
+    return this.#hooks.update(value, workflowId);
   }
 }

@@ -2,6 +2,8 @@
  * The delta state's messages (SPEC §4). Publication: `{"args": {"state": {...}, "is_snapshot":
  * bool, "current_num": int}, "workflow_id": ...}`. Snapshot request: `{"args": {}}`; its reply's
  * `return_args` is `{"state": {...}, "current_num": int}`.
+ * Core's codec decodes and encodes the envelopes; this file reads only the delta state's own fields
+ * in them, which no model describes (their shape is this type's wire format, not the user's).
  */
 import { DecodeError, RemoteError } from '@sf/core';
 import { decodeReply, decodeRequest, encodeReply, encodeRequest, isPlainObject } from '@sf/core/plugin';

@@ -43,8 +43,8 @@ describe('FullStore', () => {
     const path = await tempFile();
     const first = await openStore(path);
     expect(first.latest).toBeUndefined();
-    first.save(stateMessage({ version: 1 }).frame);
-    first.save(stateMessage(richValue(), 'wf-rich').frame);
+    first.save(stateMessage({ version: 1 }).frame());
+    first.save(stateMessage(richValue(), 'wf-rich').frame());
     first.close();
     const latest = (await openStore(path)).latest!;
     const { args, workflow_id } = decodeRequest(latest);
@@ -82,7 +82,7 @@ describe('FullStore', () => {
     const path = await tempFile();
     const store = await openStore(path);
     await expect(FullStore.open(context(), path, false)).rejects.toThrow(/database is locked.*Another process has the file open/);
-    store.save(stateMessage({ version: 'one' }).frame);
+    store.save(stateMessage({ version: 'one' }).frame());
     store.close();
     await expect(FullStore.open(context({ check }), path, false)).rejects.toThrow(/no longer fits the model at state\.version/);
     new Database(path).exec("UPDATE full_latest SET frame = x'c1'").close();

@@ -1,7 +1,6 @@
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
-import { decodeRequest } from '@sf/core/plugin';
+import { readState } from '@sf/core/plugin';
 import { closedError, hasAddress, numberArgument, SOCKET_CREATION_ARGUMENTS, socketAddress, TopicSubscriber } from '@sf/zmq-base';
-import type { Subscriber } from 'zeromq';
 import { SnapshotFetcher } from './snapshot-fetcher.js';
 import { UpdateQueue } from './update-queue.js';
 
@@ -40,7 +39,11 @@ class FullUpdateInEndpoint implements Endpoint {
     this.#subscriber = new TopicSubscriber(context, {
       label: 'full_update_in',
       deliver: (payload) => this.#publication(payload),
-      watch: (socket) => this.#watchConnections(socket),
+      // Publications sent while disconnected are lost: after a reconnect, ask for a fresh snapshot
+      // (open() asks for the first).
+      onConnected: (connections) => {
+        if (connections > 1) void this.#snapshots?.refresh();
+      },
     });
     this.#updates = new UpdateQueue(context);
     if (hasAddress(context, 'requester')) {
@@ -76,44 +79,9 @@ class FullUpdateInEndpoint implements Endpoint {
     return this.#closing;
   }
 
-  /**
-   * ZeroMQ reconnects the subscriber by itself when the out side restarts; each handshake after
-   * the first (open() already asks for the first snapshot) asks for a fresh one, since
-   * publications sent while disconnected are lost.
-   */
-  #watchConnections(socket: Subscriber): void {
-    const { logger } = this.#context;
-    const path = this.#subscriber.address.path;
-    let handshakes = 0;
-    socket.events.on('handshake', () => {
-      handshakes += 1;
-      logger.debug({ address: path, handshakes }, 'full_update_in connected to its publisher');
-      if (handshakes > 1) void this.#snapshots?.refresh();
-    });
-    socket.events.on('disconnect', () => {
-      if (!socket.closed) logger.info({ address: path }, 'full_update_in lost its publisher; keeping the last value until it is back');
-    });
-  }
-
   /** One publication off the wire (topic removed): decoded, checked, then queued as the new value. */
   async #publication(payload: Uint8Array): Promise<void> {
-    const address = this.#subscriber.address.path;
-    let envelope: ReturnType<typeof decodeRequest>;
-    try {
-      envelope = decodeRequest(payload);
-    } catch (error) {
-      this.#context.reject('undecodable', 'full_update_in dropped a publication it cannot decode', { err: error, address });
-      return;
-    }
-    const invalid = this.#context.check(envelope.args);
-    if (invalid !== undefined) {
-      this.#context.reject('bad_state', 'full_update_in dropped a publication that does not match the model', {
-        err: invalid,
-        workflow_id: envelope.workflow_id,
-        address,
-      });
-      return;
-    }
-    await this.#updates.publication(envelope.args, envelope.workflow_id);
+    const envelope = readState(this.#context, payload, 'full_update_in', { address: this.#subscriber.address.path });
+    if (envelope !== undefined) await this.#updates.publication(envelope.args, envelope.workflow_id);
   }
 }

@@ -1,5 +1,5 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
-import { decodeRequest, encodeErrorReply, encodeReply } from '@sf/core/plugin';
+import { answerRequest, decodeRequest, encodeReply, framePayload } from '@sf/core/plugin';
 import { closedError, hasAddress, ReplyServer, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 import { FullStore } from './full-store.js';
 import { persistPath } from '@sf/state-store';
@@ -80,25 +80,21 @@ class FullUpdateOutEndpoint implements Endpoint {
    * snapshots; with a persist_file it is committed first (a failed commit rejects, nothing is sent).
    */
   async send(message: OutboundMessage): Promise<undefined> {
-    await this.#publisher.send(() => {
-      this.#store?.save(message.frame);
-      if (this.#snapshots) this.#latest = { frame: message.frame };
-      return message.frame;
-    });
+    this.#publisher.checkOpen();
+    const frame = message.frame();
+    this.#store?.save(frame);
+    if (this.#snapshots) this.#latest = { frame };
+    await this.#publisher.send(framePayload(this.#publisher.prefix, frame));
     return undefined;
   }
 
   /** The answer to a snapshot request: the latest value (`{}` before the first), or an error reply to a frame that is not a request. */
   #snapshot(body: Uint8Array): Uint8Array {
-    try {
-      decodeRequest(body);
-    } catch (error) {
-      this.#context.reject('undecodable', 'snapshot replyer got a frame that is not a request', {
-        err: error,
-        address: this.#snapshots?.address.path,
-      });
-      return encodeErrorReply(null, error, 'request');
-    }
+    return answerRequest(this.#context, body, () => this.#latestReply(), 'snapshot replyer', { address: this.#snapshots?.address.path });
+  }
+
+  /** The latest value as a snapshot reply, made once per value. */
+  #latestReply(): Uint8Array {
     const latest = this.#latest;
     if (latest === undefined) return encodeReply({ return_args: {}, workflow_id: null });
     if (latest.reply === undefined) {

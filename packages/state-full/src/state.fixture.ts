@@ -2,7 +2,7 @@
 import { compileArguments, Decimal, setOf, UUID } from '@sf/core';
 import type { Endpoint, OutboundMessage } from '@sf/core/plugin';
 import { encodeRequest } from '@sf/core/plugin';
-import { type TestContext, testContext } from '@sf/core/testing';
+import { Outbound, type TestContext, testContext } from '@sf/core/testing';
 import { expect } from 'vitest';
 import { fullUpdateIn } from './full-update-in.js';
 import { fullUpdateOut } from './full-update-out.js';
@@ -76,7 +76,7 @@ export async function openIn(
 
 /** The message the runner hands to `send` for `to_send('state', name, value)`. */
 export function stateMessage(value: Record<string, unknown>, workflowId: string | null = null): OutboundMessage {
-  return { args: value, workflowId, frame: encodeRequest({ args: value, workflow_id: workflowId }) };
+  return new Outbound(value, workflowId);
 }
 
 /** Publishes `{version: 0}` until every in side got one (slow joiners), then forgets those updates. */

@@ -1,7 +1,7 @@
 // A state on a JetStream KV bucket with 3 replicas, on a real three-node nats-server cluster.
 import { Decimal, mapOf, ValidationError } from '@sf/core';
 import type { Endpoint, OutboundMessage } from '@sf/core/plugin';
-import { stateCheck, testContext, type TestContext } from '@sf/core/testing';
+import { Outbound, stateCheck, testContext, type TestContext } from '@sf/core/testing';
 import { type NatsCluster, natsAvailability, startNatsCluster } from '@sf/conn-nats/testing';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,11 +14,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const update = (state: Record<string, unknown>, isSnapshot = false, workflowId: string | null = null): OutboundMessage => ({
-  args: { state, is_snapshot: isSnapshot },
-  workflowId,
-  frame: new Uint8Array(0),
-});
+const update = (state: Record<string, unknown>, isSnapshot = false, workflowId: string | null = null): OutboundMessage =>
+  new Outbound({ state, is_snapshot: isSnapshot }, workflowId);
 
 async function opened<T extends Endpoint>(endpoint: T): Promise<T> {
   cleanups.push(() => endpoint.close());

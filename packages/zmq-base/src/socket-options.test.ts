@@ -145,16 +145,21 @@ describe('reconnecting', () => {
     const port = await freePort();
     const payloads: string[] = [];
     const retries: number[] = [];
+    const connections: number[] = [];
     const context = testContext({
       addresses: { subscriber: `127.0.0.1:${port}` },
       creation: { reconnect_interval_ms: 50, reconnect_max_interval_ms: 400 },
     });
+    // The same settings on a bare socket, whose retry events show the back-off.
+    const probe = track(createSocket(Subscriber, context, 'connect', 'subscriber'));
+    probe.events.on('connect:retry', (event) => retries.push(event.interval));
+    probe.connect(`tcp://127.0.0.1:${port}`);
     const subscriber = new TopicSubscriber(context, {
       label: 'subscriber',
       deliver: async (payload) => {
         payloads.push(Buffer.from(payload).toString());
       },
-      watch: (socket) => socket.events.on('connect:retry', (event) => retries.push(event.interval)),
+      onConnected: (count) => connections.push(count),
     });
     cleanups.push(() => subscriber.close());
     await subscriber.open();
@@ -172,6 +177,7 @@ describe('reconnecting', () => {
     const restarted = Date.now();
     await expect.poll(() => publish(second, 'after'), { timeout: 5000, interval: 20 }).toBe(true);
     expect(Date.now() - restarted).toBeLessThan(400 + 600);
+    expect(connections).toEqual([1, 2]);
     expect(retries.length).toBeGreaterThanOrEqual(4);
     expect(Math.max(...retries)).toBeLessThanOrEqual(400);
     expect(retries.slice(0, 3)).toEqual([...retries.slice(0, 3)].sort((a, b) => a - b));

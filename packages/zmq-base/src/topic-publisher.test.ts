@@ -1,5 +1,5 @@
 import { ValidationError } from '@sf/core';
-import { topicPrefix } from '@sf/core/plugin';
+import { framePayload, topicPrefix } from '@sf/core/plugin';
 import { freePort, listen, sleep, testContext } from '@sf/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Subscriber } from 'zeromq';
@@ -51,65 +51,43 @@ async function warmUp(publisher: TopicPublisher, frames: Buffer[]): Promise<void
 const until = (check: () => boolean): Promise<void> => expect.poll(check, { timeout: 5000 }).toBe(true);
 
 describe('TopicPublisher', () => {
-  it('sends each frame after msgpack(topic) when a topic is set, and as it is without one', async () => {
+  it('exposes msgpack(topic) as its prefix (empty without a topic) and sends whole frames as given', async () => {
     const [topicPort, plainPort] = [await freePort(), await freePort()];
     const withTopic = publisherOn(topicPort, { topic: 'prices' });
     const plain = publisherOn(plainPort);
+    // fixstr header 0xa6 + "prices".
+    expect(Buffer.from(withTopic.prefix)).toEqual(Buffer.concat([Buffer.from([0xa6]), Buffer.from('prices')]));
+    expect(Buffer.from(withTopic.prefix)).toEqual(Buffer.from(topicPrefix('prices')));
+    expect(plain.prefix.length).toBe(0);
     await withTopic.open();
     await plain.open();
     const [topicFrames, plainFrames] = [await rawSubscriber(topicPort), await rawSubscriber(plainPort)];
     await warmUp(withTopic, topicFrames);
     await warmUp(plain, plainFrames);
-    await withTopic.send(Buffer.from('payload'));
+    await withTopic.send(framePayload(withTopic.prefix, Buffer.from('payload')));
     await plain.send(Buffer.from('payload'));
     await until(() => topicFrames.length === 1 && plainFrames.length === 1);
-    // fixstr header 0xa6 + "prices", then the payload bytes.
-    expect(topicFrames[0]).toEqual(Buffer.concat([Buffer.from([0xa6]), Buffer.from('prices'), Buffer.from('payload')]));
+    expect(topicFrames[0]).toEqual(Buffer.concat([Buffer.from(topicPrefix('prices')), Buffer.from('payload')]));
     expect(plainFrames[0]?.toString()).toBe('payload');
   });
 
-  it('sends a runner message packed after the topic by its frameAfter, or its frame after the topic without one', async () => {
+  it('refuses sends (and checkOpen throws) with SF_CONNECTION_CLOSED before open and after close', async () => {
     const port = await freePort();
-    const publisher = publisherOn(port, { topic: 'prices' });
+    const publisher = publisherOn(port);
+    expect(() => publisher.checkOpen()).toThrow(expect.objectContaining({ code: 'SF_CONNECTION_CLOSED' }));
+    await expect(publisher.send(Buffer.from('early'))).rejects.toMatchObject({
+      code: 'SF_CONNECTION_CLOSED',
+      message: expect.stringContaining('The test publisher is not open'),
+    });
     await publisher.open();
+    expect(() => publisher.checkOpen()).not.toThrow();
     const frames = await rawSubscriber(port);
     await warmUp(publisher, frames);
-    const prefixes: Uint8Array[] = [];
-    const packed = {
-      args: {},
-      workflowId: null,
-      get frame(): Uint8Array {
-        throw new Error('frame must not be read when frameAfter exists');
-      },
-      frameAfter: (prefix: Uint8Array) => {
-        prefixes.push(prefix);
-        return Buffer.concat([prefix, Buffer.from('packed')]);
-      },
-    };
-    await publisher.send(packed);
-    await publisher.send({ args: {}, workflowId: null, frame: Buffer.from('plain') });
-    await until(() => frames.length === 2);
-    expect(prefixes.map((prefix) => Buffer.from(prefix).toString('hex'))).toEqual([Buffer.from(topicPrefix('prices')).toString('hex')]);
-    expect(frames.map((frame) => frame.subarray(7).toString())).toEqual(['packed', 'plain']);
-    expect(frames.every((frame) => frame.subarray(0, 7).equals(Buffer.from(topicPrefix('prices'))))).toBe(true);
-  });
-
-  it('sendFramed hands the builder the topic prefix and sends what it returns as the whole frame', async () => {
-    const port = await freePort();
-    const publisher = publisherOn(port, { topic: 'prices' });
-    const refused = publisher.sendFramed(() => Buffer.from('never built'));
-    await expect(refused).rejects.toMatchObject({ code: 'SF_CONNECTION_CLOSED' });
-    await publisher.open();
-    const frames = await rawSubscriber(port);
-    await warmUp(publisher, frames);
-    await expect(
-      publisher.sendFramed(() => {
-        throw new Error('cannot encode');
-      }),
-    ).rejects.toThrow('cannot encode');
-    await publisher.sendFramed((prefix) => Buffer.concat([prefix, Buffer.from('whole')]));
+    await publisher.send(Buffer.from('open'));
     await until(() => frames.length === 1);
-    expect(frames[0]).toEqual(Buffer.concat([Buffer.from(topicPrefix('prices')), Buffer.from('whole')]));
+    await publisher.close();
+    expect(() => publisher.checkOpen()).toThrow(expect.objectContaining({ code: 'SF_CONNECTION_CLOSED' }));
+    expect(frames.map(String)).toEqual(['open']);
   });
 
   it('sends in the order asked when sends overlap', async () => {
@@ -121,32 +99,6 @@ describe('TopicPublisher', () => {
     await Promise.all(Array.from({ length: 500 }, (_, n) => publisher.send(Buffer.from(String(n)))));
     await until(() => frames.length === 500);
     expect(frames.map(String)).toEqual(Array.from({ length: 500 }, (_, n) => String(n)));
-  });
-
-  it('calls a frame builder only when open, and a builder that throws sends nothing', async () => {
-    const port = await freePort();
-    const publisher = publisherOn(port);
-    let built = 0;
-    const build = () => {
-      built += 1;
-      return Buffer.from(`built ${built}`);
-    };
-    await expect(publisher.send(build)).rejects.toMatchObject({
-      code: 'SF_CONNECTION_CLOSED',
-      message: expect.stringContaining('The test publisher is not open'),
-    });
-    expect(built).toBe(0);
-    await publisher.open();
-    const frames = await rawSubscriber(port);
-    await warmUp(publisher, frames);
-    await expect(
-      publisher.send(() => {
-        throw new Error('cannot encode');
-      }),
-    ).rejects.toThrow('cannot encode');
-    await publisher.send(build);
-    await until(() => frames.length === 1);
-    expect(frames.map(String)).toEqual(['built 1']);
   });
 
   it('waits wait_after_creation_s in open(), 0.15 s by default, and rejects a negative one at construction', async () => {
@@ -204,7 +156,7 @@ describe('TopicPublisher', () => {
     await warmUp(publisher, frames);
     // Fewer than a full burst, all answered within this turn: they wait for its end, and close()
     // (called in the same turn) must hand them over before it closes the socket.
-    const sends = Array.from({ length: 10 }, (_, n) => publisher.send(Buffer.from(String(n))));
+    const sends = Array.from({ length: 10 }, (_, n) => publisher.send(framePayload(publisher.prefix, Buffer.from(String(n)))));
     await Promise.all(sends);
     await publisher.close();
     await until(() => frames.length === 10);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EndpointContext, OutboundMessage } from '@sf/core/plugin';
-import { framePayload, topicPrefix } from '@sf/core/plugin';
+import type { EndpointContext } from '@sf/core/plugin';
+import { topicPrefix } from '@sf/core/plugin';
 import { Publisher } from 'zeromq';
 import { type SocketAddress, socketAddress } from './address.js';
 import { numberArgument } from './arguments.js';
@@ -39,9 +39,10 @@ export interface TopicPublisherOptions {
 
 /**
  * A Publisher socket that binds (or connects), waits `wait_after_creation_s` (creation argument,
- * 0.15 s by default) in `open()` so subscribers can join, and sends each frame after
- * `msgpack(topic)` when the creation argument `topic` is set. Frames go out in the order asked;
- * with `bursts`, those of one event-loop turn together (see {@link BurstSender}).
+ * 0.15 s by default) in `open()` so subscribers can join, and sends whole frames: each starts with
+ * its {@link TopicPublisher.prefix} (`msgpack(topic)` when the creation argument `topic` is set),
+ * which the endpoint encodes in front of its payload. Frames go out in the order asked; with
+ * `bursts`, those of one event-loop turn together (see {@link BurstSender}).
  */
 export class TopicPublisher {
   /** Where the socket binds or connects, and where that sits in the addresses file. */
@@ -49,7 +50,8 @@ export class TopicPublisher {
   readonly #context: EndpointContext;
   readonly #options: TopicPublisherOptions;
   readonly #waitMs: number;
-  readonly #prefix: Uint8Array;
+  /** What every frame starts with: `msgpack(topic)` with a `topic` creation argument, else empty. */
+  readonly prefix: Uint8Array;
   #socket: Publisher | undefined;
   #burst: BurstSender | undefined;
   #closing: Promise<void> | undefined;
@@ -63,7 +65,7 @@ export class TopicPublisher {
     socketSettings(context, options.connects ? 'connect' : 'bind');
     this.#waitMs = numberArgument(context, 'wait_after_creation_s', DEFAULT_WAIT_AFTER_CREATION_S, 0, false) * 1000;
     const topic = context.creation.topic;
-    this.#prefix = typeof topic === 'string' ? topicPrefix(topic) : new Uint8Array(0);
+    this.prefix = typeof topic === 'string' ? topicPrefix(topic) : new Uint8Array(0);
     if (options.countDrops) {
       const mark = socketSettings(context).options.sendHighWaterMark ?? ZMQ_DEFAULT_HIGH_WATER_MARK;
       this.#drops = new HighWaterDrops(context, options.label, this.address.path, mark);
@@ -98,44 +100,23 @@ export class TopicPublisher {
   }
 
   /**
-   * Queues one frame (the topic prefix goes in front). Without `bursts` it goes to the socket at
-   * once and the promise resolves once ZeroMQ took it; with `bursts` it waits for the end of the
-   * turn (or a full burst) and the promise resolves once it is queued, unless the socket is not
-   * taking sends at once. `frame` may be a function: it is called synchronously, only when
-   * the publisher is open, so a send refused as closed (`SF_CONNECTION_CLOSED`) or a frame that
-   * fails to build changes nothing. A runner's message is encoded straight after the prefix.
+   * Throws `SF_CONNECTION_CLOSED` unless the publisher is open: an endpoint that changes its own
+   * state for a frame (numbers it, stores it) checks first, then builds the frame and sends it in
+   * the same synchronous step, so a refused send changes nothing.
    */
-  send(frame: Uint8Array | (() => Uint8Array) | OutboundMessage): Promise<void> {
-    const burst = this.#burst;
-    if (!burst) return Promise.reject(closedError(this.#context, this.address, `The ${this.#options.label} is not open`));
-    let payload: Uint8Array;
-    try {
-      payload = this.#frame(frame);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#handOver(burst, payload);
+  checkOpen(): void {
+    if (!this.#burst) throw this.#notOpen();
   }
 
   /**
-   * Like `send` with a function, but `build` is given the topic prefix (`msgpack(topic)`, empty
-   * without a topic) and returns the whole frame, prefix included, e.g. `encodeRequest(envelope,
-   * prefix)`: the frame is packed once, not copied behind the prefix.
+   * Queues one whole frame, {@link prefix} included. Without `bursts` it goes to the socket at once
+   * and the promise resolves once ZeroMQ took it; with `bursts` it waits for the end of the turn
+   * (or a full burst) and the promise resolves once it is queued, unless the socket is not taking
+   * sends at once. Rejects with `SF_CONNECTION_CLOSED` when the publisher is not open.
    */
-  sendFramed(build: (prefix: Uint8Array) => Uint8Array): Promise<void> {
+  send(frame: Uint8Array): Promise<void> {
     const burst = this.#burst;
-    if (!burst) return Promise.reject(closedError(this.#context, this.address, `The ${this.#options.label} is not open`));
-    let frame: Uint8Array;
-    try {
-      frame = build(this.#prefix);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#handOver(burst, frame);
-  }
-
-  /** Gives `frame` to the burst of this turn with `bursts`, else to the socket at once. */
-  #handOver(burst: BurstSender, frame: Uint8Array): Promise<void> {
+    if (!burst) return Promise.reject(this.#notOpen());
     return this.#options.bursts ? burst.send(frame) : burst.sendNow(frame);
   }
 
@@ -155,11 +136,7 @@ export class TopicPublisher {
     this.#drops?.summary();
   }
 
-  #frame(frame: Uint8Array | (() => Uint8Array) | OutboundMessage): Uint8Array {
-    const prefix = this.#prefix;
-    if (frame instanceof Uint8Array) return framePayload(prefix, frame);
-    if (typeof frame === 'function') return framePayload(prefix, frame());
-    if (prefix.length === 0) return frame.frame;
-    return frame.frameAfter === undefined ? framePayload(prefix, frame.frame) : frame.frameAfter(prefix);
+  #notOpen(): Error {
+    return closedError(this.#context, this.address, `The ${this.#options.label} is not open`);
   }
 }

@@ -1,7 +1,7 @@
 import { topicPrefix } from '@sf/core/plugin';
 import { freePort, listen, sleep, type TestContext, testContext } from '@sf/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Publisher, type Subscriber } from 'zeromq';
+import { Publisher } from 'zeromq';
 import { TopicSubscriber, type TopicSubscriberOptions } from './topic-subscriber.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -169,16 +169,15 @@ describe('TopicSubscriber', () => {
     });
   });
 
-  it('binds with `binds`, shows the socket to `watch` before it connects, and frees the port on close', async () => {
+  it('binds with `binds`, calls onConnected after the handshake, and frees the port on close', async () => {
     const port = await freePort();
-    let handshakes = 0;
-    const watch = (socket: Subscriber) => socket.events.on('handshake', () => (handshakes += 1));
-    const sub = await openSubscriber(port, {}, { binds: true, watch });
+    const connections: number[] = [];
+    const sub = await openSubscriber(port, {}, { binds: true, onConnected: (count) => connections.push(count) });
     const raw = new Publisher({ linger: 0 });
     cleanups.push(() => raw.close());
     raw.connect(`tcp://127.0.0.1:${port}`);
     await warmUp(() => raw.send('warm'), [sub.payloads]);
-    expect(handshakes).toBe(1);
+    expect(connections).toEqual([1]);
     await sub.subscriber.close();
     const again = await openSubscriber(port, {}, { binds: true });
     await again.subscriber.close();

@@ -1,5 +1,5 @@
 import type { EndpointContext } from '@sf/core/plugin';
-import { HANDLED, isPromiseLike, stripTopic, topicPrefix } from '@sf/core/plugin';
+import { isPromiseLike, stripTopic, topicPrefix } from '@sf/core/plugin';
 import { Subscriber } from 'zeromq';
 import { type SocketAddress, socketAddress } from './address.js';
 import { bindSocket, connectSocket } from './bind-connect.js';
@@ -15,14 +15,16 @@ export interface TopicSubscriberOptions {
   readonly label: string;
   /**
    * Takes one payload, topic prefix removed. When it returns a promise the next payload waits
-   * until that settles; any other result (a synchronous delivery), or the runner's `HANDLED`, lets
-   * the next one go at once.
+   * until that settles; any other result (a synchronous delivery) lets the next one go at once.
    */
   readonly deliver: (payload: Uint8Array) => unknown;
   /** Bind instead of connecting (a subscriber with `is_binder`). */
   readonly binds?: boolean;
-  /** Called with each new socket before it connects, to watch its events (reconnects). */
-  readonly watch?: (socket: Subscriber) => void;
+  /**
+   * Called after each handshake with a publisher, `connections` counting them from 1: a count
+   * above 1 is a reconnect (publications sent meanwhile were lost), e.g. to ask for a snapshot.
+   */
+  readonly onConnected?: (connections: number) => void;
   /** The socket's name in the addresses file; `subscriber` by default. */
   readonly socket?: string;
 }
@@ -56,7 +58,7 @@ export class TopicSubscriber {
     if (this.#closing) throw closedError(this.#context, this.address, `Cannot open a ${this.#options.label} after close`);
     if (this.#socket) return;
     const socket = createSocket(Subscriber, this.#context, this.#options.binds ? 'bind' : 'connect', this.#options.socket ?? 'subscriber');
-    this.#options.watch?.(socket);
+    this.#countConnections(socket);
     if (!this.#options.binds) this.#rejoinWhenDropped(socket);
     if (this.#prefix) socket.subscribe(Buffer.from(this.#prefix));
     else socket.subscribe();
@@ -82,6 +84,18 @@ export class TopicSubscriber {
     const socket = this.#socket;
     this.#socket = undefined;
     if (socket) await closeSocket(socket, 0);
+  }
+
+  /** Calls `onConnected` after each handshake, with their count so far. */
+  #countConnections(socket: Subscriber): void {
+    const onConnected = this.#options.onConnected;
+    if (onConnected === undefined) return;
+    let connections = 0;
+    socket.events.on('handshake', () => {
+      connections += 1;
+      this.#context.logger.debug({ address: this.address.path, connections }, `${this.#options.label} connected to its publisher`);
+      onConnected(connections);
+    });
   }
 
   /**
@@ -142,7 +156,7 @@ export class TopicSubscriber {
       }
       try {
         const delivered = deliver(stripTopic(frame, this.#prefix));
-        if (delivered !== HANDLED && isPromiseLike(delivered)) await delivered;
+        if (isPromiseLike(delivered)) await delivered;
       } catch (error) {
         logger.error({ err: error, ...log }, `${label} failed to deliver a message`);
       }

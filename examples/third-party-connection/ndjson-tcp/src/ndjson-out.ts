@@ -51,7 +51,7 @@ class NdjsonOutEndpoint implements Endpoint {
   async send(message: OutboundMessage): Promise<undefined> {
     if (this.#closing) throw closedError(this.#context, this.#address, 'Cannot send on an ndjson_out connection after close');
     const socket = await this.#connected();
-    const line = frameToLine(message.frame);
+    const line = frameToLine(message.frame());
     await new Promise<void>((resolve, reject) => {
       socket.write(line, (error) => (error ? reject(sendError(this.#context, this.#address, error)) : resolve()));
     });

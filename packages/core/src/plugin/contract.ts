@@ -44,11 +44,12 @@ export interface EndpointContext {
   /** Logger bound to this endpoint. */
   readonly logger: PluginLogger;
   /**
-   * In-connections: hand one inbound frame to the runner. Resolves to the encoded reply for
-   * types that reply, else `undefined`. Never rejects: bad frames become error replies. Returns
-   * `HANDLED` (from `@sf/core/plugin`) when a message without reply was handled synchronously.
+   * In-connections: hand one inbound frame to the runner. Gives the encoded reply for types that
+   * reply, else `undefined`; never throws or rejects (bad frames become error replies). It gives
+   * it at once when the handler finished synchronously, else a promise of it: `await` it, or tell
+   * the two apart with `isPromiseLike` to go on to the next message without waiting a turn.
    */
-  receive(frame: Uint8Array): Promise<Uint8Array | undefined>;
+  receive(frame: Uint8Array): Uint8Array | undefined | Promise<Uint8Array | undefined>;
   /**
    * States: checks a state value against the model's arguments. `partial` checks a delta: every
    * key optional, `null` allowed (it deletes the key). Returns the first problem, or `undefined`.
@@ -56,10 +57,10 @@ export interface EndpointContext {
   check(value: unknown, partial?: boolean): ValidationError | undefined;
   /**
    * In-states: makes `value` the state's current value in every handler's `states`, then runs
-   * the model's `on_update` (awaited; its errors are logged). Call it only with consistent values.
-   * Returns `HANDLED` when there is no `on_update` or it finished synchronously.
+   * the model's `on_update` (its errors are logged, never thrown). Call it only with consistent
+   * values. Gives a promise only while an `on_update` is still running (like `receive`).
    */
-  update(value: Record<string, unknown>, workflowId: string | null): Promise<void>;
+  update(value: Record<string, unknown>, workflowId: string | null): void | Promise<void>;
   /**
    * Reports one inbound message this endpoint dropped (or answered with an error) without handing
    * it to `receive`/`update` — e.g. a state publication it cannot decode (`reason` `undecodable`)
@@ -75,14 +76,11 @@ export interface OutboundMessage {
   readonly args: Readonly<Record<string, unknown>>;
   /** Workflow id to carry. */
   readonly workflowId: string | null;
-  /** The encoded request envelope (SPEC §4), encoded on first use. */
-  readonly frame: Uint8Array;
   /**
-   * `prefix` (a topic prefix) followed by the encoded envelope, packed straight after it in one
-   * buffer: the frame a topic publisher sends, without copying `frame`. Optional for messages
-   * built by hand; the runner's messages have it.
+   * The encoded request envelope (SPEC §4); with `prefix` (a topic prefix), the prefix followed by
+   * the envelope, packed in one buffer. Encoded on first use.
    */
-  frameAfter?(prefix: Uint8Array): Uint8Array;
+  frame(prefix?: Uint8Array): Uint8Array;
 }
 
 /** A reply given as an object by a transport that does not speak MessagePack (e.g. a function call). */

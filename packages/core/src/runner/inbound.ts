@@ -5,7 +5,6 @@ import type { ResolvedModel } from '../models/resolved-model.js';
 import type { Logger } from './logger.js';
 import type { Outputs } from './outputs.js';
 import type { RejectCounter } from './rejections.js';
-import { HANDLED } from '../plugin/handled.js';
 import { newWorkflowId, workflowToSend } from './to-send.js';
 import { isPromiseLike } from '../util/is-promise-like.js';
 
@@ -55,10 +54,13 @@ export class InflightCounter {
 /**
  * Builds the `receive(frame)` of one in-connection: decode → check args → handler → check the
  * return → encode the reply. Never rejects: a bad message or a throwing handler is logged and,
- * where a reply is due, answered with an error reply. A synchronous handler is not awaited: the
- * promise returned is then already settled, and {@link HANDLED} itself when no reply is due.
+ * where a reply is due, answered with an error reply. A synchronous handler's reply is returned as
+ * it is, not wrapped in a promise (see `EndpointContext.receive`).
  */
-export function createReceiver(model: ResolvedModel, scope: InboundScope): (frame: Uint8Array) => Promise<Uint8Array | undefined> {
+export function createReceiver(
+  model: ResolvedModel,
+  scope: InboundScope,
+): (frame: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined> {
   const { outputs, states, config, logger, inflight, rejections } = scope;
   const replies = model.definition.replies;
   const handler = model.handler;
@@ -103,29 +105,23 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
       try {
         envelope = decodeRequest(frame);
       } catch (error) {
-        return settledWith(fail(null, error, 'rejected a message that could not be decoded', 'request', 'undecodable'));
+        return fail(null, error, 'rejected a message that could not be decoded', 'request', 'undecodable');
       }
       workflowId = envelope.workflow_id ?? newWorkflowId();
       const invalid = model.args.check(envelope.args);
-      if (invalid !== undefined)
-        return settledWith(fail(workflowId, invalid, 'rejected a message with bad arguments', 'request', 'bad_arguments'));
+      if (invalid !== undefined) return fail(workflowId, invalid, 'rejected a message with bad arguments', 'request', 'bad_arguments');
       if (logger.isLevelEnabled('debug')) logger.debug({ workflow_id: workflowId, from }, 'received');
-      if (handler === undefined) return settledWith(replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined);
+      if (handler === undefined) return replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined;
       const result = handler(envelope.args, workflowToSend(outputs, workflowId), states, config);
       if (isPromiseLike(result)) {
         synchronous = false;
         return answerLater(result, workflowId);
       }
-      return settledWith(answer(result, workflowId));
+      return answer(result, workflowId);
     } catch (error) {
-      return settledWith(fail(workflowId, error, 'the handler threw', 'service'));
+      return fail(workflowId, error, 'the handler threw', 'service');
     } finally {
       if (synchronous) inflight.leave();
     }
   };
-}
-
-/** A settled promise of `reply`: the shared {@link HANDLED} when there is none. */
-function settledWith(reply: Uint8Array | undefined): Promise<Uint8Array | undefined> {
-  return reply === undefined ? HANDLED : Promise.resolve(reply);
 }

@@ -5,7 +5,7 @@ import { CORE_MAJOR } from '../registry/core-version.js';
 /** An in endpoint of the memory plugin: the test pushes frames into the runner through it. */
 export interface MemoryIn extends Endpoint {
   /** Hands one frame to `context.receive`, as a transport would; throws once paused or closed. */
-  push(frame: Uint8Array): Promise<Uint8Array | undefined>;
+  push(frame: Uint8Array): ReturnType<EndpointContext['receive']>;
   /** Whether `pause()` was called. */
   paused: boolean;
   /** Whether `close()` was called. */

@@ -62,15 +62,18 @@ async function rejection(promise: Promise<unknown>): Promise<SfError> {
 }
 
 describe('to_send: the message handed to the endpoint', () => {
-  it('packs the envelope straight after a topic prefix with frameAfter: the same bytes as the prefix before its frame', async () => {
+  it('packs the envelope straight after a topic prefix: the same bytes as the prefix before its frame, before or after the plain frame was encoded', async () => {
     const { memory } = await inMain(async (to_send) => to_send('connection', 'news', { text: 'up' }));
     const [message] = memory.outputs.get('news')!.sent;
     const prefix = topicPrefix('prices');
-    const framed = message!.frameAfter!(prefix);
+    const framed = message!.frame(prefix);
     expect(Buffer.from(framed.subarray(0, prefix.length)).equals(Buffer.from(prefix))).toBe(true);
     expect(decodeRequest(framed, prefix)).toEqual({ args: { text: 'up' }, workflow_id: message!.workflowId });
-    expect(Buffer.from(message!.frameAfter!(prefix)).equals(Buffer.concat([prefix, message!.frame]))).toBe(true);
-    expect(Buffer.from(message!.frameAfter!(new Uint8Array(0))).equals(Buffer.from(message!.frame))).toBe(true);
+    const plain = message!.frame();
+    expect(message!.frame()).toBe(plain);
+    expect(Buffer.from(message!.frame(prefix)).equals(Buffer.concat([prefix, plain]))).toBe(true);
+    expect(Buffer.from(framed).equals(Buffer.concat([prefix, plain]))).toBe(true);
+    expect(message!.frame(new Uint8Array(0))).toBe(plain);
   });
 });
 
@@ -160,7 +163,7 @@ describe('to_send: outputs and workflow ids', () => {
       return to_send('connection', 'ask', { x: 5 });
     });
     const [message] = memory.outputs.get('ask')!.sent;
-    expect(decodeRequest(message!.frame)).toEqual({ args: { x: 5 }, workflow_id: message!.workflowId });
+    expect(decodeRequest(message!.frame())).toEqual({ args: { x: 5 }, workflow_id: message!.workflowId });
   });
 
   it('rejects an unknown output name with SF_UNKNOWN_OUTPUT, suggesting the nearest', async () => {

@@ -13,7 +13,7 @@ interface Output {
 }
 
 /** A message to send; its frame is encoded on first use (a transport that calls a function never needs it). */
-class Outbound implements OutboundMessage {
+export class Outbound implements OutboundMessage {
   readonly args: Record<string, unknown>;
   readonly workflowId: string | null;
   #frame: Uint8Array | undefined;
@@ -23,14 +23,14 @@ class Outbound implements OutboundMessage {
     this.workflowId = workflowId;
   }
 
-  get frame(): Uint8Array {
-    this.#frame ??= encodeRequest({ args: this.args, workflow_id: this.workflowId });
-    return this.#frame;
-  }
-
-  frameAfter(prefix: Uint8Array): Uint8Array {
-    if (this.#frame !== undefined) return framePayload(prefix, this.#frame);
-    return encodeRequest({ args: this.args, workflow_id: this.workflowId }, prefix);
+  frame(prefix?: Uint8Array): Uint8Array {
+    const envelope = { args: this.args, workflow_id: this.workflowId };
+    if (prefix === undefined || prefix.length === 0) {
+      this.#frame ??= encodeRequest(envelope);
+      return this.#frame;
+    }
+    // Packed straight after the prefix: one buffer, the envelope not copied behind it.
+    return this.#frame === undefined ? encodeRequest(envelope, prefix) : framePayload(prefix, this.#frame);
   }
 }
 

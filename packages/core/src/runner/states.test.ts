@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedModel } from '../models/resolved-model.js';
-import { HANDLED } from '../plugin/handled.js';
+import { isPromiseLike } from '../util/is-promise-like.js';
 import { InflightCounter } from './inbound.js';
 import { Outputs } from './outputs.js';
 import { createStateUpdater } from './states.js';
@@ -31,16 +31,16 @@ function updaterWith(onUpdate?: (value: Record<string, unknown>, toSend: unknown
 }
 
 describe('state update', () => {
-  it('sets states[name] and returns HANDLED without on_update, or after a synchronous one', async () => {
+  it('sets states[name] and returns no promise without on_update, or after a synchronous one', async () => {
     const plain = updaterWith();
-    expect(plain.update({ a: 1 }, 'wf-1')).toBe(HANDLED);
+    expect(plain.update({ a: 1 }, 'wf-1')).toBeUndefined();
     expect(plain.states.book).toEqual({ a: 1 });
 
     const seen: unknown[] = [];
     const sync = updaterWith((value, toSend) => {
       seen.push(value, typeof toSend);
     });
-    expect(sync.update({ a: 2 }, 'wf-2')).toBe(HANDLED);
+    expect(sync.update({ a: 2 }, 'wf-2')).toBeUndefined();
     expect(seen).toEqual([{ a: 2 }, 'function']);
     expect(sync.inflight.count).toBe(0);
   });
@@ -49,7 +49,7 @@ describe('state update', () => {
     let finish: (() => void) | undefined;
     const later = updaterWith(() => new Promise<void>((resolve) => (finish = resolve)));
     const done = later.update({ a: 3 }, null);
-    expect(done).not.toBe(HANDLED);
+    expect(isPromiseLike(done)).toBe(true);
     expect(later.states.book).toEqual({ a: 3 });
     expect(later.inflight.count).toBe(1);
     finish?.();
@@ -61,7 +61,7 @@ describe('state update', () => {
     const throwing = updaterWith(() => {
       throw new Error('sync boom');
     });
-    expect(throwing.update({ a: 1 }, 'wf-1')).toBe(HANDLED);
+    expect(throwing.update({ a: 1 }, 'wf-1')).toBeUndefined();
     const rejecting = updaterWith(async () => {
       throw new Error('async boom');
     });

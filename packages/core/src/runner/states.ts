@@ -1,5 +1,4 @@
 import type { ResolvedModel } from '../models/resolved-model.js';
-import { HANDLED } from '../plugin/handled.js';
 import type { InboundScope } from './inbound.js';
 import { newWorkflowId, type ToSend, workflowToSend } from './to-send.js';
 import { isPromiseLike } from '../util/is-promise-like.js';
@@ -10,13 +9,13 @@ type OnUpdate = (value: Record<string, unknown>, toSend: ToSend, states: Record<
 /**
  * Builds the `update(value, workflowId)` of one in-state: the value becomes `states[name]`, then
  * the model's optional `on_update` runs (counted as in flight, so shutdown waits for it; its
- * errors are logged, never thrown back into the transport). Without `on_update`, or when it
- * finishes synchronously, it returns {@link HANDLED}, so a transport can go on at once.
+ * errors are logged, never thrown back into the transport). It returns a promise only while an
+ * `on_update` is still running, so a transport can go on at once otherwise.
  */
 export function createStateUpdater(
   model: ResolvedModel,
   scope: InboundScope,
-): (value: Record<string, unknown>, workflowId: string | null) => Promise<void> {
+): (value: Record<string, unknown>, workflowId: string | null) => void | Promise<void> {
   const { outputs, states, config, logger, inflight } = scope;
   const onUpdate = typeof model.creation.on_update === 'function' ? (model.creation.on_update as OnUpdate) : undefined;
   const threw = (id: string, error: unknown): void => {
@@ -33,7 +32,7 @@ export function createStateUpdater(
   };
   return (value, workflowId) => {
     states[model.name] = value;
-    if (onUpdate === undefined) return HANDLED;
+    if (onUpdate === undefined) return;
     inflight.enter();
     const id = workflowId ?? newWorkflowId();
     let result: unknown;
@@ -42,10 +41,9 @@ export function createStateUpdater(
     } catch (error) {
       threw(id, error);
       inflight.leave();
-      return HANDLED;
+      return;
     }
     if (isPromiseLike(result)) return finishLater(result, id);
     inflight.leave();
-    return HANDLED;
   };
 }

@@ -1,3 +1,4 @@
+import { framePayload } from '../codec/topic.js';
 import type { EndpointContext, OutboundMessage, PluginLogger } from '../plugin/contract.js';
 
 /** One line written to the test logger. */
@@ -31,7 +32,7 @@ export interface TestContextOptions {
   /** Creation arguments. */
   creation?: Record<string, unknown>;
   /** Stands in for the runner; defaults to echoing no reply. */
-  receive?: (frame: Uint8Array) => Promise<Uint8Array | undefined>;
+  receive?: EndpointContext['receive'];
   /** Kind of the model, for its path; defaults to `connection`. */
   kind?: 'connection' | 'state';
   /** Stands in for the runner's state check; defaults to accepting every value. */
@@ -72,7 +73,12 @@ export function testContext(options: TestContextOptions): TestContext {
   };
 }
 
-/** An outbound message carrying `frame`, as the runner hands it to `send`. */
-export function outbound(frame: Uint8Array | string): OutboundMessage {
-  return { args: {}, workflowId: null, frame: typeof frame === 'string' ? Buffer.from(frame) : frame };
+/** An outbound message carrying `frame` as it is (after the prefix `send` asks for), as the runner hands it to `send`. */
+export function outbound(
+  frame: Uint8Array | string,
+  args: Record<string, unknown> = {},
+  workflowId: string | null = null,
+): OutboundMessage {
+  const bytes = typeof frame === 'string' ? Buffer.from(frame) : frame;
+  return { args, workflowId, frame: (prefix) => (prefix === undefined ? bytes : framePayload(prefix, bytes)) };
 }

@@ -9,7 +9,7 @@ import {
   type Plugin,
   type RequestEnvelope,
 } from '@sf/core/plugin';
-import { type TestContext, testContext } from '@sf/core/testing';
+import { Outbound, outbound, type TestContext, testContext } from '@sf/core/testing';
 import { type Settled, type } from './options.js';
 
 /** Fails a check with a message saying what was expected. */
@@ -96,10 +96,9 @@ export async function openOut(
   return { endpoint, context };
 }
 
-/** The message the runner hands `send` for `args` (frame encoded on use, as the runner's). */
+/** The message the runner hands `send` for `args` (the runner's own), or one carrying the given `frame`. */
 export function message(args: Record<string, unknown>, workflowId: string | null, frame?: Uint8Array): OutboundMessage {
-  const encoded = frame ?? encodeRequest({ args, workflow_id: workflowId });
-  return { args, workflowId, frame: encoded, frameAfter: (prefix) => Buffer.concat([prefix, encoded]) };
+  return frame === undefined ? new Outbound(args, workflowId) : outbound(frame, args, workflowId);
 }
 
 /** The return args of a reply as `send` resolved it (frame or object); throws a CheckFailure for an error reply. */
