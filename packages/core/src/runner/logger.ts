@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { type DestinationStream, type Logger, type StreamEntry, multistream, pino } from 'pino';
 import pretty from 'pino-pretty';
-import rollingFile from 'pino-roll';
 import { REDACTED } from './redaction.js';
 
 /** Log levels, lowest first. */
@@ -51,6 +50,8 @@ export async function createLogger(name: string, options: LoggingOptions = {}, r
   let fileLevel: LogLevel | undefined;
   if (options.folder !== undefined) {
     fileLevel = options.fileLevel ?? 'debug';
+    // Loaded only for log files: it pulls in date-fns, a good part of start-up without them.
+    const { default: rollingFile } = await import('pino-roll');
     const file: DestinationStream = await rollingFile({
       file: join(options.folder, name),
       extension: '.log',
