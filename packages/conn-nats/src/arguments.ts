@@ -1,28 +1,6 @@
 import { ValidationError } from '@sf/core';
 import type { EndpointContext } from '@sf/core/plugin';
 
-/** Whole-number creation argument `name` in `min`…`max`, `fallback` when absent; else a ValidationError naming it. */
-export function wholeArgument(
-  context: EndpointContext,
-  name: string,
-  fallback: number,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  const value = context.creation[name] ?? fallback;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-  throw new ValidationError(
-    `Creation argument ${name} is out of range`,
-    { expected: `a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}`, received: String(value) },
-    {
-      service: context.service,
-      model: context.modelPath,
-      argument: `optional_creation_arguments.${name}`,
-      hint: `Leave it out for the default (${fallback})`,
-    },
-  );
-}
-
 /** Characters of one NATS subject token the framework accepts in a subject, topic or prefix. */
 const TOKEN = /^[A-Za-z0-9_\-$]+$/;
 

@@ -1,5 +1,5 @@
 export { natsPlugin as default } from './plugin.js';
-export { checkSubject, wholeArgument } from './arguments.js';
+export { checkSubject } from './arguments.js';
 export {
   closedError,
   closeNats,

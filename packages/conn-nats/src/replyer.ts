@@ -1,6 +1,7 @@
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
+import { integerArgument } from '@sf/core/plugin';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { checkSubject, wholeArgument } from './arguments.js';
+import { checkSubject } from './arguments.js';
 import { closedError, closeNats, connectNats, NATS_ADDRESS, NATS_CREATION_ARGUMENTS } from './connection.js';
 import { SUBJECT_ARGUMENTS, subjectOf } from './subject.js';
 import { WorkQueue } from './work-queue.js';
@@ -66,7 +67,7 @@ export class InboundEndpoint implements Endpoint {
     this.#subjects = subjects;
     const group = context.creation.queue_group as string | undefined;
     this.#queueGroup = grouped ? checkSubject(context, group ?? subjects[0]!, 'queue_group') : undefined;
-    this.#work = new WorkQueue(wholeArgument(context, 'concurrency', 1, 1, MAX_CONCURRENCY), async (msg) => {
+    this.#work = new WorkQueue(integerArgument(context, 'concurrency', 1, 1, MAX_CONCURRENCY), async (msg) => {
       try {
         await handle(msg.data, msg);
       } catch (error) {

@@ -1,18 +1,12 @@
-import { RequestTimeoutError, TransportError, ValidationError } from '@sf/core';
-import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
+import { RequestTimeoutError, TransportError } from '@sf/core';
+import type { Endpoint, EndpointContext, OutboundMessage, RetryPolicy, TypeDefinition } from '@sf/core/plugin';
+import { integerArgument, retryDelay, retryPolicy } from '@sf/core/plugin';
 import { type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
-import { wholeArgument } from './arguments.js';
 import { closedError, NATS_ADDRESS, NATS_CREATION_ARGUMENTS, NatsClient } from './connection.js';
 import { SUBJECT_ARGUMENTS, subjectOf } from './subject.js';
 
 /** Default `timeout_ms`: how long one try of a request waits for its reply. */
 export const DEFAULT_TIMEOUT_MS = 5000;
-
-/** Default `retry_backoff_ms`: the wait before the first retry; it doubles up to {@link MAX_BACKOFF_MS}. */
-export const DEFAULT_RETRY_BACKOFF_MS = 100;
-
-/** Longest wait between two tries of one request. */
-export const MAX_BACKOFF_MS = 5000;
 
 /**
  * The `nats_requester` type: sends each request to the connection's subject and resolves to the
@@ -48,31 +42,17 @@ class RequesterEndpoint implements Endpoint {
   readonly #context: EndpointContext;
   readonly #subject: string;
   readonly #timeoutMs: number;
-  readonly #retries: number;
-  readonly #backoffMs: number;
+  readonly #retry: RetryPolicy;
   readonly #slots: Slots;
   readonly #client: NatsClient;
 
   constructor(context: EndpointContext) {
     this.#context = context;
     this.#subject = subjectOf(context);
-    this.#timeoutMs = wholeArgument(context, 'timeout_ms', DEFAULT_TIMEOUT_MS, 1);
-    this.#retries = wholeArgument(context, 'retries', 0, 0, 100);
-    this.#backoffMs = wholeArgument(context, 'retry_backoff_ms', DEFAULT_RETRY_BACKOFF_MS, 0);
+    this.#timeoutMs = integerArgument(context, 'timeout_ms', DEFAULT_TIMEOUT_MS, 1);
+    this.#retry = retryPolicy(context);
     this.#client = new NatsClient(context, 'nats_requester');
-    this.#slots = new Slots(wholeArgument(context, 'concurrency', Number.MAX_SAFE_INTEGER, 1));
-    if (this.#retries > 0 && context.creation.idempotent !== true) {
-      throw new ValidationError(
-        `Creation argument retries (${this.#retries}) needs idempotent: true`,
-        { expected: 'idempotent: true (or retries: 0)', received: `idempotent: ${String(context.creation.idempotent ?? false)}` },
-        {
-          service: context.service,
-          model: context.modelPath,
-          argument: 'optional_creation_arguments.retries',
-          hint: 'A request that timed out may have been handled already, so a retry can run its handler twice. Set idempotent: true if that is harmless',
-        },
-      );
-    }
+    this.#slots = new Slots(integerArgument(context, 'concurrency', Number.MAX_SAFE_INTEGER, 1));
   }
 
   async open(): Promise<void> {
@@ -101,10 +81,10 @@ class RequesterEndpoint implements Endpoint {
       } catch (error) {
         if (this.#client.closed)
           throw closedError(this.#context, `The nats_requester of ${this.#subject} was closed while a request was pending`);
-        if (!(error instanceof RequestTimeoutError) || attempt > this.#retries) throw error;
-        const waitMs = Math.min(this.#backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+        if (!(error instanceof RequestTimeoutError) || attempt > this.#retry.retries) throw error;
+        const waitMs = retryDelay(this.#retry, attempt);
         this.#context.logger.warn(
-          { subject: this.#subject, retry: attempt, retries: this.#retries, wait_ms: waitMs },
+          { subject: this.#subject, retry: attempt, retries: this.#retry.retries, wait_ms: waitMs },
           'nats_requester got no reply in time; sending the request again',
         );
         await sleep(waitMs);

@@ -1,5 +1,5 @@
 import type { EndpointContext } from '@sf/core/plugin';
-import { integerArgument } from '@sf/zmq-base';
+import { integerArgument } from '@sf/core/plugin';
 
 /** Largest `concurrency` of a replyer or requester: requests answered, or calls in flight, at once. */
 export const MAX_CONCURRENCY = 256;

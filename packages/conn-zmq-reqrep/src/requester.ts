@@ -1,12 +1,12 @@
 import { RequestTimeoutError } from '@sf/core';
-import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
+import type { Endpoint, EndpointContext, OutboundMessage, RetryPolicy, TypeDefinition } from '@sf/core/plugin';
+import { numberArgument, retryDelay, retryPolicy } from '@sf/core/plugin';
 import { Request } from 'zeromq';
 import {
   closeSocket,
   closedError,
   connectSocket,
   createSocket,
-  numberArgument,
   SOCKET_CREATION_ARGUMENTS,
   type SocketAddress,
   socketAddress,
@@ -14,7 +14,6 @@ import {
 } from '@sf/zmq-base';
 import { concurrencyArgument } from './concurrency.js';
 import { DeadlineWatch } from './deadline-watch.js';
-import { type RetryPolicy, retryDelay, retryPolicy } from './retry-policy.js';
 
 /** Default `timeout_ms` of a requester: how long one request waits for its reply. */
 export const DEFAULT_TIMEOUT_MS = 5000;

@@ -4,7 +4,7 @@ import { freePort, outbound, type TestContext, testContext } from '@sf/core/test
 import { afterEach, describe, expect, it } from 'vitest';
 import { replyer } from './replyer.js';
 import { requester } from './requester.js';
-import { MAX_RETRY_BACKOFF_MS, retryDelay } from './retry-policy.js';
+import { MAX_RETRY_BACKOFF_MS, retryDelay } from '@sf/core/plugin';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -52,7 +52,9 @@ describe('requester retry policy', () => {
     expect(refused).toThrow('optional_creation_arguments.retries');
     expect(refused).toThrow('needs idempotent: true');
     expect(() => requester.create(requesterContext(1, { retries: 2, idempotent: false }))).toThrow('received idempotent: false');
-    expect(() => requester.create(requesterContext(1, { retries: 1.5, idempotent: true }))).toThrow('not a whole number');
+    expect(() => requester.create(requesterContext(1, { retries: 1.5, idempotent: true }))).toThrow(
+      'Creation argument retries is out of range',
+    );
     expect(() => requester.create(requesterContext(1, { retries: 2, idempotent: true, retry_backoff_ms: -1 }))).toThrow('retry_backoff_ms');
     expect(() => requester.create(requesterContext(1, { idempotent: true }))).not.toThrow();
   });

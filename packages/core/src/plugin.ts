@@ -1,6 +1,15 @@
 export type * from './plugin/contract.js';
 export { definePlugin } from './registry/define-plugin.js';
 export { answerRequest } from './plugin/answer-request.js';
+export { integerArgument, numberArgument } from './plugin/creation-arguments.js';
+export {
+  DEFAULT_RETRY_BACKOFF_MS,
+  MAX_RETRIES,
+  MAX_RETRY_BACKOFF_MS,
+  type RetryPolicy,
+  retryDelay,
+  retryPolicy,
+} from './plugin/retry-policy.js';
 export { readState } from './plugin/read-state.js';
 export { type AddressRole, parseAddress } from './config/parse-address.js';
 export { CORE_MAJOR } from './registry/core-version.js';

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
+import { numberArgument } from '@sf/core/plugin';
 import {
   closedError,
-  numberArgument,
   OneShotRequester,
   SOCKET_CREATION_ARGUMENTS,
   type SocketAddress,

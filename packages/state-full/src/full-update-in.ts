@@ -1,6 +1,6 @@
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
-import { readState } from '@sf/core/plugin';
-import { closedError, hasAddress, numberArgument, SOCKET_CREATION_ARGUMENTS, socketAddress, TopicSubscriber } from '@sf/zmq-base';
+import { numberArgument, readState } from '@sf/core/plugin';
+import { closedError, hasAddress, SOCKET_CREATION_ARGUMENTS, socketAddress, TopicSubscriber } from '@sf/zmq-base';
 import { SnapshotFetcher } from './snapshot-fetcher.js';
 import { UpdateQueue } from './update-queue.js';
 

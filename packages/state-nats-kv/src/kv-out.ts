@@ -1,6 +1,6 @@
-import { encodeValue } from '@sf/core/plugin';
+import { encodeValue, integerArgument } from '@sf/core/plugin';
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
-import { closedError, NATS_ADDRESS, NATS_CREATION_ARGUMENTS, NatsClient, wholeArgument } from '@sf/conn-nats';
+import { closedError, NATS_ADDRESS, NATS_CREATION_ARGUMENTS, NatsClient } from '@sf/conn-nats';
 import { jetstream } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import { BUCKET_ARGUMENTS, bucketName, kvError } from './bucket.js';
@@ -51,9 +51,9 @@ class KvOutEndpoint implements Endpoint {
   constructor(context: EndpointContext) {
     this.#context = context;
     this.#bucket = bucketName(context);
-    this.#replicas = wholeArgument(context, 'replicas', 1, 1, 5);
-    this.#timeoutMs = wholeArgument(context, 'write_timeout_ms', DEFAULT_WRITE_TIMEOUT_MS, 1);
-    this.#retries = wholeArgument(context, 'write_retries', DEFAULT_WRITE_RETRIES, 0, 100);
+    this.#replicas = integerArgument(context, 'replicas', 1, 1, 5);
+    this.#timeoutMs = integerArgument(context, 'write_timeout_ms', DEFAULT_WRITE_TIMEOUT_MS, 1);
+    this.#retries = integerArgument(context, 'write_retries', DEFAULT_WRITE_RETRIES, 0, 100);
     this.#client = new NatsClient(context, 'nats_kv_out state');
   }
 

@@ -1,6 +1,5 @@
 // Shared by the ZeroMQ plugins: core has no transport dependency to host these helpers.
 export { addressPath, hasAddress, type SocketAddress, socketAddress } from './address.js';
-export { integerArgument, numberArgument } from './arguments.js';
 export { bindSocket, connectSocket } from './bind-connect.js';
 export { createSocket, type SocketSettings, socketReady, socketSettings } from './create-socket.js';
 export { CURVE_ARGUMENT, type CurveSettings } from './curve.js';

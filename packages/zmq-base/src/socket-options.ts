@@ -1,5 +1,5 @@
-import { ValidationError } from '@sf/core';
 import type { EndpointContext } from '@sf/core/plugin';
+import { integerArgument } from '@sf/core/plugin';
 import type { Socket } from 'zeromq';
 import { ZMQ_DEFAULT_HIGH_WATER_MARK } from './high-water-drops.js';
 
@@ -63,9 +63,9 @@ const INT32_MAX = 2 ** 31 - 1;
 /** Reads the socket-option creation arguments of `context` (defaults for absent ones); a bad one is a ValidationError naming it. */
 export function readSocketOptions(context: EndpointContext): SocketOptionValues {
   const values: Record<string, number> = {};
-  for (const [name, option, min] of OPTIONS) values[option] = integerArgument(context, name, SOCKET_OPTION_DEFAULTS[name], min);
+  for (const [name, option, min] of OPTIONS) values[option] = integerArgument(context, name, SOCKET_OPTION_DEFAULTS[name], min, INT32_MAX);
   for (const [name, option] of HIGH_WATER_MARKS) {
-    if (context.creation[name] !== undefined) values[option] = integerArgument(context, name, ZMQ_DEFAULT_HIGH_WATER_MARK, 0);
+    if (context.creation[name] !== undefined) values[option] = integerArgument(context, name, ZMQ_DEFAULT_HIGH_WATER_MARK, 0, INT32_MAX);
   }
   return values as unknown as SocketOptionValues;
 }
@@ -81,19 +81,4 @@ export function applySocketOptions(socket: Socket, options: SocketOptionValues):
   if (options.sendHighWaterMark !== undefined && 'sendHighWaterMark' in socket) marks.sendHighWaterMark = options.sendHighWaterMark;
   if (options.receiveHighWaterMark !== undefined && 'receiveHighWaterMark' in socket)
     marks.receiveHighWaterMark = options.receiveHighWaterMark;
-}
-
-function integerArgument(context: EndpointContext, name: string, fallback: number, min: number): number {
-  const value = context.creation[name] ?? fallback;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= INT32_MAX) return value;
-  throw new ValidationError(
-    `Creation argument ${name} is out of range`,
-    { expected: `a whole number from ${min} to ${INT32_MAX}`, received: String(value) },
-    {
-      service: context.service,
-      model: context.modelPath,
-      argument: `optional_creation_arguments.${name}`,
-      hint: `Leave it out for the default (${fallback})`,
-    },
-  );
 }

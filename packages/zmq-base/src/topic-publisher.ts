@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EndpointContext } from '@sf/core/plugin';
-import { topicPrefix } from '@sf/core/plugin';
+import { numberArgument, topicPrefix } from '@sf/core/plugin';
 import { Publisher } from 'zeromq';
 import { type SocketAddress, socketAddress } from './address.js';
-import { numberArgument } from './arguments.js';
 import { bindSocket, connectSocket } from './bind-connect.js';
 import { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close.js';
 import { createSocket, socketSettings } from './create-socket.js';

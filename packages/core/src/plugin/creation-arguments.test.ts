@@ -1,6 +1,6 @@
-import { testContext } from '@sf/core/testing';
+import { testContext } from '../testing/endpoint-context.js';
 import { describe, expect, it } from 'vitest';
-import { integerArgument, numberArgument } from './arguments.js';
+import { integerArgument, numberArgument } from './creation-arguments.js';
 
 describe('numberArgument', () => {
   it('applies the default and keeps a given value', () => {

@@ -1,12 +1,15 @@
-import { ValidationError } from '@sf/core';
-import type { EndpointContext } from '@sf/core/plugin';
-import { numberArgument } from '@sf/zmq-base';
+import { ValidationError } from '../errors.js';
+import type { EndpointContext } from './contract.js';
+import { integerArgument, numberArgument } from './creation-arguments.js';
 
 /** Default `retry_backoff_ms`: the wait before the first retry of a request that got no reply. */
 export const DEFAULT_RETRY_BACKOFF_MS = 100;
 
 /** Longest wait between two tries of one request: the backoff doubles up to this. */
 export const MAX_RETRY_BACKOFF_MS = 10_000;
+
+/** Most retries a request may have. */
+export const MAX_RETRIES = 100;
 
 /**
  * When a requester sends a request again after it got no reply in time. Only a connection whose
@@ -20,20 +23,26 @@ export interface RetryPolicy {
   readonly backoffMs: number;
 }
 
-/** Reads `retries`, `retry_backoff_ms` and `idempotent`; throws ValidationError for a retry of a request not declared idempotent. */
+/**
+ * Reads the creation arguments `retries`, `retry_backoff_ms` and `idempotent` of a requester type
+ * (declare them in its `creationArguments`); throws ValidationError for a retry of a request not
+ * declared idempotent.
+ */
 export function retryPolicy(context: EndpointContext): RetryPolicy {
-  const retries = numberArgument(context, 'retries', 0, 0, false);
-  if (!Number.isInteger(retries))
-    throw argumentError(context, 'Creation argument retries is not a whole number', 'an integer >= 0', String(retries));
+  const retries = integerArgument(context, 'retries', 0, 0, MAX_RETRIES);
   const backoffMs = numberArgument(context, 'retry_backoff_ms', DEFAULT_RETRY_BACKOFF_MS, 0, false);
   if (retries > 0 && context.creation.idempotent !== true) {
-    throw argumentError(
-      context,
+    throw new ValidationError(
       `Creation argument retries (${retries}) needs idempotent: true`,
-      'idempotent: true (or retries: 0)',
-      `idempotent: ${String(context.creation.idempotent ?? false)}`,
-      'A request that timed out may have been handled already, so a retry can run its handler twice. ' +
-        'Set optional_creation_arguments.idempotent to true if that is harmless, or remove retries',
+      { expected: 'idempotent: true (or retries: 0)', received: `idempotent: ${String(context.creation.idempotent ?? false)}` },
+      {
+        service: context.service,
+        model: context.modelPath,
+        argument: 'optional_creation_arguments.retries',
+        hint:
+          'A request that timed out may have been handled already, so a retry can run its handler twice. ' +
+          'Set optional_creation_arguments.idempotent to true if that is harmless, or remove retries',
+      },
     );
   }
   return { retries, backoffMs };
@@ -42,12 +51,4 @@ export function retryPolicy(context: EndpointContext): RetryPolicy {
 /** The wait before retry number `retry` (1 for the first). */
 export function retryDelay(policy: RetryPolicy, retry: number): number {
   return Math.min(policy.backoffMs * 2 ** (retry - 1), MAX_RETRY_BACKOFF_MS);
-}
-
-function argumentError(context: EndpointContext, what: string, expected: string, received: string, hint?: string): ValidationError {
-  return new ValidationError(
-    what,
-    { expected, received },
-    { service: context.service, model: context.modelPath, argument: 'optional_creation_arguments.retries', hint },
-  );
 }
