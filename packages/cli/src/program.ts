@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { startService } from '@sf/core';
+import { type RunningService, startService } from '@sf/core';
 import { Command, CommanderError } from 'commander';
 import { check, createCheckCommand } from './commands/check.js';
 import { createGraphCommand, graph } from './commands/graph.js';
@@ -8,6 +8,7 @@ import { createKeygenCommand, keygen } from './commands/keygen.js';
 import { createRunCommand, parseRunArgs } from './commands/run.js';
 import { createUpCommand, up } from './commands/up.js';
 import { EXIT_USAGE, reportError } from './errors-to-exit.js';
+import type { MetricsListen } from './run-options.js';
 import { UsageError } from './usage-error.js';
 
 /** Where the CLI writes and which folder it resolves paths from. */
@@ -53,7 +54,20 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const service = await startService(parsed.options);
   if (process.env[STOP_WITH_STDIN] === '1') stopWhenStdinCloses(() => service.stop('SIGTERM'));
+  if (parsed.metrics !== undefined && service.metrics !== undefined) await serveServiceMetrics(service, parsed.metrics);
   return await service.done;
+}
+
+/** `--metrics`: loads `@sf/metrics` (and prom-client) only now, serves until the service stops, and logs where. */
+async function serveServiceMetrics(service: RunningService, listen: MetricsListen): Promise<void> {
+  const { serveMetrics } = await import('@sf/metrics');
+  try {
+    const server = await serveMetrics(service.metrics!, listen);
+    service.logger.info({ metrics: `${server.url}/metrics` }, `metrics at ${server.url}/metrics, /healthz, /readyz`);
+    void service.done.then(() => server.close());
+  } catch (error) {
+    service.logger.error({ err: error }, `--metrics ${listen.host}:${listen.port}: could not listen; serving without metrics`);
+  }
 }
 
 /** Set by `sf up` for its `sf run` children: standard input is a pipe from `sf up`, closed when it dies. */

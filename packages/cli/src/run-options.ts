@@ -23,6 +23,27 @@ export interface RunFlagValues {
   backupCount?: string;
   /** `--debug`. */
   debug?: boolean;
+  /** `--metrics`. */
+  metrics?: string;
+}
+
+/** Where `sf run --metrics` serves: host and TCP port (0: a free one). */
+export interface MetricsListen {
+  /** Host or IP to listen on. */
+  host: string;
+  /** TCP port. */
+  port: number;
+}
+
+/** `--metrics host:port` (or `:port`, listening on 127.0.0.1) as a host and port; a bad one is a usage error. */
+export function parseMetricsFlag(raw: string): MetricsListen {
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]*):(\d{1,5})$/.exec(raw.trim());
+  const port = match ? Number(match[2]) : Number.NaN;
+  if (match === null || port > 65535) {
+    throw new UsageError(`--metrics got '${raw}'; give host:port to serve metrics on, as in --metrics 127.0.0.1:9464 (port 0: a free one)`);
+  }
+  const host = match[1]!.replace(/^\[(.*)\]$/, '$1');
+  return { host: host === '' ? '127.0.0.1' : host, port };
 }
 
 /**
@@ -58,6 +79,7 @@ export function toStartOptions(values: RunFlagValues, extra: Record<string, stri
   };
   if (values.addresses !== undefined) options.addresses = values.addresses;
   if (values.config !== undefined) options.config = values.config;
+  if (values.metrics !== undefined) options.metrics = true;
   return options;
 }
 

@@ -22,3 +22,4 @@ export {
   type ReplyFault,
   type RequestEnvelope,
 } from './codec/index.js';
+export type { EndpointStats, PluginEvent, PluginGauge } from './metrics/endpoint-stats.js';

@@ -1,6 +1,7 @@
 import { decodeRequest, encodeReply } from '../codec/envelope.js';
 import { encodeErrorReply, type ReplyFault } from '../codec/error-reply.js';
 import type { Config } from '../config/load-config.js';
+import type { EndpointStats } from '../metrics/endpoint-stats.js';
 import type { ResolvedModel } from '../models/resolved-model.js';
 import type { Logger } from './logger.js';
 import type { Outputs } from './outputs.js';
@@ -57,8 +58,13 @@ export class InflightCounter {
  * return → encode the reply. Never rejects: a bad message or a throwing handler is logged and,
  * where a reply is due, answered with an error reply. A synchronous handler is not awaited: the
  * promise returned is then already settled, and {@link HANDLED} itself when no reply is due.
+ * `stats` (metrics on) counts the failures by error type.
  */
-export function createReceiver(model: ResolvedModel, scope: InboundScope): (frame: Uint8Array) => Promise<Uint8Array | undefined> {
+export function createReceiver(
+  model: ResolvedModel,
+  scope: InboundScope,
+  stats?: EndpointStats,
+): (frame: Uint8Array) => Promise<Uint8Array | undefined> {
   const { outputs, states, config, logger, inflight, rejections } = scope;
   const replies = model.definition.replies;
   const handler = model.handler;
@@ -70,6 +76,7 @@ export function createReceiver(model: ResolvedModel, scope: InboundScope): (fram
    */
   const fail = (workflowId: string | null, error: unknown, what: string, fault: ReplyFault, reason?: string): Uint8Array | undefined => {
     if (reason !== undefined) rejections?.count(from, reason);
+    stats?.failed(error); // metrics (off: undefined)
     logger.warn({ workflow_id: workflowId, from, reason, err: error }, what);
     return replies ? encodeErrorReply(workflowId, error, fault) : undefined;
   };
