@@ -77,6 +77,7 @@ class DeltaInEndpoint implements Endpoint {
           if (connects > 1) void this.#serial(() => this.#replica.resync('reconnected to the out side', true));
           else if (this.#replica.num !== undefined) void this.#serial(() => this.#replica.resync('subscribed after the first snapshot'));
         });
+        socket.events.on('disconnect', () => context.stats?.lost()); // metrics: not ready until the next snapshot
       },
     });
     this.#timeoutMs = numberArgument(context, 'snapshot_timeout_ms', DEFAULT_SNAPSHOT_TIMEOUT_MS, 0, true);
@@ -89,10 +90,14 @@ class DeltaInEndpoint implements Endpoint {
     this.#replica = new Replica({
       check: (value, partial) => context.check(value, partial),
       update: (value, workflowId) => context.update(value, workflowId),
-      wantSnapshot: () => this.#startSync(),
+      wantSnapshot: () => {
+        context.stats?.count('resyncs');
+        this.#startSync();
+      },
       reject: (reason, message, details) => context.reject(reason, message, details),
       logger: context.logger,
     });
+    context.stats?.report('current_num', () => this.#replica.num);
   }
 
   /**
@@ -197,6 +202,7 @@ class DeltaInEndpoint implements Endpoint {
       }
       this.#firstAttempt.resolve();
       if (taken) {
+        this.#context.stats?.count('snapshots');
         if (failures > 0) this.#context.logger.info({ attempts: failures + 1 }, 'delta state: snapshot received');
         failures = 0;
         wait = SNAPSHOT_RETRY_MS.first;

@@ -92,6 +92,7 @@ class FullUpdateInEndpoint implements Endpoint {
     });
     socket.events.on('disconnect', () => {
       if (!socket.closed) logger.info({ address: path }, 'full_update_in lost its publisher; keeping the last value until it is back');
+      this.#context.stats?.lost(); // metrics: not ready until the next value
     });
   }
 
