@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ServiceMetrics } from '@sf/core';
+import { type ServiceMetrics, TransportError } from '@sf/core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { registerServiceMetrics } from './collectors.js';
 
@@ -35,7 +35,7 @@ export async function serveMetrics(metrics: ServiceMetrics, address: MetricsAddr
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(listenError(address, error)));
     server.listen(address.port, address.host, () => {
       server.off('error', reject);
       resolve();
@@ -89,4 +89,12 @@ async function answer(request: IncomingMessage, response: ServerResponse, regist
 function send(response: ServerResponse, status: number, type: string, body: string): void {
   response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
   response.end(body);
+}
+
+/** `SF_BIND_FAILED` for a metrics address that cannot be listened on (in use, not a local address). */
+function listenError(address: MetricsAddress, cause: Error): TransportError {
+  return new TransportError('SF_BIND_FAILED', `Cannot serve metrics on ${address.host}:${address.port}: ${cause.message}`, {
+    cause,
+    hint: 'Give --metrics a free port (0 picks one) on an address of this machine, or stop the process that holds it',
+  });
 }

@@ -24,6 +24,11 @@ export interface StartOptions extends PrepareOptions {
   graceMs?: number;
   /** Count messages, bytes, durations… per endpoint for a metrics server (`sf run --metrics`); off by default. */
   metrics?: boolean;
+  /**
+   * With `metrics`: called once every endpoint is open, before the `ready` line (so whatever waits
+   * for that line can scrape), e.g. to start the metrics server. If it throws, start-up fails.
+   */
+  serveMetrics?: (metrics: ServiceMetrics, logger: Logger) => Promise<void>;
 }
 
 /** A started service. */
@@ -77,6 +82,14 @@ export async function startService(options: StartOptions): Promise<RunningServic
     throw error;
   }
 
+  if (metrics !== undefined && options.serveMetrics !== undefined) {
+    try {
+      await options.serveMetrics(metrics, logger);
+    } catch (error) {
+      await Promise.allSettled(opened.map(({ endpoint }) => endpoint.close()));
+      throw error;
+    }
+  }
   const run = new ServiceRun({ prepared, logger, scope, opened, graceMs: options.graceMs ?? 5000, metrics });
   metrics?.opened();
   if (options.handleSignals !== false) run.handleSignals();
