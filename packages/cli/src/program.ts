@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type RunningService, type ServiceMetrics, startService } from '@sf/core';
+import { type ListenAddress, type RunningService, type ServiceMetrics, startService } from '@sf/core';
 import { Command, CommanderError } from 'commander';
 import { check, createCheckCommand } from './commands/check.js';
 import { createGraphCommand, graph } from './commands/graph.js';
@@ -8,7 +8,6 @@ import { createKeygenCommand, keygen } from './commands/keygen.js';
 import { createRunCommand, parseRunArgs } from './commands/run.js';
 import { createUpCommand, up } from './commands/up.js';
 import { EXIT_USAGE, reportError } from './errors-to-exit.js';
-import type { MetricsListen } from './run-options.js';
 import { UsageError } from './usage-error.js';
 
 /** Where the CLI writes and which folder it resolves paths from. */
@@ -63,7 +62,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 /** `--metrics`: loads `@sf/metrics` (and prom-client) only now, serves until the process ends, and logs where. */
-async function serveServiceMetrics(source: ServiceMetrics, logger: RunningService['logger'], listen: MetricsListen): Promise<void> {
+async function serveServiceMetrics(source: ServiceMetrics, logger: RunningService['logger'], listen: ListenAddress): Promise<void> {
   const { serveMetrics } = await import('@sf/metrics');
   const server = await serveMetrics(source, listen);
   logger.info({ metrics: `${server.url}/metrics` }, `metrics at ${server.url}/metrics, /healthz, /readyz`);

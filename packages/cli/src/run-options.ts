@@ -1,4 +1,4 @@
-import type { StartOptions } from '@sf/core';
+import { type ListenAddress, parseListenAddress, type StartOptions } from '@sf/core';
 import { DEFAULT_BACKUP_COUNT, DEFAULT_CONSOLE_LEVEL, DEFAULT_FILE_LEVEL } from './flags.js';
 import { parseLogLevel } from './levels.js';
 import { UsageError } from './usage-error.js';
@@ -27,23 +27,11 @@ export interface RunFlagValues {
   metrics?: string;
 }
 
-/** Where `sf run --metrics` serves: host and TCP port (0: a free one). */
-export interface MetricsListen {
-  /** Host or IP to listen on. */
-  host: string;
-  /** TCP port. */
-  port: number;
-}
-
-/** `--metrics host:port` (or `:port`, listening on 127.0.0.1) as a host and port; a bad one is a usage error. */
-export function parseMetricsFlag(raw: string): MetricsListen {
-  const match = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]*):(\d{1,5})$/.exec(raw.trim());
-  const port = match ? Number(match[2]) : Number.NaN;
-  if (match === null || port > 65535) {
-    throw new UsageError(`--metrics got '${raw}'; give host:port to serve metrics on, as in --metrics 127.0.0.1:9464 (port 0: a free one)`);
-  }
-  const host = match[1]!.replace(/^\[(.*)\]$/, '$1');
-  return { host: host === '' ? '127.0.0.1' : host, port };
+/** `--metrics host:port` or `--ui host:port` as a host and port; a bad one is a usage error. */
+export function parseListenFlag(flag: string, raw: string): ListenAddress {
+  const address = parseListenAddress(raw);
+  if (address !== undefined) return address;
+  throw new UsageError(`${flag} got '${raw}'; give host:port to serve on, as in ${flag} 127.0.0.1:9464 (port 0: a free one)`);
 }
 
 /**

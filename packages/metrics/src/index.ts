@@ -1,2 +1,2 @@
-export { type MetricsAddress, type MetricsServer, serveMetrics } from './metrics-server.js';
+export { type MetricsServer, serveMetrics } from './metrics-server.js';
 export { registerServiceMetrics } from './collectors.js';

@@ -1,16 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ServiceMetrics, TransportError } from '@sf/core';
+import { type ListenAddress, type ServiceMetrics, TransportError } from '@sf/core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { registerServiceMetrics } from './collectors.js';
-
-/** Where the metrics server listens: `host:port` (port 0: a free one). */
-export interface MetricsAddress {
-  /** Host or IP to listen on. */
-  readonly host: string;
-  /** TCP port; 0 picks a free one. */
-  readonly port: number;
-}
 
 /** A running metrics server. */
 export interface MetricsServer {
@@ -25,7 +17,7 @@ export interface MetricsServer {
  * metrics and the process metrics), `/metrics.json` (the same as prom-client's JSON, for `sf up`),
  * `/healthz` (200 while the process serves) and `/readyz` (200 when ready, else 503 with the reasons).
  */
-export async function serveMetrics(metrics: ServiceMetrics, address: MetricsAddress): Promise<MetricsServer> {
+export async function serveMetrics(metrics: ServiceMetrics, address: ListenAddress): Promise<MetricsServer> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerServiceMetrics(registry, metrics);
@@ -92,7 +84,7 @@ function send(response: ServerResponse, status: number, type: string, body: stri
 }
 
 /** `SF_BIND_FAILED` for a metrics address that cannot be listened on (in use, not a local address). */
-function listenError(address: MetricsAddress, cause: Error): TransportError {
+function listenError(address: ListenAddress, cause: Error): TransportError {
   return new TransportError('SF_BIND_FAILED', `Cannot serve metrics on ${address.host}:${address.port}: ${cause.message}`, {
     cause,
     hint: 'Give --metrics a free port (0 picks one) on an address of this machine, or stop the process that holds it',

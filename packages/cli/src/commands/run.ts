@@ -1,12 +1,12 @@
-import type { StartOptions } from '@sf/core';
+import type { ListenAddress, StartOptions } from '@sf/core';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { normaliseRunArgv } from '../argv.js';
 import { flagTerm, RUN_FLAGS, type RunFlag } from '../flags.js';
-import { type MetricsListen, parseMetricsFlag, type RunFlagValues, toStartOptions } from '../run-options.js';
+import { parseListenFlag, type RunFlagValues, toStartOptions } from '../run-options.js';
 import { UsageError } from '../usage-error.js';
 
 /** What `sf run <args>` asks for: the help text, or a service to start. */
-export type RunArgs = { help: true; text: string } | { help: false; options: StartOptions; metrics?: MetricsListen };
+export type RunArgs = { help: true; text: string } | { help: false; options: StartOptions; metrics?: ListenAddress };
 
 const HELP_AFTER = `
 Config arguments:
@@ -73,5 +73,7 @@ export function parseRunArgs(argv: readonly string[], cwd: string = process.cwd(
   }
   const values = command.opts<RunFlagValues>();
   const options = toStartOptions(values, normalised.extra, cwd);
-  return values.metrics === undefined ? { help: false, options } : { help: false, options, metrics: parseMetricsFlag(values.metrics) };
+  return values.metrics === undefined
+    ? { help: false, options }
+    : { help: false, options, metrics: parseListenFlag('--metrics', values.metrics) };
 }
