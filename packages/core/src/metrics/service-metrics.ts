@@ -19,11 +19,15 @@ export class ServiceMetrics {
   readonly service: string;
   /** One entry per model, in model order. */
   readonly endpoints: readonly EndpointStats[];
-  readonly #rejections: RejectCounter;
+  readonly #rejections: Pick<RejectCounter, 'counts'>;
   #open = false;
   #stopping = false;
 
-  constructor(service: string, models: readonly ResolvedModel[], rejections: RejectCounter) {
+  constructor(
+    service: string,
+    models: readonly Pick<ResolvedModel, 'path' | 'typeName' | 'side' | 'kind'>[],
+    rejections: Pick<RejectCounter, 'counts'>,
+  ) {
     this.service = service;
     this.endpoints = models.map(
       (model) => new EndpointStats({ model: model.path, type: model.typeName, side: model.side, kind: model.kind }),
