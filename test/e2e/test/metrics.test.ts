@@ -1,4 +1,5 @@
 import { encodeRequest } from '@sf/core';
+import { listen } from '@sf/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, freePort, loopback, RawRequester, scrape, startSf } from '../src/index.js';
 import { useE2eHooks } from './helpers/hooks.js';
@@ -63,6 +64,21 @@ describe('sf run --metrics', () => {
     expect(value('sf_endpoint_ready', { ...ECHO, service: 'echo-replyer' })).toBe(1);
 
     expect(await replyer.stop('SIGINT'), replyer.output()).toBe(0);
+  });
+
+  it('a --metrics port in use stops the start with SF_BIND_FAILED (exit 1)', async () => {
+    const holder = await listen(0);
+    const taken = (holder.address() as { port: number }).port;
+    try {
+      const addresses = await temp.addresses({ connections: { in: { echo: { replyer: loopback(await freePort()) } } } });
+      const replyer = startSf(['-s', 'echo-replyer.ts', '-a', addresses, '--metrics', `127.0.0.1:${taken}`]);
+      expect(await replyer.exitCode(), replyer.output()).toBe(1);
+      expect(replyer.stderr.join('\n')).toMatch(
+        new RegExp(`^sf: Cannot serve metrics on 127\\.0\\.0\\.1:${taken}: listen EADDRINUSE`, 'm'),
+      );
+    } finally {
+      holder.close();
+    }
   });
 
   it('a requester that gets no reply counts its retries and timeouts', async () => {

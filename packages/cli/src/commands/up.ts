@@ -32,6 +32,8 @@ export function up(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function upSystem(command: Command, io: CliIo): Promise<number> {
+  const { once, ui } = command.opts<{ once?: boolean; ui?: string }>();
+  const uiAddress = ui === undefined ? undefined : parseListenFlag('--ui', ui);
   const system = await loadSystem(command.args[0], io.cwd);
   const runDir = await mkdtemp(join(tmpdir(), `sf-up-${system.name.replace(/\W/g, '-')}-`));
   try {
@@ -42,13 +44,12 @@ async function upSystem(command: Command, io: CliIo): Promise<number> {
       );
       return EXIT_FAILURE;
     }
-    const { once, ui } = command.opts<{ once?: boolean; ui?: string }>();
     return await runSystem(analysis, {
       sf: [process.execPath, SF_BIN],
       output: (line) => io.stdout(`${line}\n`),
       color: process.stdout.isTTY === true,
       once: once === true,
-      ...(ui !== undefined && { ui: parseListenFlag('--ui', ui) }),
+      ...(uiAddress !== undefined && { ui: uiAddress }),
       ...(process.stdout.isTTY && {
         live: { write: (text: string) => process.stdout.write(text), columns: () => process.stdout.columns || 80 },
       }),
