@@ -46,9 +46,9 @@ describe('serveMetrics', () => {
 
     echo.messagesIn = 6;
     expect(await (await fetch(`${server.url}/metrics`)).text()).toContain(`sf_messages_total{${labels},direction="in"} 6`);
-    const json = await (await fetch(`${server.url}/metrics.json`)).json();
+    const json = (await (await fetch(`${server.url}/metrics.json`)).json()) as { service: string; metrics: { name: string }[] };
     expect(json.service).toBe('echo');
-    expect(json.metrics.map((metric: { name: string }) => metric.name)).toContain('sf_messages_total');
+    expect(json.metrics.map((metric) => metric.name)).toContain('sf_messages_total');
   });
 
   it('/healthz answers while serving; /readyz waits for the in-state and flips when it loses its writer', async () => {

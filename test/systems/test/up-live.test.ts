@@ -33,7 +33,7 @@ describe.runIf(CHROMIUM === undefined && process.env.SF_REQUIRE_CHROMIUM === '1'
 function edgeRates(page: Page): Promise<Record<string, number>> {
   return page.$$eval('#graph g.edge', (groups) =>
     Object.fromEntries(
-      groups.map((group) => [group.id, Number((group.querySelector('text.sf-rate') as SVGTextElement | null)?.dataset.rate || Number.NaN)]),
+      groups.map((group) => [group.id, Number(group.querySelector('text.sf-rate')?.getAttribute('data-rate') || Number.NaN)]),
     ),
   );
 }
@@ -51,7 +51,7 @@ describe.skipIf(CHROMIUM === undefined)('sf up --ui in headless chromium', () =>
     await page.goto(url!);
 
     await expect
-      .poll(() => page.locator('#services tbody tr').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.service)), {
+      .poll(() => page.locator('#services tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-service'))), {
         timeout: 15_000,
       })
       .toEqual(['counter', 'board', 'pump']);
