@@ -31,6 +31,8 @@ export interface PubSubPlan {
   highWaterMark?: number;
   /** Framework side on NATS instead of ZeroMQ: the nats-server's `host:port`. */
   nats?: string;
+  /** Framework side: both services count metrics and serve them (`sf run --metrics`, a free port each). */
+  metrics?: boolean;
 }
 
 /** ZeroMQ's default high-water mark, what a plan without `highWaterMark` runs with. */
@@ -159,9 +161,9 @@ async function startRawPublisher(ctx: CaseContext, port: number, plan: PubSubPla
   });
 }
 
-/** `--hwm <mark>` for the framework's ZeroMQ services; none on NATS, which has no high-water mark. */
+/** `--hwm <mark>` for the framework's ZeroMQ services (none on NATS, which has no high-water mark); `--metrics` when the plan asks. */
 function hwmArgs(plan: PubSubPlan): string[] {
-  return plan.nats ? [] : ['--hwm', String(hwm(plan))];
+  return [...(plan.nats ? [] : ['--hwm', String(hwm(plan))]), ...(plan.metrics ? ['--metrics', '127.0.0.1:0'] : [])];
 }
 
 /** The high-water mark a plan runs with. */

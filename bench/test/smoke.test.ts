@@ -77,6 +77,7 @@ describe('pnpm bench --smoke', () => {
     const rawless = report.cases.flatMap((c) => c.rows.filter((r) => r.raw === null).map((r) => `${c.id}: ${r.metric}`));
     expect(rawless).toEqual([
       "pubsub-throughput: dropped at the publisher's mark, counted and logged by it (high-water marks 1000 send / 1000 receive)",
+      'pubsub-throughput: framework with metrics on (sf run --metrics), received',
       'delta-state: updates written by to_send',
       'delta-state: on_update calls / updates in that span',
       'delta-state: reader CPU per update',

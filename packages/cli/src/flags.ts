@@ -21,6 +21,7 @@ export type RunFlagName =
   | 'file-level'
   | 'backup-count'
   | 'debug'
+  | 'metrics'
   | 'help';
 
 /** One known flag of `sf run`. */
@@ -49,6 +50,7 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { name: 'file-level', short: '-f', value: '<level>', description: `log file level, with -l (default: ${DEFAULT_FILE_LEVEL})` },
   { name: 'backup-count', short: '-bc', value: '<count>', description: `log files kept, with -l (default: ${DEFAULT_BACKUP_COUNT})` },
   { name: 'debug', description: 'print stack traces and causes of errors' },
+  { name: 'metrics', value: '<host:port>', description: 'serve /metrics, /healthz, /readyz over HTTP' },
   { name: 'help', short: '-h', description: 'show this help' },
 ];
 

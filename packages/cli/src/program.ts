@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { startService } from '@sf/core';
+import { type ListenAddress, type RunningService, type ServiceMetrics, startService } from '@sf/core';
 import { Command, CommanderError } from 'commander';
 import { check, createCheckCommand } from './commands/check.js';
 import { createGraphCommand, graph } from './commands/graph.js';
@@ -51,9 +51,21 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout(parsed.text);
     return 0;
   }
-  const service = await startService(parsed.options);
+  const metrics = parsed.metrics;
+  const service = await startService(
+    metrics === undefined
+      ? parsed.options
+      : { ...parsed.options, serveMetrics: (source, logger) => serveServiceMetrics(source, logger, metrics) },
+  );
   if (process.env[STOP_WITH_STDIN] === '1') stopWhenStdinCloses(() => service.stop('SIGTERM'));
   return await service.done;
+}
+
+/** `--metrics`: loads `@sf/metrics` (and prom-client) only now, serves until the process ends, and logs where. */
+async function serveServiceMetrics(source: ServiceMetrics, logger: RunningService['logger'], listen: ListenAddress): Promise<void> {
+  const { serveMetrics } = await import('@sf/metrics');
+  const server = await serveMetrics(source, listen);
+  logger.info({ metrics: `${server.url}/metrics` }, `metrics at ${server.url}/metrics, /healthz, /readyz`);
 }
 
 /** Set by `sf up` for its `sf run` children: standard input is a pipe from `sf up`, closed when it dies. */

@@ -1,4 +1,4 @@
-import type { StartOptions } from '@sf/core';
+import { type ListenAddress, parseListenAddress, type StartOptions } from '@sf/core';
 import { DEFAULT_BACKUP_COUNT, DEFAULT_CONSOLE_LEVEL, DEFAULT_FILE_LEVEL } from './flags.js';
 import { parseLogLevel } from './levels.js';
 import { UsageError } from './usage-error.js';
@@ -23,6 +23,15 @@ export interface RunFlagValues {
   backupCount?: string;
   /** `--debug`. */
   debug?: boolean;
+  /** `--metrics`. */
+  metrics?: string;
+}
+
+/** `--metrics host:port` or `--ui host:port` as a host and port; a bad one is a usage error. */
+export function parseListenFlag(flag: string, raw: string): ListenAddress {
+  const address = parseListenAddress(raw);
+  if (address !== undefined) return address;
+  throw new UsageError(`${flag} got '${raw}'; give host:port to serve on, as in ${flag} 127.0.0.1:9464 (port 0: a free one)`);
 }
 
 /**
@@ -58,6 +67,7 @@ export function toStartOptions(values: RunFlagValues, extra: Record<string, stri
   };
   if (values.addresses !== undefined) options.addresses = values.addresses;
   if (values.config !== undefined) options.config = values.config;
+  if (values.metrics !== undefined) options.metrics = true;
   return options;
 }
 

@@ -161,6 +161,7 @@ class RequesterEndpoint implements Endpoint {
   async #beforeRetry(error: unknown, attempt: number): Promise<void> {
     if (!(error instanceof RequestTimeoutError) || attempt > this.#retry.retries) throw error;
     const waitMs = retryDelay(this.#retry, attempt);
+    this.#context.stats?.count('retries');
     this.#context.logger.warn(
       { address: this.#address.path, timeout_ms: this.#timeoutMs, retry: attempt, retries: this.#retry.retries, wait_ms: waitMs },
       'requester got no reply in time; sending the request again',

@@ -21,6 +21,8 @@ export {
 } from './codec/index.js';
 export { prepareService, type PrepareOptions, type PreparedService } from './service/prepare-service.js';
 export { startService, type RunningService, type StartOptions } from './runner/start-service.js';
+export { DURATION_BUCKETS, EndpointStats, type PluginEvent, type PluginGauge } from './metrics/endpoint-stats.js';
+export { type Readiness, ServiceMetrics } from './metrics/service-metrics.js';
 export { LOG_LEVELS, type LogLevel, type LoggingOptions } from './runner/logger.js';
 export { REDACTED } from './runner/redaction.js';
 export type { ResolvedModel } from './models/resolved-model.js';
@@ -32,6 +34,7 @@ export { type CompiledModel, compileModel } from './types/compile-arguments.js';
 export type { FieldNode, ModelNode, SpecNode } from './types/spec-node.js';
 export { type LoadedServiceModule, loadServiceModule } from './service/load-service.js';
 export { readJsonFile } from './config/read-json-file.js';
+export { type ListenAddress, parseListenAddress } from './config/listen-address.js';
 export { didYouMean } from './util/nearest.js';
 export { type Addresses, checkAddresses, emptyAddresses } from './config/load-addresses.js';
 export type { Infer, InferArguments } from './types/infer.js';

@@ -32,3 +32,4 @@ export {
   type ReplyFault,
   type RequestEnvelope,
 } from './codec/index.js';
+export type { EndpointStats, PluginEvent, PluginGauge } from './metrics/endpoint-stats.js';

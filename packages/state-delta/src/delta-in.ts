@@ -63,8 +63,10 @@ class DeltaInEndpoint implements Endpoint {
       // A new connection after the first may be a restarted out side: check its state. So may the
       // first when a snapshot came before it (the requester connected sooner): updates published
       // in between were missed, and nothing else may show it if the out side publishes no more.
-      onConnected: (connections) => {
-        if (connections > 1) void this.#serial(() => this.#replica.resync('reconnected to the out side', true));
+      onConnectionChange: (connected, connections) => {
+        if (!connected)
+          context.stats?.lost(); // metrics: not ready until the next snapshot
+        else if (connections > 1) void this.#serial(() => this.#replica.resync('reconnected to the out side', true));
         else if (this.#replica.num !== undefined) void this.#serial(() => this.#replica.resync('subscribed after the first snapshot'));
       },
     });
@@ -79,10 +81,14 @@ class DeltaInEndpoint implements Endpoint {
     this.#replica = new Replica({
       check: (value, partial) => context.check(value, partial),
       update: (value, workflowId) => context.update(value, workflowId),
-      wantSnapshot: () => this.#startSync(),
+      wantSnapshot: () => {
+        context.stats?.count('resyncs');
+        this.#startSync();
+      },
       reject: (reason, message, details) => context.reject(reason, message, details),
       logger: context.logger,
     });
+    context.stats?.report('current_num', () => this.#replica.num);
   }
 
   /**
@@ -170,6 +176,7 @@ class DeltaInEndpoint implements Endpoint {
       }
       this.#firstAttempt.resolve();
       if (taken) {
+        this.#context.stats?.count('snapshots');
         if (failures > 0) this.#context.logger.info({ attempts: failures + 1 }, 'delta state: snapshot received');
         failures = 0;
         wait = SNAPSHOT_RETRY_MS.first;

@@ -54,6 +54,7 @@ class DeltaOutEndpoint implements Endpoint {
     this.#publisher = new TopicPublisher(context, { label: 'delta_update_out state' });
     this.#snapshots = new ReplyServer(context, { label: 'snapshot replyer', answer: (body) => this.#snapshot(body) });
     this.#persistFile = persistPath(context);
+    context.stats?.report('current_num', () => this.#num);
   }
 
   async open(): Promise<void> {

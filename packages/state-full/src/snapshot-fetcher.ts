@@ -124,7 +124,8 @@ export class SnapshotFetcher {
       return 'done';
     }
     const applied = await this.#updates.snapshot(value, reply.workflow_id, since);
-    if (!applied) logger.debug({ address }, 'full_update_in dropped a snapshot: a newer publication arrived while it was requested');
+    if (applied) this.#context.stats?.count('snapshots');
+    else logger.debug({ address }, 'full_update_in dropped a snapshot: a newer publication arrived while it was requested');
     return 'done';
   }
 

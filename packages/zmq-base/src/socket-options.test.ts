@@ -159,7 +159,7 @@ describe('reconnecting', () => {
       deliver: async (payload) => {
         payloads.push(Buffer.from(payload).toString());
       },
-      onConnected: (count) => connections.push(count),
+      onConnectionChange: (connected, count) => connections.push(connected ? count : -count),
     });
     cleanups.push(() => subscriber.close());
     await subscriber.open();
@@ -177,7 +177,7 @@ describe('reconnecting', () => {
     const restarted = Date.now();
     await expect.poll(() => publish(second, 'after'), { timeout: 5000, interval: 20 }).toBe(true);
     expect(Date.now() - restarted).toBeLessThan(400 + 600);
-    expect(connections).toEqual([1, 2]);
+    expect(connections).toEqual([1, -1, 2]);
     expect(retries.length).toBeGreaterThanOrEqual(4);
     expect(Math.max(...retries)).toBeLessThanOrEqual(400);
     expect(retries.slice(0, 3)).toEqual([...retries.slice(0, 3)].sort((a, b) => a - b));

@@ -169,15 +169,21 @@ describe('TopicSubscriber', () => {
     });
   });
 
-  it('binds with `binds`, calls onConnected after the handshake, and frees the port on close', async () => {
+  it('binds with `binds`, calls onConnectionChange after the handshake and on a lost connection, and frees the port on close', async () => {
     const port = await freePort();
     const connections: number[] = [];
-    const sub = await openSubscriber(port, {}, { binds: true, onConnected: (count) => connections.push(count) });
+    const sub = await openSubscriber(
+      port,
+      {},
+      { binds: true, onConnectionChange: (connected, count) => connections.push(connected ? count : -count) },
+    );
     const raw = new Publisher({ linger: 0 });
     cleanups.push(() => raw.close());
     raw.connect(`tcp://127.0.0.1:${port}`);
     await warmUp(() => raw.send('warm'), [sub.payloads]);
     expect(connections).toEqual([1]);
+    raw.close();
+    await expect.poll(() => connections, { timeout: 5000 }).toEqual([1, -1]);
     await sub.subscriber.close();
     const again = await openSubscriber(port, {}, { binds: true });
     await again.subscriber.close();

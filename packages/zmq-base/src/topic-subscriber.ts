@@ -21,10 +21,11 @@ export interface TopicSubscriberOptions {
   /** Bind instead of connecting (a subscriber with `is_binder`). */
   readonly binds?: boolean;
   /**
-   * Called after each handshake with a publisher, `connections` counting them from 1: a count
-   * above 1 is a reconnect (publications sent meanwhile were lost), e.g. to ask for a snapshot.
+   * Called after each handshake with a publisher (`connected` true, `connections` counting them
+   * from 1: above 1 it is a reconnect, and publications sent meanwhile were lost, e.g. to ask for
+   * a snapshot), and when a connection is lost (`connected` false) while the subscriber is open.
    */
-  readonly onConnected?: (connections: number) => void;
+  readonly onConnectionChange?: (connected: boolean, connections: number) => void;
   /** The socket's name in the addresses file; `subscriber` by default. */
   readonly socket?: string;
 }
@@ -86,15 +87,18 @@ export class TopicSubscriber {
     if (socket) await closeSocket(socket, 0);
   }
 
-  /** Calls `onConnected` after each handshake, with their count so far. */
+  /** Calls `onConnectionChange` after each handshake (with their count so far) and each lost connection. */
   #countConnections(socket: Subscriber): void {
-    const onConnected = this.#options.onConnected;
-    if (onConnected === undefined) return;
+    const changed = this.#options.onConnectionChange;
+    if (changed === undefined) return;
     let connections = 0;
     socket.events.on('handshake', () => {
       connections += 1;
       this.#context.logger.debug({ address: this.address.path, connections }, `${this.#options.label} connected to its publisher`);
-      onConnected(connections);
+      changed(true, connections);
+    });
+    socket.events.on('disconnect', () => {
+      if (this.#closing === undefined) changed(false, connections);
     });
   }
 

@@ -7,3 +7,5 @@ export { type AddressesFile, type AddressSide, loopback, TempFiles } from './tem
 export { type FuzzMessage, FrameFuzzer, seeded } from './frame-fuzzer.js';
 export { FramePublisher, PipelinedRequester, rssKb, SnapshotResponder } from './fuzz-peers.js';
 export { packRaw, Raw, type RawValue } from './raw-msgpack.js';
+export { parsePrometheusText, type Sample, scrape } from './prometheus-text.js';
+export { eventually } from './eventually.js';

@@ -137,3 +137,20 @@ describe('parseRunArgs', () => {
     expect(usageMessage(['-s', 'x.ts', '--lonely'])).toMatch(/^--lonely has no value/);
   });
 });
+
+describe('--metrics', () => {
+  it('turns metrics on and gives the address to serve them on', () => {
+    const parsed = parseRunArgs(['-s', 'svc.ts', '--metrics', '0.0.0.0:9464'], '/project');
+    expect(parsed).toMatchObject({ help: false, options: { metrics: true }, metrics: { host: '0.0.0.0', port: 9464 } });
+    expect(parseRunArgs(['-s', 'svc.ts', '--metrics=:0'], '/project')).toMatchObject({ metrics: { host: '127.0.0.1', port: 0 } });
+    expect(parseRunArgs(['-s', 'svc.ts', '--metrics', '[::1]:9464'], '/project')).toMatchObject({ metrics: { host: '::1', port: 9464 } });
+    expect(options(['-s', 'svc.ts']).metrics).toBeUndefined();
+  });
+
+  it('refuses what is not host:port, saying how to write it', () => {
+    expect(usageMessage(['-s', 'svc.ts', '--metrics', '9464'])).toBe(
+      "--metrics got '9464'; give host:port to serve on, as in --metrics 127.0.0.1:9464 (port 0: a free one)",
+    );
+    expect(usageMessage(['-s', 'svc.ts', '--metrics', 'localhost:70000'])).toContain("--metrics got 'localhost:70000'");
+  });
+});

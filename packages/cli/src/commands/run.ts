@@ -1,12 +1,12 @@
-import type { StartOptions } from '@sf/core';
+import type { ListenAddress, StartOptions } from '@sf/core';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { normaliseRunArgv } from '../argv.js';
 import { flagTerm, RUN_FLAGS, type RunFlag } from '../flags.js';
-import { type RunFlagValues, toStartOptions } from '../run-options.js';
+import { parseListenFlag, type RunFlagValues, toStartOptions } from '../run-options.js';
 import { UsageError } from '../usage-error.js';
 
 /** What `sf run <args>` asks for: the help text, or a service to start. */
-export type RunArgs = { help: true; text: string } | { help: false; options: StartOptions };
+export type RunArgs = { help: true; text: string } | { help: false; options: StartOptions; metrics?: ListenAddress };
 
 const HELP_AFTER = `
 Config arguments:
@@ -21,6 +21,7 @@ Examples:
   sf run -s ./service.ts -a ./addresses.json -c ./config.json
   sf run -s ./client.ts -m -cl debug --random_variable HELLO
   sf run -s ./service.ts -a ./addresses.json -l ./logs -f info -bc 48
+  sf run -s ./service.ts -a ./addresses.json --metrics 127.0.0.1:9464
 `;
 
 /**
@@ -70,5 +71,9 @@ export function parseRunArgs(argv: readonly string[], cwd: string = process.cwd(
     if (error instanceof CommanderError) throw new UsageError(error.message.replace(/^error: /, ''));
     throw error;
   }
-  return { help: false, options: toStartOptions(command.opts<RunFlagValues>(), normalised.extra, cwd) };
+  const values = command.opts<RunFlagValues>();
+  const options = toStartOptions(values, normalised.extra, cwd);
+  return values.metrics === undefined
+    ? { help: false, options }
+    : { help: false, options, metrics: parseListenFlag('--metrics', values.metrics) };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { analyseSystem, formatProblem, loadSystem, runSystem } from '@sf/system';
 import type { Command } from 'commander';
 import { EXIT_FAILURE } from '../errors-to-exit.js';
+import { parseListenFlag } from '../run-options.js';
 import type { CliIo } from '../program.js';
 import { SF_BIN } from '../sf-bin.js';
 import { runCommand, systemCommand } from './parse-command.js';
@@ -15,8 +16,9 @@ export function createUpCommand(): Command {
       "Run a system: check it (as sf check), write each service's addresses, start every service as its own sf run process " +
         '(writers and repliers first, main-mode services last), restart crashed ones with back-off, and stop them all on SIGINT/SIGTERM.',
     )
-    .summary('run every service of a system: sf up [system] [--once]')
+    .summary('run every service of a system: sf up [system] [--once] [--ui host:port]')
     .option('--once', 'stop the system once every main-mode service has finished')
+    .option('--ui <host:port>', 'serve a live page (graph with msg/s per wire, services) here; every service then serves metrics')
     .addHelpText(
       'after',
       '\nEach line is prefixed with its service\'s name. The restart policy is the system file\'s "restart".\n' +
@@ -30,6 +32,8 @@ export function up(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function upSystem(command: Command, io: CliIo): Promise<number> {
+  const { once, ui } = command.opts<{ once?: boolean; ui?: string }>();
+  const uiAddress = ui === undefined ? undefined : parseListenFlag('--ui', ui);
   const system = await loadSystem(command.args[0], io.cwd);
   const runDir = await mkdtemp(join(tmpdir(), `sf-up-${system.name.replace(/\W/g, '-')}-`));
   try {
@@ -40,12 +44,12 @@ async function upSystem(command: Command, io: CliIo): Promise<number> {
       );
       return EXIT_FAILURE;
     }
-    const { once } = command.opts<{ once?: boolean }>();
     return await runSystem(analysis, {
       sf: [process.execPath, SF_BIN],
       output: (line) => io.stdout(`${line}\n`),
       color: process.stdout.isTTY === true,
       once: once === true,
+      ...(uiAddress !== undefined && { ui: uiAddress }),
       ...(process.stdout.isTTY && {
         live: { write: (text: string) => process.stdout.write(text), columns: () => process.stdout.columns || 80 },
       }),

@@ -1,4 +1,5 @@
 import type { ValidationError } from '../errors.js';
+import type { EndpointStats } from '../metrics/endpoint-stats.js';
 import type { ArgumentModel } from '../types/spec.js';
 
 /** `in` types receive messages or state; `out` types are called through `to_send`. */
@@ -68,6 +69,13 @@ export interface EndpointContext {
    * `reason` and `details` such as `{ err }`) and counts it by reason; do not log it again.
    */
   reject(reason: string, message: string, details?: object): void;
+  /**
+   * This endpoint's counters while metrics are on (`sf run --metrics`), else `undefined`: a plugin
+   * may count events (`stats?.count('retries')`), report values read at scrape time
+   * (`stats?.report('current_num', () => num)`) and, for an in-state, say it lost its writer
+   * (`stats?.lost()`: not ready until the next `update`). See docs/plugins.md, "Metrics".
+   */
+  readonly stats?: EndpointStats;
 }
 
 /** One message an out-connection is asked to send. */

@@ -1,6 +1,7 @@
 import { decodeRequest, encodeReply } from '../codec/envelope.js';
 import { encodeErrorReply, type ReplyFault } from '../codec/error-reply.js';
 import type { Config } from '../config/load-config.js';
+import type { EndpointStats } from '../metrics/endpoint-stats.js';
 import type { ResolvedModel } from '../models/resolved-model.js';
 import type { Logger } from './logger.js';
 import type { Outputs } from './outputs.js';
@@ -55,11 +56,13 @@ export class InflightCounter {
  * Builds the `receive(frame)` of one in-connection: decode → check args → handler → check the
  * return → encode the reply. Never rejects: a bad message or a throwing handler is logged and,
  * where a reply is due, answered with an error reply. A synchronous handler's reply is returned as
- * it is, not wrapped in a promise (see `EndpointContext.receive`).
+ * it is, not wrapped in a promise (see `EndpointContext.receive`). `stats` (metrics on) counts the
+ * failures by error type.
  */
 export function createReceiver(
   model: ResolvedModel,
   scope: InboundScope,
+  stats?: EndpointStats,
 ): (frame: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined> {
   const { outputs, states, config, logger, inflight, rejections } = scope;
   const replies = model.definition.replies;
@@ -72,6 +75,7 @@ export function createReceiver(
    */
   const fail = (workflowId: string | null, error: unknown, what: string, fault: ReplyFault, reason?: string): Uint8Array | undefined => {
     if (reason !== undefined) rejections?.count(from, reason);
+    stats?.failed(error); // metrics (off: undefined)
     logger.warn({ workflow_id: workflowId, from, reason, err: error }, what);
     return replies ? encodeErrorReply(workflowId, error, fault) : undefined;
   };

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { ResolvedModel } from '../models/resolved-model.js';
 import type { Endpoint } from '../plugin/contract.js';
 import type { PreparedService } from '../service/prepare-service.js';
@@ -18,6 +19,8 @@ export interface ServiceRunParts {
   opened: { model: ResolvedModel; endpoint: Endpoint }[];
   /** How long shutdown waits for in-flight handlers, in ms. */
   graceMs: number;
+  /** Counters and readiness, when metrics are on. */
+  metrics?: ServiceMetrics | undefined;
 }
 
 /**
@@ -78,6 +81,7 @@ export class ServiceRun {
 
   async #shutdown(signal: NodeJS.Signals | null): Promise<number> {
     const { prepared, logger, scope, opened, graceMs } = this.#parts;
+    this.#parts.metrics?.stopping();
     if (signal !== null) {
       logger.info({ signal }, 'stopping');
       await this.#runSigintHandler(signal);

@@ -8,6 +8,9 @@ import { loggableValues, redactionPaths } from './redaction.js';
 import { RejectCounter, type RejectedCounts } from './rejections.js';
 import { ServiceRun } from './service-run.js';
 import { createStateUpdater } from './states.js';
+import { countedReceive, countedUpdate, countingEndpoint } from '../metrics/counting.js';
+import type { EndpointStats } from '../metrics/endpoint-stats.js';
+import { ServiceMetrics } from '../metrics/service-metrics.js';
 
 /** Everything `sf run` passes to start a service. */
 export interface StartOptions extends PrepareOptions {
@@ -19,6 +22,13 @@ export interface StartOptions extends PrepareOptions {
   handleSignals?: boolean;
   /** How long shutdown waits for in-flight handlers, in ms (default 5000). */
   graceMs?: number;
+  /** Count messages, bytes, durations… per endpoint for a metrics server (`sf run --metrics`); off by default. */
+  metrics?: boolean;
+  /**
+   * With `metrics`: called once every endpoint is open, before the `ready` line (so whatever waits
+   * for that line can scrape), e.g. to start the metrics server. If it throws, start-up fails.
+   */
+  serveMetrics?: (metrics: ServiceMetrics, logger: Logger) => Promise<void>;
 }
 
 /** A started service. */
@@ -33,6 +43,8 @@ export interface RunningService {
   stop(signal?: NodeJS.Signals): Promise<number>;
   /** Inbound messages rejected so far (undecodable, bad arguments, bad state…), by model path and reason. */
   rejected(): RejectedCounts;
+  /** The service's counters and readiness, when started with `metrics: true`. */
+  readonly metrics?: ServiceMetrics;
 }
 
 /**
@@ -48,16 +60,18 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const outputs = new Outputs(prepared.file, logger);
   const rejections = new RejectCounter();
   const scope: InboundScope = { outputs, states: {}, config: prepared.config, logger, inflight: new InflightCounter(), rejections };
+  const metrics = options.metrics === true ? new ServiceMetrics(prepared.name, prepared.models, rejections) : undefined;
 
   const opened: { model: ResolvedModel; endpoint: Endpoint }[] = [];
   try {
     const ordered = [...prepared.models].sort((a, b) => (a.side === b.side ? 0 : a.side === 'out' ? -1 : 1));
     for (const model of ordered) {
-      const endpoint = await model.definition.create(endpointContext(model, prepared, scope, rejections));
+      const stats = metrics?.of(model.path);
+      const endpoint = await model.definition.create(endpointContext(model, prepared, scope, rejections, stats));
       // Listed before open(): an endpoint whose open() fails half-way (one socket bound) is closed too.
       opened.push({ model, endpoint });
       await endpoint.open();
-      if (model.side === 'out') outputs.add(model, endpoint);
+      if (model.side === 'out') outputs.add(model, stats ? countingEndpoint(endpoint, stats, model.definition.replies) : endpoint);
       logger.debug(
         { model: model.path, type: model.typeName, addresses: model.addresses, creation: loggableValues(model.creation) },
         'opened',
@@ -68,14 +82,30 @@ export async function startService(options: StartOptions): Promise<RunningServic
     throw error;
   }
 
-  const run = new ServiceRun({ prepared, logger, scope, opened, graceMs: options.graceMs ?? 5000 });
+  if (metrics !== undefined && options.serveMetrics !== undefined) {
+    try {
+      await options.serveMetrics(metrics, logger);
+    } catch (error) {
+      await Promise.allSettled(opened.map(({ endpoint }) => endpoint.close()));
+      throw error;
+    }
+  }
+  const run = new ServiceRun({ prepared, logger, scope, opened, graceMs: options.graceMs ?? 5000, metrics });
+  metrics?.opened();
   if (options.handleSignals !== false) run.handleSignals();
   logger.info(
     { models: prepared.models.map((model) => `${model.path} (${model.typeName})`) },
     options.mainMode ? 'started in main mode' : 'ready',
   );
   if (options.mainMode) run.runMain();
-  return { prepared, logger, done: run.done, stop: (signal) => run.stop(signal ?? 'SIGTERM'), rejected: () => rejections.counts() };
+  return {
+    prepared,
+    logger,
+    done: run.done,
+    stop: (signal) => run.stop(signal ?? 'SIGTERM'),
+    rejected: () => rejections.counts(),
+    ...(metrics !== undefined && { metrics }),
+  };
 }
 
 /** The `EndpointContext` the runner hands a type's `create()` for one model of a prepared service. */
@@ -84,8 +114,12 @@ export function endpointContext(
   prepared: PreparedService,
   scope: InboundScope,
   rejections: RejectCounter,
+  stats?: EndpointStats,
 ): EndpointContext {
-  const receive = model.side === 'in' && model.kind === 'connection' ? createReceiver(model, scope) : refuseFrames(model);
+  const receiver = model.side === 'in' && model.kind === 'connection' ? createReceiver(model, scope, stats) : undefined;
+  const receive = receiver === undefined ? refuseFrames(model) : stats ? countedReceive(receiver, stats) : receiver;
+  const updater = model.side === 'in' && model.kind === 'state' ? createStateUpdater(model, scope) : undefined;
+  const update = updater === undefined ? refuseUpdates(model) : stats ? countedUpdate(updater, stats) : updater;
   const logger = scope.logger.child({ model: model.path });
   return {
     service: prepared.file,
@@ -97,8 +131,9 @@ export function endpointContext(
     logger,
     receive,
     check: (value, partial) => (partial === true && model.partial !== undefined ? model.partial : model.args).check(value),
-    update: model.side === 'in' && model.kind === 'state' ? createStateUpdater(model, scope) : refuseUpdates(model),
+    update,
     reject: rejections.rejecter(model.path, logger),
+    ...(stats !== undefined && { stats }),
   };
 }
 

@@ -36,6 +36,8 @@ export interface SystemService {
   replicas?: number;
   /** Host its binding sockets are reached at. */
   host?: string;
+  /** Serve metrics (`sf run --metrics`): `host:port`, `true` (a free loopback port) or `false` (none, even under `sf up --ui`). */
+  metrics?: boolean | string;
   /** A Python 0.0.3 service: `true`, the interpreter, or how to run it. */
   python?: boolean | string | PythonRun;
   /** A Python service's types by side and name. */

@@ -9,6 +9,12 @@ import { startOrder } from './start-order.js';
 import { type ServiceStatus, statusTable } from './status-table.js';
 import { LiveStatus } from './live-status.js';
 import { natsServerBinary, type RunningNats, startNats } from '../nats/nats-servers.js';
+import type { ListenAddress } from '@sf/core';
+import { metricsEndpoints } from './metrics-ports.js';
+import { LiveView } from './live/live-view.js';
+import { type LiveServer, serveLivePage } from './live/live-server.js';
+import { systemGraph } from '../graph/graph-model.js';
+import { toSvg } from '../graph/svg.js';
 
 /** How `sf up` runs a system. */
 export interface UpOptions {
@@ -28,6 +34,8 @@ export interface UpOptions {
   readonly live?: { readonly write: (text: string) => void; readonly columns: () => number };
   /** The signals that stop the system (default SIGINT and SIGTERM on this process). */
   readonly signals?: readonly NodeJS.Signals[];
+  /** Serve the live page here (`sf up --ui`): every JavaScript service then serves metrics, scraped each second. */
+  readonly ui?: ListenAddress;
 }
 
 const PALETTE = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
@@ -40,6 +48,10 @@ const READY_LINE = /\] ready\b/;
 
 interface Slot extends ServiceStatus {
   readonly spec: ProcessSpec;
+  /** The system's service name. */
+  readonly service: string;
+  /** Base URL of its metrics server, if it serves one. */
+  readonly metricsUrl: string | undefined;
   readonly main: boolean;
   readonly colour: (text: string) => string;
   process?: ServiceProcess;
@@ -65,11 +77,14 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
     else options.output(text);
   };
   const note = (line: string) => say('sf up', colors.bold, line);
-  const slots = startOrder(analysis).flatMap((name, index) =>
-    specsOf(analysis, name, options).map(
+  const specs = await Promise.all(startOrder(analysis).map((name) => specsOf(analysis, name, options)));
+  const slots = specs.flatMap((replicas, index) =>
+    replicas.map(
       (spec): Slot => ({
         spec,
-        main: analysis.system.spec.services[name]!.main === true,
+        service: spec.service,
+        metricsUrl: spec.metricsUrl,
+        main: analysis.system.spec.services[spec.service]!.main === true,
         crashes: 0,
         finished: false,
         colour: colors[PALETTE[index % PALETTE.length]!],
@@ -145,7 +160,14 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
     return child;
   };
 
+  let view: LiveView | undefined;
+  let page: LiveServer | undefined;
   try {
+    if (options.ui) {
+      view = new LiveView(analysis, slots);
+      page = await serveLivePage(view, await toSvg(systemGraph(analysis)), options.ui);
+      note(`live view at ${page.url}`);
+    }
     if (analysis.nats) {
       const binary = natsServerBinary(analysis.system.file);
       nats = await startNats(analysis.nats, binary, (name, line) => say(name, colors.dim, line));
@@ -182,14 +204,16 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
     process.off('exit', killAll);
     board?.close();
     board = undefined;
+    view?.close();
+    await page?.close();
   }
   for (const line of statusTable(slots, Date.now())) note(line);
   note('every service stopped');
   return 0;
 }
 
-/** One process spec per replica: `sf run` for JavaScript services, the Python command for Python ones. */
-function specsOf(analysis: SystemAnalysis, name: string, options: UpOptions): ProcessSpec[] {
+/** One process spec per replica: `sf run` for JavaScript services (with `--metrics` when it serves them), the Python command for Python ones. */
+async function specsOf(analysis: SystemAnalysis, name: string, options: UpOptions): Promise<ProcessSpec[]> {
   const spec = analysis.system.spec.services[name]!;
   const run = runOptions(analysis.system, name);
   const service = resolve(run.cwd, run.service);
@@ -206,10 +230,13 @@ function specsOf(analysis: SystemAnalysis, name: string, options: UpOptions): Pr
   // A Python service's log format is its own: ready at its `ready` line, else once started.
   const ready = python ? (python.ready === undefined ? undefined : new RegExp(python.ready)) : READY_LINE;
   const replicas = spec.replicas ?? 1;
-  return Array.from({ length: replicas }, (_, index) => ({
+  const metrics = await metricsEndpoints(spec, replicas, options.ui !== undefined);
+  return metrics.map((endpoint, index) => ({
     name: replicas > 1 ? `${name}#${index + 1}` : name,
-    command,
+    service: name,
+    command: endpoint === undefined ? command : [...command, '--metrics', endpoint.listen],
     cwd: run.cwd,
+    ...(endpoint !== undefined && { metricsUrl: endpoint.url }),
     ...(ready !== undefined && { isReady: (line: string) => ready.test(line) }),
   }));
 }

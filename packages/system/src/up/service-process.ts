@@ -5,6 +5,10 @@ import { createInterface } from 'node:readline';
 export interface ProcessSpec {
   /** The service's name in the system (with `#2`… for replicas). */
   readonly name: string;
+  /** The service's name in the system (the same for every replica). */
+  readonly service: string;
+  /** Base URL of its metrics server (`sf run --metrics`), if it serves one. */
+  readonly metricsUrl?: string;
   /** Executable and arguments. */
   readonly command: readonly [string, ...string[]];
   /** Working folder. */

@@ -1,0 +1,2 @@
+export { type MetricsServer, serveMetrics } from './metrics-server.js';
+export { registerServiceMetrics } from './collectors.js';

@@ -1,0 +1,53 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ListenAddress, TransportError } from '@sf/core';
+import { LIVE_PAGE } from './live-page.js';
+import type { LiveView } from './live-view.js';
+
+/** The running page server of `sf up --ui`. */
+export interface LiveServer {
+  /** Its URL, e.g. `http://127.0.0.1:8080/`. */
+  readonly url: string;
+  /** Stops serving. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the live page of a system: `/` (one HTML page, no build step), `/graph.svg` (the system
+ * graph of `sf graph`) and `/status.json` (services and wire rates from {@link LiveView}).
+ */
+export async function serveLivePage(view: LiveView, graphSvg: string, address: ListenAddress): Promise<LiveServer> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/' || path === '/index.html') return send(response, 200, 'text/html; charset=utf-8', LIVE_PAGE);
+    if (path === '/graph.svg') return send(response, 200, 'image/svg+xml', graphSvg);
+    if (path === '/status.json') return send(response, 200, 'application/json', JSON.stringify(view.status()));
+    return send(response, 404, 'text/plain', 'not found: try /, /graph.svg or /status.json\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) =>
+      reject(
+        new TransportError('SF_BIND_FAILED', `sf up --ui cannot serve on ${address.host}:${address.port}: ${error.message}`, {
+          cause: error,
+          hint: 'Give --ui a free port (0 picks one) on an address of this machine',
+        }),
+      ),
+    );
+    server.listen(address.port, address.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  return {
+    url: `http://${host}:${port}/`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string): void {
+  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  response.end(body);
+}

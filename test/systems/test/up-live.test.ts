@@ -1,0 +1,81 @@
+/**
+ * `sf up --ui` serves a live page; a real headless chromium (Debian's, driven by playwright-core,
+ * no browser download) loads it: every service is listed, each wire of the graph carries a rate,
+ * and the rates rise while the pump sends and fall back to 0 once it has finished. Without
+ * chromium the file is skipped with a notice, unless SF_REQUIRE_CHROMIUM=1 (CI) makes that a
+ * failure. With SF_LIVE_SCREENSHOT=<file.png> it also saves a screenshot while traffic flows
+ * (README's picture: `SF_LIVE_SCREENSHOT=$PWD/docs/live-page.png`).
+ */
+import { join } from 'node:path';
+import { freePort } from '@sf/core/testing';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../src/chromium.js';
+import { ROOT } from '../src/run-sf.js';
+import { spawnSf, stopAll } from '../src/sf-process.js';
+
+afterEach(stopAll);
+
+const INSTALL = 'apt-get install -y chromium';
+if (CHROMIUM === undefined)
+  console.warn(`sf up --ui in a browser: [SKIPPED: no chromium at /usr/bin/chromium; install it with: ${INSTALL}]`);
+
+describe.runIf(CHROMIUM === undefined && process.env.SF_REQUIRE_CHROMIUM === '1')(
+  'sf up --ui in a browser (required: SF_REQUIRE_CHROMIUM=1)',
+  () => {
+    it('finds chromium', () => {
+      expect.fail(`no chromium at /usr/bin/chromium (or SF_CHROMIUM); install it with: ${INSTALL}`);
+    });
+  },
+);
+
+/** The rate shown under each edge of the graph, by edge id (`edge1`…); NaN where none is known yet. */
+function edgeRates(page: Page): Promise<Record<string, number>> {
+  return page.$$eval('#graph g.edge', (groups) =>
+    Object.fromEntries(
+      groups.map((group) => [group.id, Number(group.querySelector('text.sf-rate')?.getAttribute('data-rate') || Number.NaN)]),
+    ),
+  );
+}
+
+describe.skipIf(CHROMIUM === undefined)('sf up --ui in headless chromium', () => {
+  let browser: Browser | undefined;
+  afterAll(async () => browser?.close());
+
+  it('shows every service and the graph, and the rates move while traffic flows', { timeout: 90_000 }, async () => {
+    const port = await freePort();
+    const sf = spawnSf(['up', '--ui', `127.0.0.1:${port}`], join(ROOT, 'test/systems/fixtures/live'));
+    const [, url] = await sf.waitFor(/^sf up +\| live view at (http:\S+)$/);
+    browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox', '--disable-gpu'] });
+    const page = await browser.newPage({ viewport: { width: 1160, height: 360 } });
+    await page.goto(url!);
+
+    await expect
+      .poll(() => page.locator('#services tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-service'))), {
+        timeout: 15_000,
+      })
+      .toEqual(['counter', 'board', 'pump']);
+    expect(await page.locator('#system').textContent()).toBe('live');
+    expect(await page.locator('#graph g.node').count()).toBe(3);
+    expect(await page.locator('#graph g.edge').count()).toBe(3);
+
+    // While the pump sends: every wire shows a rate above 0 (ticks ≈ 50/s, total ≈ 5/s, tally ≈ 10/s).
+    await expect
+      .poll(async () => Object.values(await edgeRates(page)).every((rate) => rate > 0), { timeout: 30_000, interval: 250 })
+      .toBe(true);
+    const rateOf = async (service: string, column: 'in' | 'out') =>
+      Number(await page.locator(`#services tr[data-service="${service}"] td.${column}`).textContent());
+    await expect.poll(async () => (await rateOf('counter', 'in')) > 0 && (await rateOf('pump', 'out')) > 0, { timeout: 15_000 }).toBe(true);
+    if (process.env.SF_LIVE_SCREENSHOT) await page.screenshot({ path: process.env.SF_LIVE_SCREENSHOT });
+
+    // Once the pump has finished, the rates fall back to 0.
+    await sf.waitFor(/^sf up +\| pump finished$/);
+    await expect
+      .poll(async () => Object.values(await edgeRates(page)).every((rate) => rate === 0), { timeout: 15_000, interval: 250 })
+      .toBe(true);
+    expect(await page.locator('#services tr[data-service="pump"] td').nth(1).textContent()).toBe('finished');
+
+    sf.child.kill('SIGINT');
+    expect(await sf.exited).toBe(0);
+  });
+});
