@@ -1,8 +1,9 @@
-import { analyseSystem, formatProblem, loadSystem, type SystemAnalysis } from '@sf/system';
+import type { Problem, SystemAnalysis } from '@sf/system';
 import type { Command } from 'commander';
 import { EXIT_FAILURE } from '../errors-to-exit.js';
 import type { CliIo } from '../program.js';
 import { runCommand, systemCommand } from './parse-command.js';
+import { systemModule } from './system-module.js';
 
 /** The `check` command: its options and help. */
 export function createCheckCommand(): Command {
@@ -16,14 +17,15 @@ export function createCheckCommand(): Command {
 /** `sf check …`: prints one line per problem (or JSON) and resolves to 0, or 1 when a problem was found. */
 export function check(argv: readonly string[], io: CliIo): Promise<number> {
   return runCommand(createCheckCommand(), argv, io, async (command) => {
+    const { analyseSystem, formatProblem, loadSystem } = await systemModule();
     const analysis = await analyseSystem(await loadSystem(command.args[0], io.cwd));
     const { json } = command.opts<{ json?: boolean }>();
-    io.stdout(json ? `${JSON.stringify(report(analysis), null, 2)}\n` : text(analysis));
+    io.stdout(json ? `${JSON.stringify(report(analysis), null, 2)}\n` : text(analysis, formatProblem));
     return analysis.problems.length > 0 ? EXIT_FAILURE : 0;
   });
 }
 
-function text(analysis: SystemAnalysis): string {
+function text(analysis: SystemAnalysis, formatProblem: (problem: Problem) => string): string {
   const lines = analysis.problems.map(formatProblem);
   const count = analysis.problems.length;
   const summary = `${analysis.system.name}: ${plural(analysis.services.length, 'service')}, ${plural(analysis.wires.length, 'wire')}, ${count === 0 ? 'no problems' : plural(count, 'problem')}`;

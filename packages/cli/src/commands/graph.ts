@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { analyseSystem, loadSystem, type SystemGraph, systemGraph, toDot, toMermaid, toSvg } from '@sf/system';
 import { type Command, Option } from 'commander';
 import type { CliIo } from '../program.js';
 import { runCommand, systemCommand } from './parse-command.js';
+import { systemModule } from './system-module.js';
 
-const FORMATS: Readonly<Record<string, (graph: SystemGraph) => string | Promise<string>>> = { mermaid: toMermaid, dot: toDot, svg: toSvg };
+/** The output formats, each named after the `@sf/system` function that draws it. */
+const FORMATS = { mermaid: 'toMermaid', dot: 'toDot', svg: 'toSvg' } as const;
 
 /** The `graph` command: its options and help. */
 export function createGraphCommand(): Command {
@@ -19,9 +20,10 @@ export function createGraphCommand(): Command {
 /** `sf graph …`: prints (or writes) the picture of the system; resolves to 0. */
 export function graph(argv: readonly string[], io: CliIo): Promise<number> {
   return runCommand(createGraphCommand(), argv, io, async (command) => {
-    const { format, out } = command.opts<{ format: string; out?: string }>();
-    const analysis = await analyseSystem(await loadSystem(command.args[0], io.cwd));
-    const text = await FORMATS[format]!(systemGraph(analysis));
+    const { format, out } = command.opts<{ format: keyof typeof FORMATS; out?: string }>();
+    const system = await systemModule();
+    const analysis = await system.analyseSystem(await system.loadSystem(command.args[0], io.cwd));
+    const text = await system[FORMATS[format]](system.systemGraph(analysis));
     if (analysis.problems.length > 0)
       io.stderr(`sf graph: the system has ${analysis.problems.length} problem(s); run 'sf check' to see them\n`);
     if (out === undefined) io.stdout(text);

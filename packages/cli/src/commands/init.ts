@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { initSystem, SYSTEM_FILE_NAME } from '@sf/system';
 import { Command } from 'commander';
 import { EXIT_FAILURE } from '../errors-to-exit.js';
 import type { CliIo } from '../program.js';
 import { runCommand } from './parse-command.js';
+import { systemModule } from './system-module.js';
 
 /** The `init` command: its options and help. */
 export function createInitCommand(): Command {
@@ -15,7 +15,7 @@ export function createInitCommand(): Command {
     .summary('write sf.system.json for services: sf init SERVICE... [--from-addresses FILE]')
     .argument('<services...>', 'the service files')
     .option('--from-addresses <file>', 'a seed addresses file whose addresses the system keeps')
-    .option('-o, --out <file>', 'where to write the system file', SYSTEM_FILE_NAME)
+    .option('-o, --out <file>', 'where to write the system file (default: sf.system.json)')
     .option('--force', 'overwrite an existing file')
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
@@ -30,7 +30,8 @@ export function init(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function writeSystem(command: Command, io: CliIo): Promise<number> {
-  const { fromAddresses, out, force } = command.opts<{ fromAddresses?: string; out: string; force?: boolean }>();
+  const { initSystem, SYSTEM_FILE_NAME } = await systemModule();
+  const { fromAddresses, out = SYSTEM_FILE_NAME, force } = command.opts<{ fromAddresses?: string; out?: string; force?: boolean }>();
   const file = resolve(io.cwd, out);
   const system = await initSystem({
     file,

@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyseSystem, formatProblem, loadSystem, runSystem } from '@sf/system';
 import type { Command } from 'commander';
 import { EXIT_FAILURE } from '../errors-to-exit.js';
 import { parseListenFlag } from '../run-options.js';
 import type { CliIo } from '../program.js';
 import { SF_BIN } from '../sf-bin.js';
 import { runCommand, systemCommand } from './parse-command.js';
+import { systemModule } from './system-module.js';
 
 /** The `up` command: its options and help. */
 export function createUpCommand(): Command {
@@ -34,6 +34,7 @@ export function up(argv: readonly string[], io: CliIo): Promise<number> {
 async function upSystem(command: Command, io: CliIo): Promise<number> {
   const { once, ui } = command.opts<{ once?: boolean; ui?: string }>();
   const uiAddress = ui === undefined ? undefined : parseListenFlag('--ui', ui);
+  const { analyseSystem, formatProblem, loadSystem, runSystem } = await systemModule();
   const system = await loadSystem(command.args[0], io.cwd);
   const runDir = await mkdtemp(join(tmpdir(), `sf-up-${system.name.replace(/\W/g, '-')}-`));
   try {
