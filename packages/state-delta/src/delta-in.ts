@@ -89,6 +89,7 @@ class DeltaInEndpoint implements Endpoint {
       logger: context.logger,
     });
     context.stats?.report('current_num', () => this.#replica.num);
+    context.stats?.report('reader_lag', () => this.#replica.lag);
   }
 
   /**

@@ -76,21 +76,24 @@ describe('Replica', () => {
     for (const value of values()) expect(Object.isFrozen(value)).toBe(true);
   });
 
-  it('on a gap asks for a snapshot, buffers, and resumes after it', async () => {
+  it('on a gap asks for a snapshot, buffers, and resumes after it; its lag counts the updates seen but not applied', async () => {
     const { replica, values, wanted } = harness();
     await replica.onSnapshot(snapshot(0, {}), replica.generation);
     await replica.onPublication(delta(1, { a: 1 }));
+    expect(replica.lag).toBe(0);
     await replica.onPublication(delta(4, { d: 4 }));
     await replica.onPublication(delta(5, { e: 5 }));
     expect(replica.needsSnapshot).toBe(true);
     expect(wanted()).toBe(1);
     expect(values()).toEqual([{ a: 1 }]);
+    expect(replica.lag).toBe(4);
     await replica.onSnapshot(snapshot(4, { a: 1, b: 2, c: 3, d: 4 }), replica.generation);
     expect(values().slice(1)).toEqual([
       { a: 1, b: 2, c: 3, d: 4 },
       { a: 1, b: 2, c: 3, d: 4, e: 5 },
     ]);
     expect(replica.num).toBe(5);
+    expect(replica.lag).toBe(0);
   });
 
   it('asks again when the snapshot is older than a gap in the buffered updates', async () => {

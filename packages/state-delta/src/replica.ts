@@ -48,6 +48,11 @@ export class Replica {
     return this.#syncing;
   }
 
+  /** Updates published (as far as seen here) but not in the value held yet, e.g. while waiting for a snapshot. */
+  get lag(): number {
+    return Math.max(0, (this.#lastPublished ?? 0) - (this.#held?.num ?? 0));
+  }
+
   /** The number of the value held, or `undefined` before the first snapshot. */
   get num(): number | undefined {
     return this.#held?.num;
