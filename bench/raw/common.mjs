@@ -73,3 +73,42 @@ export function exitOnSignal(sockets, beforeExit) {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
+
+/**
+ * A subscriber's tally: call it once per message (with the message's one-way latency when
+ * measured). Writes `{received, first_ms, last_ms, cpu_us, latencies_us}` to `out` once `expected`
+ * arrived or nothing arrived for `idleMs`; `cpu_us` counts from the first message on.
+ * @param {{ expected: number, idleMs: number, out: string }} options
+ * @returns {(latencyUs?: number) => void}
+ */
+export function arrivalCounter({ expected, idleMs, out }) {
+  let received = 0;
+  let firstMs = 0;
+  let lastMs = 0;
+  /** @type {NodeJS.CpuUsage | undefined} */
+  let cpuAtFirst;
+  /** @type {number[]} */
+  const latencies = [];
+  /** @type {NodeJS.Timeout | undefined} */
+  let watch;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    clearInterval(watch);
+    const cpuUs = cpuAtFirst ? cpuSinceUs(cpuAtFirst) : 0;
+    writeResult(out, { received, first_ms: firstMs, last_ms: lastMs, cpu_us: cpuUs, latencies_us: latencies });
+  };
+  return (latencyUs) => {
+    const now = performance.now();
+    if (latencyUs !== undefined) latencies.push(latencyUs);
+    if (received === 0) {
+      cpuAtFirst = process.cpuUsage();
+      firstMs = now;
+      watch = setInterval(() => performance.now() - lastMs > idleMs && finish(), 20);
+    }
+    received += 1;
+    lastMs = now;
+    if (received >= expected) finish();
+  };
+}

@@ -6,7 +6,7 @@
 //   subscriber an `orders.placed` event handler counting events (as raw-subscriber.mjs)
 //   publisher  emits --count `orders.placed` events, awaiting each (Moleculer has no high-water mark)
 import { ServiceBroker } from 'moleculer';
-import { cpuSinceUs, parseArgs, writeResult } from './common.mjs';
+import { arrivalCounter, cpuSinceUs, parseArgs, writeResult } from './common.mjs';
 
 const args = parseArgs();
 const role = args.role ?? '';
@@ -81,40 +81,10 @@ if (role === 'requester') {
 }
 
 /**
- * Counts `orders.placed` events; writes the raw subscriber's figures once `expected` arrived or
- * nothing arrived for `idleMs`.
+ * Counts `orders.placed` events (see `arrivalCounter`).
  * @param {number} expected @param {number} idleMs
  */
 function subscribe(expected, idleMs) {
-  let received = 0;
-  let firstMs = 0;
-  let lastMs = 0;
-  /** @type {NodeJS.CpuUsage | undefined} */
-  let cpuAtFirst;
-  /** @type {NodeJS.Timeout | undefined} */
-  let watch;
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    clearInterval(watch);
-    const cpuUs = cpuAtFirst ? cpuSinceUs(cpuAtFirst) : 0;
-    writeResult(args.out ?? '', { received, first_ms: firstMs, last_ms: lastMs, cpu_us: cpuUs, latencies_us: [] });
-  };
-  broker.createService({
-    name: 'sink',
-    events: {
-      'orders.placed': () => {
-        const now = performance.now();
-        if (received === 0) {
-          cpuAtFirst = process.cpuUsage();
-          firstMs = now;
-          watch = setInterval(() => performance.now() - lastMs > idleMs && finish(), 20);
-        }
-        received += 1;
-        lastMs = now;
-        if (received >= expected) finish();
-      },
-    },
-  });
+  const arrived = arrivalCounter({ expected, idleMs, out: args.out ?? '' });
+  broker.createService({ name: 'sink', events: { 'orders.placed': () => arrived() } });
 }
