@@ -2,6 +2,7 @@
 // The raw counterparts are plain .mjs so they run on bare `node`: a TypeScript loader would add
 // about 0.25 s of CPU and 25 MB to every raw process and skew the start-up and memory baseline.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { context } from 'zeromq';
 
 /**
  * The `--key value` pairs of the command line.
@@ -111,4 +112,12 @@ export function arrivalCounter({ expected, idleMs, out }) {
     lastMs = now;
     if (received >= expected) finish();
   };
+}
+
+/**
+ * Gives the raw side the ZeroMQ context setting the framework applies (zmq-base's
+ * context-options.ts: ZMQ_ZERO_COPY_RECV, option 10, off), so both columns run the same libzmq.
+ */
+export function frameworkContextOptions() {
+  /** @type {any} */ (context).setBoolOption(10, false);
 }

@@ -2,7 +2,9 @@
 // Raw counterpart of services/bench-subscriber.ts: a zeromq.js Subscriber counting frames.
 // With --busy_us N it first spins N µs per frame: how much any per-message work costs this pipeline.
 import { Subscriber } from 'zeromq';
-import { arrivalCounter, exitOnSignal, nowUs, parseArgs } from './common.mjs';
+import { arrivalCounter, exitOnSignal, frameworkContextOptions, nowUs, parseArgs } from './common.mjs';
+
+frameworkContextOptions();
 
 const args = parseArgs();
 const expected = Number(args.count);
