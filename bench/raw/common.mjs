@@ -2,6 +2,7 @@
 // The raw counterparts are plain .mjs so they run on bare `node`: a TypeScript loader would add
 // about 0.25 s of CPU and 25 MB to every raw process and skew the start-up and memory baseline.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { context } from 'zeromq';
 
 /**
  * The `--key value` pairs of the command line.
@@ -72,4 +73,51 @@ export function exitOnSignal(sockets, beforeExit) {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/**
+ * A subscriber's tally: call it once per message (with the message's one-way latency when
+ * measured). Writes `{received, first_ms, last_ms, cpu_us, latencies_us}` to `out` once `expected`
+ * arrived or nothing arrived for `idleMs`; `cpu_us` counts from the first message on.
+ * @param {{ expected: number, idleMs: number, out: string }} options
+ * @returns {(latencyUs?: number) => void}
+ */
+export function arrivalCounter({ expected, idleMs, out }) {
+  let received = 0;
+  let firstMs = 0;
+  let lastMs = 0;
+  /** @type {NodeJS.CpuUsage | undefined} */
+  let cpuAtFirst;
+  /** @type {number[]} */
+  const latencies = [];
+  /** @type {NodeJS.Timeout | undefined} */
+  let watch;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    clearInterval(watch);
+    const cpuUs = cpuAtFirst ? cpuSinceUs(cpuAtFirst) : 0;
+    writeResult(out, { received, first_ms: firstMs, last_ms: lastMs, cpu_us: cpuUs, latencies_us: latencies });
+  };
+  return (latencyUs) => {
+    const now = performance.now();
+    if (latencyUs !== undefined) latencies.push(latencyUs);
+    if (received === 0) {
+      cpuAtFirst = process.cpuUsage();
+      firstMs = now;
+      watch = setInterval(() => performance.now() - lastMs > idleMs && finish(), 20);
+    }
+    received += 1;
+    lastMs = now;
+    if (received >= expected) finish();
+  };
+}
+
+/**
+ * Gives the raw side the ZeroMQ context setting the framework applies (zmq-base's
+ * context-options.ts: ZMQ_ZERO_COPY_RECV, option 10, off), so both columns run the same libzmq.
+ */
+export function frameworkContextOptions() {
+  /** @type {any} */ (context).setBoolOption(10, false);
 }

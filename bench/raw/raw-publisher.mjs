@@ -1,7 +1,9 @@
 // @ts-check
 // Raw counterpart of services/bench-publisher.ts: a zeromq.js Publisher sending pre-encoded frames.
 import { Publisher } from 'zeromq';
-import { cpuSinceUs, nowUs, parseArgs, readFrame, sleep, writeResult } from './common.mjs';
+import { cpuSinceUs, frameworkContextOptions, nowUs, parseArgs, readFrame, sleep, writeResult } from './common.mjs';
+
+frameworkContextOptions();
 
 const args = parseArgs();
 const frame = readFrame(args.frame ?? '');

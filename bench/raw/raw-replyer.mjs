@@ -3,7 +3,9 @@
 // answering each request with a pre-encoded reply; with `delay_ms`, concurrently after that delay.
 // With `out`, writes `{handled, cpu_us}` there when stopped.
 import { Router } from 'zeromq';
-import { cpuSinceUs, exitOnSignal, parseArgs, readFrame, sleep, writeResult } from './common.mjs';
+import { cpuSinceUs, exitOnSignal, frameworkContextOptions, parseArgs, readFrame, sleep, writeResult } from './common.mjs';
+
+frameworkContextOptions();
 
 const args = parseArgs();
 const reply = readFrame(args.reply ?? '');

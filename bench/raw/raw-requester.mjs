@@ -2,7 +2,9 @@
 // Raw counterpart of services/bench-requester.ts: one zeromq.js Request socket per caller, each
 // sending a pre-encoded request and awaiting the reply.
 import { Request } from 'zeromq';
-import { cpuSinceUs, parseArgs, readFrame, writeResult } from './common.mjs';
+import { cpuSinceUs, frameworkContextOptions, parseArgs, readFrame, writeResult } from './common.mjs';
+
+frameworkContextOptions();
 
 const args = parseArgs();
 const frame = readFrame(args.frame ?? '');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CaseContext } from './case-context.js';
 import { codecCost } from './cases/codec-cost.js';
 import { deltaState } from './cases/delta-state.js';
+import { moleculer } from './cases/moleculer.js';
 import { nats } from './cases/nats.js';
 import { pubsubThroughput } from './cases/pubsub-throughput.js';
 import { reqrepConcurrency } from './cases/reqrep-concurrency.js';
@@ -51,6 +52,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
     ['startup', startup],
     ['scaling', scaling],
     ['nats', nats],
+    ['moleculer', moleculer],
   ];
   const cases: CaseResult[] = [];
   try {

@@ -24,6 +24,7 @@ const CASES = [
   'startup',
   'scaling',
   ...(natsServer ? ['nats'] : []),
+  'moleculer',
 ];
 
 /** Children of this process still alive (pgrep leaves itself out; exit 1 means none). */

@@ -1,6 +1,7 @@
 import type { AddressRole, EndpointContext } from '@sf/core/plugin';
 import type { Socket } from 'zeromq';
 import { addressPath } from './address.js';
+import { applyContextOptions } from './context-options.js';
 import { type CurveSettings, checkCurveRole, readCurve } from './curve.js';
 import { LogThrottle } from './log-throttle.js';
 import { noop } from './noop.js';
@@ -47,6 +48,7 @@ export function socketSettings(context: EndpointContext, role?: AddressRole): So
  */
 export function createSocket<S extends Socket>(Kind: new () => S, context: EndpointContext, role: AddressRole, socketName: string): S {
   const settings = socketSettings(context, role) as Cached;
+  applyContextOptions();
   const socket = new Kind();
   applySocketOptions(socket, settings.options);
   const curve = settings.curve;

@@ -11,7 +11,7 @@ import { DecodeError, EncodeError } from '../errors.js';
 import { isPlainObject } from '../util/describe-value.js';
 import { scalarMarkerText } from './from-wire.js';
 import { assertFrame, packWire, unpackWire } from './msgpack.js';
-import { packWireAfter, stripTopic } from './topic.js';
+import { stripTopic } from './topic.js';
 import { valueFromWire, valueToWire } from './values.js';
 import { WireFault } from './wire-path.js';
 
@@ -67,7 +67,7 @@ function argsToWire(value: unknown, name: string): unknown {
 /** One frame holding a request/publication, after `prefix` (a topic prefix) if given. Throws EncodeError. */
 export function encodeRequest(envelope: RequestEnvelope, prefix?: Uint8Array): Uint8Array {
   const wire = { args: argsToWire(envelope.args, 'args'), workflow_id: workflowIdToWire(envelope) };
-  return prefix === undefined ? packWire(wire) : packWireAfter(prefix, wire);
+  return packWire(wire, prefix);
 }
 
 /** One frame holding a reply. Throws EncodeError. */

@@ -13,7 +13,7 @@
  * Decimal-marker dict keys Python sends. So both stay dependencies.
  */
 import { Decoder } from '@msgpack/msgpack';
-import { Packr, RESERVE_START_SPACE } from 'msgpackr';
+import { Packr, RESET_BUFFER_MODE } from 'msgpackr';
 import { DecodeError } from '../errors.js';
 import { mapKeyFromWire } from './from-wire.js';
 import { WireFault } from './wire-path.js';
@@ -31,19 +31,27 @@ const packr = new Packr({
 
 const decoder = new Decoder({ useBigInt64: true, mapKeyConverter: mapKeyFromWire });
 
-/** MessagePack bytes of a wire value (as built by `toWire`). */
-export function packWire(value: unknown): Uint8Array {
-  return packr.pack(value);
+/**
+ * MessagePack bytes of a wire value (as built by `toWire`), after `prefix` when given (a topic),
+ * in a plain Uint8Array of their own. msgpackr packs into its one reused buffer
+ * (RESET_BUFFER_MODE) and the bytes are copied out once: left to itself it packs each frame into
+ * fresh memory after the last one, and for a long string regrows that buffer to about 12× the
+ * string's length, copying its unused tail (docs/performance.md, "Large messages").
+ */
+export function packWire(value: unknown, prefix?: Uint8Array): Uint8Array {
+  const packed = packr.pack(value, RESET_BUFFER_MODE);
+  const room = prefix?.length ?? 0;
+  const frame = newFrame(room + packed.length);
+  if (prefix !== undefined) frame.set(prefix, 0);
+  frame.set(packed, room);
+  return frame;
 }
 
-/** Longest room msgpackr can reserve in front of what it packs. */
-export const MAX_RESERVED = 0xff;
-
-/** The MessagePack bytes of a wire value after `room` (at most {@link MAX_RESERVED}) bytes left for the caller to fill. */
-export function packWireAfterRoom(room: number, value: unknown): Uint8Array {
-  const packed = packr.pack(value, RESERVE_START_SPACE | room);
-  // A plain Uint8Array view, as a copied frame was: a Buffer's slice() would not copy.
-  return new Uint8Array(packed.buffer, packed.byteOffset, packed.length);
+/** A plain Uint8Array of `length` bytes for the caller to fill entirely. */
+export function newFrame(length: number): Uint8Array {
+  // allocUnsafe: small frames are slices of Node's shared pool, large ones skip the zero-fill.
+  const owned = Buffer.allocUnsafe(length);
+  return new Uint8Array(owned.buffer, owned.byteOffset, length);
 }
 
 function reason(error: unknown): string {

@@ -7,7 +7,7 @@
  * the rest decoded as the payload (a payload is always a map, so this cannot misread one).
  */
 import { DecodeError, EncodeError } from '../errors.js';
-import { leadingString, MAX_RESERVED, packWire, packWireAfterRoom } from './msgpack.js';
+import { leadingString, newFrame, packWire } from './msgpack.js';
 
 const utf8 = new TextDecoder();
 
@@ -24,18 +24,9 @@ export function topicPrefix(topic: string): Uint8Array {
 /** `prefix` followed by `payload`, in one new buffer; an empty prefix returns `payload`. */
 export function framePayload(prefix: Uint8Array, payload: Uint8Array): Uint8Array {
   if (prefix.length === 0) return payload;
-  const frame = new Uint8Array(prefix.length + payload.length);
+  const frame = newFrame(prefix.length + payload.length);
   frame.set(prefix, 0);
   frame.set(payload, prefix.length);
-  return frame;
-}
-
-/** `prefix` followed by the MessagePack bytes of a wire value, packed straight after the prefix where msgpackr can leave room for it (no second copy). */
-export function packWireAfter(prefix: Uint8Array, value: unknown): Uint8Array {
-  if (prefix.length === 0) return packWire(value);
-  if (prefix.length > MAX_RESERVED) return framePayload(prefix, packWire(value));
-  const frame = packWireAfterRoom(prefix.length, value);
-  frame.set(prefix, 0);
   return frame;
 }
 
