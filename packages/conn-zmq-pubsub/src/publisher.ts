@@ -52,6 +52,14 @@ class PublisherEndpoint implements Endpoint {
   }
 
   send(message: OutboundMessage): Promise<undefined> {
-    return this.#socket.send(message.frame(this.#socket.prefix)) as Promise<undefined>;
+    let frame: Uint8Array;
+    try {
+      // Refused before encoding when closed; an encoding error rejects like any other.
+      this.#socket.checkOpen();
+      frame = message.frame(this.#socket.prefix);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#socket.send(frame) as Promise<undefined>;
   }
 }

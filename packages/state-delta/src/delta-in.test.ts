@@ -81,6 +81,23 @@ describe('delta_update_in against a scripted out side', () => {
     expect(sub.context.logs.some((line) => line.msg === 'delta state: resyncing')).toBe(true);
   });
 
+  it('after publications stop, asks once for a snapshot: updates lost at the end of a burst leave no gap to see', async () => {
+    const out = await fakeOut();
+    const sub = await openIn(out.addresses, { creation: { tail_check_ms: 100 } });
+    await out.subscribed();
+    await out.publish(1, { a: 1 });
+    await until(() => sub.context.updates.length === 1);
+    // Updates 2 and 3 were "lost": nothing published shows it.
+    out.snapshot = { state: { a: 1, b: 2, c: 3 }, num: 3 };
+    await until(() => sub.context.updates.length === 2);
+    expect(last(sub)).toEqual({ a: 1, b: 2, c: 3 });
+    // Once per quiet spell: no more requests while nothing arrives.
+    const asked = out.requests;
+    await sleep(400);
+    expect(out.requests).toBe(asked);
+    expect(sub.context.logs.some((line) => line.level === 'info' && line.msg === 'delta state: resyncing')).toBe(false);
+  });
+
   it("ignores updates the snapshot already holds; numbers falling back make it take the restarted out side's snapshot", async () => {
     const out = await fakeOut();
     out.snapshot = { state: { n: 3 }, num: 3 };

@@ -12,6 +12,7 @@ import {
 } from '@sf/zmq-base';
 import { Replica } from './replica.js';
 import { SerialSteps } from './serial-steps.js';
+import { TailCheck } from './tail-check.js';
 import { decodePublication, decodeSnapshotReply, encodeSnapshotRequest, type Publication } from './wire.js';
 
 /** What the in side sends to ask for a snapshot: `{"args": {}, "workflow_id": nil}`. */
@@ -19,6 +20,9 @@ const SNAPSHOT_REQUEST = encodeSnapshotRequest(null);
 
 /** Default `snapshot_timeout_ms`: how long one snapshot request waits for its reply. */
 export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 1000;
+
+/** Default `tail_check_ms`: after publications stop for about this long, one snapshot request checks that none was lost at the end. */
+export const DEFAULT_TAIL_CHECK_MS = 500;
 
 /** First and longest wait between snapshot requests that failed. */
 export const SNAPSHOT_RETRY_MS = { first: 100, max: 2000 } as const;
@@ -35,7 +39,9 @@ export const deltaUpdateIn: TypeDefinition = {
   addresses: ['subscriber', 'requester'],
   handler: 'on_update',
   replies: false,
-  creationArguments: { optional: { on_update: Function, topic: String, snapshot_timeout_ms: Number, ...SOCKET_CREATION_ARGUMENTS } },
+  creationArguments: {
+    optional: { on_update: Function, topic: String, snapshot_timeout_ms: Number, tail_check_ms: Number, ...SOCKET_CREATION_ARGUMENTS },
+  },
   description: 'Keeps a copy of a delta_update_out state: snapshot, then numbered deltas in order.',
   create: (context) => new DeltaInEndpoint(context),
 };
@@ -49,6 +55,8 @@ class DeltaInEndpoint implements Endpoint {
   readonly #replica: Replica;
   /** The replica's publications, snapshots and resyncs, one at a time. */
   readonly #steps: SerialSteps;
+  /** Asks for a snapshot once publications stop, in case the last ones were lost. */
+  readonly #tail: TailCheck;
   #opened = false;
   #syncing: Promise<void> | undefined;
   readonly #firstAttempt: { done: Promise<void>; resolve: () => void } = deferred();
@@ -71,6 +79,9 @@ class DeltaInEndpoint implements Endpoint {
       },
     });
     this.#steps = new SerialSteps((error) => context.logger.error({ err: error }, 'delta state: applying an update failed'));
+    this.#tail = new TailCheck(numberArgument(context, 'tail_check_ms', DEFAULT_TAIL_CHECK_MS, 0, false), () => {
+      void this.#serial(() => this.#replica.resync('publications stopped: checking that none was lost at the end', false, true));
+    });
     this.#timeoutMs = numberArgument(context, 'snapshot_timeout_ms', DEFAULT_SNAPSHOT_TIMEOUT_MS, 0, true);
     this.#requester = socketAddress(context, 'requester', 'connect');
     this.#client = new OneShotRequester(context, this.#requester, {
@@ -101,6 +112,7 @@ class DeltaInEndpoint implements Endpoint {
     if (this.#opened) return;
     await this.#subscriber.open();
     this.#opened = true;
+    this.#tail.start();
     this.#startSync();
     await settleWithin(this.#firstAttempt.done, this.#timeoutMs + 100);
     if (this.#replica.num === undefined && !this.#paused) {
@@ -113,6 +125,7 @@ class DeltaInEndpoint implements Endpoint {
 
   async pause(): Promise<void> {
     this.#paused = true;
+    this.#tail.stop();
     await this.#subscriber.pause();
   }
 
@@ -123,6 +136,7 @@ class DeltaInEndpoint implements Endpoint {
 
   async #shutdown(): Promise<void> {
     this.#paused = true;
+    this.#tail.stop();
     this.#client.close();
     await this.#subscriber.close();
   }
@@ -138,6 +152,7 @@ class DeltaInEndpoint implements Endpoint {
    * one at once.
    */
   #onPayload(payload: Uint8Array): unknown {
+    this.#tail.received();
     let update: Publication;
     try {
       update = decodePublication(payload);

@@ -117,10 +117,11 @@ export class Replica {
   /**
    * Asks for a fresh snapshot (after a gap, a bad message or a reconnect); updates are buffered
    * meanwhile. `restart`: the out side may have started again, so its snapshot is taken even at
-   * the number held.
+   * the number held. `routine` (a check, not a loss) logs at debug.
    */
-  resync(reason: string, restart = false): void {
-    if (!this.#syncing && this.#held !== undefined) this.#hooks.logger.info({ held: this.#held.num, reason }, 'delta state: resyncing');
+  resync(reason: string, restart = false, routine = false): void {
+    if (!this.#syncing && this.#held !== undefined)
+      this.#hooks.logger[routine ? 'debug' : 'info']({ held: this.#held.num, reason }, 'delta state: resyncing');
     // Already syncing for a loss: the snapshot on its way covers this too, unless the out side restarted.
     if (!this.#syncing || restart) this.generation += 1;
     this.#syncing = true;

@@ -41,10 +41,10 @@ class FullUpdateInEndpoint implements Endpoint {
       deliver: (payload) => this.#publication(payload),
       // Publications sent while disconnected are lost: after a reconnect, ask for a fresh snapshot
       // (open() asks for the first).
-      onConnectionChange: (connected, connections) => {
+      onConnectionChange: (connected, handshakes) => {
         if (!connected)
           this.#context.stats?.lost(); // metrics: not ready until the next value
-        else if (connections > 1) void this.#snapshots?.refresh();
+        else if (handshakes > 1) void this.#snapshots?.refresh();
       },
     });
     this.#updates = new UpdateQueue(context);

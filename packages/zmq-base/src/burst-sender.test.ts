@@ -8,7 +8,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A Push socket bound on a free port with the given send high-water mark, and a Pull socket connected to it (the connection made). */
+/** A Push socket bound on a free port with the given send high-water mark, and a Pull socket connected to it (handshake done). */
 async function pushPull(sendHighWaterMark: number): Promise<{ push: Push; pull: Pull }> {
   const port = await freePort();
   const push = new Push({ linger: 0, sendHighWaterMark });
@@ -17,7 +17,8 @@ async function pushPull(sendHighWaterMark: number): Promise<{ push: Push; pull: 
     () => push.close(),
     () => pull.close(),
   );
-  const accepted = new Promise((resolve) => push.events.on('accept', resolve));
+  // The handshake, not just the TCP accept: a Push socket routes to a peer only after it, and a send with sendTimeout 0 fails before.
+  const accepted = new Promise((resolve) => push.events.on('handshake', resolve));
   await push.bind(`tcp://127.0.0.1:${port}`);
   pull.connect(`tcp://127.0.0.1:${port}`);
   await accepted;

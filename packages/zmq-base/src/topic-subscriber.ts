@@ -21,11 +21,12 @@ export interface TopicSubscriberOptions {
   /** Bind instead of connecting (a subscriber with `is_binder`). */
   readonly binds?: boolean;
   /**
-   * Called after each handshake with a publisher (`connected` true, `connections` counting them
-   * from 1: above 1 it is a reconnect, and publications sent meanwhile were lost, e.g. to ask for
-   * a snapshot), and when a connection is lost (`connected` false) while the subscriber is open.
+   * Called after each handshake with a publisher (`connected` true) and when a connection is lost
+   * while the subscriber is open (`connected` false). `handshakes` counts this socket's handshakes
+   * from 1: for a subscriber that connects (the default), above 1 is a reconnect, and publications
+   * sent meanwhile were lost (e.g. ask for a snapshot); a binding one counts every publisher.
    */
-  readonly onConnectionChange?: (connected: boolean, connections: number) => void;
+  readonly onConnectionChange?: (connected: boolean, handshakes: number) => void;
   /** The socket's name in the addresses file; `subscriber` by default. */
   readonly socket?: string;
 }
@@ -87,18 +88,18 @@ export class TopicSubscriber {
     if (socket) await closeSocket(socket, 0);
   }
 
-  /** Calls `onConnectionChange` after each handshake (with their count so far) and each lost connection. */
+  /** Calls `onConnectionChange` after each handshake (with their count so far) and on each lost connection. */
   #countConnections(socket: Subscriber): void {
     const changed = this.#options.onConnectionChange;
     if (changed === undefined) return;
-    let connections = 0;
+    let handshakes = 0;
     socket.events.on('handshake', () => {
-      connections += 1;
-      this.#context.logger.debug({ address: this.address.path, connections }, `${this.#options.label} connected to its publisher`);
-      changed(true, connections);
+      handshakes += 1;
+      this.#context.logger.debug({ address: this.address.path, handshakes }, `${this.#options.label} connected to its publisher`);
+      changed(true, handshakes);
     });
     socket.events.on('disconnect', () => {
-      if (this.#closing === undefined) changed(false, connections);
+      if (this.#closing === undefined) changed(false, handshakes);
     });
   }
 

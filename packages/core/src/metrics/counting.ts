@@ -90,7 +90,13 @@ export function countingEndpoint(endpoint: Endpoint, stats: EndpointStats, repli
       stats.messagesOut += 1;
       if (!replies) return send(new SizedMessage(message, stats));
       stats.inflight += 1;
-      return send(new SizedMessage(message, stats)).then(settled, failed);
+      let sent: ReturnType<typeof send>;
+      try {
+        sent = send(new SizedMessage(message, stats));
+      } catch (error) {
+        return Promise.reject(error).catch(failed);
+      }
+      return sent.then(settled, failed);
     },
   };
 }
