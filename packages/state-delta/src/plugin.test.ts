@@ -28,6 +28,7 @@ describe('@sf/state-delta plugin', () => {
       on_update: Function,
       topic: String,
       snapshot_timeout_ms: Number,
+      tail_check_ms: Number,
       ...SOCKET_CREATION_ARGUMENTS,
     });
   });
