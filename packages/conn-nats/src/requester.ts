@@ -1,6 +1,6 @@
 import { RequestTimeoutError, TransportError } from '@sf/core';
 import type { Endpoint, EndpointContext, OutboundMessage, RetryPolicy, TypeDefinition } from '@sf/core/plugin';
-import { integerArgument, retryDelay, retryPolicy } from '@sf/core/plugin';
+import { integerArgument, RETRY_ARGUMENTS, retryDelay, retryPolicy } from '@sf/core/plugin';
 import { type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
 import { closedError, NATS_ADDRESS, NATS_CREATION_ARGUMENTS, NatsClient } from './connection.js';
 import { SUBJECT_ARGUMENTS, subjectOf } from './subject.js';
@@ -26,9 +26,7 @@ export const natsRequester: TypeDefinition = {
   creationArguments: {
     optional: {
       timeout_ms: Number,
-      retries: Number,
-      retry_backoff_ms: Number,
-      idempotent: Boolean,
+      ...RETRY_ARGUMENTS,
       concurrency: Number,
       ...SUBJECT_ARGUMENTS,
       ...NATS_CREATION_ARGUMENTS,

@@ -1,6 +1,6 @@
 import { RequestTimeoutError } from '@sf/core';
 import type { Endpoint, EndpointContext, OutboundMessage, RetryPolicy, TypeDefinition } from '@sf/core/plugin';
-import { numberArgument, retryDelay, retryPolicy } from '@sf/core/plugin';
+import { numberArgument, RETRY_ARGUMENTS, retryDelay, retryPolicy } from '@sf/core/plugin';
 import { Request } from 'zeromq';
 import {
   closeSocket,
@@ -36,9 +36,7 @@ export const requester: TypeDefinition = {
   creationArguments: {
     optional: {
       timeout_ms: Number,
-      retries: Number,
-      retry_backoff_ms: Number,
-      idempotent: Boolean,
+      ...RETRY_ARGUMENTS,
       concurrency: Number,
       ...SOCKET_CREATION_ARGUMENTS,
     },

@@ -6,6 +6,7 @@ export {
   DEFAULT_RETRY_BACKOFF_MS,
   MAX_RETRIES,
   MAX_RETRY_BACKOFF_MS,
+  RETRY_ARGUMENTS,
   type RetryPolicy,
   retryDelay,
   retryPolicy,

@@ -11,6 +11,9 @@ export const MAX_RETRY_BACKOFF_MS = 10_000;
 /** Most retries a request may have. */
 export const MAX_RETRIES = 100;
 
+/** The creation arguments {@link retryPolicy} reads: spread them into a requester type's `creationArguments.optional`. */
+export const RETRY_ARGUMENTS = { retries: Number, retry_backoff_ms: Number, idempotent: Boolean } as const;
+
 /**
  * When a requester sends a request again after it got no reply in time. Only a connection whose
  * model declares `idempotent: true` may retry: a request that timed out may have been handled
