@@ -24,13 +24,13 @@ export class Outbound implements OutboundMessage {
   }
 
   frame(prefix?: Uint8Array): Uint8Array {
-    const envelope = { args: this.args, workflow_id: this.workflowId };
     if (prefix === undefined || prefix.length === 0) {
-      this.#frame ??= encodeRequest(envelope);
+      this.#frame ??= encodeRequest({ args: this.args, workflow_id: this.workflowId });
       return this.#frame;
     }
     // Packed straight after the prefix: one buffer, the envelope not copied behind it.
-    return this.#frame === undefined ? encodeRequest(envelope, prefix) : framePayload(prefix, this.#frame);
+    if (this.#frame !== undefined) return framePayload(prefix, this.#frame);
+    return encodeRequest({ args: this.args, workflow_id: this.workflowId }, prefix);
   }
 }
 
