@@ -81,7 +81,7 @@ describe('replyer', () => {
     cleanups.push(() => endpoint.close());
     const failure = endpoint.open();
     await expect(failure).rejects.toMatchObject({ code: 'SF_BIND_FAILED' });
-    await expect(failure).rejects.toThrow(`tcp://*:${port}`);
+    await expect(failure).rejects.toThrow(`tcp://127.0.0.1:${port}`);
     await expect(failure).rejects.toThrow('connections.in.get_price.replyer');
     await expect(failure).rejects.toThrow('address already in use');
     await expect(failure).rejects.toThrow('connection_models.in.get_price');

@@ -12,7 +12,8 @@ export {
   retryPolicy,
 } from './plugin/retry-policy.js';
 export { readState } from './plugin/read-state.js';
-export { type AddressRole, parseAddress } from './config/parse-address.js';
+export { WIRE_LIMIT_ARGUMENTS, wireLimits } from './plugin/wire-limits.js';
+export { type AddressRole, isLocalEndpoint, parseAddress } from './config/parse-address.js';
 export { CORE_MAJOR } from './registry/core-version.js';
 export { isPlainObject } from './util/describe-value.js';
 export { isPromiseLike } from './util/is-promise-like.js';
@@ -32,5 +33,7 @@ export {
   type ReplyError,
   type ReplyFault,
   type RequestEnvelope,
+  type WireLimits,
+  DEFAULT_WIRE_LIMITS,
 } from './codec/index.js';
 export type { EndpointStats, PluginEvent, PluginGauge } from './metrics/endpoint-stats.js';

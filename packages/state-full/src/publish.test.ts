@@ -200,7 +200,7 @@ describe('lifecycle', () => {
     const out = await openOut({ publisher: `127.0.0.1:${publisherPort}`, replyer: `127.0.0.1:${replyerPort}` }, {}, false);
     await expect(out.endpoint.open()).rejects.toMatchObject({
       code: 'SF_BIND_FAILED',
-      what: `Cannot bind tcp://*:${replyerPort} (states.out.prices.replyer): address already in use`,
+      what: `Cannot bind tcp://127.0.0.1:${replyerPort} (states.out.prices.replyer): address already in use`,
       location: { service: 'test-service.ts', model: 'state_models.out.prices' },
     });
     await out.endpoint.close();

@@ -5,7 +5,10 @@ import { addressPath, hasAddress, socketAddress } from './address.js';
 describe('socketAddress', () => {
   it('names connection sockets under connections.<side>.<name>', () => {
     const context = testContext({ name: 'get_price', addresses: { replyer: '127.0.0.1:5555' } });
-    expect(socketAddress(context, 'replyer', 'bind')).toEqual({ path: 'connections.in.get_price.replyer', endpoint: 'tcp://*:5555' });
+    expect(socketAddress(context, 'replyer', 'bind')).toEqual({
+      path: 'connections.in.get_price.replyer',
+      endpoint: 'tcp://127.0.0.1:5555',
+    });
     expect(socketAddress(context, 'replyer', 'connect').endpoint).toBe('tcp://127.0.0.1:5555');
   });
 

@@ -1,8 +1,8 @@
 import { TransportError } from '@sf/core';
-import type { EndpointContext } from '@sf/core/plugin';
+import { type EndpointContext, isLocalEndpoint } from '@sf/core/plugin';
 import type { Socket } from 'zeromq';
 import type { SocketAddress } from './address.js';
-import { socketReady } from './create-socket.js';
+import { socketReady, socketSettings } from './create-socket.js';
 
 /**
  * Binds `socket` (a CURVE server once the ZAP handler is up); on failure closes it and throws a
@@ -15,6 +15,8 @@ export async function bindSocket(socket: Socket, address: SocketAddress, context
     socket.close();
     throw error;
   }
+  // libzmq binds an IPv6 address such as [::1] only on a socket with IPv6 on.
+  if (address.endpoint.startsWith('tcp://[')) socket.ipv6 = true;
   try {
     await socket.bind(address.endpoint);
   } catch (error) {
@@ -31,6 +33,13 @@ export async function bindSocket(socket: Socket, address: SocketAddress, context
           : 'Check the address in the addresses file',
         cause: error,
       },
+    );
+  }
+  if (!isLocalEndpoint(address.endpoint) && socketSettings(context).curve === undefined) {
+    context.logger.warn(
+      { address: address.path, endpoint: address.endpoint },
+      `${address.path} listens on ${address.endpoint}, reachable from the network, without CURVE: ` +
+        'anyone who reaches this host can call, subscribe or read state. Bind 127.0.0.1 for a local service, or set curve',
     );
   }
 }

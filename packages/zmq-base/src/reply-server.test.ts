@@ -266,7 +266,7 @@ describe('ReplyServer', () => {
     const context = testContext({ name: 'book', kind: 'state', side: 'out', addresses: { snapshots: '127.0.0.1:1' } });
     expect(new ReplyServer(context, { label: 'x', answer: () => undefined, socket: 'snapshots' }).address).toEqual({
       path: 'states.out.book.snapshots',
-      endpoint: 'tcp://*:1',
+      endpoint: 'tcp://127.0.0.1:1',
     });
     expect(() => new ReplyServer(context, { label: 'x', answer: () => undefined })).toThrow(
       /No address for socket "replyer" at states\.out\.book\.replyer/,

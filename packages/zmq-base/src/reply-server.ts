@@ -6,6 +6,34 @@ import { CLOSE_LINGER_MS, closedError, closeSocket, settleWithin } from './close
 import { createSocket, socketSettings } from './create-socket.js';
 import { SendQueue } from './send-queue.js';
 
+/** Most frames one request may have: routing ids (one per ROUTER/DEALER hop), the empty delimiter, the body. */
+export const MAX_REQUEST_FRAMES = 8;
+
+/** Longest routing id ZeroMQ gives a peer (ids are 1 to 255 bytes). */
+const MAX_ROUTING_ID_BYTES = 255;
+
+/**
+ * A request's routing envelope (routing ids and the empty delimiter a REQ peer expects back) and
+ * its body, or why the message is refused. A REQ peer's message arrives as `[id, '', body]`, a
+ * DEALER's without delimiter as `[id, body]`; only the envelope is sent back with the reply, so a
+ * peer's extra frames are never echoed. Anything else (more than {@link MAX_REQUEST_FRAMES} frames,
+ * an id over 255 bytes, frames after the body) is refused whole.
+ */
+export function splitRequest(frames: Buffer[]): { envelope: Uint8Array[]; body: Buffer } | string {
+  if (frames.length < 2) return 'it has no routing envelope';
+  if (frames.length > MAX_REQUEST_FRAMES) return `it has ${frames.length} frames, more than ${MAX_REQUEST_FRAMES}`;
+  const delimiter = frames.findIndex((frame) => frame.length === 0);
+  const bodyAt = delimiter === -1 ? 1 : delimiter + 1;
+  if (bodyAt === frames.length) return 'it has no body after its routing envelope';
+  if (bodyAt !== frames.length - 1) return `it has ${frames.length - 1 - bodyAt} frames after its body (a request is one frame)`;
+  const envelope: Uint8Array[] = frames.slice(0, bodyAt);
+  for (let i = 0; i < (delimiter === -1 ? 1 : delimiter); i++) {
+    if (envelope[i]!.length > MAX_ROUTING_ID_BYTES)
+      return `routing id ${i} has ${envelope[i]!.length} bytes, more than ${MAX_ROUTING_ID_BYTES}`;
+  }
+  return { envelope, body: frames[bodyAt]! };
+}
+
 /** How long `close()` waits for the requests being answered before closing anyway. */
 export const REPLY_GRACE_MS = 1000;
 
@@ -134,11 +162,12 @@ export class ReplyServer {
     const log = this.#log;
     this.#active += 1;
     try {
-      const body = frames.at(-1);
-      if (frames.length < 2 || body === undefined) {
-        logger.warn({ frames: frames.length, ...log }, `${this.#label} dropped a message without a routing envelope`);
+      const split = splitRequest(frames);
+      if (typeof split === 'string') {
+        this.#context.reject('bad_envelope', `${this.#label} dropped a message: ${split}`, { frames: frames.length, ...log });
         return;
       }
+      const { envelope, body } = split;
       let reply: Uint8Array | undefined;
       try {
         reply = await this.#answer(body);
@@ -154,8 +183,8 @@ export class ReplyServer {
         logger.warn(log, `${this.#label} closed before its reply was ready; the reply was dropped`);
         return;
       }
-      const out: Uint8Array[] = frames;
-      out[out.length - 1] = reply;
+      const out: Uint8Array[] = envelope;
+      out.push(reply);
       try {
         await this.#sends.send(socket, out);
       } catch (error) {

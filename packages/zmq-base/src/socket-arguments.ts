@@ -1,9 +1,10 @@
+import { WIRE_LIMIT_ARGUMENTS } from '@sf/core/plugin';
 import { CURVE_ARGUMENT } from './curve.js';
 
 /**
  * Creation arguments every ZeroMQ type of the framework accepts (spread them into a type's
- * `creationArguments.optional`): socket options, defaults in `SOCKET_OPTION_DEFAULTS`, and
- * `curve`, the CURVE keys (see `CURVE_ARGUMENT`).
+ * `creationArguments.optional`): socket options, defaults in `SOCKET_OPTION_DEFAULTS`, the wire
+ * limits of inbound frames (`WIRE_LIMIT_ARGUMENTS`), and `curve`, the CURVE keys (see `CURVE_ARGUMENT`).
  */
 export const SOCKET_CREATION_ARGUMENTS = {
   heartbeat_interval_ms: Number,
@@ -11,6 +12,7 @@ export const SOCKET_CREATION_ARGUMENTS = {
   reconnect_interval_ms: Number,
   reconnect_max_interval_ms: Number,
   max_message_size: Number,
+  ...WIRE_LIMIT_ARGUMENTS,
   curve: CURVE_ARGUMENT,
 } as const;
 

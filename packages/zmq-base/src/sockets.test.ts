@@ -36,7 +36,7 @@ describe('bindSocket, connectSocket and closeSocket', () => {
     await expect(bindSocket(socket, socketAddress(context, 'publisher', 'bind'), context)).rejects.toThrow(
       expect.objectContaining({
         code: 'SF_BIND_FAILED',
-        what: `Cannot bind tcp://*:${port} (states.out.prices.publisher): address already in use`,
+        what: `Cannot bind tcp://127.0.0.1:${port} (states.out.prices.publisher): address already in use`,
         location: expect.objectContaining({ model: 'state_models.out.prices' }),
       }),
     );

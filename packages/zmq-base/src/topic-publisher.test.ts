@@ -142,7 +142,7 @@ describe('TopicPublisher', () => {
     const holder = await listen(port);
     const publisher = publisherOn(port);
     await expect(publisher.open()).rejects.toThrow(
-      /Cannot bind tcp:\/\/\*:\d+ \(connections\.out\.ticks\.publisher\): address already in use/,
+      /Cannot bind tcp:\/\/127\.0\.0\.1:\d+ \(connections\.out\.ticks\.publisher\): address already in use/,
     );
     await new Promise((resolve) => holder.close(resolve));
     await publisher.open();

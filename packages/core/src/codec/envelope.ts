@@ -13,6 +13,7 @@ import { scalarMarkerText } from './from-wire.js';
 import { assertFrame, packWire, unpackWire } from './msgpack.js';
 import { stripTopic } from './topic.js';
 import { valueFromWire, valueToWire } from './values.js';
+import type { WireLimits } from './wire-budget.js';
 import { WireFault } from './wire-path.js';
 
 /** A request or publication. */
@@ -91,8 +92,8 @@ export function encodeReply(envelope: ReplyEnvelope): Uint8Array {
   return packWire({ return_args: returnArgs, workflow_id: workflowId, error: wireError });
 }
 
-function envelopeMap(frame: Uint8Array, what: string, required: string): Record<string, unknown> {
-  const top = unpackWire(frame, what);
+function envelopeMap(frame: Uint8Array, what: string, required: string, limits?: WireLimits): Record<string, unknown> {
+  const top = unpackWire(frame, what, limits);
   if (!isPlainObject(top) || !(required in top)) {
     throw new DecodeError(
       `${what} is ${isPlainObject(top) ? `a map without "${required}"` : kind(top)}, not a ${what === 'Reply frame' ? 'reply' : 'request'} envelope`,
@@ -139,17 +140,18 @@ function argsFromWire(value: unknown, name: string): Record<string, unknown> {
 
 /**
  * The request/publication in `frame`. With `prefix`, the frame must start with it; without, a
- * leading topic is skipped (see `topic.ts`). Throws DecodeError, never anything else.
+ * leading topic is skipped (see `topic.ts`). `limits` bounds what the frame may hold (see
+ * `wire-budget.ts`). Throws DecodeError, never anything else.
  */
-export function decodeRequest(frame: Uint8Array, prefix?: Uint8Array): RequestEnvelope {
+export function decodeRequest(frame: Uint8Array, prefix?: Uint8Array, limits?: WireLimits): RequestEnvelope {
   assertFrame(frame, 'Request frame');
-  const top = envelopeMap(stripTopic(frame, prefix), 'Request frame', 'args');
+  const top = envelopeMap(stripTopic(frame, prefix), 'Request frame', 'args', limits);
   return { args: argsFromWire(top.args, 'args'), workflow_id: workflowIdFromWire(top) };
 }
 
-/** The reply in `frame`. Throws DecodeError, never anything else. */
-export function decodeReply(frame: Uint8Array): ReplyEnvelope {
-  const top = envelopeMap(frame, 'Reply frame', 'return_args');
+/** The reply in `frame`, within `limits` (see `wire-budget.ts`). Throws DecodeError, never anything else. */
+export function decodeReply(frame: Uint8Array, limits?: WireLimits): ReplyEnvelope {
+  const top = envelopeMap(frame, 'Reply frame', 'return_args', limits);
   const returnArgs = top.return_args === null ? null : argsFromWire(top.return_args, 'return_args');
   const reply: ReplyEnvelope = { return_args: returnArgs, workflow_id: workflowIdFromWire(top) };
   const error = top.error;

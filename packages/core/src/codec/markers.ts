@@ -27,8 +27,14 @@ export const DATETIME_MARKER = '__datetime__';
 /** Keys a plain object or Map may not use: the markers, and `__proto__` (refused by the decoder). */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set([DECIMAL_MARKER, SET_MARKER, UUID_MARKER, DATETIME_MARKER, '__proto__']);
 
-/** Python's `str(Decimal)` syntax (also accepts what decimal.js prints). */
-const DECIMAL_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|NaN|Infinity)$/;
+/**
+ * Longest `as_str` a marker may carry: checked before any pattern runs, so a peer's text costs
+ * time in proportion to this cap. Far above any Decimal, UUID or date a service sends.
+ */
+export const MARKER_TEXT_MAX = 1000;
+
+/** Python's `str(Decimal)` syntax (also accepts what decimal.js prints); no two quantifiers can share a digit, so it runs in linear time. */
+const DECIMAL_TEXT = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|NaN|Infinity)$/;
 
 /**
  * Decimals already parsed, by text: decimal.js copies a Decimal much faster than it parses a
@@ -80,15 +86,25 @@ export function dateText(value: Date): string {
   return text;
 }
 
+/** Quoted text of a peer's, at most 40 characters of it, with its length when longer. */
+function quote(text: string): string {
+  return text.length <= 40 ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, 40))}... (${text.length} characters)`;
+}
+
+/** A short picture of a peer's marker map: its keys, and short scalar values (never a whole long string). */
 function describe(map: Record<string, unknown>): string {
-  try {
-    const text = JSON.stringify(map, (_key, v) =>
-      typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? `<${v.length} bytes>` : v,
-    );
-    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-  } catch {
-    return 'a map';
+  const parts: string[] = [];
+  for (const key in map) {
+    if (parts.length === 4) {
+      parts.push('...');
+      break;
+    }
+    const v = map[key];
+    const shown =
+      typeof v === 'string' ? quote(v) : v === null || typeof v === 'boolean' || typeof v === 'number' ? String(v) : `<${typeof v}>`;
+    parts.push(`${quote(key)}: ${shown}`);
   }
+  return `{${parts.join(', ')}}`;
 }
 
 function badMarker(marker: string, expected: string, map: Record<string, unknown>): WireFault {
@@ -101,6 +117,9 @@ function badMarker(marker: string, expected: string, map: Record<string, unknown
 function asStr(map: Record<string, unknown>, marker: string, keyCount: number, what: string): string {
   const text = map.as_str;
   if (map[marker] !== true || keyCount !== 2 || typeof text !== 'string') throw badMarker(marker, `"as_str": <${what} string>`, map);
+  if (text.length > MARKER_TEXT_MAX) {
+    throw badMarker(marker, `"as_str": <${what} string>; its text is ${text.length} characters, more than ${MARKER_TEXT_MAX}`, map);
+  }
   return text;
 }
 
@@ -119,7 +138,7 @@ export function scalarFromMarker(map: Record<string, unknown>, marker: string, k
   if (marker === DECIMAL_MARKER) {
     const text = asStr(map, marker, keyCount, 'decimal');
     const value = decimalFromText(text);
-    if (value === undefined) throw badMarker(marker, `"as_str": <decimal string>; ${JSON.stringify(text)} is not a decimal number`, map);
+    if (value === undefined) throw badMarker(marker, `"as_str": <decimal string>; ${quote(text)} is not a decimal number`, map);
     return value;
   }
   if (marker === UUID_MARKER) {
@@ -127,13 +146,13 @@ export function scalarFromMarker(map: Record<string, unknown>, marker: string, k
     try {
       return new UUID(text);
     } catch {
-      throw badMarker(marker, `"as_str": <UUID string>; ${JSON.stringify(text)} is not a UUID`, map);
+      throw badMarker(marker, `"as_str": <UUID string>; ${quote(text)} is not a UUID`, map);
     }
   }
   if (marker === DATETIME_MARKER) {
     const text = asStr(map, marker, keyCount, 'ISO-8601');
     const date = parseWireDate(text);
-    if (date === undefined) throw badMarker(marker, `"as_str": <ISO-8601 date-time>; ${JSON.stringify(text)} is not one`, map);
+    if (date === undefined) throw badMarker(marker, `"as_str": <ISO-8601 date-time>; ${quote(text)} is not one`, map);
     return date;
   }
   throw new WireFault(`Unknown marker ${marker}`);

@@ -16,6 +16,7 @@ import { Decoder } from '@msgpack/msgpack';
 import { Packr, RESET_BUFFER_MODE } from 'msgpackr';
 import { DecodeError } from '../errors.js';
 import { mapKeyFromWire } from './from-wire.js';
+import { checkWireBudget, DEFAULT_WIRE_LIMITS, type WireLimits } from './wire-budget.js';
 import { WireFault } from './wire-path.js';
 
 const packr = new Packr({
@@ -70,9 +71,22 @@ export function assertFrame(frame: unknown, what: string): asserts frame is Uint
   }
 }
 
-/** Decodes exactly one MessagePack object filling `frame`; `what` names it in errors. */
-export function unpackWire(frame: Uint8Array, what: string): unknown {
+/**
+ * Decodes exactly one MessagePack object filling `frame`; `what` names it in errors. The frame's
+ * budget (`limits`: depth, elements, declared lengths) is checked over its bytes first, so a
+ * hostile frame is refused before any of its tree is built.
+ */
+export function unpackWire(frame: Uint8Array, what: string, limits: WireLimits = DEFAULT_WIRE_LIMITS): unknown {
   assertFrame(frame, what);
+  try {
+    checkWireBudget(frame, 0, limits);
+  } catch (error) {
+    if (!(error instanceof WireFault)) throw error;
+    throw new DecodeError(`${what} is refused before decoding: ${error.message}`, {
+      hint: error.hint ?? 'The sender must send one MessagePack object per frame (SPEC §4)',
+      cause: error,
+    });
+  }
   try {
     return decoder.decode(frame);
   } catch (error) {

@@ -6,6 +6,7 @@ import { DecodeError, EncodeError } from '../errors.js';
 import { fromWire } from './from-wire.js';
 import { packWire, unpackWire } from './msgpack.js';
 import { toWire } from './to-wire.js';
+import type { WireLimits } from './wire-budget.js';
 import { formatPath, WireFault } from './wire-path.js';
 
 /** `value` in wire form; `root` names it in errors (e.g. `args`). Throws EncodeError. */
@@ -41,7 +42,7 @@ export function encodeValue(value: unknown): Uint8Array {
   return packWire(valueToWire(value, 'value'));
 }
 
-/** The value in a frame made by `encodeValue` (or any peer). Throws DecodeError, never anything else. */
-export function decodeValue(frame: Uint8Array): unknown {
-  return valueFromWire(unpackWire(frame, 'Value frame'), 'value');
+/** The value in a frame made by `encodeValue` (or any peer), within `limits`. Throws DecodeError, never anything else. */
+export function decodeValue(frame: Uint8Array, limits?: WireLimits): unknown {
+  return valueFromWire(unpackWire(frame, 'Value frame', limits), 'value');
 }

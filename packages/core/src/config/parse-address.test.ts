@@ -1,14 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
-import { addressProblem, parseAddress } from './parse-address.js';
+import { addressProblem, isLocalEndpoint, parseAddress } from './parse-address.js';
 
 describe('parseAddress', () => {
-  it('binds host:port on all interfaces and connects to the host', () => {
-    expect(parseAddress('127.0.0.1:8001', 'bind')).toBe('tcp://*:8001');
+  it('binds the host as written: loopback stays loopback, * and 0.0.0.0 are every interface', () => {
+    expect(parseAddress('127.0.0.1:8001', 'bind')).toBe('tcp://127.0.0.1:8001');
+    expect(parseAddress('127.0.0.2:8001', 'bind')).toBe('tcp://127.0.0.2:8001');
+    expect(parseAddress('localhost:8001', 'bind')).toBe('tcp://127.0.0.1:8001');
+    expect(parseAddress('[::1]:8001', 'bind')).toBe('tcp://[::1]:8001');
+    expect(parseAddress('*:5555', 'bind')).toBe('tcp://*:5555');
+    expect(parseAddress('0.0.0.0:5555', 'bind')).toBe('tcp://*:5555');
+    expect(parseAddress('10.1.2.3:5555', 'bind')).toBe('tcp://10.1.2.3:5555');
     expect(parseAddress('127.0.0.1:8001', 'connect')).toBe('tcp://127.0.0.1:8001');
     expect(parseAddress('my-host.local:65535', 'connect')).toBe('tcp://my-host.local:65535');
     expect(parseAddress('[::1]:5555', 'connect')).toBe('tcp://[::1]:5555');
-    expect(parseAddress('*:5555', 'bind')).toBe('tcp://*:5555');
+  });
+
+  it('tells endpoints only this machine can reach from the rest', () => {
+    for (const local of ['tcp://127.0.0.1:1', 'tcp://127.9.9.9:1', 'tcp://localhost:1', 'tcp://[::1]:1', 'ipc:///tmp/x', 'inproc://x']) {
+      expect(isLocalEndpoint(local), local).toBe(true);
+    }
+    for (const open of ['tcp://*:1', 'tcp://0.0.0.0:1', 'tcp://10.1.2.3:1', 'tcp://eth0:1', 'tcp://[::]:1', 'tcp://128.0.0.1:1']) {
+      expect(isLocalEndpoint(open), open).toBe(false);
+    }
   });
 
   it('keeps full tcp, ipc and inproc endpoints', () => {

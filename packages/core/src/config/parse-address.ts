@@ -10,10 +10,13 @@ const HOST_PORT = /^(\*|\[[0-9A-Fa-f:.]+\]|[^\s:/[\]*]+):([^:]*)$/;
 const TCP_TARGET = /^(\S+):(\d+|\*)$/;
 
 /**
- * Turns an address from the addresses file into a ZeroMQ endpoint: `host:port` becomes
- * `tcp://*:port` for a binding socket and `tcp://host:port` for a connecting one; full
- * `tcp://`, `ipc://` and `inproc://` endpoints are kept as given. A bad address is a
- * `ConfigError` (`SF_ADDRESSES_INVALID`) that says how to write it.
+ * Turns an address from the addresses file into a ZeroMQ endpoint. `host:port` becomes
+ * `tcp://host:port` for a connecting socket; a binding socket binds the host as written (SPEC §4):
+ * a loopback host listens on loopback only (`localhost` binds `127.0.0.1`), `*` or `0.0.0.0` on
+ * every interface, any other host on that address. (Python 0.0.3 binds `tcp://*:port` for every
+ * `host:port`, exposing a service meant to be local; what a peer connects to is the same.) Full
+ * `tcp://`, `ipc://` and `inproc://` endpoints are kept as given. A bad address is a `ConfigError`
+ * (`SF_ADDRESSES_INVALID`) that says how to write it.
  */
 export function parseAddress(addr: string, role: AddressRole, where: ErrorLocation = {}): string {
   const problem = addressProblem(addr);
@@ -26,7 +29,7 @@ export function parseAddress(addr: string, role: AddressRole, where: ErrorLocati
     return addr;
   }
   const [, host, port] = HOST_PORT.exec(addr)!;
-  if (role === 'bind') return `tcp://*:${port}`;
+  if (role === 'bind') return `tcp://${bindHost(host!)}:${port}`;
   if (host === '*') throw badAddress(addr, "a connecting socket needs a host, not '*'", where);
   return `tcp://${host}:${port}`;
 }
@@ -57,6 +60,27 @@ export function addressProblem(addr: string): string | undefined {
   if (match === null) return "it is neither 'host:port' nor a tcp://, ipc:// or inproc:// endpoint";
   if (!isPort(match[2]!)) return `port '${match[2]}' is not a number between 1 and 65535`;
   return undefined;
+}
+
+function bindHost(host: string): string {
+  if (host === '0.0.0.0') return '*';
+  if (host.toLowerCase() === 'localhost') return '127.0.0.1';
+  return host;
+}
+
+const LOOPBACK_V4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+/**
+ * Whether a ZeroMQ endpoint can only be reached from this machine: `ipc://`, `inproc://`, or tcp on
+ * a loopback host (`127.x.x.x`, `localhost`, `[::1]`). `tcp://*:p` and any other host are reachable
+ * from the network.
+ */
+export function isLocalEndpoint(endpoint: string): boolean {
+  const match = ENDPOINT.exec(endpoint);
+  if (match === null) return false;
+  if (match[1] !== 'tcp') return true;
+  const host = TCP_TARGET.exec(match[2]!)?.[1]?.toLowerCase() ?? '';
+  return LOOPBACK_V4.test(host) || host === 'localhost' || host === '[::1]' || host === '::1';
 }
 
 function isPort(text: string): boolean {

@@ -18,7 +18,7 @@ export function answerRequest(
 ): Uint8Array {
   let request: RequestEnvelope;
   try {
-    request = decodeRequest(frame);
+    request = decodeRequest(frame, undefined, context.limits);
   } catch (error) {
     context.reject('undecodable', `${label} got a frame that is not a request`, { err: error, ...details });
     return encodeErrorReply(null, error, 'request');

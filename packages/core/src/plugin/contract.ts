@@ -1,3 +1,4 @@
+import type { WireLimits } from '../codec/wire-budget.js';
 import type { ValidationError } from '../errors.js';
 import type { EndpointStats } from '../metrics/endpoint-stats.js';
 import type { ArgumentModel } from '../types/spec.js';
@@ -44,6 +45,12 @@ export interface EndpointContext {
   readonly arguments: Readonly<Record<string, unknown>>;
   /** Logger bound to this endpoint. */
   readonly logger: PluginLogger;
+  /**
+   * What one inbound frame may hold (depth, elements), from the creation arguments in
+   * `WIRE_LIMIT_ARGUMENTS`; pass it to `decodeReply`/`decodeRequest`/`decodeValue` for frames this
+   * endpoint reads itself. Absent in contexts built outside the runner: the decoders' defaults apply.
+   */
+  readonly limits?: WireLimits;
   /**
    * In-connections: hand one inbound frame to the runner. Gives the encoded reply for types that
    * reply, else `undefined`; never throws or rejects (bad frames become error replies). It gives

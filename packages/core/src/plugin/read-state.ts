@@ -10,7 +10,7 @@ import type { EndpointContext } from './contract.js';
 export function readState(context: EndpointContext, payload: Uint8Array, label: string, details?: object): RequestEnvelope | undefined {
   let envelope: RequestEnvelope;
   try {
-    envelope = decodeRequest(payload);
+    envelope = decodeRequest(payload, undefined, context.limits);
   } catch (error) {
     context.reject('undecodable', `${label} dropped a publication it cannot decode`, { err: error, ...details });
     return undefined;

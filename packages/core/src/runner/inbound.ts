@@ -1,5 +1,6 @@
 import { decodeRequest, encodeReply } from '../codec/envelope.js';
 import { encodeErrorReply, type ReplyFault } from '../codec/error-reply.js';
+import type { WireLimits } from '../codec/wire-budget.js';
 import type { Config } from '../config/load-config.js';
 import type { EndpointStats } from '../metrics/endpoint-stats.js';
 import type { ResolvedModel } from '../models/resolved-model.js';
@@ -57,12 +58,13 @@ export class InflightCounter {
  * return → encode the reply. Never rejects: a bad message or a throwing handler is logged and,
  * where a reply is due, answered with an error reply. A synchronous handler's reply is returned as
  * it is, not wrapped in a promise (see `EndpointContext.receive`). `stats` (metrics on) counts the
- * failures by error type.
+ * failures by error type; `limits` bounds what a frame may hold (see `wire-budget.ts`).
  */
 export function createReceiver(
   model: ResolvedModel,
   scope: InboundScope,
   stats?: EndpointStats,
+  limits?: WireLimits,
 ): (frame: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined> {
   const { outputs, states, config, logger, inflight, rejections } = scope;
   const replies = model.definition.replies;
@@ -107,7 +109,7 @@ export function createReceiver(
     try {
       let envelope: ReturnType<typeof decodeRequest>;
       try {
-        envelope = decodeRequest(frame);
+        envelope = decodeRequest(frame, undefined, limits);
       } catch (error) {
         return fail(null, error, 'rejected a message that could not be decoded', 'request', 'undecodable');
       }

@@ -2,7 +2,9 @@ import { decodeReply, encodeRequest } from '../codec/envelope.js';
 import { framePayload } from '../codec/topic.js';
 import { RemoteError, ServiceStateError } from '../errors.js';
 import type { ResolvedModel } from '../models/resolved-model.js';
+import type { WireLimits } from '../codec/wire-budget.js';
 import type { Endpoint, OutboundMessage } from '../plugin/contract.js';
+import { wireLimits } from '../plugin/wire-limits.js';
 import { didYouMean } from '../util/nearest.js';
 import type { Logger } from './logger.js';
 
@@ -10,6 +12,8 @@ import type { Logger } from './logger.js';
 interface Output {
   readonly model: ResolvedModel;
   readonly endpoint: Endpoint;
+  /** What a reply to it may hold. */
+  readonly limits: WireLimits;
 }
 
 /** A message to send; its frame is encoded on first use (a transport that calls a function never needs it). */
@@ -47,7 +51,8 @@ export class Outputs {
 
   /** Adds an opened out model. */
   add(model: ResolvedModel, endpoint: Endpoint): void {
-    this.#byType[model.kind].set(model.name, { model, endpoint });
+    const limits = wireLimits({ creation: model.creation, service: this.#service, modelPath: model.path });
+    this.#byType[model.kind].set(model.name, { model, endpoint, limits });
   }
 
   /**
@@ -56,13 +61,13 @@ export class Outputs {
    */
   async send(type: string, name: string, args: Record<string, unknown>, workflowId: string): Promise<Record<string, unknown>> {
     const output = this.#lookup(type, name);
-    const { model, endpoint } = output;
+    const { model, endpoint, limits } = output;
     model.send.assert(args);
     if (this.#logger.isLevelEnabled('debug')) this.#logger.debug({ workflow_id: workflowId, to: model.path }, 'sending');
     const reply = await endpoint.send!(new Outbound(args, workflowId));
     if (!model.definition.replies) return {};
     const envelope =
-      reply instanceof Uint8Array ? decodeReply(reply) : { return_args: reply?.return_args ?? null, workflow_id: workflowId };
+      reply instanceof Uint8Array ? decodeReply(reply, limits) : { return_args: reply?.return_args ?? null, workflow_id: workflowId };
     if (envelope.error !== undefined) {
       throw new RemoteError(envelope.error, { service: this.#service, model: model.path });
     }

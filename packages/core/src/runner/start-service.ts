@@ -1,5 +1,6 @@
 import type { ResolvedModel } from '../models/resolved-model.js';
 import type { Endpoint, EndpointContext } from '../plugin/contract.js';
+import { wireLimits } from '../plugin/wire-limits.js';
 import { type PrepareOptions, type PreparedService, prepareService } from '../service/prepare-service.js';
 import { type InboundScope, InflightCounter, createReceiver } from './inbound.js';
 import { type Logger, type LoggingOptions, createLogger } from './logger.js';
@@ -116,7 +117,8 @@ export function endpointContext(
   rejections: RejectCounter,
   stats?: EndpointStats,
 ): EndpointContext {
-  const receiver = model.side === 'in' && model.kind === 'connection' ? createReceiver(model, scope, stats) : undefined;
+  const limits = wireLimits({ creation: model.creation, service: prepared.file, modelPath: model.path });
+  const receiver = model.side === 'in' && model.kind === 'connection' ? createReceiver(model, scope, stats, limits) : undefined;
   const receive = receiver === undefined ? refuseFrames(model) : stats ? countedReceive(receiver, stats) : receiver;
   const updater = model.side === 'in' && model.kind === 'state' ? createStateUpdater(model, scope) : undefined;
   const update = updater === undefined ? refuseUpdates(model) : stats ? countedUpdate(updater, stats) : updater;
@@ -129,6 +131,7 @@ export function endpointContext(
     creation: model.creation,
     arguments: model.typeArguments,
     logger,
+    limits,
     receive,
     check: (value, partial) => (partial === true && model.partial !== undefined ? model.partial : model.args).check(value),
     update,
