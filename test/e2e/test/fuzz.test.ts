@@ -1,21 +1,8 @@
 import { decodeReply, decodeRequest, encodeRequest } from '@sf/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  FrameFuzzer,
-  FramePublisher,
-  type FuzzMessage,
-  freePorts,
-  loopback,
-  packRaw,
-  Raw,
-  PipelinedRequester,
-  RawRequester,
-  rssKb,
-  type SfProcess,
-  SnapshotResponder,
-  startSf,
-} from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { FrameFuzzer, type FuzzMessage, packRaw, Raw, rssKb, type SfProcess } from '../src/index.js';
 import { useE2eHooks } from './helpers/hooks.js';
+import { probeOf, startRig, until, useRigCleanup } from './helpers/target-rig.js';
 
 const temp = useE2eHooks();
 
@@ -47,62 +34,7 @@ function decodes(frame: Uint8Array): boolean {
   }
 }
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** The target process and the test's peers of its four endpoints. */
-async function startRig() {
-  const [echoPort, feedPort, bookPort, snapshotPort, probePort] = await freePorts(5);
-  const addresses = await temp.addresses({
-    connections: {
-      in: { echo: { replyer: loopback(echoPort!) }, feed: { subscriber: loopback(feedPort!) }, probe: { replyer: loopback(probePort!) } },
-    },
-    states: { in: { book: { subscriber: loopback(bookPort!), requester: loopback(snapshotPort!) } } },
-  });
-  const feed = new FramePublisher();
-  const book = new FramePublisher();
-  const snapshots = new SnapshotResponder();
-  cleanups.push(
-    () => feed.close(),
-    () => book.close(),
-    () => snapshots.close(),
-  );
-  await feed.bind(feedPort!);
-  await book.bind(bookPort!);
-  snapshots.current = { state: { price: 1, qty: 1 }, num: 1 };
-  await snapshots.bind(snapshotPort!);
-
-  const target = startSf(['-s', 'fuzz-target.ts', '-a', addresses]);
-  await target.ready();
-  await Promise.all([feed.subscribed(), book.subscribed()]);
-  const echo = new PipelinedRequester(echoPort!);
-  const probe = new RawRequester(probePort!);
-  cleanups.push(
-    () => echo.close(),
-    () => probe.close(),
-  );
-  return { target, echo, feed, book, snapshots, probe };
-}
-
-type Rig = Awaited<ReturnType<typeof startRig>>;
-
-/** What the probe replyer reports: the last feed number, how many feed messages were handled, the book as JSON. */
-async function probeOf(rig: Rig): Promise<{ feed: number; feeds: number; book: string }> {
-  const reply = decodeReply(await rig.probe.request(encodeRequest({ args: {}, workflow_id: null })));
-  return reply.return_args as { feed: number; feeds: number; book: string };
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+useRigCleanup();
 
 /** The totals the target logged at shutdown (`rejected inbound messages while running`). */
 function rejectedSummary(target: SfProcess): Record<string, Record<string, number>> {
@@ -169,7 +101,7 @@ function catalogue(): { name: string; frame: Uint8Array; error: 'DecodeError' | 
 
 describe('hostile frames against a running replyer, subscriber and delta in-state', () => {
   it('one of each kind: an error reply where one is due, one log line with its reason, counted; valid messages still served', async () => {
-    const rig = await startRig();
+    const rig = await startRig(temp);
     const { target, echo, feed, book } = rig;
     const frames = catalogue();
     for (const { frame } of frames) await echo.send(frame);
@@ -211,7 +143,7 @@ describe('hostile frames against a running replyer, subscriber and delta in-stat
   it('100 000 generated and mutated frames: each rejected one logged once and counted, error replies where due, everything still served, memory bounded', {
     timeout: 180_000,
   }, async () => {
-    const rig = await startRig();
+    const rig = await startRig(temp);
     const { target, echo, feed, book } = rig;
     const pid = target.child.pid!;
     const fuzz = {
