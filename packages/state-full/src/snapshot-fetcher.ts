@@ -100,7 +100,7 @@ export class SnapshotFetcher {
     }
     let reply: ReturnType<typeof decodeReply>;
     try {
-      reply = decodeReply(frame);
+      reply = decodeReply(frame, this.#context.limits);
     } catch (error) {
       this.#context.reject('undecodable_snapshot', 'full_update_in dropped a snapshot reply it cannot decode', { err: error, address });
       return 'done';
