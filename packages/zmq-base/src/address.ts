@@ -5,8 +5,10 @@ import { type AddressRole, type EndpointContext, parseAddress } from '@sf/core/p
 export interface SocketAddress {
   /** Where the address sits in the addresses file, e.g. `connections.in.get_price.replyer`. */
   readonly path: string;
-  /** The ZeroMQ endpoint to bind or connect, e.g. `tcp://*:5555`. */
+  /** The ZeroMQ endpoint to bind or connect, e.g. `tcp://127.0.0.1:5555` (the first, where there are several). */
   readonly endpoint: string;
+  /** Every endpoint: one, or one per replica of the peer for a connecting socket (it connects to all). */
+  readonly endpoints: readonly string[];
 }
 
 /** Model-path section → addresses-file section (SPEC §4: `connections` / `states`). */
@@ -30,8 +32,9 @@ export function hasAddress(context: EndpointContext, socket: string): boolean {
 }
 
 /**
- * Looks up socket `socket` in the endpoint's addresses and resolves it for binding or connecting.
- * A missing or malformed address is a ConfigError (`SF_ADDRESSES_INVALID`) naming its path.
+ * Looks up socket `socket` in the endpoint's addresses and resolves it for binding or connecting
+ * (a connecting socket may have several addresses, one per replica of its peer). A missing or
+ * malformed address, or a list for a binding socket, is a ConfigError (`SF_ADDRESSES_INVALID`) naming its path.
  */
 export function socketAddress(context: EndpointContext, socket: string, mode: AddressRole): SocketAddress {
   const path = addressPath(context, socket);
@@ -43,5 +46,14 @@ export function socketAddress(context: EndpointContext, socket: string, mode: Ad
       hint: `Add "${socket}": "host:port" under ${path.slice(0, path.lastIndexOf('.'))} in the addresses file`,
     });
   }
-  return { path, endpoint: parseAddress(raw, mode, { service: context.service, model: context.modelPath }) };
+  const where = { service: context.service, model: context.modelPath };
+  const list = context.addressLists?.[socket] ?? [raw];
+  if (list.length > 1 && mode === 'bind') {
+    throw new ConfigError('SF_ADDRESSES_INVALID', `${path} lists ${list.length} addresses, but this socket binds one`, {
+      ...where,
+      hint: 'Give a binding socket one address; a list is for a connecting socket, one address per replica of its peer',
+    });
+  }
+  const endpoints = list.map((addr) => parseAddress(addr, mode, where));
+  return { path, endpoint: endpoints[0]!, endpoints };
 }

@@ -45,20 +45,31 @@ export async function bindSocket(socket: Socket, address: SocketAddress, context
 }
 
 /**
- * Connects `socket` (ZeroMQ connects in the background and reconnects by itself); on failure
- * closes it and throws a TransportError (`SF_CONNECT_FAILED`) naming the model and address.
+ * Connects `socket` to every endpoint of `address` (ZeroMQ connects in the background and
+ * reconnects by itself); on failure closes it and throws a TransportError (`SF_CONNECT_FAILED`)
+ * naming the model and address. With several endpoints (the replicas of a peer) the socket queues
+ * messages only on completed connections (ZMQ_IMMEDIATE), so a replica that is down or cut off is
+ * skipped instead of holding the messages sent its way.
  */
 export function connectSocket(socket: Socket, address: SocketAddress, context: EndpointContext): void {
   try {
-    socket.connect(address.endpoint);
+    if (address.endpoints.length > 1) socket.immediate = true;
+    for (const endpoint of address.endpoints) {
+      if (endpoint.startsWith('tcp://[')) socket.ipv6 = true;
+      socket.connect(endpoint);
+    }
   } catch (error) {
     socket.close();
-    throw new TransportError('SF_CONNECT_FAILED', `Cannot connect to ${address.endpoint} (${address.path}): ${errorText(error)}`, {
-      service: context.service,
-      model: context.modelPath,
-      hint: 'Check the address in the addresses file (host:port or a tcp://, ipc:// or inproc:// endpoint)',
-      cause: error,
-    });
+    throw new TransportError(
+      'SF_CONNECT_FAILED',
+      `Cannot connect to ${address.endpoints.join(', ')} (${address.path}): ${errorText(error)}`,
+      {
+        service: context.service,
+        model: context.modelPath,
+        hint: 'Check the address in the addresses file (host:port or a tcp://, ipc:// or inproc:// endpoint)',
+        cause: error,
+      },
+    );
   }
 }
 

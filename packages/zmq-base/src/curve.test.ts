@@ -55,7 +55,11 @@ async function ask(port: number, text: string, curve?: object, ms = 800): Promis
   const socket = createSocket(Request, context, 'connect', 'requester');
   socket.receiveTimeout = ms;
   cleanups.push(() => closeSocket(socket, 0));
-  connectSocket(socket, { path: 'connections.out.ask.requester', endpoint: `tcp://127.0.0.1:${port}` }, context);
+  connectSocket(
+    socket,
+    { path: 'connections.out.ask.requester', endpoint: `tcp://127.0.0.1:${port}`, endpoints: [`tcp://127.0.0.1:${port}`] },
+    context,
+  );
   await socket.send(text);
   try {
     const [reply] = await socket.receive();
@@ -247,7 +251,11 @@ describe('the ZAP handler', () => {
     const socket = createSocket(Reply, ctx, 'bind', 'replyer');
     socket.zapDomain = 'not-registered';
     cleanups.push(() => closeSocket(socket, 0));
-    await bindSocket(socket, { path: 'connections.in.raw.replyer', endpoint: `tcp://127.0.0.1:${port}` }, ctx);
+    await bindSocket(
+      socket,
+      { path: 'connections.in.raw.replyer', endpoint: `tcp://127.0.0.1:${port}`, endpoints: [`tcp://127.0.0.1:${port}`] },
+      ctx,
+    );
     expect((await ask(port, 'hi', clientCurve())).reply).toBeUndefined();
   });
 });

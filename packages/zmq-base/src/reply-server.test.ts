@@ -267,6 +267,7 @@ describe('ReplyServer', () => {
     expect(new ReplyServer(context, { label: 'x', answer: () => undefined, socket: 'snapshots' }).address).toEqual({
       path: 'states.out.book.snapshots',
       endpoint: 'tcp://127.0.0.1:1',
+      endpoints: ['tcp://127.0.0.1:1'],
     });
     expect(() => new ReplyServer(context, { label: 'x', answer: () => undefined })).toThrow(
       /No address for socket "replyer" at states\.out\.book\.replyer/,

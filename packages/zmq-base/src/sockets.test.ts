@@ -46,7 +46,7 @@ describe('bindSocket, connectSocket and closeSocket', () => {
   it('report a connect the socket refuses as SF_CONNECT_FAILED and close the socket', () => {
     const context = testContext({ name: 'ticks', addresses: {} });
     const socket = new Push();
-    const address = { path: 'connections.in.ticks.subscriber', endpoint: 'tcp://' };
+    const address = { path: 'connections.in.ticks.subscriber', endpoint: 'tcp://', endpoints: ['tcp://'] };
     expect(() => connectSocket(socket, address, context)).toThrow(
       expect.objectContaining({ code: 'SF_CONNECT_FAILED', message: expect.stringContaining('(connections.in.ticks.subscriber)') }),
     );
@@ -67,7 +67,11 @@ describe('bindSocket, connectSocket and closeSocket', () => {
 
   it('closedError names the address path and the model', () => {
     const context = testContext({ name: 'ask', side: 'out', addresses: {} });
-    const error = closedError(context, { path: 'connections.out.ask.requester', endpoint: 'tcp://h:1' }, 'The requester is not open');
+    const error = closedError(
+      context,
+      { path: 'connections.out.ask.requester', endpoint: 'tcp://h:1', endpoints: ['tcp://h:1'] },
+      'The requester is not open',
+    );
     expect(error).toMatchObject({
       code: 'SF_CONNECTION_CLOSED',
       message: expect.stringContaining('The requester is not open (connections.out.ask.requester)'),

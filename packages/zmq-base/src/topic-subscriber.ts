@@ -110,22 +110,23 @@ export class TopicSubscriber {
    * connects again, so one oversized publication does not silence the subscriber for good.
    */
   #rejoinWhenDropped(socket: Subscriber): void {
-    const { endpoint, path } = this.address;
-    let retrying = false;
-    socket.events.on('connect:retry', () => {
-      retrying = true;
+    const { path } = this.address;
+    // Per endpoint: a subscriber may connect to several publishers (the replicas of one).
+    const retrying = new Set<string>();
+    socket.events.on('connect:retry', ({ address }) => {
+      retrying.add(address);
     });
-    socket.events.on('disconnect', () => {
-      retrying = false;
+    socket.events.on('disconnect', ({ address: endpoint }) => {
+      retrying.delete(endpoint);
       if (this.#closing === undefined)
         this.#context.logger.info(
           { address: path, endpoint },
           `${this.#options.label} lost its peer at ${endpoint} (closed, or silent past heartbeat_timeout_ms); ZeroMQ reconnects`,
         );
       setTimeout(() => {
-        if (retrying || socket.closed || this.#paused) return;
+        if (retrying.has(endpoint) || socket.closed || this.#paused) return;
         this.#context.logger.warn(
-          { address: path },
+          { address: path, endpoint },
           `${this.#options.label} was dropped by its publisher's connection (a frame over max_message_size?); connecting again`,
         );
         try {

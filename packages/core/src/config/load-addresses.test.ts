@@ -64,10 +64,19 @@ describe('loadAddresses', () => {
     expect(addresses.states.in).toEqual({ book: { subscriber: '10.0.0.1:9001' } });
   });
 
+  it('takes a list of addresses for one socket (one per replica) and names the bad one by index', () => {
+    const listed = checkAddresses({ connections: { out: { ask: { requester: ['127.0.0.1:8001', 'tcp://10.0.0.2:8001'] } } } }, 'The file');
+    expect(listed.connections.out.ask).toEqual({ requester: ['127.0.0.1:8001', 'tcp://10.0.0.2:8001'] });
+    expect(() => checkAddresses({ connections: { out: { ask: { requester: ['127.0.0.1:8001', 'nope'] } } } }, 'The file')).toThrow(
+      /The file at connections\.out\.ask\.requester\[1\] is 'nope', which is not an address/,
+    );
+    expect(() => checkAddresses({ connections: { out: { ask: { requester: [] } } } }, 'The file')).toThrow(/is an empty list/);
+  });
+
   it('names the path inside the file of a bad value', async () => {
     const error = await failure(loadAddresses({ file: 'bad.json', cwd: dir, config: {} }));
     expect(error.message).toBe(
-      `The addresses file at connections.in.echo.replyer is the number 8001; expected an address string (file ${join(dir, 'bad.json')}). ` +
+      `The addresses file at connections.in.echo.replyer is the number 8001; expected an address string or a list of them (file ${join(dir, 'bad.json')}). ` +
         "Write host:port, e.g. '127.0.0.1:5555'",
     );
   });

@@ -6,8 +6,11 @@ import type { Config } from './load-config.js';
 import { addressProblem } from './parse-address.js';
 import { readJsonFile } from './read-json-file.js';
 
-/** Socket name → address, for one connection or state. */
-export type SocketAddresses = Record<string, string>;
+/**
+ * Socket name → address, for one connection or state. A connecting socket may list several
+ * addresses (one per replica of the service it connects to) and connects to all of them.
+ */
+export type SocketAddresses = Record<string, string | string[]>;
 
 /** Model name → its socket addresses, for one side. */
 export type SideAddresses = Record<string, SocketAddresses>;
@@ -112,18 +115,27 @@ function checkSockets(value: unknown, path: string, fail: (path: string, problem
   }
   const sockets: SocketAddresses = {};
   for (const [socket, addr] of Object.entries(value)) {
-    if (typeof addr !== 'string') {
-      fail(`${path}.${socket}`, `is ${describeValue(addr)}; expected an address string`, "Write host:port, e.g. '127.0.0.1:5555'");
+    const list = Array.isArray(addr);
+    if (list && addr.length === 0) fail(`${path}.${socket}`, 'is an empty list', 'List at least one address, or write one string');
+    for (const [index, one] of (list ? addr : [addr]).entries()) {
+      const at = list ? `${path}.${socket}[${index}]` : `${path}.${socket}`;
+      if (typeof one !== 'string') {
+        fail(
+          at,
+          `is ${describeValue(one)}; expected an address string${list ? '' : ' or a list of them'}`,
+          "Write host:port, e.g. '127.0.0.1:5555'",
+        );
+      }
+      const problem = addressProblem(one as string);
+      if (problem !== undefined) {
+        fail(
+          at,
+          `is '${one as string}', which is not an address: ${problem}`,
+          "Write host:port (e.g. '127.0.0.1:5555') or a full ZeroMQ endpoint (tcp://, ipc://, inproc://)",
+        );
+      }
     }
-    const problem = addressProblem(addr as string);
-    if (problem !== undefined) {
-      fail(
-        `${path}.${socket}`,
-        `is '${addr as string}', which is not an address: ${problem}`,
-        "Write host:port (e.g. '127.0.0.1:5555') or a full ZeroMQ endpoint (tcp://, ipc://, inproc://)",
-      );
-    }
-    sockets[socket] = addr as string;
+    sockets[socket] = list ? [...(addr as string[])] : (addr as string);
   }
   return sockets;
 }

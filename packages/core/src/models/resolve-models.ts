@@ -149,7 +149,7 @@ function resolveOne(
     creation,
     typeArguments,
     handler: typeof handler === 'function' ? (handler as (...args: any[]) => unknown) : undefined,
-    addresses: socketAddresses(kind, side, name, definition.addresses, definition.optionalAddresses ?? [], input),
+    ...socketAddresses(kind, side, name, definition.addresses, definition.optionalAddresses ?? [], input),
     declared: { args: argModels, returns: returnModels },
     args,
     send: definition.sendModel === undefined ? args : compileArguments(definition.sendModel, { service, model: path, root: 'args' }),
@@ -209,7 +209,7 @@ function socketAddresses(
   required: readonly string[],
   optional: readonly string[],
   input: ResolveModelsInput,
-): Record<string, string> {
+): { addresses: Record<string, string>; addressLists: Record<string, readonly string[]> } {
   const sockets = [...required, ...optional];
   const section = kind === 'connection' ? 'connections' : 'states';
   const given = input.addresses[section][side][name] ?? {};
@@ -223,7 +223,7 @@ function socketAddresses(
         (sockets.length > 0 ? `This type's socket names: ${sockets.join(', ')}` : 'This type needs no address: remove the entry'),
     });
   }
-  const missing = required.filter((socket) => typeof given[socket] !== 'string');
+  const missing = required.filter((socket) => given[socket] === undefined);
   if (missing.length > 0) {
     const example = Object.fromEntries(missing.map((socket) => [socket, '127.0.0.1:5555']));
     throw new ConfigError(
@@ -235,7 +235,15 @@ function socketAddresses(
       },
     );
   }
-  return given;
+  // `addresses` keeps the seed's one string per socket (the first of a list) for plugins that connect once.
+  const addresses: Record<string, string> = {};
+  const addressLists: Record<string, readonly string[]> = {};
+  for (const [socket, addr] of Object.entries(given)) {
+    const list = typeof addr === 'string' ? [addr] : addr;
+    addresses[socket] = list[0]!;
+    addressLists[socket] = Object.freeze(list);
+  }
+  return { addresses, addressLists };
 }
 
 /** `setup_connections` / `setup_states` may only name declared models. */

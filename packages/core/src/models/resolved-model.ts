@@ -23,8 +23,10 @@ export interface ResolvedModel {
   readonly typeArguments: Readonly<Record<string, unknown>>;
   /** The handler function for `in` connections, from the creation argument the type names. */
   readonly handler: ((...args: any[]) => unknown) | undefined;
-  /** Socket name → address for this model. */
+  /** Socket name → address for this model (the first, where the addresses file lists several). */
   readonly addresses: Readonly<Record<string, string>>;
+  /** Socket name → every address the addresses file gives it (one, or one per replica of the peer). */
+  readonly addressLists: Readonly<Record<string, readonly string[]>>;
   /** The argument models as declared, for listings: message args and return args. */
   readonly declared: {
     /** `required_arguments` / `optional_arguments`. */

@@ -37,8 +37,14 @@ export interface EndpointContext {
   readonly name: string;
   /** Model path, e.g. `connection_models.in.cancel_order`. */
   readonly modelPath: string;
-  /** Socket name → address, as given in the addresses file (validated against `addresses`). */
+  /** Socket name → address, as given in the addresses file (validated against `addresses`); the first where it lists several. */
   readonly addresses: Readonly<Record<string, string>>;
+  /**
+   * Socket name → every address the addresses file gives it: one, or several for a connecting
+   * socket that reaches each replica of its peer (connect to all of them). Absent in contexts built
+   * outside the runner: use `addresses`.
+   */
+  readonly addressLists?: Readonly<Record<string, readonly string[]>>;
   /** Validated creation arguments (required and optional merged). */
   readonly creation: Readonly<Record<string, unknown>>;
   /** Validated connection/state arguments (required and optional merged). */

@@ -128,6 +128,7 @@ export function endpointContext(
     name: model.name,
     modelPath: model.path,
     addresses: model.addresses,
+    addressLists: model.addressLists,
     creation: model.creation,
     arguments: model.typeArguments,
     logger,

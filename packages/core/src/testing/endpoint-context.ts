@@ -27,8 +27,8 @@ export interface TestContextOptions {
   name?: string;
   /** Side of the model, for its path; defaults to `in`. */
   side?: 'in' | 'out';
-  /** Socket name → address. */
-  addresses: Record<string, string>;
+  /** Socket name → address, or several (a connecting socket reaching each replica of its peer). */
+  addresses: Record<string, string | readonly string[]>;
   /** Creation arguments. */
   creation?: Record<string, unknown>;
   /** Stands in for the runner; defaults to echoing no reply. */
@@ -54,7 +54,12 @@ export function testContext(options: TestContextOptions): TestContext {
     service: 'test-service.ts',
     name,
     modelPath: `${options.kind ?? 'connection'}_models.${options.side ?? 'in'}.${name}`,
-    addresses: options.addresses,
+    addresses: Object.fromEntries(
+      Object.entries(options.addresses).map(([socket, addr]) => [socket, typeof addr === 'string' ? addr : addr[0]!]),
+    ),
+    addressLists: Object.fromEntries(
+      Object.entries(options.addresses).map(([socket, addr]) => [socket, typeof addr === 'string' ? [addr] : addr]),
+    ),
     creation: options.creation ?? {},
     arguments: {},
     logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },

@@ -85,7 +85,7 @@ function groupSockets(services: readonly InspectedService[], wires: readonly Wir
 function explicitAddress(system: LoadedSystem, sockets: readonly Socket[]): string | undefined {
   for (const { end, name } of sockets) {
     const given = system.addresses[end.kind === 'connection' ? 'connections' : 'states'][end.side][end.name]?.[name];
-    if (given !== undefined) return given;
+    if (given !== undefined) return typeof given === 'string' ? given : given[0];
   }
   return undefined;
 }
