@@ -12,6 +12,14 @@ export {
   retryPolicy,
 } from './plugin/retry-policy.js';
 export { readState } from './plugin/read-state.js';
+export {
+  LogThrottle,
+  type LogThrottleOptions,
+  MAX_THROTTLE_KEYS,
+  REPEAT_QUIET_MS,
+  type ThrottleVerdict,
+  withHeldBack,
+} from './runner/log-throttle.js';
 export { type AddressRole, parseAddress } from './config/parse-address.js';
 export { CORE_MAJOR } from './registry/core-version.js';
 export { isPlainObject } from './util/describe-value.js';

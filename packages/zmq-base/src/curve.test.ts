@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { tcpRecorder } from './tcp-recorder.fixture.js';
 import { TopicPublisher } from './topic-publisher.js';
 import { TopicSubscriber } from './topic-subscriber.js';
 import { keyId } from './z85.js';
-import { ZAP_ENDPOINT } from './zap-handler.js';
+import { REFUSAL_LINES, registerZapDomain, ZAP_ENDPOINT, zapSocket } from './zap-handler.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sf-curve-'));
 let server: WrittenKeyPair;
@@ -249,5 +250,67 @@ describe('the ZAP handler', () => {
     cleanups.push(() => closeSocket(socket, 0));
     await bindSocket(socket, { path: 'connections.in.raw.replyer', endpoint: `tcp://127.0.0.1:${port}` }, ctx);
     expect((await ask(port, 'hi', clientCurve())).reply).toBeUndefined();
+  });
+
+  it('comes back after its socket fails: clients are refused meanwhile, then answered again', async () => {
+    const port = await freePort();
+    const context = await echoServer(port, serverCurve());
+    expect((await ask(port, 'before', clientCurve())).reply).toBe('echo before');
+    const failing = zapSocket();
+    expect(failing).toBeDefined();
+    failing!.close();
+    await expect
+      .poll(() => context.logs.some((line) => line.level === 'error' && String(line.msg).includes('until it restarts')))
+      .toBe(true);
+    await expect.poll(async () => (await ask(port, 'after', clientCurve(), 300)).reply, { timeout: 8000, interval: 50 }).toBe('echo after');
+    expect(zapSocket()).toBeDefined();
+    expect(zapSocket()).not.toBe(failing);
+    expect(context.logs.some((line) => line.level === 'warn' && line.msg === 'CURVE authentication (ZAP) handler restarted')).toBe(true);
+    // A stranger is still refused by the restarted handler.
+    expect((await ask(port, 'stranger', clientCurve(stranger), 300)).reply).toBeUndefined();
+  });
+
+  it('a failure on one request refuses that client (500) and keeps serving the others', async () => {
+    const port = await freePort();
+    const context = await echoServer(port, serverCurve());
+    const broken = testContext({ name: 'broken', addresses: { replyer: '127.0.0.1:1' } });
+    const throwing = {
+      has: () => {
+        throw new Error('allow-list lookup broke');
+      },
+    } as unknown as ReadonlySet<string>;
+    const registration = registerZapDomain({ allowed: throwing, logger: broken.logger, address: 'connections.in.broken.replyer' });
+    cleanups.push(() => registration.release());
+    await registration.ready;
+    const brokenPort = await freePort();
+    const socket = new Reply({ linger: 0 });
+    socket.curveServer = true;
+    socket.curveSecretKey = socketSettings(context).curve!.keys.secretKey;
+    socket.zapDomain = registration.domain;
+    socket.zapEnforceDomain = true;
+    cleanups.push(() => closeSocket(socket, 0));
+    await socket.bind(`tcp://127.0.0.1:${brokenPort}`);
+    expect((await ask(brokenPort, 'hi', clientCurve(), 300)).reply).toBeUndefined();
+    const logs = [...broken.logs, ...context.logs];
+    expect(logs.some((line) => line.level === 'error' && String(line.msg).includes('failed on one request'))).toBe(true);
+    expect((await ask(port, 'still', clientCurve())).reply).toBe('echo still');
+  });
+
+  it('logs at most REFUSAL_LINES refusals a minute per socket, however many client keys a peer makes up', async () => {
+    const context = testContext({ name: 'flooded', addresses: { replyer: '127.0.0.1:1' } });
+    const registration = registerZapDomain({ allowed: new Set(), logger: context.logger, address: 'connections.in.flooded.replyer' });
+    cleanups.push(() => registration.release());
+    await registration.ready;
+    const zap = new Request({ linger: 0, receiveTimeout: 2000 });
+    cleanups.push(() => closeSocket(zap, 0));
+    zap.connect(ZAP_ENDPOINT);
+    for (let i = 0; i < 200; i++) {
+      await zap.send(['1.0', String(i), registration.domain, '10.0.0.9', '', 'CURVE', randomBytes(32)]);
+      const [, , status] = await zap.receive();
+      expect(String(status)).toBe('400');
+    }
+    expect(context.logs.filter((line) => line.level === 'warn' && String(line.msg).includes('refused a CURVE client'))).toHaveLength(
+      REFUSAL_LINES,
+    );
   });
 });
