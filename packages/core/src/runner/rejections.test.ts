@@ -166,7 +166,7 @@ describe('a running service counts the inbound messages it rejects', () => {
     const orders = memory.inputs.get('orders')!;
     for (let i = 0; i < 200; i++) {
       expect(decodeReply((await orders.push(Uint8Array.from([0xc1, i])))!).error?.type).toBe('DecodeError');
-      expect(decodeReply((await orders.push(encodeRequest({ args: { id: i } })))!).error?.type).toBe('ValidationError');
+      expect(decodeReply((await orders.push(encodeRequest({ args: { id: i }, workflow_id: null })))!).error?.type).toBe('ValidationError');
     }
     expect(running.rejected()).toEqual({ 'connection_models.in.orders': { undecodable: 200, bad_arguments: 200 } });
     expect(await running.stop('SIGTERM')).toBe(0);
