@@ -24,6 +24,8 @@ export { type AddressRole, parseAddress } from './config/parse-address.js';
 export { CORE_MAJOR } from './registry/core-version.js';
 export { isPlainObject } from './util/describe-value.js';
 export { isPromiseLike } from './util/is-promise-like.js';
+export { clipText, QUOTE_MAX, quoteText } from './util/quote-text.js';
+export { redactUrlCredentials } from './util/redact-url.js';
 export {
   decodeReply,
   decodeRequest,
