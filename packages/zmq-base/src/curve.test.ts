@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, listen, sleep, type TestContext, testContext } from '@sf/core/testing';
@@ -8,7 +8,7 @@ import { curveKeyPair, Request, Reply } from 'zeromq';
 import { bindSocket, connectSocket } from './bind-connect.js';
 import { closeSocket } from './close.js';
 import { createSocket, socketSettings } from './create-socket.js';
-import { type WrittenKeyPair, writeKeyPair } from './key-files.js';
+import { readKeyPair, type WrittenKeyPair, writeKeyPair } from './key-files.js';
 import { ReplyServer } from './reply-server.js';
 import { tcpRecorder } from './tcp-recorder.fixture.js';
 import { TopicPublisher } from './topic-publisher.js';
@@ -191,6 +191,45 @@ describe('CURVE settings', () => {
     expect(message).not.toContain(bad);
     expect(() => socketSettings(context({ curve: { key_file: server.secretFile, secret_key: pair.secretKey } }))).toThrow(/not both/);
     expect(() => socketSettings(context({ curve: { allowed_client_keys: [] } }))).toThrow(/key pair/);
+  });
+});
+
+describe('a key pair file other users can read', () => {
+  const context = (creation: Record<string, unknown>) => testContext({ name: 'x', addresses: {}, creation });
+
+  it('is refused (SF_KEY_FILE_READABLE, naming the file and the fix) when every user may read it; group-readable only warns', async () => {
+    const loose = await writeKeyPair(join(dir, 'loose'), 'server');
+    chmodSync(loose.secretFile, 0o644);
+    let refused: unknown;
+    try {
+      socketSettings(context({ curve: { key_file: loose.secretFile } }));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({
+      name: 'ConfigError',
+      code: 'SF_KEY_FILE_READABLE',
+      location: { argument: 'optional_creation_arguments.curve.key_file' },
+    });
+    expect(String((refused as Error).message)).toContain('mode 0644');
+    expect(String((refused as Error).message)).toContain(`chmod 600 ${loose.secretFile}`);
+    expect(String((refused as Error).message)).not.toContain(readKeyPair(loose.secretFile, {}).secretKey);
+    chmodSync(loose.secretFile, 0o640);
+    const port = await freePort();
+    const warned = await echoServer(port, { key_file: loose.secretFile, allowed_clients_file: client.publicFile });
+    expect(warned.logs.some((line) => line.level === 'warn' && String(line.msg).includes('readable by other users'))).toBe(true);
+  });
+
+  it('is let through with a warning when SF_ALLOW_READABLE_KEYS=1', async () => {
+    const loose = await writeKeyPair(join(dir, 'allowed'), 'server');
+    chmodSync(loose.secretFile, 0o644);
+    process.env.SF_ALLOW_READABLE_KEYS = '1';
+    cleanups.push(() => {
+      delete process.env.SF_ALLOW_READABLE_KEYS;
+    });
+    const port = await freePort();
+    const warned = await echoServer(port, { key_file: loose.secretFile, allowed_clients_file: client.publicFile });
+    expect(warned.logs.some((line) => line.level === 'warn' && String(line.msg).includes('readable by other users'))).toBe(true);
   });
 });
 
