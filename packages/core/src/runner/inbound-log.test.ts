@@ -5,6 +5,7 @@ import { decodeReply, encodeRequest } from '../codec/envelope.js';
 import { PublicError } from '../errors.js';
 import type { ResolvedModel } from '../models/resolved-model.js';
 import type { TypeDefinition } from '../plugin/contract.js';
+import type { ArgumentModel } from '../types/spec.js';
 import { compileArguments } from '../types/compile-arguments.js';
 import { InflightCounter, createReceiver } from './inbound.js';
 import { Outputs } from './outputs.js';
@@ -24,7 +25,7 @@ function memoryLogger(level: string) {
 function receiverWith(
   level: string,
   handler = (args: { id: string }): unknown => ({ status: `ok ${args.id}` }),
-  required: Record<string, unknown> = { id: String },
+  required: ArgumentModel = { id: String },
 ) {
   const { logger, lines } = memoryLogger(level);
   const model = {
