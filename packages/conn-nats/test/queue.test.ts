@@ -49,7 +49,7 @@ describe.skipIf(!nats.binary)(`the inbound queue of a NATS in-type is bounded${n
         return undefined;
       },
     });
-    const endpoint = natsSubscriber.create(context);
+    const endpoint = await natsSubscriber.create(context);
     await endpoint.open();
     try {
       for (let n = 0; n < 100; n++) publisher.publish('ticks', `m${n}`);
