@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, optional, secret, TransportError } from '@sf/core';
-import type { EndpointContext } from '@sf/core/plugin';
+import { type EndpointContext, redactUrlCredentials } from '@sf/core/plugin';
 import { type ConnectionOptions, connect, credsAuthenticator, type NatsConnection, nkeyAuthenticator } from '@nats-io/transport-node';
 
 /** Server list used when neither the `servers` creation argument nor a `nats` address is given. */
@@ -14,7 +14,10 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
  * the servers are and how to log in. Secrets are `secret(...)`, so the runner logs `[redacted]`.
  */
 export const NATS_CREATION_ARGUMENTS = {
-  /** Comma-separated server URLs (`nats://host:4222,nats://host2:4222`); else the `nats` address (`host:port`); else {@link DEFAULT_SERVERS}. */
+  /**
+   * Comma-separated server URLs (`nats://host:4222,nats://host2:4222`, a login as `nats://user:pass@host:4222`,
+   * never logged); else the `nats` address (`host:port`); else {@link DEFAULT_SERVERS}.
+   */
   servers: String,
   connect_timeout_ms: Number,
   user: String,
@@ -54,20 +57,42 @@ export function serverList(context: EndpointContext): string[] {
 export function connectionOptions(context: EndpointContext): ConnectionOptions {
   const creation = context.creation as Record<string, unknown>;
   const tls = creation.tls as { ca_file?: string; cert_file?: string; key_file?: string } | undefined;
+  const { servers, login } = splitLogin(serverList(context));
   const options: ConnectionOptions = {
-    servers: serverList(context),
+    servers,
     name: `${context.service}#${context.modelPath}`,
     timeout: (creation.connect_timeout_ms as number | undefined) ?? DEFAULT_CONNECT_TIMEOUT_MS,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
-    user: creation.user as string | undefined,
-    pass: creation.password as string | undefined,
-    token: creation.token as string | undefined,
+    user: (creation.user as string | undefined) ?? login.user,
+    pass: (creation.password as string | undefined) ?? login.pass,
+    token: (creation.token as string | undefined) ?? login.token,
   };
   if (typeof creation.nkey_seed === 'string') options.authenticator = nkeyAuthenticator(new TextEncoder().encode(creation.nkey_seed));
   if (typeof creation.creds_file === 'string') options.authenticator = credsAuthenticator(readCreds(context, creation.creds_file));
   if (tls) options.tls = { caFile: tls.ca_file, certFile: tls.cert_file, keyFile: tls.key_file };
   return options;
+}
+
+/**
+ * The server URLs without their login, and the login of the first URL that has one
+ * (`nats://user:pass@host` → user and password, `nats://token@host` → token), as the Go and
+ * Python clients read them. The client never sees it inside a URL, so no error quotes it.
+ */
+export function splitLogin(servers: readonly string[]): { servers: string[]; login: { user?: string; pass?: string; token?: string } } {
+  let login: { user?: string; pass?: string; token?: string } | undefined;
+  const clean = servers.map((server) => {
+    const match = /^([a-z][a-z0-9+.-]*:\/\/)?([^/@]*)@(.*)$/i.exec(server);
+    if (match === null) return server;
+    const [, scheme = '', info = '', rest = ''] = match;
+    const colon = info.indexOf(':');
+    login ??=
+      colon < 0
+        ? { token: decodeURIComponent(info) }
+        : { user: decodeURIComponent(info.slice(0, colon)), pass: decodeURIComponent(info.slice(colon + 1)) };
+    return `${scheme}${rest}`;
+  });
+  return { servers: clean, login: login ?? {} };
 }
 
 function readCreds(context: EndpointContext, path: string): Uint8Array {
@@ -94,7 +119,9 @@ export async function connectNats(context: EndpointContext, options = connection
   try {
     connection = await connect(options);
   } catch (error) {
-    throw new TransportError('SF_CONNECT_FAILED', `Cannot connect to NATS at ${String(options.servers)}: ${(error as Error).message}`, {
+    // A server URL may hold a user and password (nats://user:pass@host): never put them in the message.
+    const where = redactUrlCredentials(String(options.servers));
+    throw new TransportError('SF_CONNECT_FAILED', `Cannot connect to NATS at ${where}: ${redactUrlCredentials((error as Error).message)}`, {
       service: context.service,
       model: context.modelPath,
       hint: 'Check that nats-server runs at that address (servers creation argument or the nats address), and the credentials',
@@ -108,8 +135,9 @@ export async function connectNats(context: EndpointContext, options = connection
 /** Logs the client's disconnects and reconnects (not per message). */
 async function watchStatus(context: EndpointContext, connection: NatsConnection): Promise<void> {
   for await (const status of connection.status()) {
-    if (status.type === 'disconnect') context.logger.warn({ server: status.server }, 'NATS: disconnected; reconnecting');
-    else if (status.type === 'reconnect') context.logger.info({ server: status.server }, 'NATS: reconnected');
+    if (status.type === 'disconnect')
+      context.logger.warn({ server: redactUrlCredentials(status.server) }, 'NATS: disconnected; reconnecting');
+    else if (status.type === 'reconnect') context.logger.info({ server: redactUrlCredentials(status.server) }, 'NATS: reconnected');
     else if (status.type === 'error') context.logger.warn({ err: status.error }, 'NATS: client error');
   }
 }

@@ -1,7 +1,7 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
 import { checkSubject } from './arguments.js';
 import { NATS_ADDRESS, NATS_CREATION_ARGUMENTS, NatsClient } from './connection.js';
-import { InboundEndpoint } from './replyer.js';
+import { InboundEndpoint, QUEUE_ARGUMENTS } from './replyer.js';
 import { SUBJECT_ARGUMENTS, subjectOf } from './subject.js';
 
 /** Creation arguments of the publish/subscribe pair. */
@@ -67,7 +67,7 @@ export const natsSubscriber: TypeDefinition = {
   optionalAddresses: [NATS_ADDRESS],
   handler: 'on_new_message',
   replies: false,
-  creationArguments: { required: { on_new_message: Function }, optional: PUBSUB_ARGUMENTS },
+  creationArguments: { required: { on_new_message: Function }, optional: { ...PUBSUB_ARGUMENTS, ...QUEUE_ARGUMENTS } },
   description: 'Receives messages from nats_publishers of a subject, optionally only one topic, in arrival order.',
   create: (context) => {
     const topic = context.creation.topic as string | undefined;

@@ -9,6 +9,18 @@ import { WorkQueue } from './work-queue.js';
 /** Largest `concurrency` of a nats_replyer or nats_subscriber: messages handled at once. */
 export const MAX_CONCURRENCY = 256;
 
+/** Default `max_queued`: messages a nats_replyer or nats_subscriber holds waiting for a handler. */
+export const DEFAULT_MAX_QUEUED = 10_000;
+
+/** Default `max_queued_bytes`: bytes of messages waiting for a handler (64 MiB). */
+export const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Creation arguments of the in types that bound their queue: messages arrive as fast as NATS sends
+ * them, handlers may be slower. A message past either bound is dropped and counted (`queue_full`).
+ */
+export const QUEUE_ARGUMENTS = { max_queued: Number, max_queued_bytes: Number } as const;
+
 /**
  * The `nats_replyer` type: subscribes to the connection's subject in a queue group (`queue_group`,
  * by default the subject), so each request goes to one of the replicas that run the same model,
@@ -25,7 +37,7 @@ export const natsReplyer: TypeDefinition = {
   replies: true,
   creationArguments: {
     required: { on_new_request: Function },
-    optional: { concurrency: Number, queue_group: String, ...SUBJECT_ARGUMENTS, ...NATS_CREATION_ARGUMENTS },
+    optional: { concurrency: Number, queue_group: String, ...QUEUE_ARGUMENTS, ...SUBJECT_ARGUMENTS, ...NATS_CREATION_ARGUMENTS },
   },
   description: 'Answers requests from nats_requesters on a subject; replicas share a queue group and split the load.',
   create: (context) => new InboundEndpoint(context, 'nats_replyer', (frame, msg) => answer(context, frame, msg)),
@@ -51,6 +63,7 @@ export class InboundEndpoint implements Endpoint {
   readonly #subjects: string[];
   readonly #queueGroup: string | undefined;
   readonly #work: WorkQueue<Msg>;
+  readonly #limit: { readonly items: number; readonly bytes: number; readonly size: (msg: Msg) => number };
   #connection: NatsConnection | undefined;
   #subscriptions: Subscription[] = [];
   #closing: Promise<void> | undefined;
@@ -67,13 +80,31 @@ export class InboundEndpoint implements Endpoint {
     this.#subjects = subjects;
     const group = context.creation.queue_group as string | undefined;
     this.#queueGroup = grouped ? checkSubject(context, group ?? subjects[0]!, 'queue_group') : undefined;
-    this.#work = new WorkQueue(integerArgument(context, 'concurrency', 1, 1, MAX_CONCURRENCY), async (msg) => {
+    const limit = {
+      items: integerArgument(context, 'max_queued', DEFAULT_MAX_QUEUED, 1),
+      bytes: integerArgument(context, 'max_queued_bytes', DEFAULT_MAX_QUEUED_BYTES, 1),
+      size: (msg: Msg) => msg.data.length,
+    };
+    this.#limit = limit;
+    const handleOne = async (msg: Msg) => {
       try {
         await handle(msg.data, msg);
       } catch (error) {
         context.logger.error({ err: error, subject: msg.subject }, `${label}: handling a message failed`);
       }
-    });
+    };
+    this.#work = new WorkQueue(integerArgument(context, 'concurrency', 1, 1, MAX_CONCURRENCY), handleOne, limit);
+  }
+
+  /** Hands `msg` to the queue; one it refuses (full) is counted and logged (throttled) as `queue_full`. */
+  #take(msg: Msg): void {
+    if (this.#work.push(msg)) return;
+    this.#context.reject(
+      'queue_full',
+      `${this.#label} dropped a message: ${this.#work.waiting} messages (${this.#work.waitingBytes} bytes) wait for the handler ` +
+        `(max_queued ${this.#limit.items}, max_queued_bytes ${this.#limit.bytes})`,
+      { subject: msg.subject, bytes: msg.data.length },
+    );
   }
 
   async open(): Promise<void> {
@@ -87,7 +118,7 @@ export class InboundEndpoint implements Endpoint {
         queue: this.#queueGroup,
         callback: (error, msg) => {
           if (error) this.#context.logger.warn({ err: error, subject }, `${this.#label}: subscription error`);
-          else this.#work.push(msg);
+          else this.#take(msg);
         },
       }),
     );

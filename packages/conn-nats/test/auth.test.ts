@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startService } from '@sf/core';
 import { freePort } from '@sf/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitLogin } from '../src/connection.js';
 import natsPlugin from '../src/index.js';
 import { natsAvailability } from '../src/testing.js';
 
@@ -76,5 +77,57 @@ describe.skipIf(!nats.binary)(`NATS login through the runner${nats.skip}`, () =>
       logging: { consoleLevel: 'fatal' },
     });
     await expect(refused).rejects.toMatchObject({ code: 'SF_CONNECT_FAILED', message: expect.stringContaining(servers) });
+  });
+
+  it('a password inside a server URL reaches the server, never the logs nor the start error', async () => {
+    const port = servers.slice(servers.lastIndexOf(':') + 1);
+    const withLogin = `nats://sf:${PASSWORD}@127.0.0.1:${port}`;
+    const logging = (name: string) => ({ consoleLevel: 'fatal', folder: logs(name), fileLevel: 'debug' }) as const;
+    const echo = await startService({
+      ...common,
+      service: join(here, 'fixtures/url-echo.ts'),
+      extra: { servers: withLogin },
+      logging: logging('url-echo'),
+    });
+    try {
+      const ask = await startService({
+        ...common,
+        service: join(here, 'fixtures/url-ask.ts'),
+        extra: { servers: withLogin },
+        mainMode: true,
+        logging: logging('url-ask'),
+      });
+      expect(await ask.done).toBe(0);
+    } finally {
+      await echo.stop();
+    }
+    for (const name of ['url-echo', 'url-ask']) {
+      const text = logText(logs(name));
+      expect(text).toContain(`nats://[redacted]@127.0.0.1:${port}`);
+      expect(text).not.toContain(PASSWORD);
+    }
+    const refused = startService({
+      ...common,
+      service: join(here, 'fixtures/url-ask.ts'),
+      extra: { servers: `nats://sf:wrong-${PASSWORD}@127.0.0.1:${port}` },
+      mainMode: true,
+      logging: { consoleLevel: 'fatal' },
+    });
+    await expect(refused).rejects.toMatchObject({
+      code: 'SF_CONNECT_FAILED',
+      message: expect.stringContaining(`nats://127.0.0.1:${port}`),
+    });
+    await refused.catch((error: Error) => expect(error.message).not.toContain(PASSWORD));
+  });
+});
+
+describe('splitLogin', () => {
+  it('takes the login out of server URLs: user and password, or a token, URL-decoded', () => {
+    expect(splitLogin(['nats://sf:p%40ss@h1:4222', 'nats://h2:4222'])).toEqual({
+      servers: ['nats://h1:4222', 'nats://h2:4222'],
+      login: { user: 'sf', pass: 'p@ss' },
+    });
+    expect(splitLogin(['tok123@h1:4222'])).toEqual({ servers: ['h1:4222'], login: { token: 'tok123' } });
+    expect(splitLogin(['nats://h1:4222'])).toEqual({ servers: ['nats://h1:4222'], login: {} });
   });
 });

@@ -118,10 +118,13 @@ export class PluginError extends SfError {
   }
 }
 
-/** A config or addresses file is missing, unreadable or not valid JSON, or its content has the wrong shape. */
+/**
+ * A config or addresses file is missing, unreadable or not valid JSON, or its content has the
+ * wrong shape; or a CURVE key pair file any user may read (`SF_KEY_FILE_READABLE`).
+ */
 export class ConfigError extends SfError {
   constructor(
-    code: 'SF_FILE_MISSING' | 'SF_FILE_INVALID_JSON' | 'SF_CONFIG_INVALID' | 'SF_ADDRESSES_INVALID',
+    code: 'SF_FILE_MISSING' | 'SF_FILE_INVALID_JSON' | 'SF_CONFIG_INVALID' | 'SF_ADDRESSES_INVALID' | 'SF_KEY_FILE_READABLE',
     what: string,
     options: SfErrorOptions = {},
   ) {

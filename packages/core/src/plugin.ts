@@ -13,10 +13,20 @@ export {
 } from './plugin/retry-policy.js';
 export { readState } from './plugin/read-state.js';
 export { WIRE_LIMIT_ARGUMENTS, wireLimits } from './plugin/wire-limits.js';
+export {
+  LogThrottle,
+  type LogThrottleOptions,
+  MAX_THROTTLE_KEYS,
+  REPEAT_QUIET_MS,
+  type ThrottleVerdict,
+  withHeldBack,
+} from './runner/log-throttle.js';
 export { type AddressRole, isLocalEndpoint, parseAddress } from './config/parse-address.js';
 export { CORE_MAJOR } from './registry/core-version.js';
 export { isPlainObject } from './util/describe-value.js';
 export { isPromiseLike } from './util/is-promise-like.js';
+export { clipText, QUOTE_MAX, quoteText } from './util/quote-text.js';
+export { redactUrlCredentials } from './util/redact-url.js';
 export {
   decodeReply,
   decodeRequest,

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { ServiceMetrics } from '@sf/core';
 import { listen } from '@sf/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,5 +80,45 @@ describe('serveMetrics', () => {
     } finally {
       holder.close();
     }
+  });
+});
+
+/** GET `path` from `url` with the `Host` header set to `host`: status and body. */
+function get(url: string, path: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, url), { headers: { host } }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the Host check', () => {
+  it('answers its own address and localhost; 421 to another name (DNS rebinding), unless SF_ALLOWED_HOSTS lists it', async () => {
+    server = await serveMetrics(serviceMetrics(), { host: '127.0.0.1', port: 0 });
+    const port = new URL(server.url).port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+      const ok = await get(server.url, '/metrics', host);
+      expect(ok.status).toBe(200);
+      expect(ok.body).toContain('sf_messages_total');
+    }
+    const refused = await get(server.url, '/metrics.json', `rebound.example:${port}`);
+    expect(refused.status).toBe(421);
+    expect(refused.body).not.toContain('echo');
+    await server.close();
+
+    process.env.SF_ALLOWED_HOSTS = 'scrape.example';
+    try {
+      server = await serveMetrics(serviceMetrics(), { host: '127.0.0.1', port: 0 });
+    } finally {
+      delete process.env.SF_ALLOWED_HOSTS;
+    }
+    expect((await get(server.url, '/healthz', 'scrape.example:9464')).status).toBe(200);
+    expect((await get(server.url, '/healthz', 'rebound.example')).status).toBe(421);
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ListenAddress, type ServiceMetrics, TransportError } from '@sf/core';
+import { allowedHostsFromEnv, hostAllowed, type ListenAddress, type ServiceMetrics, TransportError } from '@sf/core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { registerServiceMetrics } from './collectors.js';
 
@@ -16,12 +16,15 @@ export interface MetricsServer {
  * Serves one running service over HTTP: `GET /metrics` (Prometheus text: the service's endpoint
  * metrics and the process metrics), `/metrics.json` (the same as prom-client's JSON, for `sf up`),
  * `/healthz` (200 while the process serves) and `/readyz` (200 when ready, else 503 with the reasons).
+ * A request whose `Host` names another machine (DNS rebinding) gets 421 (see `hostAllowed`).
  */
 export async function serveMetrics(metrics: ServiceMetrics, address: ListenAddress): Promise<MetricsServer> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerServiceMetrics(registry, metrics);
+  const allowed = allowedHostsFromEnv();
   const server = createServer((request, response) => {
+    if (!hostAllowed(request.headers.host, address.host, allowed)) return misdirected(response);
     void answer(request, response, registry, metrics).catch((error: unknown) => {
       send(response, 500, 'text/plain', `metrics failed: ${error instanceof Error ? error.message : String(error)}\n`);
     });
@@ -76,6 +79,11 @@ async function answer(request: IncomingMessage, response: ServerResponse, regist
     default:
       return send(response, 404, 'text/plain', 'not found: try /metrics, /metrics.json, /healthz or /readyz\n');
   }
+}
+
+/** 421 to a request for another host name: a page that rebound its domain to this machine reads nothing. */
+function misdirected(response: ServerResponse): void {
+  send(response, 421, 'text/plain', 'this server answers only its own address, localhost or a name in SF_ALLOWED_HOSTS\n');
 }
 
 function send(response: ServerResponse, status: number, type: string, body: string): void {

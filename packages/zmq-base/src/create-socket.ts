@@ -1,9 +1,8 @@
-import type { AddressRole, EndpointContext } from '@sf/core/plugin';
+import { type AddressRole, type EndpointContext, LogThrottle } from '@sf/core/plugin';
 import type { Socket } from 'zeromq';
 import { addressPath } from './address.js';
 import { applyContextOptions } from './context-options.js';
 import { type CurveSettings, checkCurveRole, readCurve } from './curve.js';
-import { LogThrottle } from './log-throttle.js';
 import { noop } from './noop.js';
 import { applySocketOptions, readSocketOptions, type SocketOptionValues } from './socket-options.js';
 import { registerZapDomain } from './zap-handler.js';

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, listen, sleep, type TestContext, testContext } from '@sf/core/testing';
@@ -7,13 +8,13 @@ import { curveKeyPair, Request, Reply } from 'zeromq';
 import { bindSocket, connectSocket } from './bind-connect.js';
 import { closeSocket } from './close.js';
 import { createSocket, socketSettings } from './create-socket.js';
-import { type WrittenKeyPair, writeKeyPair } from './key-files.js';
+import { readKeyPair, type WrittenKeyPair, writeKeyPair } from './key-files.js';
 import { ReplyServer } from './reply-server.js';
 import { tcpRecorder } from './tcp-recorder.fixture.js';
 import { TopicPublisher } from './topic-publisher.js';
 import { TopicSubscriber } from './topic-subscriber.js';
 import { keyId } from './z85.js';
-import { ZAP_ENDPOINT } from './zap-handler.js';
+import { REFUSAL_LINES, registerZapDomain, ZAP_ENDPOINT, zapSocket } from './zap-handler.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sf-curve-'));
 let server: WrittenKeyPair;
@@ -197,6 +198,45 @@ describe('CURVE settings', () => {
   });
 });
 
+describe('a key pair file other users can read', () => {
+  const context = (creation: Record<string, unknown>) => testContext({ name: 'x', addresses: {}, creation });
+
+  it('is refused (SF_KEY_FILE_READABLE, naming the file and the fix) when every user may read it; group-readable only warns', async () => {
+    const loose = await writeKeyPair(join(dir, 'loose'), 'server');
+    chmodSync(loose.secretFile, 0o644);
+    let refused: unknown;
+    try {
+      socketSettings(context({ curve: { key_file: loose.secretFile } }));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({
+      name: 'ConfigError',
+      code: 'SF_KEY_FILE_READABLE',
+      location: { argument: 'optional_creation_arguments.curve.key_file' },
+    });
+    expect(String((refused as Error).message)).toContain('mode 0644');
+    expect(String((refused as Error).message)).toContain(`chmod 600 ${loose.secretFile}`);
+    expect(String((refused as Error).message)).not.toContain(readKeyPair(loose.secretFile, {}).secretKey);
+    chmodSync(loose.secretFile, 0o640);
+    const port = await freePort();
+    const warned = await echoServer(port, { key_file: loose.secretFile, allowed_clients_file: client.publicFile });
+    expect(warned.logs.some((line) => line.level === 'warn' && String(line.msg).includes('readable by other users'))).toBe(true);
+  });
+
+  it('is let through with a warning when SF_ALLOW_READABLE_KEYS=1', async () => {
+    const loose = await writeKeyPair(join(dir, 'allowed'), 'server');
+    chmodSync(loose.secretFile, 0o644);
+    process.env.SF_ALLOW_READABLE_KEYS = '1';
+    cleanups.push(() => {
+      delete process.env.SF_ALLOW_READABLE_KEYS;
+    });
+    const port = await freePort();
+    const warned = await echoServer(port, { key_file: loose.secretFile, allowed_clients_file: client.publicFile });
+    expect(warned.logs.some((line) => line.level === 'warn' && String(line.msg).includes('readable by other users'))).toBe(true);
+  });
+});
+
 describe('the ZAP handler', () => {
   it('is bound while a CURVE server is open and released after the last one closes', async () => {
     const port = await freePort();
@@ -257,5 +297,67 @@ describe('the ZAP handler', () => {
       ctx,
     );
     expect((await ask(port, 'hi', clientCurve())).reply).toBeUndefined();
+  });
+
+  it('comes back after its socket fails: clients are refused meanwhile, then answered again', async () => {
+    const port = await freePort();
+    const context = await echoServer(port, serverCurve());
+    expect((await ask(port, 'before', clientCurve())).reply).toBe('echo before');
+    const failing = zapSocket();
+    expect(failing).toBeDefined();
+    failing!.close();
+    await expect
+      .poll(() => context.logs.some((line) => line.level === 'error' && String(line.msg).includes('until it restarts')))
+      .toBe(true);
+    await expect.poll(async () => (await ask(port, 'after', clientCurve(), 300)).reply, { timeout: 8000, interval: 50 }).toBe('echo after');
+    expect(zapSocket()).toBeDefined();
+    expect(zapSocket()).not.toBe(failing);
+    expect(context.logs.some((line) => line.level === 'warn' && line.msg === 'CURVE authentication (ZAP) handler restarted')).toBe(true);
+    // A stranger is still refused by the restarted handler.
+    expect((await ask(port, 'stranger', clientCurve(stranger), 300)).reply).toBeUndefined();
+  });
+
+  it('a failure on one request refuses that client (500) and keeps serving the others', async () => {
+    const port = await freePort();
+    const context = await echoServer(port, serverCurve());
+    const broken = testContext({ name: 'broken', addresses: { replyer: '127.0.0.1:1' } });
+    const throwing = {
+      has: () => {
+        throw new Error('allow-list lookup broke');
+      },
+    } as unknown as ReadonlySet<string>;
+    const registration = registerZapDomain({ allowed: throwing, logger: broken.logger, address: 'connections.in.broken.replyer' });
+    cleanups.push(() => registration.release());
+    await registration.ready;
+    const brokenPort = await freePort();
+    const socket = new Reply({ linger: 0 });
+    socket.curveServer = true;
+    socket.curveSecretKey = socketSettings(context).curve!.keys.secretKey;
+    socket.zapDomain = registration.domain;
+    socket.zapEnforceDomain = true;
+    cleanups.push(() => closeSocket(socket, 0));
+    await socket.bind(`tcp://127.0.0.1:${brokenPort}`);
+    expect((await ask(brokenPort, 'hi', clientCurve(), 300)).reply).toBeUndefined();
+    const logs = [...broken.logs, ...context.logs];
+    expect(logs.some((line) => line.level === 'error' && String(line.msg).includes('failed on one request'))).toBe(true);
+    expect((await ask(port, 'still', clientCurve())).reply).toBe('echo still');
+  });
+
+  it('logs at most REFUSAL_LINES refusals a minute per socket, however many client keys a peer makes up', async () => {
+    const context = testContext({ name: 'flooded', addresses: { replyer: '127.0.0.1:1' } });
+    const registration = registerZapDomain({ allowed: new Set(), logger: context.logger, address: 'connections.in.flooded.replyer' });
+    cleanups.push(() => registration.release());
+    await registration.ready;
+    const zap = new Request({ linger: 0, receiveTimeout: 2000 });
+    cleanups.push(() => closeSocket(zap, 0));
+    zap.connect(ZAP_ENDPOINT);
+    for (let i = 0; i < 200; i++) {
+      await zap.send(['1.0', String(i), registration.domain, '10.0.0.9', '', 'CURVE', randomBytes(32)]);
+      const [, , status] = await zap.receive();
+      expect(String(status)).toBe('400');
+    }
+    expect(context.logs.filter((line) => line.level === 'warn' && String(line.msg).includes('refused a CURVE client'))).toHaveLength(
+      REFUSAL_LINES,
+    );
   });
 });

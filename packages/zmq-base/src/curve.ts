@@ -1,6 +1,6 @@
 import { type ErrorLocation, optional, secret, ValidationError } from '@sf/core';
 import type { AddressRole, EndpointContext } from '@sf/core/plugin';
-import { type KeyPair, readableByOthers, readAllowedKeys, readKeyPair, readPublicKey } from './key-files.js';
+import { checkKeyFileMode, type KeyPair, readableByOthers, readAllowedKeys, readKeyPair, readPublicKey } from './key-files.js';
 import { isZ85Key } from './z85.js';
 
 /**
@@ -32,7 +32,7 @@ export interface CurveSettings {
   readonly serverKey: string | undefined;
   /** Client public keys let in (needed to bind); `undefined` when none was given. */
   readonly allowed: ReadonlySet<string> | undefined;
-  /** The key pair file, when its mode lets others read it (logged as a warning at open). */
+  /** The key pair file, when its mode lets the group (or, with SF_ALLOW_READABLE_KEYS=1, anyone) read it: a warning at open. */
   readonly looseKeyFile: string | undefined;
 }
 
@@ -52,6 +52,7 @@ export function readCurve(context: EndpointContext): CurveSettings | undefined {
     if (curve.secret_key !== undefined || curve.public_key !== undefined) {
       throw invalid('Give curve.key_file or curve.public_key with curve.secret_key, not both', 'one of them', 'both', where('key_file'));
     }
+    checkKeyFileMode(curve.key_file, where('key_file'));
     keys = readKeyPair(curve.key_file, where('key_file'));
   } else {
     if (curve.public_key === undefined || curve.secret_key === undefined) {

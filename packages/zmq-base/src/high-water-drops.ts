@@ -1,5 +1,4 @@
-import type { EndpointContext } from '@sf/core/plugin';
-import { LogThrottle } from './log-throttle.js';
+import { type EndpointContext, LogThrottle } from '@sf/core/plugin';
 
 /** ZeroMQ's high-water mark (messages queued per peer) when `send_high_water_mark` / `receive_high_water_mark` is absent. */
 export const ZMQ_DEFAULT_HIGH_WATER_MARK = 1000;

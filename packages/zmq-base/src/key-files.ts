@@ -136,6 +136,31 @@ export function readableByOthers(file: string): boolean {
   }
 }
 
+/** The environment variable that, set to `1`, lets a key pair file any user may read through with a warning. */
+export const ALLOW_READABLE_KEYS_ENV = 'SF_ALLOW_READABLE_KEYS';
+
+/**
+ * Refuses a key pair file that every user of the machine may read (mode `o+r`, e.g. 0644): its
+ * secret key is not secret. A ConfigError SF_KEY_FILE_READABLE, unless `SF_ALLOW_READABLE_KEYS=1`
+ * (then the caller warns, as for a group-readable file). Not checked on Windows (no such modes).
+ */
+export function checkKeyFileMode(file: string, where: ErrorLocation, env: NodeJS.ProcessEnv = process.env): void {
+  if (process.platform === 'win32' || env[ALLOW_READABLE_KEYS_ENV] === '1') return;
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch {
+    return; // readKeyPair reports a missing file
+  }
+  if ((mode & 0o004) === 0) return;
+  const octal = (mode & 0o777).toString(8).padStart(4, '0');
+  throw new ConfigError('SF_KEY_FILE_READABLE', `CURVE key file ${file} can be read by every user of this machine (mode ${octal})`, {
+    ...where,
+    file,
+    hint: `chmod 600 ${file} (sf keygen writes it so); where no other user can reach it (a container's mounted secret), set ${ALLOW_READABLE_KEYS_ENV}=1 to start anyway with a warning`,
+  });
+}
+
 /** The files {@link writeKeyPair} wrote. */
 export interface WrittenKeyPair {
   /** `DIR/NAME.pub`: the public key, world-readable. */

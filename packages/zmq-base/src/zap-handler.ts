@@ -3,18 +3,29 @@
  * are checked here, on a Reply socket bound at `inproc://zeromq.zap.01` in the default context.
  * Each CURVE server socket registers a ZAP domain with its allow-list; the handler answers 200 to
  * a listed client key and 400 to anything else (logged, once a minute per key, with the key's
- * short id). It is bound while at least one domain is registered, so it never keeps a process alive.
+ * short id, and at most {@link REFUSAL_LINES} lines a minute per socket: a peer can make up keys).
+ * It is bound while at least one domain is registered, so it never keeps a process alive. If its
+ * loop fails, it is re-bound (up to {@link ZAP_RESTARTS} times in a row, with a growing delay):
+ * until then clients are refused, never let in unchecked.
  */
 import { TransportError } from '@sf/core';
-import type { PluginLogger } from '@sf/core/plugin';
+import { LogThrottle, type PluginLogger, withHeldBack } from '@sf/core/plugin';
 import { Reply } from 'zeromq';
 import { closeSocket } from './close.js';
-import { LogThrottle } from './log-throttle.js';
 import { noop } from './noop.js';
 import { keyId, z85Encode } from './z85.js';
 
 /** Where libzmq sends ZAP requests. */
 export const ZAP_ENDPOINT = 'inproc://zeromq.zap.01';
+
+/** Refusal lines per socket per minute, over all client keys. */
+export const REFUSAL_LINES = 20;
+
+/** Restarts of a failed ZAP handler in a row (no request answered in between) before it gives up. */
+export const ZAP_RESTARTS = 5;
+
+/** Delay before the first restart of a failed ZAP handler; doubled for each further one in a row. */
+const RESTART_DELAY_MS = 100;
 
 /** Who a ZAP domain belongs to and whom it lets in. */
 export interface ZapDomain {
@@ -37,7 +48,10 @@ export interface ZapRegistration {
 }
 
 interface Registered extends ZapDomain {
+  /** One line a minute per client key. */
   readonly throttle: LogThrottle;
+  /** {@link REFUSAL_LINES} a minute in all. */
+  readonly overall: LogThrottle;
 }
 
 class ZapHandler {
@@ -45,11 +59,13 @@ class ZapHandler {
   #socket: Reply | undefined;
   #chain: Promise<void> = Promise.resolve();
   #next = 0;
+  /** Loop failures since the last answered request. */
+  #failures = 0;
 
   register(domain: ZapDomain): ZapRegistration {
     this.#next += 1;
     const name = `sf-${this.#next}`;
-    this.#domains.set(name, { ...domain, throttle: new LogThrottle() });
+    this.#domains.set(name, { ...domain, throttle: new LogThrottle(), overall: new LogThrottle({ perWindow: REFUSAL_LINES }) });
     let released = false;
     return {
       domain: name,
@@ -95,20 +111,70 @@ class ZapHandler {
     }
   }
 
+  /** The bound socket, for tests that make it fail. */
+  get socket(): Reply | undefined {
+    return this.#socket;
+  }
+
   async #serve(socket: Reply): Promise<void> {
-    while (!socket.closed) {
+    for (;;) {
+      let request: Buffer[];
       try {
-        const request = await socket.receive();
-        await socket.send(this.#answer(request));
+        request = await socket.receive();
       } catch (error) {
-        if (socket.closed) return;
-        const [first] = this.#domains.values();
-        first?.logger.error({ err: error }, 'CURVE authentication (ZAP) handler failed; clients are refused until it restarts');
-        if (this.#socket === socket) this.#socket = undefined;
-        socket.close();
-        return;
+        return this.#failed(socket, error);
+      }
+      let reply: Array<Buffer | string>;
+      try {
+        reply = this.#answer(request);
+      } catch (error) {
+        // A bug here refuses this one client (500: internal error) and keeps serving.
+        this.#logger()?.error({ err: error }, 'CURVE authentication (ZAP) handler failed on one request; that client was refused');
+        reply = ['1.0', request[1] ?? '', '500', 'internal error', '', ''];
+      }
+      try {
+        await socket.send(reply);
+        this.#failures = 0;
+      } catch (error) {
+        return this.#failed(socket, error);
       }
     }
+  }
+
+  /** The loop on `socket` stopped: nothing to do when it was closed on purpose, else close it and restart. */
+  #failed(socket: Reply, error: unknown): void {
+    if (this.#socket !== socket) return;
+    this.#socket = undefined;
+    closeSocket(socket, 0).then(() => this.#restart(error), noop);
+  }
+
+  /** Re-binds after a failure, a growing delay later, unless it failed {@link ZAP_RESTARTS} times in a row. */
+  #restart(error: unknown): void {
+    this.#failures += 1;
+    const logger = this.#logger();
+    if (this.#failures > ZAP_RESTARTS) {
+      logger?.error(
+        { err: error, restarts: ZAP_RESTARTS },
+        'CURVE authentication (ZAP) handler failed again after its restarts; clients are refused until a CURVE socket is opened again',
+      );
+      return;
+    }
+    const delay = RESTART_DELAY_MS * 2 ** (this.#failures - 1);
+    logger?.error({ err: error, restart_in_ms: delay }, 'CURVE authentication (ZAP) handler failed; clients are refused until it restarts');
+    setTimeout(() => {
+      this.#reconcile().then(
+        () => {
+          if (this.#socket !== undefined) this.#logger()?.warn({ endpoint: ZAP_ENDPOINT }, 'CURVE authentication (ZAP) handler restarted');
+        },
+        (restartError: unknown) => this.#restart(restartError),
+      );
+    }, delay).unref();
+  }
+
+  /** A registered endpoint's logger, for lines about the handler itself. */
+  #logger(): PluginLogger | undefined {
+    const [first] = this.#domains.values();
+    return first?.logger;
   }
 
   /** The ZAP reply `[version, request id, status, status text, user id, metadata]` to one request. */
@@ -131,14 +197,21 @@ class ZapHandler {
   #refuse(domain: Registered, client: string, peer: string, message: string): void {
     const verdict = domain.throttle.pass(client);
     if (!verdict.log) return;
+    const overall = domain.overall.pass('refused');
+    if (!overall.log) return;
     domain.logger.warn(
       { client_key: client, peer, address: domain.address, ...(verdict.heldBack > 0 && { repeats: verdict.heldBack }) },
-      message,
+      withHeldBack(message, overall),
     );
   }
 }
 
 const handler = new ZapHandler();
+
+/** The process's ZAP socket while bound (tests make it fail to check the handler comes back). */
+export function zapSocket(): Reply | undefined {
+  return handler.socket;
+}
 
 /** Registers a CURVE server socket's allow-list with the process's ZAP handler (binding it if needed). */
 export function registerZapDomain(domain: ZapDomain): ZapRegistration {

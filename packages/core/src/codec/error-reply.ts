@@ -4,7 +4,11 @@
  * text of an exception: the full error belongs in the service's log, under the workflow id.
  */
 import { HandlerError, isPublicError, SfError } from '../errors.js';
+import { clipText } from '../util/quote-text.js';
 import { encodeReply, type ReplyError } from './envelope.js';
+
+/** Characters of an error reply's message at most: its parts quote peer data cut short, and this bounds the whole. */
+export const MAX_REPLY_MESSAGE = 1000;
 
 /**
  * Whose fault an error reply reports. `'request'`: the peer's frame did not decode or its args
@@ -21,8 +25,13 @@ export type ReplyFault = 'request' | 'service';
  */
 function replyErrorFor(error: unknown, fault: ReplyFault, workflowId: string | null): ReplyError {
   if (isPublicError(error))
-    return { type: text(error.name, 'PublicError'), code: text(error.code, 'SF_PUBLIC_ERROR'), message: text(error.what, '') };
-  if (fault === 'request' && error instanceof SfError) return { type: error.name, code: error.code, message: describeForPeer(error) };
+    return {
+      type: text(error.name, 'PublicError'),
+      code: text(error.code, 'SF_PUBLIC_ERROR'),
+      message: clipText(text(error.what, ''), MAX_REPLY_MESSAGE),
+    };
+  if (fault === 'request' && error instanceof SfError)
+    return { type: error.name, code: error.code, message: clipText(describeForPeer(error), MAX_REPLY_MESSAGE) };
   const generic = new HandlerError(workflowId);
   return { type: generic.name, code: generic.code, message: generic.what };
 }

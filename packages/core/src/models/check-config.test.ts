@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelError, type SfError, ValidationError } from '../errors.js';
 import { Decimal } from '../types/decimal.js';
-import { mapOf, optional, secret } from '../types/helpers.js';
+import { mapOf, nullable, optional, secret } from '../types/helpers.js';
 import { checkConfig } from './check-config.js';
 
 const SERVICE = '/srv/orders.ts';
@@ -62,6 +62,27 @@ describe('checkConfig', () => {
   it('reads a command-line string as T for secret(T) and optional(T) keys too', () => {
     const model = { required: { pin: secret(Number) }, optional: { debug: optional(secret(Boolean)) } };
     expect(checkConfig({ pin: '1234', debug: 'true' }, model, SERVICE)).toEqual({ pin: 1234, debug: true });
+  });
+
+  it('never quotes a secret value that fails its type, at any depth, but still says where and what kind it was', () => {
+    const model = {
+      required: { pin: secret(Number), db: secret({ user: String, password: String }) },
+      optional: { token: optional(secret(nullable(Number))) },
+    };
+    for (const config of [
+      { pin: 'hunter2-pin', db: { user: 'u', password: 'p' } },
+      { pin: 1, db: { user: 'u', password: 7, extra: 'hunter2-db' } },
+      { pin: 1, db: { user: 'u', password: ['hunter2-list'] } },
+      { pin: 1, db: { user: 'u', password: 'p' }, token: 'hunter2-token' },
+    ]) {
+      const error = fails(() => checkConfig(config, model, SERVICE)) as ValidationError;
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(`${error.message} ${error.received} ${error.hint ?? ''}`).not.toMatch(/hunter2|\b7\b/);
+      expect(error.received).toContain('a secret: its value is not shown');
+    }
+    const pin = fails(() => checkConfig({ pin: 'hunter2-pin', db: { user: 'u', password: 'p' } }, model, SERVICE)) as ValidationError;
+    expect(pin.location.argument).toBe('config.pin');
+    expect(pin.received).toBe('a string (a secret: its value is not shown)');
   });
 
   it('rejects a string that does not read as the asked type', () => {

@@ -73,12 +73,15 @@ export function createReceiver(
 
   /**
    * Logs `error` at warn with the workflow id (the full error: the peer is told only what
-   * `encodeErrorReply` lets through) and returns the error reply where one is due.
+   * `encodeErrorReply` lets through; throttled, see RejectCounter) and returns the error reply where one is due.
    */
   const fail = (workflowId: string | null, error: unknown, what: string, fault: ReplyFault, reason?: string): Uint8Array | undefined => {
     if (reason !== undefined) rejections?.count(from, reason);
     stats?.failed(error); // metrics (off: undefined)
-    logger.warn({ workflow_id: workflowId, from, reason, err: error }, what);
+    const fields = { workflow_id: workflowId, from, reason, err: error };
+    // Throttled per endpoint and reason: a peer can send bad messages (or trip a handler) in a loop.
+    if (rejections === undefined) logger.warn(fields, what);
+    else rejections.warn(logger, from, reason ?? 'handler_failed', fields, what);
     return replies ? encodeErrorReply(workflowId, error, fault) : undefined;
   };
 

@@ -8,6 +8,7 @@ import type { ArgumentModels } from '../plugin/contract.js';
 import { isMapModel } from '../types/argument-model.js';
 import { SPEC_KIND } from '../types/spec.js';
 import { isPlainObject } from '../util/describe-value.js';
+import { redactUrlCredentials } from '../util/redact-url.js';
 
 /** What the logger writes instead of a secret. */
 export const REDACTED = '[redacted]';
@@ -70,7 +71,8 @@ function keyPath(key: string): string {
 
 /**
  * Config or creation arguments as a log line may show them: data values as they are (secret ones
- * are redacted by the logger), functions and class instances (clients, handlers) by name only.
+ * are redacted by the logger; the user and password inside a URL such as `nats://user:pass@host`
+ * too), functions and class instances (clients, handlers) by name only.
  */
 export function loggableValues(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
   return loggable(values, 0) as Record<string, unknown>;
@@ -78,6 +80,7 @@ export function loggableValues(values: Readonly<Record<string, unknown>>): Recor
 
 function loggable(value: unknown, depth: number): unknown {
   if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`;
+  if (typeof value === 'string') return redactUrlCredentials(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth > 8) return '[…]';
   if (value instanceof Uint8Array) return `[${value.length} bytes]`;

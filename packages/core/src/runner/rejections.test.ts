@@ -6,7 +6,7 @@ import { decodeReply, encodeRequest } from '../codec/envelope.js';
 import type { EndpointContext, Plugin } from '../plugin/contract.js';
 import { CORE_MAJOR } from '../registry/core-version.js';
 import { memoryPlugin } from './memory-plugin.fixture.js';
-import { RejectCounter } from './rejections.js';
+import { REJECT_LOG_LINES, RejectCounter } from './rejections.js';
 import { type ServiceFolder, serviceFolder } from './test-service.fixture.js';
 
 describe('RejectCounter', () => {
@@ -38,6 +38,28 @@ describe('RejectCounter', () => {
       ['warn', { reason: 'undecodable', address: 'states.in.s.subscriber' }, 'dropped a publication it cannot decode'],
     ]);
     expect(counter.counts()).toEqual({ 'state_models.in.s': { undecodable: 1 } });
+  });
+
+  it('counts every rejection but logs at most REJECT_LOG_LINES per endpoint and reason per window', () => {
+    const counter = new RejectCounter();
+    const lines: [object | string, string | undefined][] = [];
+    const logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (obj: object | string, msg?: string) => lines.push([obj, msg]),
+      error: () => {},
+    };
+    const reject = counter.rejecter('connection_models.in.a', logger);
+    for (let i = 0; i < 10_000; i++) reject('undecodable', 'bad frame', { n: i });
+    reject('bad_arguments', 'bad args');
+    counter.rejecter('connection_models.in.b', logger)('undecodable', 'bad frame in b');
+    expect(counter.counts()).toEqual({
+      'connection_models.in.a': { undecodable: 10_000, bad_arguments: 1 },
+      'connection_models.in.b': { undecodable: 1 },
+    });
+    expect(lines.filter(([, msg]) => msg === 'bad frame')).toHaveLength(REJECT_LOG_LINES);
+    expect(lines.map(([, msg]) => msg)).toContain('bad args');
+    expect(lines.map(([, msg]) => msg)).toContain('bad frame in b');
   });
 });
 
@@ -131,5 +153,29 @@ describe('a running service counts the inbound messages it rejects', () => {
     });
     const summary = lines.find((line) => line.msg === 'rejected inbound messages while running');
     expect(summary?.rejected).toEqual(running.rejected());
+  });
+
+  it('a peer sending bad messages in a loop gets an error reply to each, while the log gets a few lines', async () => {
+    const memory = memoryPlugin();
+    const floodLogs = await mkdtemp(join(tmpdir(), 'sf-flood-'));
+    const { running } = await folder.start(
+      'guarded.mjs',
+      { plugins: [memory.plugin, probePlugin([])], logging: { consoleLevel: 'fatal', folder: floodLogs, fileLevel: 'warn' } },
+      memory,
+    );
+    const orders = memory.inputs.get('orders')!;
+    for (let i = 0; i < 200; i++) {
+      expect(decodeReply((await orders.push(Uint8Array.from([0xc1, i])))!).error?.type).toBe('DecodeError');
+      expect(decodeReply((await orders.push(encodeRequest({ args: { id: i }, workflow_id: null })))!).error?.type).toBe('ValidationError');
+    }
+    expect(running.rejected()).toEqual({ 'connection_models.in.orders': { undecodable: 200, bad_arguments: 200 } });
+    expect(await running.stop('SIGTERM')).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const [file] = await readdir(floodLogs);
+    const lines = (await readFile(join(floodLogs, file ?? ''), 'utf8')).trim().split('\n');
+    await rm(floodLogs, { recursive: true, force: true });
+    const reasons = lines.map((line) => (JSON.parse(line) as { reason?: string }).reason).filter((reason) => reason !== undefined);
+    expect(reasons.filter((reason) => reason === 'undecodable')).toHaveLength(REJECT_LOG_LINES);
+    expect(reasons.filter((reason) => reason === 'bad_arguments')).toHaveLength(REJECT_LOG_LINES);
   });
 });

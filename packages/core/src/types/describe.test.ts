@@ -7,7 +7,7 @@ describe('describeReceived', () => {
   it('says what a value is, briefly', () => {
     expect(describeReceived(undefined)).toBe('undefined');
     expect(describeReceived(null)).toBe('null');
-    expect(describeReceived('x'.repeat(100))).toBe(`string '${'x'.repeat(39)}…'`);
+    expect(describeReceived('x'.repeat(100))).toBe(`string '${'x'.repeat(39)}…' (100 chars)`);
     expect(describeReceived(1.5)).toBe('number 1.5');
     expect(describeReceived(3n)).toBe('bigint 3n');
     expect(describeReceived(new Decimal('1.50'))).toBe('Decimal 1.5');

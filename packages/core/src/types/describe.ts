@@ -1,5 +1,6 @@
 /** Human text for "expected …" (a type) and "received …" (a value) in validation errors. */
 import { isPlainObject } from '../util/describe-value.js';
+import { clipText, quoteText } from '../util/quote-text.js';
 import { Decimal } from './decimal.js';
 import { type ArgumentModelPair, isMapModel } from './argument-model.js';
 import type { TypeSpec } from './spec.js';
@@ -83,7 +84,7 @@ export function describeReceived(value: unknown): string {
     case 'undefined':
       return 'undefined';
     case 'string':
-      return `string '${truncate(value, MAX_VALUE_TEXT)}'`;
+      return `string ${quoteText(value, MAX_VALUE_TEXT, "'")}`;
     case 'number':
     case 'boolean':
       return `${typeof value} ${value}`;
@@ -94,7 +95,7 @@ export function describeReceived(value: unknown): string {
     case 'function':
       return value.name ? `function ${value.name}` : 'a function';
   }
-  if (Decimal.isDecimal(value)) return `Decimal ${truncate(value.toString(), MAX_VALUE_TEXT)}`;
+  if (Decimal.isDecimal(value)) return `Decimal ${clipText(value.toString(), MAX_VALUE_TEXT)}`;
   if (value instanceof UUID) return `UUID ${value.value}`;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : `Date ${value.toISOString()}`;
   if (value instanceof Uint8Array) return `${value.constructor.name} of ${value.length} bytes`;

@@ -26,6 +26,18 @@ export interface Failure {
 /** The first failure of `value` against `node` at `path`, or undefined when it matches. */
 export function explain(node: SpecNode, value: unknown, path: string): Failure | undefined {
   if (node.check?.(value)) return undefined;
+  const failure = explainNode(node, value, path);
+  if (failure !== undefined && node.secret === true) failure.received = describeSecret(value);
+  return failure;
+}
+
+/** What a secret value is, without any of it: `a string (a secret: its value is not shown)`. */
+function describeSecret(value: unknown): string {
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  return `${kind} (a secret: its value is not shown)`;
+}
+
+function explainNode(node: SpecNode, value: unknown, path: string): Failure | undefined {
   switch (node.kind) {
     case 'model':
       return isPlainObject(value) ? (explainModel(node, value, path) ?? mismatch(node, value, path)) : mismatch(node, value, path);

@@ -17,6 +17,8 @@ interface NodeBase {
   readonly path: string;
   /** Compiled check of this node's schema (set once compiled). */
   check?: Check;
+  /** Declared with `secret(T)`: error messages never quote its value (nor anything inside it). */
+  secret?: boolean;
 }
 
 /** A key of a model node. */
@@ -147,9 +149,12 @@ function parseHelper(spec: HelperSpec, path: string, options: ParseOptions, ance
       return { kind: 'literal', values: spec.values, path };
     case 'nullable':
       return { kind: 'nullable', inner: parseSpec(spec.inner, path, options, ancestors), path };
-    case 'secret':
-      // Checked like its inner type; only the logger treats it differently (see runner/redaction.ts).
-      return parseSpec(spec.inner, path, options, ancestors);
+    case 'secret': {
+      // Checked like its inner type; the logger redacts it (runner/redaction.ts), error messages do not quote it (explain.ts).
+      const node = parseSpec(spec.inner, path, options, ancestors);
+      node.secret = true;
+      return node;
+    }
     case 'any':
       return { kind: 'any', path };
     case 'schema':

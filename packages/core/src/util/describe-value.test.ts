@@ -7,7 +7,7 @@ describe('describeValue', () => {
     expect(describeValue(undefined)).toBe('undefined');
     expect(describeValue([1, 2])).toBe('an array of 2');
     expect(describeValue('in')).toBe('the string "in"');
-    expect(describeValue('x'.repeat(50))).toBe(`the string "${'x'.repeat(37)}..."`);
+    expect(describeValue('x'.repeat(50))).toBe(`the string "${'x'.repeat(39)}…" (50 chars)`);
     expect(describeValue(3)).toBe('the number 3');
     expect(describeValue(false)).toBe('the boolean false');
     expect(describeValue(2n)).toBe('the bigint 2');

@@ -1,3 +1,5 @@
+import { quoteText } from './quote-text.js';
+
 /** Short, human description of a value for "expected …, received …" messages. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
@@ -5,7 +7,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   switch (typeof value) {
     case 'string':
-      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
+      return `the string ${quoteText(value, 40)}`;
     case 'number':
     case 'boolean':
     case 'bigint':

@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ListenAddress, TransportError } from '@sf/core';
+import { allowedHostsFromEnv, hostAllowed, type ListenAddress, TransportError } from '@sf/core';
 import { LIVE_PAGE } from './live-page.js';
 import type { LiveView } from './live-view.js';
 
@@ -15,9 +15,13 @@ export interface LiveServer {
 /**
  * Serves the live page of a system: `/` (one HTML page, no build step), `/graph.svg` (the system
  * graph of `sf graph`) and `/status.json` (services and wire rates from {@link LiveView}).
+ * A request whose `Host` names another machine (DNS rebinding) gets 421 (see `hostAllowed`).
  */
 export async function serveLivePage(view: LiveView, graphSvg: string, address: ListenAddress): Promise<LiveServer> {
+  const allowed = allowedHostsFromEnv();
   const server = createServer((request, response) => {
+    if (!hostAllowed(request.headers.host, address.host, allowed))
+      return send(response, 421, 'text/plain', 'this page answers only its own address, localhost or a name in SF_ALLOWED_HOSTS\n');
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/' || path === '/index.html') return send(response, 200, 'text/html; charset=utf-8', LIVE_PAGE);
     if (path === '/graph.svg') return send(response, 200, 'image/svg+xml', graphSvg);
