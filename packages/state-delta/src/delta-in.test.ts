@@ -74,6 +74,8 @@ describe('delta_update_in against a scripted out side', () => {
     const asked = out.requests;
     out.snapshot = { state: { a: 1, b: 2, c: 3 }, num: 3 };
     await out.publish(3, { c: 3 });
+    // The next update once the snapshot was asked for: a real out side answers with its number then.
+    await until(() => out.requests === asked + 1);
     await out.publish(4, { d: 4 });
     await until(() => sub.context.updates.length === 3);
     expect(out.requests).toBe(asked + 1);
@@ -145,6 +147,7 @@ describe('delta_update_in against a scripted out side', () => {
     await out.publishRaw(Buffer.from([0xc1, 0x00]));
     await out.publishRaw(Buffer.from([0x81, 0xa4, ...Buffer.from('args'), 0x80]));
     out.snapshot = { state: { ok: true }, num: 5 };
+    await until(() => JSON.stringify(last(sub)) === JSON.stringify({ ok: true }));
     await out.publish(6, { more: 1 });
     await until(() => JSON.stringify(last(sub)) === JSON.stringify({ ok: true, more: 1 }));
     expect(sub.context.logs.filter((line) => line.msg === 'delta state: undecodable update; resyncing')).toHaveLength(2);
