@@ -233,8 +233,8 @@ describe('delta_update_in against a scripted out side', () => {
       state = applyDelta(state, update);
       await out.publish(num, update);
     }
-    await until(() => sub.context.logs.some((line) => line.msg.startsWith('delta state: too many updates while waiting for a snapshot')));
-    const overflow = sub.context.logs.find((line) => line.msg.startsWith('delta state: too many updates'))!;
+    await until(() => sub.context.logs.some((line) => line.msg?.startsWith('delta state: too many updates while waiting for a snapshot')));
+    const overflow = sub.context.logs.find((line) => line.msg?.startsWith('delta state: too many updates'))!;
     expect(overflow).toMatchObject({ level: 'warn', obj: { max_buffered_bytes: 2000 } });
     expect((overflow.obj as { bytes: number }).bytes).toBeLessThanOrEqual(2000);
     out.snapshot = { state, num: 40 };

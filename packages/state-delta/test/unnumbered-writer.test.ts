@@ -18,7 +18,7 @@ afterEach(async () => {
 /** Publishes random book deltas numbered from `first`; its replyer answers with the current state at number 0. */
 class UnnumberedWriter {
   state: StateValue = {};
-  num: number;
+  num = 0;
   published = 0;
   #running = true;
   readonly #done: Promise<void>;
