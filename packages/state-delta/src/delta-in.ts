@@ -26,10 +26,10 @@ export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 1000;
 export const DEFAULT_TAIL_CHECK_MS = 500;
 
 /**
- * Pacing of snapshot requests. One made within `settled` ms of the last snapshot taken (that one
- * did not last) or after a request that failed is a repeat: it goes `first` ms after the request
- * before it, then twice as long each time up to `max`. After `settled` ms in step, the next one
- * goes at once.
+ * Pacing of snapshot requests. After a request that failed, the next goes `first` ms after it,
+ * then twice as long after each further failure, up to `max`. After a snapshot taken, the next
+ * request goes at once; but while snapshots keep being needed again within `settled` ms of the
+ * last one taken, each next request waits as after failures (`first`, doubling up to `max`).
  */
 export const SNAPSHOT_RETRY_MS = { first: 100, max: 2000, settled: 5000 } as const;
 
@@ -75,11 +75,12 @@ class DeltaInEndpoint implements Endpoint {
   readonly #firstAttempt: { done: Promise<void>; resolve: () => void } = deferred();
   #paused = false;
   #closing: Promise<void> | undefined;
-  /** When the last snapshot request went out (performance.now()), and the least wait after it for the next. */
+  /** When the last snapshot request went out (performance.now()). */
   #lastAsked = Number.NEGATIVE_INFINITY;
-  #backoff = 0;
-  /** When the last snapshot was taken; `undefined` while none since the last request. */
-  #tookAt: number | undefined;
+  /** Snapshots taken in a row, each needed again within `SNAPSHOT_RETRY_MS.settled` of the one before. */
+  #taken = 0;
+  /** When the last snapshot was taken (performance.now()). */
+  #tookAt = Number.NEGATIVE_INFINITY;
 
   constructor(context: EndpointContext) {
     this.#context = context;
@@ -198,11 +199,9 @@ class DeltaInEndpoint implements Endpoint {
   async #syncLoop(): Promise<void> {
     let failures = 0;
     while (!this.#paused && this.#replica.needsSnapshot) {
-      await this.#paceRequest();
+      await this.#paceRequest(failures);
       if (this.#paused || !this.#replica.needsSnapshot) return;
       this.#lastAsked = performance.now();
-      this.#backoff = Math.min(Math.max(this.#backoff * 2, SNAPSHOT_RETRY_MS.first), SNAPSHOT_RETRY_MS.max);
-      this.#tookAt = undefined;
       const generation = this.#replica.generation;
       const seen = this.#replica.published;
       let taken = false;
@@ -217,6 +216,7 @@ class DeltaInEndpoint implements Endpoint {
       this.#firstAttempt.resolve();
       if (taken) {
         this.#tookAt = performance.now();
+        this.#taken += 1;
         this.#context.stats?.count('snapshots');
         if (failures > 0) this.#context.logger.info({ attempts: failures + 1 }, 'delta state: snapshot received');
         failures = 0;
@@ -227,12 +227,16 @@ class DeltaInEndpoint implements Endpoint {
   }
 
   /**
-   * Waits until the next snapshot request may go. A publisher whose numbers keep jumping (lost
-   * updates, or a hostile one alternating them) would otherwise make this side ask back to back.
+   * Waits until the next snapshot request may go ({@link SNAPSHOT_RETRY_MS}), after `failures`
+   * failed ones in a row. A publisher whose numbers keep jumping (lost updates, or a hostile one
+   * alternating them) would otherwise make this side ask back to back.
    */
-  async #paceRequest(): Promise<void> {
-    if (this.#tookAt !== undefined && performance.now() - this.#tookAt >= SNAPSHOT_RETRY_MS.settled) this.#backoff = 0;
-    const wait = this.#lastAsked + this.#backoff - performance.now();
+  async #paceRequest(failures: number): Promise<void> {
+    if (performance.now() - this.#tookAt >= SNAPSHOT_RETRY_MS.settled) this.#taken = 0;
+    const repeats = failures > 0 ? failures : this.#taken - 1;
+    if (repeats <= 0) return;
+    const backoff = Math.min(SNAPSHOT_RETRY_MS.first * 2 ** (repeats - 1), SNAPSHOT_RETRY_MS.max);
+    const wait = this.#lastAsked + backoff - performance.now();
     if (wait > 0) await sleep(wait, undefined, { ref: false });
   }
 }
