@@ -3,6 +3,7 @@ import { sleep } from '@sf/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyDelta, type StateValue } from './apply-delta.js';
 import { cleanups, inAddresses, message, type Opened, openIn, openOut, outAddresses, runCleanups, until } from './endpoints.fixture.js';
+import { SNAPSHOT_RETRY_MS } from './delta-in.js';
 import { FakeOut } from './fake-out.fixture.js';
 
 afterEach(runCleanups);
@@ -74,6 +75,8 @@ describe('delta_update_in against a scripted out side', () => {
     const asked = out.requests;
     out.snapshot = { state: { a: 1, b: 2, c: 3 }, num: 3 };
     await out.publish(3, { c: 3 });
+    // The next update once the snapshot was asked for: a real out side answers with its number then.
+    await until(() => out.requests === asked + 1);
     await out.publish(4, { d: 4 });
     await until(() => sub.context.updates.length === 3);
     expect(out.requests).toBe(asked + 1);
@@ -145,6 +148,7 @@ describe('delta_update_in against a scripted out side', () => {
     await out.publishRaw(Buffer.from([0xc1, 0x00]));
     await out.publishRaw(Buffer.from([0x81, 0xa4, ...Buffer.from('args'), 0x80]));
     out.snapshot = { state: { ok: true }, num: 5 };
+    await until(() => JSON.stringify(last(sub)) === JSON.stringify({ ok: true }));
     await out.publish(6, { more: 1 });
     await until(() => JSON.stringify(last(sub)) === JSON.stringify({ ok: true, more: 1 }));
     expect(sub.context.logs.filter((line) => line.msg === 'delta state: undecodable update; resyncing')).toHaveLength(2);
@@ -166,6 +170,78 @@ describe('delta_update_in against a scripted out side', () => {
     out.snapshot = { state: { late: true }, num: 4 };
     await until(() => sub.context.updates.length === 1, 4000);
     expect(values(sub)).toEqual([{ late: true }]);
+  });
+
+  it('asks for a snapshot at once when it holds N and a lone N+2 arrives (no tail check needed)', async () => {
+    const out = await fakeOut();
+    const sub = await openIn(out.addresses, { creation: { tail_check_ms: 60_000 } });
+    await out.subscribed();
+    await out.publish(1, { a: 1 });
+    await until(() => sub.context.updates.length === 1);
+    await sleep(100);
+    const asked = out.requests;
+    out.snapshot = { state: { a: 1, b: 2, c: 3 }, num: 3 };
+    await out.publish(3, { c: 3 });
+    // Nothing else arrives: only the gap itself can make it ask (at once, or 100 ms after the last request).
+    await until(() => out.requests === asked + 1, 1500);
+    await until(() => sub.context.updates.length === 2, 1000);
+    expect(last(sub)).toEqual({ a: 1, b: 2, c: 3 });
+  });
+
+  it('paces its snapshot requests against a publisher whose numbers keep falling back, and asks at once again after settling', async () => {
+    const out = await fakeOut();
+    out.snapshot = { state: { n: 5 }, num: 5 };
+    const sub = await openIn(out.addresses, { creation: { tail_check_ms: 60_000 } });
+    await out.subscribed();
+    await until(() => sub.context.updates.length === 1);
+    const start = out.requests;
+    // Well-formed deltas alternating 5, 3, 5, 3…: each fall back looks like a restart of the out side.
+    const window = Date.now() + 3000;
+    let sent = 0;
+    while (Date.now() < window) {
+      await out.publish(sent % 2 === 0 ? 3 : 5, { n: sent });
+      sent += 1;
+      await sleep(5);
+    }
+    const asked = out.requests - start;
+    // Without pacing: a request per fall back (hundreds). Paced: 100, 200, 400, 800, 1600 ms apart.
+    expect(sent).toBeGreaterThan(200);
+    expect(asked).toBeGreaterThan(2);
+    expect(asked).toBeLessThanOrEqual(7);
+    // The reader took the snapshots and is in step again; after settling, a gap is asked about at once.
+    out.snapshot = { state: { n: 6 }, num: 6 };
+    await out.publish(6, { n: 6 });
+    await until(() => JSON.stringify(last(sub)) === JSON.stringify({ n: 6 }), 3000);
+    await sleep(SNAPSHOT_RETRY_MS.settled + 100);
+    // Two gaps in a row: without the reset, the second would wait the 2 s reached above.
+    for (const num of [8, 10]) {
+      const before = out.requests;
+      out.snapshot = { state: { n: num }, num };
+      const gapAt = Date.now();
+      await out.publish(num, { n: num });
+      await until(() => out.requests === before + 1, 1500);
+      expect(Date.now() - gapAt).toBeLessThan(SNAPSHOT_RETRY_MS.max / 2);
+      await until(() => JSON.stringify(last(sub)) === JSON.stringify({ n: num }));
+    }
+  }, 15_000);
+
+  it('caps the updates it buffers while waiting for a snapshot by max_buffered_bytes, then syncs from the snapshot', async () => {
+    const out = await fakeOut();
+    out.snapshot = undefined;
+    const sub = await openIn(out.addresses, { creation: { max_buffered_bytes: 2000, snapshot_timeout_ms: 100 } });
+    await out.subscribed();
+    let state: StateValue = {};
+    for (let num = 1; num <= 40; num++) {
+      const update = { [`k${num % 10}`]: 'x'.repeat(80), seq: num };
+      state = applyDelta(state, update);
+      await out.publish(num, update);
+    }
+    await until(() => sub.context.logs.some((line) => line.msg?.startsWith('delta state: too many updates while waiting for a snapshot')));
+    const overflow = sub.context.logs.find((line) => line.msg?.startsWith('delta state: too many updates'))!;
+    expect(overflow).toMatchObject({ level: 'warn', obj: { max_buffered_bytes: 2000 } });
+    expect((overflow.obj as { bytes: number }).bytes).toBeLessThanOrEqual(2000);
+    out.snapshot = { state, num: 40 };
+    await until(() => JSON.stringify(last(sub)) === JSON.stringify(state));
   });
 
   it('subscribes to its topic only', async () => {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
 import { numberArgument } from '@sf/core/plugin';
@@ -10,7 +11,7 @@ import {
   socketAddress,
   TopicSubscriber,
 } from '@sf/zmq-base';
-import { Replica } from './replica.js';
+import { DEFAULT_MAX_BUFFERED_BYTES, Replica } from './replica.js';
 import { SerialSteps } from './serial-steps.js';
 import { TailCheck } from './tail-check.js';
 import { decodePublication, decodeSnapshotReply, encodeSnapshotRequest, type Publication } from './wire.js';
@@ -24,8 +25,13 @@ export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 1000;
 /** Default `tail_check_ms`: after publications stop for about this long, one snapshot request checks that none was lost at the end. */
 export const DEFAULT_TAIL_CHECK_MS = 500;
 
-/** First and longest wait between snapshot requests that failed. */
-export const SNAPSHOT_RETRY_MS = { first: 100, max: 2000 } as const;
+/**
+ * Pacing of snapshot requests. After a request that failed, the next goes `first` ms after it,
+ * then twice as long after each further failure, up to `max`. After a snapshot taken, the next
+ * request goes at once; but while snapshots keep being needed again within `settled` ms of the
+ * last one taken, each next request waits as after failures (`first`, doubling up to `max`).
+ */
+export const SNAPSHOT_RETRY_MS = { first: 100, max: 2000, settled: 5000 } as const;
 
 /**
  * The `delta_update_in` state type: subscribes to the out side's updates, asks its `replyer` for a
@@ -40,7 +46,14 @@ export const deltaUpdateIn: TypeDefinition = {
   handler: 'on_update',
   replies: false,
   creationArguments: {
-    optional: { on_update: Function, topic: String, snapshot_timeout_ms: Number, tail_check_ms: Number, ...SOCKET_CREATION_ARGUMENTS },
+    optional: {
+      on_update: Function,
+      topic: String,
+      snapshot_timeout_ms: Number,
+      tail_check_ms: Number,
+      max_buffered_bytes: Number,
+      ...SOCKET_CREATION_ARGUMENTS,
+    },
   },
   description: 'Keeps a copy of a delta_update_out state: snapshot, then numbered deltas in order.',
   create: (context) => new DeltaInEndpoint(context),
@@ -62,6 +75,12 @@ class DeltaInEndpoint implements Endpoint {
   readonly #firstAttempt: { done: Promise<void>; resolve: () => void } = deferred();
   #paused = false;
   #closing: Promise<void> | undefined;
+  /** When the last snapshot request went out (performance.now()). */
+  #lastAsked = Number.NEGATIVE_INFINITY;
+  /** Snapshots taken in a row, each needed again within `SNAPSHOT_RETRY_MS.settled` of the one before. */
+  #taken = 0;
+  /** When the last snapshot was taken (performance.now()). */
+  #tookAt = Number.NEGATIVE_INFINITY;
 
   constructor(context: EndpointContext) {
     this.#context = context;
@@ -98,6 +117,7 @@ class DeltaInEndpoint implements Endpoint {
       },
       reject: (reason, message, details) => context.reject(reason, message, details),
       logger: context.logger,
+      maxBufferedBytes: numberArgument(context, 'max_buffered_bytes', DEFAULT_MAX_BUFFERED_BYTES, 0, true),
     });
     context.stats?.report('current_num', () => this.#replica.num);
     context.stats?.report('reader_lag', () => this.#replica.lag);
@@ -175,16 +195,19 @@ class DeltaInEndpoint implements Endpoint {
     });
   }
 
-  /** Asks for snapshots until one is taken, waiting longer after each failure. */
+  /** Asks for snapshots until one is taken, each request paced by {@link SNAPSHOT_RETRY_MS}. */
   async #syncLoop(): Promise<void> {
-    let wait: number = SNAPSHOT_RETRY_MS.first;
     let failures = 0;
     while (!this.#paused && this.#replica.needsSnapshot) {
+      await this.#paceRequest(failures);
+      if (this.#paused || !this.#replica.needsSnapshot) return;
+      this.#lastAsked = performance.now();
       const generation = this.#replica.generation;
+      const seen = this.#replica.published;
       let taken = false;
       try {
         const snapshot = decodeSnapshotReply(await this.#client.request(SNAPSHOT_REQUEST));
-        taken = (await this.#serial(() => this.#replica.onSnapshot(snapshot, generation))) ?? false;
+        taken = (await this.#serial(() => this.#replica.onSnapshot(snapshot, generation, seen))) ?? false;
       } catch (error) {
         if (this.#paused) return;
         // A late out side is normal (open() already said so at info): retries stay at debug.
@@ -192,16 +215,29 @@ class DeltaInEndpoint implements Endpoint {
       }
       this.#firstAttempt.resolve();
       if (taken) {
+        this.#tookAt = performance.now();
+        this.#taken += 1;
         this.#context.stats?.count('snapshots');
         if (failures > 0) this.#context.logger.info({ attempts: failures + 1 }, 'delta state: snapshot received');
         failures = 0;
-        wait = SNAPSHOT_RETRY_MS.first;
         continue;
       }
       failures += 1;
-      await sleep(wait, undefined, { ref: false });
-      wait = Math.min(wait * 2, SNAPSHOT_RETRY_MS.max);
     }
+  }
+
+  /**
+   * Waits until the next snapshot request may go ({@link SNAPSHOT_RETRY_MS}), after `failures`
+   * failed ones in a row. A publisher whose numbers keep jumping (lost updates, or a hostile one
+   * alternating them) would otherwise make this side ask back to back.
+   */
+  async #paceRequest(failures: number): Promise<void> {
+    if (performance.now() - this.#tookAt >= SNAPSHOT_RETRY_MS.settled) this.#taken = 0;
+    const repeats = failures > 0 ? failures : this.#taken - 1;
+    if (repeats <= 0) return;
+    const backoff = Math.min(SNAPSHOT_RETRY_MS.first * 2 ** (repeats - 1), SNAPSHOT_RETRY_MS.max);
+    const wait = this.#lastAsked + backoff - performance.now();
+    if (wait > 0) await sleep(wait, undefined, { ref: false });
   }
 }
 

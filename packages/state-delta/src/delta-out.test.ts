@@ -1,7 +1,8 @@
 import { Decimal, UUID, ValidationError } from '@sf/core';
-import { decodeRequest, topicPrefix } from '@sf/core/plugin';
+import { decodeRequest, encodeRequest, topicPrefix } from '@sf/core/plugin';
 import { listen, sleep, testContext } from '@sf/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Dealer } from 'zeromq';
 import { applyDelta } from './apply-delta.js';
 import { DEFAULT_WAIT_AFTER_CREATION_S, deltaUpdateOut } from './delta-out.js';
 import { cleanups, message, openOut, outAddresses, rawSubscriber, requestSnapshot, runCleanups, until } from './endpoints.fixture.js';
@@ -179,8 +180,40 @@ describe('delta_update_out', () => {
       deltaUpdateOut.create(testContext({ kind: 'state', side: 'out', addresses, creation }));
     expect(() => create({ send_high_water_mark: -1 })).toThrow(/send_high_water_mark/);
     expect(() => create({ wait_after_creation_s: -1 })).toThrow(/wait_after_creation_s/);
+    expect(() => create({ snapshot_high_water_mark: 0 })).toThrow(/snapshot_high_water_mark/);
+    expect(() => create({ snapshot_high_water_mark: 2.5 })).toThrow(/snapshot_high_water_mark/);
     expect(() => deltaUpdateOut.create(testContext({ kind: 'state', side: 'out', addresses: { publisher: addresses.publisher } }))).toThrow(
       /No address for socket "replyer" at states\.out\.test\.replyer/,
     );
+  });
+
+  it('holds at most snapshot_high_water_mark replies for a peer that asks and never reads; others are still answered', async () => {
+    const addresses = await outAddresses();
+    const { endpoint } = await openOut(addresses, { creation: { snapshot_high_water_mark: 4 } });
+    // A state of about 1 MB: what the kernel's socket buffers hold is a few replies at most.
+    const big = Object.fromEntries(Array.from({ length: 1000 }, (_, index) => [`k${index}`, 'x'.repeat(1000)]));
+    await endpoint.send!(message({ state: big }));
+    // The peer's own queue takes one reply, so its ZeroMQ stops reading the socket.
+    const hostile = new Dealer({ linger: 0, receiveHighWaterMark: 1, sendHighWaterMark: 0 });
+    cleanups.push(() => hostile.close());
+    hostile.connect(`tcp://${addresses.replyer}`);
+    const asks = 300;
+    for (let n = 0; n < asks; n++) await hostile.send([Buffer.alloc(0), encodeRequest({ args: {}, workflow_id: null })]);
+    await sleep(1000);
+    // Another reader is answered meanwhile.
+    expect((await requestSnapshot(addresses.replyer)).return_args).toMatchObject({ current_num: 1 });
+    let received = 0;
+    hostile.receiveTimeout = 1000;
+    try {
+      for (;;) {
+        await hostile.receive();
+        received += 1;
+      }
+    } catch (error) {
+      expect((error as { code?: string }).code).toBe('EAGAIN');
+    }
+    // The writer queued 4, the sockets in between hold a few more; ZeroMQ's default would have kept all 300.
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThan(30);
   });
 });

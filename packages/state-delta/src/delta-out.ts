@@ -1,13 +1,21 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
-import { answerRequest } from '@sf/core/plugin';
+import { answerRequest, integerArgument } from '@sf/core/plugin';
 import { closedError, ReplyServer, SEND_HIGH_WATER_MARK_ARGUMENT, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 import { applyDeltaInPlace, copyState, type StateValue } from './apply-delta.js';
 import { DeltaStore } from './delta-store.js';
 import { persistPath } from '@sf/state-store';
-import { encodePublication, encodeSnapshotReply } from './wire.js';
+import { SnapshotReplies } from './snapshot-replies.js';
+import { encodePublication } from './wire.js';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first update. */
 export { DEFAULT_WAIT_AFTER_CREATION_S } from '@sf/zmq-base';
+
+/**
+ * Default `snapshot_high_water_mark`: snapshot replies queued for one peer that does not read them;
+ * the replyer drops further ones to it. A reader asks one at a time, so this is plenty unless many
+ * readers reach the replyer through one proxy.
+ */
+export const DEFAULT_SNAPSHOT_HIGH_WATER_MARK = 8;
 
 /**
  * The `delta_update_out` state type: `to_send('state', name, { state, is_snapshot })` checks the
@@ -28,6 +36,7 @@ export const deltaUpdateOut: TypeDefinition = {
       topic: String,
       wait_after_creation_s: Number,
       ...SEND_HIGH_WATER_MARK_ARGUMENT,
+      snapshot_high_water_mark: Number,
       persist_file: String,
       persist_fsync: Boolean,
       ...SOCKET_CREATION_ARGUMENTS,
@@ -42,6 +51,7 @@ class DeltaOutEndpoint implements Endpoint {
   readonly #publisher: TopicPublisher;
   readonly #snapshots: ReplyServer;
   readonly #persistFile: string | undefined;
+  readonly #replies = new SnapshotReplies();
   #store: DeltaStore | undefined;
   #state: StateValue = {};
   #num = 0;
@@ -52,7 +62,13 @@ class DeltaOutEndpoint implements Endpoint {
     // A reader that misses an update at the mark sees the gap in the numbering and resyncs, so the
     // publisher keeps ZeroMQ's per-subscriber drop (countDrops would refuse it to every reader).
     this.#publisher = new TopicPublisher(context, { label: 'delta_update_out state' });
-    this.#snapshots = new ReplyServer(context, { label: 'snapshot replyer', answer: (body) => this.#snapshot(body) });
+    this.#snapshots = new ReplyServer(context, {
+      label: 'snapshot replyer',
+      answer: (body) => this.#snapshot(body),
+      // Replies are whole states: a peer that asks and never reads must not make this side hold
+      // ZeroMQ's default 1000 of them (send_high_water_mark is the publisher's).
+      sendHighWaterMark: integerArgument(context, 'snapshot_high_water_mark', DEFAULT_SNAPSHOT_HIGH_WATER_MARK, 1),
+    });
     this.#persistFile = persistPath(context);
     context.stats?.report('current_num', () => this.#num);
   }
@@ -109,12 +125,12 @@ class DeltaOutEndpoint implements Endpoint {
     return undefined;
   }
 
-  /** The answer to a snapshot request: the whole state and its number as they are now, or an error reply. */
+  /** The answer to a snapshot request: the whole state and its number as they are now (encoded once per number), or an error reply. */
   #snapshot(body: Uint8Array): Uint8Array {
     return answerRequest(
       this.#context,
       body,
-      (request) => encodeSnapshotReply(this.#state, this.#num, request.workflow_id),
+      (request) => this.#replies.reply(this.#state, this.#num, request.workflow_id),
       'snapshot replyer',
       { address: this.#snapshots.address.path },
     );

@@ -20,6 +20,7 @@ describe('@sf/state-delta plugin', () => {
       topic: String,
       wait_after_creation_s: Number,
       send_high_water_mark: Number,
+      snapshot_high_water_mark: Number,
       ...SOCKET_CREATION_ARGUMENTS,
     });
     expect(deltaUpdateIn).toMatchObject({ side: 'in', kind: 'state', peers: ['delta_update_out'], addresses: ['subscriber', 'requester'] });
@@ -29,6 +30,7 @@ describe('@sf/state-delta plugin', () => {
       topic: String,
       snapshot_timeout_ms: Number,
       tail_check_ms: Number,
+      max_buffered_bytes: Number,
       ...SOCKET_CREATION_ARGUMENTS,
     });
   });

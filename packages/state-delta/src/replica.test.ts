@@ -4,7 +4,7 @@ import { Replica } from './replica.js';
 import type { Publication, Snapshot } from './wire.js';
 
 /** A replica whose hooks record what it does; `check` rejects any value holding the key `bad`. */
-function harness() {
+function harness(maxBufferedBytes?: number) {
   const updates: { value: Record<string, unknown>; workflowId: string | null }[] = [];
   const logs: string[] = [];
   const rejected: string[] = [];
@@ -22,6 +22,7 @@ function harness() {
       rejected.push(reason);
       logs.push(message);
     },
+    maxBufferedBytes,
   });
   return { replica, updates, logs, rejected, values: () => updates.map((u) => u.value), wanted: () => wanted };
 }
@@ -245,5 +246,59 @@ describe('Replica', () => {
     expect(await replica.onSnapshot(snapshot(2, { ok: 2 }), replica.generation)).toBe(true);
     expect(values()).toEqual([{ ok: 2 }]);
     expect(rejected).toEqual(['bad_state', 'bad_snapshot']);
+  });
+
+  it('takes a snapshot numbered below the publications seen before asking (Python 0.0.3 answers 0) as of the last one seen', async () => {
+    const { replica, values, wanted } = harness();
+    // Joined late: asked before any publication, so a number 0 is taken as it is (held, not exposed).
+    await replica.onPublication(delta(3000, { a: 3000 }));
+    expect(await replica.onSnapshot(snapshot(0, { a: 3000, z: 1 }), replica.generation)).toBe(false);
+    expect(values()).toEqual([]);
+    expect(wanted()).toBe(1);
+    // Asked again after publication 3000: the state is current, its number is at least 3000.
+    const generation = replica.generation;
+    const seen = replica.published;
+    expect(seen).toBe(3000);
+    await replica.onPublication(delta(3001, { b: 3001 }));
+    expect(await replica.onSnapshot(snapshot(0, { a: 3000, z: 1, b: 3001 }), generation, seen)).toBe(true);
+    expect(replica.num).toBe(3001);
+    await replica.onPublication(delta(3002, { a: null }));
+    expect(values()).toEqual([
+      { a: 3000, z: 1, b: 3001 },
+      { a: 3000, z: 1, b: 3001 },
+      { z: 1, b: 3001 },
+    ]);
+    expect(wanted()).toBe(1);
+
+    // A check once publications stop: the same state changes nothing, one with an update lost at the end is taken.
+    replica.resync('publications stopped', false, true);
+    expect(await replica.onSnapshot(snapshot(0, { z: 1, b: 3001 }), replica.generation, replica.published)).toBe(true);
+    expect(values()).toHaveLength(3);
+    replica.resync('publications stopped', false, true);
+    expect(await replica.onSnapshot(snapshot(0, { z: 1, b: 3001, lost: 3003 }), replica.generation, replica.published)).toBe(true);
+    expect(values().at(-1)).toEqual({ z: 1, b: 3001, lost: 3003 });
+    expect(replica.num).toBe(3002);
+  });
+
+  it('takes a number below the publications seen as it is when the out side may have restarted', async () => {
+    const { replica, values } = harness();
+    await replica.onSnapshot(snapshot(5, { old: 5 }), replica.generation);
+    await replica.onPublication(delta(6, { old: 6 }));
+    replica.resync('reconnected to the out side', true);
+    expect(await replica.onSnapshot(snapshot(2, { fresh: 2 }), replica.generation, replica.published)).toBe(true);
+    expect(replica.num).toBe(2);
+    expect(values().at(-1)).toEqual({ fresh: 2 });
+  });
+
+  it('drops its buffer past maxBufferedBytes (logged once), and asks again when the snapshot is older than what it dropped', async () => {
+    const { replica, values, logs, wanted } = harness(250);
+    const sized = (num: number): Publication => ({ ...delta(num, { [`k${num}`]: num }), bytes: 100 });
+    for (let num = 1; num <= 5; num++) await replica.onPublication(sized(num));
+    expect(logs.filter((line) => line.startsWith('delta state: too many updates while waiting for a snapshot'))).toHaveLength(1);
+    // 1 and 2, then 3 and 4 were dropped: 5 is held, so a snapshot at 2 leaves a gap.
+    expect(await replica.onSnapshot(snapshot(2, { k1: 1, k2: 2 }), replica.generation)).toBe(false);
+    expect(wanted()).toBe(1);
+    expect(await replica.onSnapshot(snapshot(5, { k1: 1, k2: 2, k3: 3, k4: 4, k5: 5 }), replica.generation)).toBe(true);
+    expect(values().at(-1)).toEqual({ k1: 1, k2: 2, k3: 3, k4: 4, k5: 5 });
   });
 });

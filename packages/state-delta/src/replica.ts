@@ -1,9 +1,13 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { EndpointContext, PluginLogger } from '@sf/core/plugin';
 import { applyDelta, copyState, type StateValue } from './apply-delta.js';
 import type { Publication, Snapshot } from './wire.js';
 
 /** Updates kept while waiting for a snapshot; past this the buffer is dropped (the snapshot then covers it). */
 export const MAX_BUFFERED = 100_000;
+
+/** Default `max_buffered_bytes`: bytes of updates (as received) kept while waiting for a snapshot. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 /** What a replica needs from its endpoint. */
 export interface ReplicaHooks {
@@ -17,6 +21,8 @@ export interface ReplicaHooks {
   reject: EndpointContext['reject'];
   /** Where to log. */
   logger: PluginLogger;
+  /** Bytes of buffered updates (their `bytes`) past which the buffer is dropped; {@link DEFAULT_MAX_BUFFERED_BYTES} by default. */
+  maxBufferedBytes?: number;
 }
 
 /**
@@ -37,10 +43,16 @@ export class Replica {
   #syncing = true;
   #restartSuspected = false;
   #buffer: Publication[] = [];
+  #bufferedBytes = 0;
+  readonly #maxBufferedBytes: number;
+  /** Whether the buffer overflowed since the last snapshot (logged once per sync). */
+  #overflowed = false;
+  #warnedUnnumbered = false;
   #lastPublished: number | undefined;
 
   constructor(hooks: ReplicaHooks) {
     this.#hooks = hooks;
+    this.#maxBufferedBytes = hooks.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   }
 
   /** Whether a snapshot is needed (before the first one, and after a gap, bad message or restart). */
@@ -51,6 +63,11 @@ export class Replica {
   /** Updates published (as far as seen here) but not in the value held yet, e.g. while waiting for a snapshot. */
   get lag(): number {
     return Math.max(0, (this.#lastPublished ?? 0) - (this.#held?.num ?? 0));
+  }
+
+  /** The number of the last publication placed (of the out side's current run), or `undefined` before the first. */
+  get published(): number | undefined {
+    return this.#lastPublished;
   }
 
   /** The number of the value held, or `undefined` before the first snapshot. */
@@ -84,17 +101,17 @@ export class Replica {
       this.generation += 1;
       return this.#adopt(update.state, update.num, update.workflowId);
     }
-    this.#buffer = [];
+    this.#takeBuffer();
     this.resync(`update ${update.num} after ${previous}`, true);
     this.#bufferUp(update);
   }
 
   /**
-   * Handles a requested snapshot; `generation` is the one when it was asked for. Resolves to false
-   * when another snapshot is still needed (it was unusable, or a buffered update after it is
-   * missing): the caller waits before asking again.
+   * Handles a requested snapshot; `generation` and `seen` are {@link generation} and {@link published}
+   * as they were when it was asked for. Resolves to false when another snapshot is still needed (it
+   * was unusable, or a buffered update after it is missing): the caller waits before asking again.
    */
-  async onSnapshot(snapshot: Snapshot, generation: number): Promise<boolean> {
+  async onSnapshot(snapshot: Snapshot, generation: number, seen?: number): Promise<boolean> {
     if (!this.#syncing || generation !== this.generation) return true;
     // Checked like a delta: the out side checks each delta, not the whole state they add up to
     // (which may lack required keys, e.g. `{}` before its first update), so neither can we.
@@ -103,15 +120,40 @@ export class Replica {
       this.#hooks.reject('bad_snapshot', 'delta state: a snapshot failed the state model', { err: invalid, current_num: snapshot.num });
       return false;
     }
+    const num = this.#snapshotNum(snapshot, seen);
+    const unnumbered = num !== snapshot.num;
     const held = this.#held;
-    if (held !== undefined && snapshot.num < held.num) {
+    if (held !== undefined && num < held.num) {
       this.#hooks.logger.info({ held: held.num, current_num: snapshot.num }, 'delta state: the out side restarted; taking its state');
     }
-    const changed = held === undefined || snapshot.num !== held.num || this.#restartSuspected;
+    // An unnumbered snapshot at the number held may still hold an update lost at the end of a burst.
+    const changed =
+      held === undefined || num !== held.num || this.#restartSuspected || (unnumbered && !isDeepStrictEqual(held.state, snapshot.state));
     const buffered = this.#endSync();
-    if (changed) await this.#adopt(snapshot.state, snapshot.num, snapshot.workflowId);
-    for (const update of buffered) if (update.num > snapshot.num) await this.#sequence(update);
+    if (changed) await this.#adopt(snapshot.state, num, snapshot.workflowId);
+    for (const update of buffered) if (update.num > num) await this.#sequence(update);
     return !this.#syncing;
+  }
+
+  /**
+   * The number a requested snapshot stands for. The out side answered after publishing `seen` (the
+   * last publication placed when it was asked for), so its number is at least that, unless it
+   * restarted since (then its number is taken as it is). A lower number is not the state's own:
+   * Python service_framework 0.0.3 answers every snapshot with 0. Its state is still current, so it
+   * stands for number `seen`, and the buffered updates after `seen` are applied on it again: a delta
+   * sets and deletes keys, so applying in order updates it already holds ends at the same state.
+   */
+  #snapshotNum(snapshot: Snapshot, seen: number | undefined): number {
+    if (seen === undefined || snapshot.num >= seen || this.#restartSuspected) return snapshot.num;
+    if (!this.#warnedUnnumbered) {
+      this.#warnedUnnumbered = true;
+      this.#hooks.logger.info(
+        { current_num: snapshot.num, seen },
+        'delta state: the out side numbers its snapshots below its publications (as service_framework 0.0.3 does); ' +
+          'taking its state as of the last publication seen',
+      );
+    }
+    return seen;
   }
 
   /**
@@ -154,24 +196,41 @@ export class Replica {
     // Otherwise the value held already includes it: published before the snapshot it came from.
   }
 
+  /**
+   * Keeps a publication for after the snapshot. Past {@link MAX_BUFFERED} updates or
+   * `maxBufferedBytes` the buffer is dropped: the snapshot then covers what it held, or a gap after
+   * it shows, and the replica asks again.
+   */
   #bufferUp(update: Publication): void {
-    if (this.#buffer.length >= MAX_BUFFERED) {
-      this.#hooks.logger.warn(
-        { buffered: this.#buffer.length },
-        'delta state: too many updates while waiting for a snapshot; dropping them',
-      );
-      this.#buffer = [];
+    const bytes = update.bytes ?? 0;
+    const full = this.#buffer.length >= MAX_BUFFERED || this.#bufferedBytes + bytes > this.#maxBufferedBytes;
+    if (full && this.#buffer.length > 0) {
+      if (!this.#overflowed)
+        this.#hooks.logger.warn(
+          { buffered: this.#buffer.length, bytes: this.#bufferedBytes, max_buffered_bytes: this.#maxBufferedBytes },
+          'delta state: too many updates while waiting for a snapshot; dropping them (logged once per snapshot)',
+        );
+      this.#overflowed = true;
+      this.#takeBuffer();
     }
     this.#buffer.push(update);
+    this.#bufferedBytes += bytes;
+  }
+
+  /** Empties the buffer; returns what it held. */
+  #takeBuffer(): Publication[] {
+    const buffered = this.#buffer;
+    this.#buffer = [];
+    this.#bufferedBytes = 0;
+    return buffered;
   }
 
   /** Leaves the syncing mode; returns the updates buffered meanwhile. */
   #endSync(): Publication[] {
-    const buffered = this.#buffer;
-    this.#buffer = [];
     this.#syncing = false;
     this.#restartSuspected = false;
-    return buffered;
+    this.#overflowed = false;
+    return this.#takeBuffer();
   }
 
   #adopt(state: Readonly<StateValue>, num: number, workflowId: string | null): void | Promise<void> {

@@ -12,7 +12,13 @@ describe('delta state messages of a Python 0.0.3 out side', () => {
       args: { state: { price: new Decimal('1.5') }, is_snapshot: false, current_num: 3 },
       workflow_id: new UUID(ID),
     });
-    expect(decodePublication(publication)).toEqual({ state: { price: new Decimal('1.5') }, isSnapshot: false, num: 3, workflowId: ID });
+    expect(decodePublication(publication)).toEqual({
+      state: { price: new Decimal('1.5') },
+      isSnapshot: false,
+      num: 3,
+      workflowId: ID,
+      bytes: publication.length,
+    });
     const reply = encodeValue({ return_args: { state: { price: new Decimal('2') }, current_num: 3 }, workflow_id: new UUID(ID) });
     expect(decodeSnapshotReply(reply)).toEqual({ state: { price: new Decimal('2') }, num: 3, workflowId: ID });
   });

@@ -19,6 +19,8 @@ export interface Publication {
   readonly num: number;
   /** The workflow id it was sent under. */
   readonly workflowId: string | null;
+  /** Its size on the wire in bytes, for the in side's buffer cap (unknown: 0). */
+  readonly bytes?: number;
 }
 
 /** The out side's whole state after its update `num` (0: before the first update). */
@@ -47,6 +49,7 @@ export function decodePublication(payload: Uint8Array): Publication {
     isSnapshot,
     num: numField(args.current_num, 'args.current_num', 1),
     workflowId: workflow_id,
+    bytes: payload.length,
   };
 }
 

@@ -56,6 +56,8 @@ export interface ReplyServerOptions {
    * going back to its own requester by its routing envelope, in the order the answers are ready.
    */
   readonly concurrency?: number;
+  /** Replies queued per peer before further ones to it are dropped; the endpoint's `send_high_water_mark` (or ZeroMQ's 1000) without it. */
+  readonly sendHighWaterMark?: number;
 }
 
 /**
@@ -75,6 +77,7 @@ export class ReplyServer {
   readonly #socketName: string;
   readonly #concurrency: number;
   readonly #noReply: string | undefined;
+  readonly #sendHighWaterMark: number | undefined;
   readonly #log: { readonly address: string };
   readonly #sends = new SendQueue();
   #socket: Router | undefined;
@@ -91,6 +94,7 @@ export class ReplyServer {
     this.#socketName = options.socket ?? 'replyer';
     this.#concurrency = options.concurrency ?? 1;
     this.#noReply = options.noReply;
+    this.#sendHighWaterMark = options.sendHighWaterMark;
     this.address = socketAddress(context, this.#socketName, 'bind');
     this.#log = { address: this.address.path };
     socketSettings(context, 'bind');
@@ -101,6 +105,7 @@ export class ReplyServer {
     if (this.#closing) throw closedError(this.#context, this.address, `Cannot open a ${this.#label} after close`);
     if (this.#socket) return;
     const socket = createSocket(Router, this.#context, 'bind', this.#socketName);
+    if (this.#sendHighWaterMark !== undefined) socket.sendHighWaterMark = this.#sendHighWaterMark;
     await bindSocket(socket, this.address, this.#context);
     this.#socket = socket;
     void this.#serve(socket);
