@@ -67,7 +67,7 @@ interface Slot extends ServiceStatus {
  * service's name; restarts a crashed service with doubling back-off until `max_restarts` crashes
  * in a row (a crash loop, reported, the service left stopped); on SIGINT/SIGTERM (or, with
  * `once`, when every main-mode service has finished) stops them all in reverse order. The
- * system's local nats-servers (its `nats` entry) start first and stop last. Resolves to 0.
+ * system's local nats-servers (its `nats` entry) start first and stop last. A service that exits with code 2 (a usage error) is not restarted; once no process is left to run, it stops. Resolves to 0.
  */
 export async function runSystem(analysis: SystemAnalysis, options: UpOptions): Promise<number> {
   const colors = createColors(options.color);
@@ -116,6 +116,13 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
   };
   process.on('exit', killAll);
 
+  /** Once no process is left and none will restart (finished, crash loop, usage error), nothing would ever end `sf up`: stop. */
+  const stopIfNoneLeft = () => {
+    if (stopping || !slots.every((slot) => slot.finished)) return;
+    note('no service left running');
+    stop();
+  };
+
   const start = (slot: Slot): ServiceProcess => {
     const child = new ServiceProcess(slot.spec, (line) => say(slot.spec.name, slot.colour, line));
     slot.process = child;
@@ -141,6 +148,7 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
         slot.state = 'finished';
         note(`${slot.spec.name} finished`);
         if (options.once && slots.every((other) => !other.main || other.finished)) setTimeout(stop, ONCE_SETTLE_MS);
+        else stopIfNoneLeft();
         return;
       }
       slot.crashes += 1;
@@ -151,12 +159,14 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
         slot.state = 'usage error';
         slot.finished = true;
         note(colors.red(`${slot.spec.name} ${how}: a usage error (its command line is wrong), which a restart cannot fix; not restarting it`));
+        stopIfNoneLeft();
         return;
       }
       if (slot.crashes > policy.max_restarts) {
         slot.state = 'crash loop';
         note(colors.red(`crash loop: ${slot.spec.name} crashed ${slot.crashes} times in a row (${how}); not restarting it`));
         slot.finished = true;
+        stopIfNoneLeft();
         return;
       }
       const wait = backoff(policy, slot.crashes);
