@@ -390,3 +390,48 @@ describe.skipIf(!python)('delta and full states with a Python 0.0.3 peer, late j
     expect(await pyWriter.quit(), pyWriter.output()).toBe(0);
   });
 });
+
+describe.skipIf(!python)('a TS delta reader joining a 0.0.3 delta writer late (needs the state-delta 0.0.3-writer fix)', () => {
+  it('ends equal to the writer, whose snapshots always say current_num 0, with a bounded number of snapshot requests', async () => {
+    const [bookPub, bookRep, quotePub] = (await freePorts(3)) as [number, number, number];
+    const pyWriter = await peer(
+      { states: { out: { book: { publisher: loopback(bookPub), replyer: loopback(bookRep) } } } },
+      { states: { out: { book: { state_type: 'delta_update_out' } } } },
+      { main: true, name: 'python writer' },
+    );
+    await pyWriter.ready();
+    // The writer numbers its updates from the caller's current_num, as a 0.0.3 service does.
+    let num = 0;
+    const expected: Record<string, unknown> = {};
+    const delta = (state: Record<string, unknown>) => {
+      Object.assign(expected, state);
+      pyWriter.send('book', { state, is_snapshot: false, current_num: ++num }, 'state');
+    };
+    delta({ price: py.decimal('1.5'), tags: py.set(['a', 'b']), id: py.uuid(ID), note: 'first' });
+    for (let i = 0; i < 9; i++) delta({ seq: num + 1 });
+    await pyWriter.waitForEvents('done', num);
+
+    const addresses = await temp.addresses({
+      states: { in: { book: { subscriber: loopback(bookPub), requester: loopback(bookRep) }, quote: { subscriber: loopback(quotePub) } } },
+    });
+    const reader = startSf(['-s', 'py-state-reader.ts', '-a', addresses]);
+    await reader.ready();
+    // It joins while the writer keeps publishing: 100 more updates, 10 ms apart.
+    const PUBLISHED_LATE = 100;
+    for (let i = 0; i < PUBLISHED_LATE; i++) {
+      delta(i % 2 === 0 ? { seq: num + 1 } : { seq: num + 1, note: `n${num + 1}` });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await pyWriter.waitForEvents('done', num);
+    const snapshot = pyWriter.events('snapshot_request');
+    expect(snapshot.length).toBeGreaterThan(0);
+    // Every snapshot the writer gave said 0, yet the reader ends with the writer's state …
+    await reader.waitForLine(new RegExp(`^book .*"seq":${num}\\b`), 15_000);
+    expect(printed(reader, 'book').at(-1)).toEqual(expected);
+    // … without a snapshot per publication (0.0.3's own reader asks at every update after it).
+    expect(pyWriter.events('snapshot_request').length).toBeLessThanOrEqual(5);
+
+    expect(await reader.stop('SIGINT'), reader.output()).toBe(0);
+    expect(await pyWriter.quit(), pyWriter.output()).toBe(0);
+  });
+});
