@@ -74,7 +74,8 @@ function pairsAfterSeparator(tokens: readonly string[], extra: Map<string, strin
       throw new UsageError(`unexpected argument '${token}' after --: what follows -- are config pairs (--key value or --key=value)`);
     }
     if (extra.has(key)) throw new UsageError(`config argument '${key}' is given twice (as ${spelling}); give it once`);
-    if (eq === -1 && i + 1 >= tokens.length) throw new UsageError(`${spelling} after -- has no value: write ${spelling} <value> or --${key}=<value>`);
+    if (eq === -1 && i + 1 >= tokens.length)
+      throw new UsageError(`${spelling} after -- has no value: write ${spelling} <value> or --${key}=<value>`);
     extra.set(key, eq === -1 ? tokens[++i]! : token.slice(eq + 1));
   }
 }

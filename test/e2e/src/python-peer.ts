@@ -32,7 +32,16 @@ export function pythonForPeer(): string | undefined {
 export class PythonPeer extends TrackedProcess {
   /** Starts the peer with a seed addresses file (absolute path) and models; `main` selects the seed's main mode. */
   constructor(python: string, addresses: string, models: PythonModels, options: { main?: boolean; name?: string } = {}) {
-    const args = [PEER_003, '-s', './wire_service.py', '-a', addresses, '--models', JSON.stringify(models), ...(options.main ? ['-m'] : [])];
+    const args = [
+      PEER_003,
+      '-s',
+      './wire_service.py',
+      '-a',
+      addresses,
+      '--models',
+      JSON.stringify(models),
+      ...(options.main ? ['-m'] : []),
+    ];
     super(python, args, { cwd: PYTHON_DIR, name: options.name ?? 'python peer', stdin: true });
     // A command written after the peer died fails the test through its missing events, not EPIPE.
     this.child.stdin!.on('error', () => {});

@@ -78,7 +78,9 @@ describe.skipIf(!PYTHON)('sf up with a Python 0.0.3 service', () => {
     expect(sf.lines).toContainEqual(expect.stringMatching(/^teller +\| teller: told 'round 1'$/));
     // 0.0.3's flags: -s relative to the service's folder, -cl as Python's level name.
     expect(sf.lines).toContainEqual(
-      expect.stringMatching(/^quoter +\| Using Arguments: Namespace\(addresses_path='\/[^']+', .*service_path='\.\/quoter\.py', .*console_loglevel='DEBUG'/),
+      expect.stringMatching(
+        /^quoter +\| Using Arguments: Namespace\(addresses_path='\/[^']+', .*service_path='\.\/quoter\.py', .*console_loglevel='DEBUG'/,
+      ),
     );
     // Ready at its own line, not once started: the caller starts only after it.
     const at = (pattern: RegExp) => sf.lines.findIndex((line) => pattern.test(line));

@@ -69,25 +69,28 @@ describe('Ctrl-C in a terminal', () => {
   });
 
   const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].some((path) => existsSync(path));
-  it.runIf(PYTHON && setpriv)('sf up killed with SIGKILL: a Python service that never reads its input still ends (parent-death signal)', async () => {
-    const file = await system('sleepy', {
-      services: {
-        sleeper: {
-          service: fixture('python/sleeper.py'),
-          python: { interpreter: PYTHON, script: fixture('python/sleeper.py'), args: [], ready: 'up$' },
-          interface: { connections: { out: { tell: 'requester' } } },
+  it.runIf(PYTHON && setpriv)(
+    'sf up killed with SIGKILL: a Python service that never reads its input still ends (parent-death signal)',
+    async () => {
+      const file = await system('sleepy', {
+        services: {
+          sleeper: {
+            service: fixture('python/sleeper.py'),
+            python: { interpreter: PYTHON, script: fixture('python/sleeper.py'), args: [], ready: 'up$' },
+            interface: { connections: { out: { tell: 'requester' } } },
+          },
+          teller: { service: fixture('python/teller.mjs') },
         },
-        teller: { service: fixture('python/teller.mjs') },
-      },
-    });
-    const sf = spawnSf(['up', file], ROOT, undefined, { detached: true });
-    const [, pid] = await sf.waitFor(/^sf up +\| started sleeper \(pid (\d+)\)$/);
-    await sf.waitFor(/^sf up +\| sleeper ready$/);
-    sf.child.kill('SIGKILL');
-    await sf.exited;
-    for (let wait = 0; wait < 100 && isAlive(Number(pid)); wait += 1) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(isAlive(Number(pid))).toBe(false);
-  });
+      });
+      const sf = spawnSf(['up', file], ROOT, undefined, { detached: true });
+      const [, pid] = await sf.waitFor(/^sf up +\| started sleeper \(pid (\d+)\)$/);
+      await sf.waitFor(/^sf up +\| sleeper ready$/);
+      sf.child.kill('SIGKILL');
+      await sf.exited;
+      for (let wait = 0; wait < 100 && isAlive(Number(pid)); wait += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(isAlive(Number(pid))).toBe(false);
+    },
+  );
 });
 
 describe('config pairs and command lines', () => {
@@ -105,17 +108,28 @@ describe('config pairs and command lines', () => {
     const python = { service: fixture('python/quoter.py'), python: { interpreter: PYTHON, script: PEER_003 }, interface: {} };
     const taken = await runSf(['check', await system('taken', { services: { quoter: { ...python, extra: { config: 'x' } } } })]);
     expect(taken.code).toBe(1);
-    expect(taken.stderr + taken.stdout).toMatch(/services\.quoter\.extra\.config: Python 0\.0\.3 reads --config as its own flag --config_path/);
+    expect(taken.stderr + taken.stdout).toMatch(
+      /services\.quoter\.extra\.config: Python 0\.0\.3 reads --config as its own flag --config_path/,
+    );
     const logged = await runSf(['check', await system('logged', { services: { quoter: { ...python, log: { folder: 'logs' } } } })]);
     expect(logged.code).toBe(1);
     expect(logged.stderr + logged.stdout).toMatch(/services\.quoter\.log: a Python 0\.0\.3 service cannot log to files \(folder\)/);
-    const fileLevel = await runSf(['check', await system('level', { services: { c: { service: fixture('stop/configured.mjs'), main: true, log: { file_level: 'info' } } } })]);
+    const fileLevel = await runSf([
+      'check',
+      await system('level', { services: { c: { service: fixture('stop/configured.mjs'), main: true, log: { file_level: 'info' } } } }),
+    ]);
     expect(fileLevel.stderr + fileLevel.stdout).toMatch(/services\.c\.log: file_level only apply to log files, which need log\.folder/);
   });
 
   it.runIf(PYTHON)('a usage error (exit code 2) is reported once, not restarted', async () => {
     const file = await system('usage', {
-      services: { quoter: { service: fixture('python/quoter.py'), python: { interpreter: PYTHON, script: PEER_003, args: ['--addresses_path'] }, interface: {} } },
+      services: {
+        quoter: {
+          service: fixture('python/quoter.py'),
+          python: { interpreter: PYTHON, script: PEER_003, args: ['--addresses_path'] },
+          interface: {},
+        },
+      },
       restart: { backoff_ms: 50, max_backoff_ms: 100, max_restarts: 3 },
     });
     const sf = spawnSf(['up', file]);

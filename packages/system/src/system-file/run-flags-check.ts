@@ -49,10 +49,13 @@ function checkPair(name: string, key: string, value: string, python: boolean, fi
     );
   }
   if (value.startsWith('-') && !NEGATIVE_NUMBER.test(value)) {
-    throw new SystemError(`${where}: Python 0.0.3 reads the value '${value}' as a flag (it starts with '-'), not as the value of --${key}`, {
-      file,
-      hint: "Give a value that does not start with '-', or read it from the service's config file (config)",
-    });
+    throw new SystemError(
+      `${where}: Python 0.0.3 reads the value '${value}' as a flag (it starts with '-'), not as the value of --${key}`,
+      {
+        file,
+        hint: "Give a value that does not start with '-', or read it from the service's config file (config)",
+      },
+    );
   }
 }
 

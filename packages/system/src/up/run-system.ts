@@ -158,7 +158,9 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       if (exit.code === USAGE_EXIT_CODE) {
         slot.state = 'usage error';
         slot.finished = true;
-        note(colors.red(`${slot.spec.name} ${how}: a usage error (its command line is wrong), which a restart cannot fix; not restarting it`));
+        note(
+          colors.red(`${slot.spec.name} ${how}: a usage error (its command line is wrong), which a restart cannot fix; not restarting it`),
+        );
         stopIfNoneLeft();
         return;
       }
@@ -259,7 +261,13 @@ async function specsOf(analysis: SystemAnalysis, name: string, options: UpOption
   const replicas = spec.replicas ?? 1;
   const metrics = await metricsEndpoints(spec, replicas, options.ui !== undefined);
   if (python) {
-    const command = pythonCommand(python, run.cwd, { service, addresses, name, flags: [...flags, ...pairs], ...(config !== undefined && { config }) });
+    const command = pythonCommand(python, run.cwd, {
+      service,
+      addresses,
+      name,
+      flags: [...flags, ...pairs],
+      ...(config !== undefined && { config }),
+    });
     const guarded = withParentDeathSignal(command);
     // A Python service's log format is its own: ready at its `ready` line, else once started.
     const ready = python.ready === undefined ? undefined : new RegExp(python.ready);
