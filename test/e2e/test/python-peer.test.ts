@@ -340,6 +340,7 @@ describe.skipIf(!python)('delta and full states with a Python 0.0.3 peer, late j
     expect(await tsWriter.stop('SIGINT'), tsWriter.output()).toBe(0);
   });
 
+  // Needs the state-delta fix for 0.0.3 writers (their snapshots always say current_num 0): fails before it.
   it('Python delta_update_out / full_update_out (main: a uuid.UUID per update) → TS in-states that join after some updates', async () => {
     const [bookPub, bookRep, quotePub] = (await freePorts(3)) as [number, number, number];
     const pyWriter = await peer(
