@@ -99,6 +99,18 @@ describe('normaliseRunArgv: extra config pairs', () => {
     });
   });
 
+  it('takes every pair after a lone -- as config, even one spelt like a flag, and values starting with -', () => {
+    const result = normaliseRunArgv(['-s', 'x.ts', '-m', '--', '--debug', 'yes', '-s', 'other', '--help=no', '--level', '-x']);
+    expect(result.argv).toEqual(['--service=x.ts', '--main']);
+    expect(result.extra).toEqual({ debug: 'yes', s: 'other', help: 'no', level: '-x' });
+  });
+
+  it('refuses after -- a key without a value, a stray value and a repeated key', () => {
+    expect(() => normaliseRunArgv(['-s', 'x.ts', '--', '--debug'])).toThrow(/--debug after -- has no value/);
+    expect(() => normaliseRunArgv(['-s', 'x.ts', '--', 'yes', 'no'])).toThrow(/unexpected argument 'yes' after --/);
+    expect(() => normaliseRunArgv(['-s', 'x.ts', '--key', 'a', '--', '--key', 'b'])).toThrow(/'key' is given twice/);
+  });
+
   it('keeps values that contain =', () => {
     expect(normaliseRunArgv(['--query=a=b']).extra).toEqual({ query: 'a=b' });
   });
@@ -153,8 +165,9 @@ describe('normaliseRunArgv: odd ones out', () => {
     expect(usageMessage(['--k', '1', '-k', '2'])).toBe("config argument 'k' is given twice (as -k); give it once");
   });
 
-  it('refuses -- and keys that are only dashes', () => {
-    expect(usageMessage(['--'])).toMatch(/^unexpected argument '--'/);
+  it('refuses keys that are only dashes (a lone -- starts the config pairs)', () => {
+    expect(normaliseRunArgv(['-s', 'x.ts', '--'])).toEqual({ argv: ['--service=x.ts'], extra: {} });
+    expect(usageMessage(['--', '---x', 'v'])).toMatch(/^unexpected argument '---x' after --/);
     expect(usageMessage(['---x', 'v'])).toMatch(/^unexpected argument '---x'/);
     expect(usageMessage(['--=v'])).toMatch(/^unexpected argument '--=v'/);
   });

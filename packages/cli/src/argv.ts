@@ -17,20 +17,22 @@ const SERVICE_FILE = /\.(ts|mts|js|mjs|cjs)$/;
  * flag (short, long, or snake_case long) becomes its canonical long form, each other pair goes
  * to `extra`. A key without a value, a stray argument, a repeated flag or key, a switch given a
  * value, or a flag missing its value is a {@link UsageError} naming it. `-h`/`--help` anywhere
- * wins over everything else.
+ * before a lone `--` wins over everything else. After `--` come config pairs only (see {@link pairsAfterSeparator}).
  */
 export function normaliseRunArgv(argv: readonly string[]): NormalisedRunArgv {
-  if (argv.includes('-h') || argv.includes('--help')) return { argv: ['--help'], extra: {} };
+  const separator = argv.indexOf('--');
+  const flags = separator === -1 ? argv : argv.slice(0, separator);
+  if (flags.includes('-h') || flags.includes('--help')) return { argv: ['--help'], extra: {} };
   const known: string[] = [];
   const extra = new Map<string, string>();
   const seen = new Set<RunFlagName>();
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i]!;
-    if (!looksLikeFlag(token)) throw strayArgument(token, argv[i - 1]);
+  for (let i = 0; i < flags.length; i++) {
+    const token = flags[i]!;
+    if (!looksLikeFlag(token)) throw strayArgument(token, flags[i - 1]);
     const eq = token.indexOf('=');
     const spelling = eq === -1 ? token : token.slice(0, eq);
     const inline = eq === -1 ? undefined : token.slice(eq + 1);
-    const next = inline === undefined ? argv[i + 1] : undefined;
+    const next = inline === undefined ? flags[i + 1] : undefined;
     const flag = findRunFlag(spelling);
     if (flag) {
       if (seen.has(flag.name)) throw new UsageError(`${flagLabel(flag)} is given twice; give it once`);
@@ -47,14 +49,35 @@ export function normaliseRunArgv(argv: readonly string[]): NormalisedRunArgv {
       continue;
     }
     const key = spelling.replace(/^--?/, '');
-    if (key === '' || key.startsWith('-')) throw strayArgument(token, argv[i - 1]);
+    if (key === '' || key.startsWith('-')) throw strayArgument(token, flags[i - 1]);
     if (extra.has(key)) throw new UsageError(`config argument '${key}' is given twice (as ${spelling}); give it once`);
     const value = inline ?? nextValue(next, () => missingPairValue(spelling, key, next));
     if (inline === undefined) i++;
     extra.set(key, value);
   }
+  if (separator !== -1) pairsAfterSeparator(argv.slice(separator + 1), extra);
   // Object.fromEntries defines own properties, so a key like `__proto__` stays a plain key.
   return { argv: known, extra: Object.fromEntries(extra) };
+}
+
+/**
+ * The pairs after a lone `--`: config only, never flags, so `-- --debug yes` is the config key
+ * `debug`; a value may start with '-'. A key without a value or given twice is a {@link UsageError}.
+ */
+function pairsAfterSeparator(tokens: readonly string[], extra: Map<string, string>): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const eq = token.indexOf('=');
+    const spelling = eq === -1 ? token : token.slice(0, eq);
+    const key = spelling.replace(/^--?/, '');
+    if (!looksLikeFlag(spelling) || key === '' || key.startsWith('-')) {
+      throw new UsageError(`unexpected argument '${token}' after --: what follows -- are config pairs (--key value or --key=value)`);
+    }
+    if (extra.has(key)) throw new UsageError(`config argument '${key}' is given twice (as ${spelling}); give it once`);
+    if (eq === -1 && i + 1 >= tokens.length)
+      throw new UsageError(`${spelling} after -- has no value: write ${spelling} <value> or --${key}=<value>`);
+    extra.set(key, eq === -1 ? tokens[++i]! : token.slice(eq + 1));
+  }
 }
 
 /** True for `-x`, `--x`, `-key`; false for values, including `-` and negative numbers like `-5`. */

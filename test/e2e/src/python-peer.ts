@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './sf-process.js';
 import { TrackedProcess } from './tracked-process.js';
 
-/** The Python 0.0.3 wire peer (see its docstring). */
-export const PEER_003 = join(REPO_ROOT, 'test/e2e/python/peer_003.py');
+/** The folder of the Python 0.0.3 stand-in and its test service. */
+export const PYTHON_DIR = join(REPO_ROOT, 'test/e2e/python');
+/** The stand-in for `python -m service_framework` 0.0.3 (see its docstring). */
+export const PEER_003 = join(PYTHON_DIR, 'peer_003.py');
 
 /** The models argument of the peer: the seed's models by group, side and name. */
 export type PythonModels = Partial<
@@ -23,12 +25,24 @@ export function pythonForPeer(): string | undefined {
   return undefined;
 }
 
-/** A running peer_003.py: commands on its stdin, its JSON lines as events. */
+/**
+ * A running 0.0.3 service: `wire_service.py` loaded by peer_003.py as 0.0.3 loads a service (its
+ * folder as the working folder, `-s ./wire_service.py`); commands on its stdin, its JSON lines as events.
+ */
 export class PythonPeer extends TrackedProcess {
-  /** Starts the peer with a seed addresses file and models; `main` selects the seed's main mode. */
+  /** Starts the peer with a seed addresses file (absolute path) and models; `main` selects the seed's main mode. */
   constructor(python: string, addresses: string, models: PythonModels, options: { main?: boolean; name?: string } = {}) {
-    const args = [PEER_003, '--addresses', addresses, '--models', JSON.stringify(models), ...(options.main ? ['--main'] : [])];
-    super(python, args, { cwd: REPO_ROOT, name: options.name ?? 'python peer', stdin: true });
+    const args = [
+      PEER_003,
+      '-s',
+      './wire_service.py',
+      '-a',
+      addresses,
+      '--models',
+      JSON.stringify(models),
+      ...(options.main ? ['-m'] : []),
+    ];
+    super(python, args, { cwd: PYTHON_DIR, name: options.name ?? 'python peer', stdin: true });
     // A command written after the peer died fails the test through its missing events, not EPIPE.
     this.child.stdin!.on('error', () => {});
   }

@@ -20,9 +20,17 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Starts `node <bin> <argv>` from `cwd`; `bin` is the repository's `sf` unless another is given. */
-export function spawnSf(argv: string[], cwd: string = ROOT, bin: string = join(ROOT, 'packages/cli/dist/bin.js')): SfProcess {
-  const child = spawn(process.execPath, [bin, ...argv], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `node <bin> <argv>` from `cwd`; `bin` is the repository's `sf` unless another is given.
+ * `detached`: as a terminal starts a command, leading its own process group (its pid is the group id).
+ */
+export function spawnSf(
+  argv: string[],
+  cwd: string = ROOT,
+  bin: string = join(ROOT, 'packages/cli/dist/bin.js'),
+  options: { detached?: boolean } = {},
+): SfProcess {
+  const child = spawn(process.execPath, [bin, ...argv], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached === true });
   running.add(child);
   const lines: string[] = [];
   const waiters = new Set<{ pattern: RegExp; resolve: (match: RegExpMatchArray) => void }>();

@@ -11,8 +11,12 @@ export type RunArgs = { help: true; text: string } | { help: false; options: Sta
 const HELP_AFTER = `
 Config arguments:
   --<key> <value>, -<key> <value>, --<key>=<value>
-      any other pair is added to config as a string: --random_variable HELLO
-      gives config.random_variable = 'HELLO' (before setup_config runs)
+      any other pair is added to config (converted to the config_model type):
+      --random_variable HELLO gives config.random_variable = 'HELLO' (before
+      setup_config runs)
+  -- --<key> <value> ...
+      after a lone --, every pair is config, even one spelt like a flag:
+      -- --debug yes gives config.debug = 'yes' (sf up passes extra this way)
 
 Log levels: trace, debug, info, warn, error, fatal (any case; Python's
 WARNING and CRITICAL too). Log files rotate every hour, so -bc 24 keeps a day.
@@ -35,7 +39,7 @@ export function createRunCommand(): Command {
         'SIGINT/SIGTERM (or, with -m, run its main and stop).',
     )
     .summary('start a service: sf run -s ./service.ts [flags]')
-    .usage('-s <path> [flags] [--<key> <value> ...]')
+    .usage('-s <path> [flags] [--<key> <value> ...] [-- --<key> <value> ...]')
     .helpOption('-h, --help', 'show this help');
   const terms = new Map<string, string>();
   for (const flag of RUN_FLAGS) {

@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { type Addresses, checkAddresses, emptyAddresses, readJsonFile, SystemError } from '@sf/core';
 import { Ajv } from 'ajv';
 import { SYSTEM_SCHEMA } from './schema.js';
+import { checkRunFlags } from './run-flags-check.js';
 import { schemaError } from './schema-errors.js';
 import type { LoadedSystem, RestartPolicy, SystemFile } from './system-types.js';
 
@@ -24,6 +25,7 @@ export async function loadSystem(path: string = SYSTEM_FILE_NAME, cwd: string = 
   const spec = await readJsonFile(file, 'system file');
   if (!validate(spec)) throw schemaError(validate.errors ?? [], file);
   checkReadyPatterns(spec, file);
+  checkRunFlags(spec, file);
   const dir = dirname(file);
   return {
     file,

@@ -16,11 +16,26 @@ export interface PythonRun {
   module?: string;
   /** A script to run instead of a module, relative to the system file. */
   script?: string;
-  /** Its arguments, instead of the 0.0.3 flags; `{service}`, `{addresses}`, `{config}` and `{name}` are replaced. */
+  /** Its arguments, instead of the 0.0.3 flags; `{service}` (`./<file>`), `{addresses}`, `{config}` and `{name}` are replaced. */
   args?: string[];
   /** A regular expression: the service is ready once a line of its output matches (default: once started). */
   ready?: string;
 }
+
+/** A service's logging (`sf run -cl/-l/-f/-bc`). */
+export interface ServiceLog {
+  /** Console log level (`-cl`). */
+  console_level?: LogLevelName;
+  /** Log file folder, relative to the system file (`-l`). */
+  folder?: string;
+  /** Log file level (`-f`), with `folder`. */
+  file_level?: LogLevelName;
+  /** Log files kept (`-bc`), with `folder`. */
+  backup_count?: number;
+}
+
+/** A log level of `sf run`. */
+export type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /** One service of a system file, as written. */
 export interface SystemService {
@@ -38,6 +53,8 @@ export interface SystemService {
   host?: string;
   /** Serve metrics (`sf run --metrics`): `host:port`, `true` (a free loopback port) or `false` (none, even under `sf up --ui`). */
   metrics?: boolean | string;
+  /** Its logging: console level, log folder, file level, backup count. */
+  log?: ServiceLog;
   /** A Python 0.0.3 service: `true`, the interpreter, or how to run it. */
   python?: boolean | string | PythonRun;
   /** A Python service's types by side and name. */

@@ -12,7 +12,7 @@ describe('pythonCommand', () => {
   it('runs python3 -m service_framework with the 0.0.3 flags by default', () => {
     expect(pythonCommand(pythonRun(true)!, '/s', values)).toEqual(['python3', '-m', 'service_framework', ...values.flags]);
     expect(pythonCommand(pythonRun('.venv/bin/python')!, '/s', values)).toEqual([
-      '.venv/bin/python',
+      '/s/.venv/bin/python',
       '-m',
       'service_framework',
       ...values.flags,

@@ -1,9 +1,9 @@
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createColors } from 'picocolors';
 import { runOptions, type SystemAnalysis } from '../check/analyse-system.js';
-import type { RestartPolicy } from '../system-file/system-types.js';
-import { pythonCommand, pythonRun } from './python-command.js';
+import type { RestartPolicy, ServiceLog } from '../system-file/system-types.js';
+import { pythonCommand, pythonLevel, pythonRun, withParentDeathSignal } from './python-command.js';
 import { type Exit, type ProcessSpec, ServiceProcess } from './service-process.js';
 import { startOrder } from './start-order.js';
 import { type ServiceStatus, statusTable } from './status-table.js';
@@ -43,6 +43,8 @@ const PALETTE = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
 const STABLE_MS = 10_000;
 /** With `once`: the wait after the last main-mode service finished, so messages still in flight arrive. */
 const ONCE_SETTLE_MS = 500;
+/** The exit code of a usage error (sf run; Python's argparse too). */
+const USAGE_EXIT_CODE = 2;
 /** What `sf run` logs when a service serves. */
 const READY_LINE = /\] ready\b/;
 
@@ -65,7 +67,7 @@ interface Slot extends ServiceStatus {
  * service's name; restarts a crashed service with doubling back-off until `max_restarts` crashes
  * in a row (a crash loop, reported, the service left stopped); on SIGINT/SIGTERM (or, with
  * `once`, when every main-mode service has finished) stops them all in reverse order. The
- * system's local nats-servers (its `nats` entry) start first and stop last. Resolves to 0.
+ * system's local nats-servers (its `nats` entry) start first and stop last. A service that exits with code 2 (a usage error) is not restarted; once no process is left to run, it stops. Resolves to 0.
  */
 export async function runSystem(analysis: SystemAnalysis, options: UpOptions): Promise<number> {
   const colors = createColors(options.color);
@@ -114,6 +116,13 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
   };
   process.on('exit', killAll);
 
+  /** Once no process is left and none will restart (finished, crash loop, usage error), nothing would ever end `sf up`: stop. */
+  const stopIfNoneLeft = () => {
+    if (stopping || !slots.every((slot) => slot.finished)) return;
+    note('no service left running');
+    stop();
+  };
+
   const start = (slot: Slot): ServiceProcess => {
     const child = new ServiceProcess(slot.spec, (line) => say(slot.spec.name, slot.colour, line));
     slot.process = child;
@@ -130,22 +139,36 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
     }, STABLE_MS);
     child.exited.then((exit) => {
       clearTimeout(stable);
-      if (stopping) return;
+      if (stopping) {
+        if (slot.process === child) slot.state = 'stopped';
+        return;
+      }
       if (slot.main && exit.code === 0) {
         slot.finished = true;
         slot.state = 'finished';
         note(`${slot.spec.name} finished`);
         if (options.once && slots.every((other) => !other.main || other.finished)) setTimeout(stop, ONCE_SETTLE_MS);
+        else stopIfNoneLeft();
         return;
       }
       slot.crashes += 1;
       const policy = analysis.system.restart;
       const how = `${exitText(exit)}${child.lastError ? `: ${child.lastError}` : ''}`;
       slot.lastError = how;
+      if (exit.code === USAGE_EXIT_CODE) {
+        slot.state = 'usage error';
+        slot.finished = true;
+        note(
+          colors.red(`${slot.spec.name} ${how}: a usage error (its command line is wrong), which a restart cannot fix; not restarting it`),
+        );
+        stopIfNoneLeft();
+        return;
+      }
       if (slot.crashes > policy.max_restarts) {
         slot.state = 'crash loop';
         note(colors.red(`crash loop: ${slot.spec.name} crashed ${slot.crashes} times in a row (${how}); not restarting it`));
         slot.finished = true;
+        stopIfNoneLeft();
         return;
       }
       const wait = backoff(policy, slot.crashes);
@@ -212,33 +235,74 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
   return 0;
 }
 
-/** One process spec per replica: `sf run` for JavaScript services (with `--metrics` when it serves them), the Python command for Python ones. */
+/**
+ * One process spec per replica. A JavaScript service: `sf run` in the system file's folder, with
+ * its log flags, `--metrics` when it serves them, and the `extra` pairs after a lone `--`, where
+ * sf run takes every pair as config (a key never collides with a flag). A Python one: its command
+ * in the service file's folder with `-s ./<file>`, as 0.0.3 imports that path relative to the
+ * working folder, and the pairs as `--key value` (sf check refused those 0.0.3 would misread).
+ * Every process gets its own process group, so a terminal's Ctrl-C reaches only `sf up`, which
+ * stops them in order.
+ */
 async function specsOf(analysis: SystemAnalysis, name: string, options: UpOptions): Promise<ProcessSpec[]> {
   const spec = analysis.system.spec.services[name]!;
   const run = runOptions(analysis.system, name);
-  const service = resolve(run.cwd, run.service);
+  const python = pythonRun(spec.python);
+  const serviceFile = resolve(run.cwd, run.service);
+  const service = python ? `./${basename(serviceFile)}` : serviceFile;
   const addresses = analysis.addressFiles.get(name)!;
   const config = run.config === undefined ? undefined : resolve(run.cwd, run.config);
   const flags = ['-s', service, '-a', addresses];
   if (config !== undefined) flags.push('-c', config);
   if (run.mainMode) flags.push('-m');
-  for (const [key, value] of Object.entries(run.extra)) flags.push(`--${key}`, value);
-  const python = pythonRun(spec.python);
-  const command = python
-    ? pythonCommand(python, run.cwd, { service, addresses, name, flags, ...(config !== undefined && { config }) })
-    : ([...options.sf, 'run', ...flags] as const);
-  // A Python service's log format is its own: ready at its `ready` line, else once started.
-  const ready = python ? (python.ready === undefined ? undefined : new RegExp(python.ready)) : READY_LINE;
+  const level = spec.log?.console_level;
+  if (level !== undefined) flags.push('-cl', python ? pythonLevel(level) : level);
+  const pairs = Object.entries(run.extra).flatMap(([key, value]) => [`--${key}`, value]);
   const replicas = spec.replicas ?? 1;
   const metrics = await metricsEndpoints(spec, replicas, options.ui !== undefined);
-  return metrics.map((endpoint, index) => ({
-    name: replicas > 1 ? `${name}#${index + 1}` : name,
-    service: name,
-    command: endpoint === undefined ? command : [...command, '--metrics', endpoint.listen],
-    cwd: run.cwd,
-    ...(endpoint !== undefined && { metricsUrl: endpoint.url }),
-    ...(ready !== undefined && { isReady: (line: string) => ready.test(line) }),
-  }));
+  if (python) {
+    const command = pythonCommand(python, run.cwd, {
+      service,
+      addresses,
+      name,
+      flags: [...flags, ...pairs],
+      ...(config !== undefined && { config }),
+    });
+    const guarded = withParentDeathSignal(command);
+    // A Python service's log format is its own: ready at its `ready` line, else once started.
+    const ready = python.ready === undefined ? undefined : new RegExp(python.ready);
+    return metrics.map((_, index) => ({
+      name: replicas > 1 ? `${name}#${index + 1}` : name,
+      service: name,
+      command: guarded ?? command,
+      cwd: dirname(serviceFile),
+      detached: guarded !== undefined,
+      ...(ready !== undefined && { isReady: (line: string) => ready.test(line) }),
+    }));
+  }
+  return metrics.map((endpoint, index) => {
+    const own = [...flags, ...logFileFlags(spec.log, run.cwd, name, replicas > 1 ? index + 1 : undefined)];
+    if (endpoint !== undefined) own.push('--metrics', endpoint.listen);
+    return {
+      name: replicas > 1 ? `${name}#${index + 1}` : name,
+      service: name,
+      command: [...options.sf, 'run', ...own, ...(pairs.length > 0 ? ['--', ...pairs] : [])],
+      cwd: run.cwd,
+      detached: true,
+      ...(endpoint !== undefined && { metricsUrl: endpoint.url }),
+      isReady: (line: string) => READY_LINE.test(line),
+    };
+  });
+}
+
+/** `-l <folder> [-f level] [-bc n]` of a service's `log` entry; replica n > 1 logs to `<folder>/<service>-<n>`. */
+function logFileFlags(log: ServiceLog | undefined, dir: string, name: string, replica: number | undefined): string[] {
+  if (log?.folder === undefined) return [];
+  const folder = resolve(dir, log.folder);
+  const flags = ['-l', replica === undefined ? folder : join(folder, `${name}-${replica}`)];
+  if (log.file_level !== undefined) flags.push('-f', log.file_level);
+  if (log.backup_count !== undefined) flags.push('-bc', String(log.backup_count));
+  return flags;
 }
 
 function backoff(policy: RestartPolicy, crashes: number): number {

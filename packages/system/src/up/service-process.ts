@@ -13,6 +13,8 @@ export interface ProcessSpec {
   readonly command: readonly [string, ...string[]];
   /** Working folder. */
   readonly cwd: string;
+  /** Start it in its own process group, so a terminal's Ctrl-C (sent to the group of `sf up`) does not reach it. */
+  readonly detached?: boolean;
   /** Whether a line of its output says it is ready (`undefined`: ready once started). */
   readonly isReady?: (line: string) => boolean;
 }
@@ -41,6 +43,7 @@ export class ServiceProcess {
     // Standard input is a pipe nobody writes to: it closes when `sf up` ends, even killed with SIGKILL, and `sf run` then stops.
     this.child = spawn(file, args, {
       cwd: spec.cwd,
+      detached: spec.detached === true,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, FORCE_COLOR: '0', SF_STOP_WITH_STDIN: '1' },
     });

@@ -4,7 +4,7 @@ export interface ServiceStatus {
   readonly spec: { readonly name: string };
   /** Its current process id. */
   pid?: number | undefined;
-  /** `starting`, `up`, `running` (main mode), `finished`, `restarting`, `crash loop` or `stopped`. */
+  /** `starting`, `up`, `running` (main mode), `finished`, `restarting`, `crash loop`, `usage error` or `stopped`. */
   state: string;
   /** When its current process started (ms since the epoch). */
   startedAt: number;
