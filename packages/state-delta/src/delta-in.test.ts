@@ -53,9 +53,9 @@ describe('delta_update_in against a scripted out side', () => {
     expect(sub.context.updates[1]!.workflowId).toBe('wf-8');
   });
 
-  it("holds the out side's state at number 0 without calling update, and applies delta 1 on it", async () => {
+  it("holds the out side's empty state at number 0 without calling update, and applies delta 1 on it", async () => {
     const out = await fakeOut();
-    out.snapshot = { state: { base: true }, num: 0 };
+    out.snapshot = { state: {}, num: 0 };
     const sub = await openIn(out.addresses);
     await out.subscribed();
     await sleep(50);
@@ -63,7 +63,16 @@ describe('delta_update_in against a scripted out side', () => {
     expect(sub.context.updates).toEqual([]);
     await out.publish(1, { a: 1 }, false, 'wf-1');
     await until(() => sub.context.updates.length === 1);
-    expect(sub.context.updates).toEqual([{ value: { base: true, a: 1 }, workflowId: 'wf-1' }]);
+    expect(sub.context.updates).toEqual([{ value: { a: 1 }, workflowId: 'wf-1' }]);
+  });
+
+  it('exposes a state numbered 0 that holds keys at once (Python 0.0.3 numbers every snapshot 0)', async () => {
+    const out = await fakeOut();
+    out.snapshot = { state: { base: true }, num: 0 };
+    const sub = await openIn(out.addresses);
+    await out.subscribed();
+    await until(() => sub.context.updates.length === 1);
+    expect(sub.context.updates).toEqual([{ value: { base: true }, workflowId: null }]);
   });
 
   it('on a gap (a lost update) fetches a fresh snapshot and resumes after it', async () => {

@@ -187,15 +187,15 @@ describe('Replica', () => {
     expect(replica.num).toBe(1);
   });
 
-  it('holds a snapshot at number 0 (the out side before its first update) without exposing it, and applies deltas 1, 2… on it', async () => {
+  it('holds an empty snapshot at number 0 (the out side before its first update) without exposing it, and applies deltas 1, 2… on it', async () => {
     const { replica, updates } = harness();
     await replica.onPublication(delta(1, { a: 1 }, 'wf-1'));
-    expect(await replica.onSnapshot(snapshot(0, { base: true }), replica.generation)).toBe(true);
+    expect(await replica.onSnapshot(snapshot(0, {}), replica.generation)).toBe(true);
     expect(replica.num).toBe(1);
     await replica.onPublication(delta(2, { b: 2 }, 'wf-2'));
     expect(updates).toEqual([
-      { value: { base: true, a: 1 }, workflowId: 'wf-1' },
-      { value: { base: true, a: 1, b: 2 }, workflowId: 'wf-2' },
+      { value: { a: 1 }, workflowId: 'wf-1' },
+      { value: { a: 1, b: 2 }, workflowId: 'wf-2' },
     ]);
 
     const restarted = harness();
@@ -250,10 +250,10 @@ describe('Replica', () => {
 
   it('takes a snapshot numbered below the publications seen before asking (Python 0.0.3 answers 0) as of the last one seen', async () => {
     const { replica, values, wanted } = harness();
-    // Joined late: asked before any publication, so a number 0 is taken as it is (held, not exposed).
+    // Joined late: asked before any publication, so a number 0 is taken as it is (its keys exposed).
     await replica.onPublication(delta(3000, { a: 3000 }));
     expect(await replica.onSnapshot(snapshot(0, { a: 3000, z: 1 }), replica.generation)).toBe(false);
-    expect(values()).toEqual([]);
+    expect(values()).toEqual([{ a: 3000, z: 1 }]);
     expect(wanted()).toBe(1);
     // Asked again after publication 3000: the state is current, its number is at least 3000.
     const generation = replica.generation;
@@ -264,6 +264,7 @@ describe('Replica', () => {
     expect(replica.num).toBe(3001);
     await replica.onPublication(delta(3002, { a: null }));
     expect(values()).toEqual([
+      { a: 3000, z: 1 },
       { a: 3000, z: 1, b: 3001 },
       { a: 3000, z: 1, b: 3001 },
       { z: 1, b: 3001 },
@@ -273,7 +274,7 @@ describe('Replica', () => {
     // A check once publications stop: the same state changes nothing, one with an update lost at the end is taken.
     replica.resync('publications stopped', false, true);
     expect(await replica.onSnapshot(snapshot(0, { z: 1, b: 3001 }), replica.generation, replica.published)).toBe(true);
-    expect(values()).toHaveLength(3);
+    expect(values()).toHaveLength(4);
     replica.resync('publications stopped', false, true);
     expect(await replica.onSnapshot(snapshot(0, { z: 1, b: 3001, lost: 3003 }), replica.generation, replica.published)).toBe(true);
     expect(values().at(-1)).toEqual({ z: 1, b: 3001, lost: 3003 });

@@ -242,9 +242,15 @@ export class Replica {
     // Frozen: this object is now everyone's `states[name]`; the next value is a new object.
     const value = Object.freeze(state);
     this.#held = { state: value, num };
-    // Number 0 is the out side before its first update (`{}`, which need not fit the state model):
-    // held so that deltas 1, 2… apply on it, but never exposed.
-    if (num === 0) return;
+    // Number 0 with nothing in it is the out side before its first update (`{}`, which need not fit
+    // the state model): held so that deltas 1, 2… apply on it, but never exposed. A Python 0.0.3
+    // writer numbers every snapshot 0, whatever it holds: that value is exposed.
+    if (num === 0 && isEmpty(value)) return;
     return this.#hooks.update(value, workflowId);
   }
+}
+
+function isEmpty(state: Readonly<StateValue>): boolean {
+  for (const _key in state) return false;
+  return true;
 }

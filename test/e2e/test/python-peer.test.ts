@@ -392,7 +392,7 @@ describe.skipIf(!python)('delta and full states with a Python 0.0.3 peer, late j
   });
 });
 
-describe.skipIf(!python)('a TS delta reader joining a 0.0.3 delta writer late (needs the state-delta 0.0.3-writer fix)', () => {
+describe.skipIf(!python)('a TS delta reader joining a 0.0.3 delta writer late', () => {
   it('ends equal to the writer, whose snapshots always say current_num 0, with a bounded number of snapshot requests', async () => {
     const [bookPub, bookRep, quotePub] = (await freePorts(3)) as [number, number, number];
     const pyWriter = await peer(
