@@ -35,7 +35,7 @@ export type { FieldNode, ModelNode, SpecNode } from './types/spec-node.js';
 export { type LoadedServiceModule, loadServiceModule } from './service/load-service.js';
 export { readJsonFile } from './config/read-json-file.js';
 export { type ListenAddress, parseListenAddress } from './config/listen-address.js';
-export { didYouMean } from './util/nearest.js';
+export { didYouMean, nearest } from './util/nearest.js';
 export { type Addresses, checkAddresses, emptyAddresses } from './config/load-addresses.js';
 export type { Infer, InferArguments } from './types/infer.js';
 export type {
