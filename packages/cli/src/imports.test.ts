@@ -7,7 +7,8 @@ describe('module structure', () => {
     const files = (await readdir(folder)).filter((name) => name.endsWith('.ts'));
     const importing: string[] = [];
     for (const name of files) {
-      if (/from '\.\.\/program\.js'/.test(await readFile(new URL(name, folder), 'utf8')) && !name.endsWith('.test.ts')) importing.push(name);
+      if (/from '\.\.\/program\.js'/.test(await readFile(new URL(name, folder), 'utf8')) && !name.endsWith('.test.ts'))
+        importing.push(name);
     }
     expect(files.length).toBeGreaterThan(5);
     expect(importing).toEqual([]);

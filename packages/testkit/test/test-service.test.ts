@@ -71,9 +71,13 @@ describe('testService: call', () => {
       location: { service: 'the service object given to testService' },
     });
     const named = await testService(pricer, { plugins, extra: { margin: '0.5' }, file: 'pricer.ts' });
-    await expect(named.call('qoute' as never, {} as never)).rejects.toMatchObject({ location: { service: join(process.cwd(), 'pricer.ts') } });
+    await expect(named.call('qoute' as never, {} as never)).rejects.toMatchObject({
+      location: { service: join(process.cwd(), 'pricer.ts') },
+    });
     const fromFile = await testService(join(fixtures, 'pricer.ts'), { plugins, extra: { margin: '0.5' } });
-    await expect(fromFile.call('qoute' as never, {} as never)).rejects.toMatchObject({ location: { service: join(fixtures, 'pricer.ts') } });
+    await expect(fromFile.call('qoute' as never, {} as never)).rejects.toMatchObject({
+      location: { service: join(fixtures, 'pricer.ts') },
+    });
     expect(() => kit.respond('rate' as never, {} as never)).toThrow(/no connection_models.out.rate/);
   });
 });

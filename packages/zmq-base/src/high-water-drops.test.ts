@@ -91,4 +91,3 @@ async function drain(subscriber: Subscriber): Promise<string[]> {
     frames.push(frame);
   }
 }
-

@@ -23,7 +23,12 @@ async function readmeRecipe(): Promise<Recipe> {
   const commands: string[] = [];
   for (const [, language, body = ''] of section.matchAll(/```(\w+)\n([\s\S]*?)```/g)) {
     if (language === 'sh') {
-      commands.push(...body.split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()).filter(Boolean));
+      commands.push(
+        ...body
+          .split('\n')
+          .map((line) => line.replace(/\s+#.*$/, '').trim())
+          .filter(Boolean),
+      );
       continue;
     }
     const name = /^\/\/ (\S+)\n/.exec(body)?.[1];

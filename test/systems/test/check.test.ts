@@ -92,7 +92,10 @@ describe('sf check on broken systems: one precise line per problem, exit 1', () 
       'unconnected-in',
       'watcher: connection_models.in.ticks: error SF_WIRE_UNCONNECTED: nothing sends to it: no service has connection_models.out.ticks (fix: add a service with connection_models.out.ticks (a publisher), or a "wires" entry {"from":"service.name","to":"watcher.ticks"}, or declare it an entry point called from outside: "entries": { "watcher.ticks": "host:port" })',
     ],
-    ['bad-wire-end', "watcher: wires[0].to: error SF_WIRE_UNKNOWN_END: 'watcher.tick' names no in connection or state of watcher (fix: Did you mean 'ticks'?)"],
+    [
+      'bad-wire-end',
+      "watcher: wires[0].to: error SF_WIRE_UNKNOWN_END: 'watcher.tick' names no in connection or state of watcher (fix: Did you mean 'ticks'?)",
+    ],
   ];
 
   it.each(cases)('%s', async (name, line) => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@sf/core/testing';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { brokenFixture, ROOT, runSf } from '../src/run-sf.js';
 import { spawnSf, stopAll } from '../src/sf-process.js';
 
@@ -46,7 +46,7 @@ describe('entry points: in ends called from outside the system', () => {
     expect(free.code).toBe(1);
     const out = await runSf(['check', brokenFixture('entry-not-in')]);
     expect(out.stdout.split('\n')[0]).toBe(
-      "caller: entries[\"caller.quote\"]: error SF_WIRE_UNKNOWN_END: 'caller.quote' names no in connection or state of caller (fix: caller has no in models)",
+      'caller: entries["caller.quote"]: error SF_WIRE_UNKNOWN_END: \'caller.quote\' names no in connection or state of caller (fix: caller has no in models)',
     );
     expect(out.code).toBe(1);
   });
@@ -57,9 +57,13 @@ describe('entry points: in ends called from outside the system', () => {
       const file = join(dir, 'sf.system.json');
       await writeFile(file, JSON.stringify({ services: { quoter: { service: 'q.mjs' } }, entries: { 'quoter.quote': 7000 } }));
       const result = await runSf(['check', file]);
-      expect(result.stderr).toMatch(/^sf: entries\.quoter\.quote has none of the allowed forms \(found 7000\) \(file .*\)\. An entry point's address: "host:port"/);
+      expect(result.stderr).toMatch(
+        /^sf: entries\.quoter\.quote has none of the allowed forms \(found 7000\) \(file .*\)\. An entry point's address: "host:port"/,
+      );
       await writeFile(file, JSON.stringify({ services: { quoter: { service: 'q.mjs' } }, entries: { quoter: '127.0.0.1:7000' } }));
-      expect((await runSf(['check', file])).stderr).toMatch(/^sf: entries 'quoter' is not of the form service\.name \(file .*\)\. Write the end as service\.name/);
+      expect((await runSf(['check', file])).stderr).toMatch(
+        /^sf: entries 'quoter' is not of the form service\.name \(file .*\)\. Write the end as service\.name/,
+      );
       expect(result.code).toBe(1);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -75,7 +79,7 @@ describe('entry points: in ends called from outside the system', () => {
       '  e2>"outside → quoter.quote<br/><small>127.0.0.1:17300</small>"]',
       '  e3>"outside → watcher.ticks<br/><small>127.0.0.1:17310</small>"]',
       '  e2 -->|"quote: entry point → replyer<br/>{ symbol: String } → { mid: Decimal }"| s0',
-      "  e3 -->|\"ticks: entry point → subscriber, topic 'BTC'<br/>{ price: Number }\"| s1",
+      '  e3 -->|"ticks: entry point → subscriber, topic \'BTC\'<br/>{ price: Number }"| s1',
       '',
     ]);
     const dot = await runSf(['graph', ENTRIES, '--format', 'dot']);
@@ -93,7 +97,10 @@ describe('entry points: in ends called from outside the system', () => {
       await writeFile(join(dir, 'sf.system.json'), JSON.stringify(system));
       const up = spawnSf(['up'], dir);
       await up.waitFor(new RegExp(`^sf up +\\| entry point quoter\\.quote \\(replyer\\) at 127\\.0\\.0\\.1:${port}$`));
-      await writeFile(join(dir, 'caller.addresses.json'), JSON.stringify({ connections: { out: { quote: { requester: `127.0.0.1:${port}` } } } }));
+      await writeFile(
+        join(dir, 'caller.addresses.json'),
+        JSON.stringify({ connections: { out: { quote: { requester: `127.0.0.1:${port}` } } } }),
+      );
       const caller = spawnSf(['run', '-s', join(FIXTURES, 'requester-quote.mjs'), '-a', join(dir, 'caller.addresses.json'), '-m'], dir);
       expect(await caller.exited).toBe(0);
       expect(caller.lines, caller.lines.join('\n')).toContainEqual(expect.stringMatching(/^\{ mid: .*1\.5.* \}$/));

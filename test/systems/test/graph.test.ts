@@ -34,7 +34,9 @@ describe('sf graph', () => {
 
   it('still draws a system with problems, and says so on stderr', async () => {
     const result = await runSf(['graph', brokenFixture('topic-mismatch'), '--format', 'dot']);
-    expect(result.stdout).toContain('"feed" -> "watcher" [label="ticks: publisher → subscriber, topic \'BTC\' → \'ETH\'\\n{ price: Number }"];');
+    expect(result.stdout).toContain(
+      '"feed" -> "watcher" [label="ticks: publisher → subscriber, topic \'BTC\' → \'ETH\'\\n{ price: Number }"];',
+    );
     expect(result.stderr).toBe("sf graph: the system has 1 problem(s); run 'sf check' to see them\n");
     expect(result.code).toBe(0);
   });
@@ -57,7 +59,9 @@ describe('sf graph', () => {
       await runSf(['graph', 'examples/market-data', '-o', join(dir, 'picture.svg'), '--format', 'dot']);
       expect(await readFile(join(dir, 'picture.svg'), 'utf8')).toMatch(/^digraph /);
       const png = await runSf(['graph', 'examples/market-data', '-o', join(dir, 'system.png')]);
-      expect(png.stderr).toMatch(/^sf: cannot tell the format of '.*system\.png' from its extension: use \.svg, \.dot, \.gv, \.mmd or \.mermaid, or give --format\. Run 'sf graph --help'\.\n$/);
+      expect(png.stderr).toMatch(
+        /^sf: cannot tell the format of '.*system\.png' from its extension: use \.svg, \.dot, \.gv, \.mmd or \.mermaid, or give --format\. Run 'sf graph --help'\.\n$/,
+      );
       expect(png.code).toBe(2);
     } finally {
       await rm(dir, { recursive: true, force: true });

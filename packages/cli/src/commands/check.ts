@@ -11,7 +11,10 @@ export function createCheckCommand(): Command {
     .description('Check a system before it runs: load every service (no sockets), then check that the two ends of every wire agree.')
     .summary('check the contracts between the services of a system: sf check [system]')
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', '\nOne line per problem, like a compiler: service: model path: error SF_CODE: what (fix: how). Exit 1 when there is any.\n');
+    .addHelpText(
+      'after',
+      '\nOne line per problem, like a compiler: service: model path: error SF_CODE: what (fix: how). Exit 1 when there is any.\n',
+    );
 }
 
 /** `sf check …`: prints one line per problem (or JSON) and resolves to 0, or 1 when a problem was found. */
@@ -30,7 +33,8 @@ function text(analysis: SystemAnalysis, formatProblem: (problem: Problem) => str
   const count = analysis.problems.length;
   const entries = analysis.entries.length === 0 ? '' : `, ${plural(analysis.entries.length, 'entry point')}`;
   const found = count === 0 ? 'no problems' : plural(count, 'problem');
-  const summary = `${analysis.system.name}: ${plural(analysis.services.length, 'service')}, ${plural(analysis.wires.length, 'wire')}${entries}, ${found}`;
+  const counts = `${plural(analysis.services.length, 'service')}, ${plural(analysis.wires.length, 'wire')}${entries}`;
+  const summary = `${analysis.system.name}: ${counts}, ${found}`;
   return `${[...lines, summary].join('\n')}\n`;
 }
 

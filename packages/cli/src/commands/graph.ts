@@ -26,7 +26,7 @@ export function createGraphCommand(): Command {
     .description('Draw a system: services as nodes, wires as edges labelled with their types and models, states dashed.')
     .summary('draw a system as Mermaid, DOT or SVG: sf graph [system] [--format svg] [-o file]')
     .addOption(
-      new Option('--format <format>', 'output format (default: from the -o file\'s extension, else mermaid)').choices(Object.keys(FORMATS)),
+      new Option('--format <format>', "output format (default: from the -o file's extension, else mermaid)").choices(Object.keys(FORMATS)),
     )
     .option('-o, --out <file>', 'write to this file instead of standard output (.svg, .dot/.gv, .mmd/.mermaid)');
 }

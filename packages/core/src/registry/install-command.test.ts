@@ -33,12 +33,10 @@ describe('installCommand', () => {
   it('says npm install where no lockfile is found (npm comes with Node.js)', () => {
     // tmpdir() holds no lockfile above it on a normal machine; the bare project has none itself.
     expect(installCommand('@sf/state-delta', join(root, 'bare-project/service.mjs'))).toMatch(/^(npm install|pnpm add|yarn add|bun add) /);
-    expect(installCommand('@sf/state-delta', join(root, 'bare-project/service.mjs'))).toBe(
-      installCommand('@sf/state-delta', root),
-    );
+    expect(installCommand('@sf/state-delta', join(root, 'bare-project/service.mjs'))).toBe(installCommand('@sf/state-delta', root));
   });
 
-  it("the unknown-type hint of a service in an npm project says npm install, not pnpm add", () => {
+  it('the unknown-type hint of a service in an npm project says npm install, not pnpm add', () => {
     const service = join(root, 'npm-project/src/pricer.ts');
     const error = (() => {
       try {
@@ -48,7 +46,9 @@ describe('installCommand', () => {
       }
       throw new Error('resolved');
     })();
-    expect(error.message).toContain("'replyer' is provided by @sf/conn-zmq-reqrep: run `npm install @sf/conn-zmq-reqrep` in the service's project");
+    expect(error.message).toContain(
+      "'replyer' is provided by @sf/conn-zmq-reqrep: run `npm install @sf/conn-zmq-reqrep` in the service's project",
+    );
     expect(error.message).not.toContain('pnpm add');
   });
 });

@@ -85,7 +85,11 @@ function checkTopic({ from, to }: Wire, sender: ResolvedModel, receiver: Resolve
  * peer's on the other side (`prce` and `price`) is most likely misspelt: one problem, on the `in`
  * end, says "did you mean".
  */
-export function checkUnconnected(services: readonly InspectedService[], wires: readonly Wire[], entries: ReadonlySet<End> = new Set()): Problem[] {
+export function checkUnconnected(
+  services: readonly InspectedService[],
+  wires: readonly Wire[],
+  entries: ReadonlySet<End> = new Set(),
+): Problem[] {
   const wired = new Set(wires.flatMap((wire) => [wire.from, wire.to]));
   const unwired = services.flatMap((service) => service.ends).filter((end) => !wired.has(end) && !entries.has(end));
   const problems: Problem[] = [];
@@ -102,6 +106,8 @@ export function checkUnconnected(services: readonly InspectedService[], wires: r
     }
     if (end.side === 'out' && !end.definition.replies) continue;
     const section = sectionOf(end);
+    const label = `${end.service}.${end.name}`;
+    const wireEntry = JSON.stringify(end.side === 'in' ? { from: 'service.name', to: label } : { from: label, to: 'service.name' });
     problems.push({
       code: 'SF_WIRE_UNCONNECTED',
       service: end.service,
@@ -111,8 +117,8 @@ export function checkUnconnected(services: readonly InspectedService[], wires: r
           ? `nothing sends to it: no service has ${section}.out.${end.name}`
           : `nothing replies to it: no service has ${section}.in.${end.name}`,
       fix:
-        `add a service with ${section}.${other}.${end.name} (a ${end.definition.peers.join(' or ')}), or a "wires" entry ${JSON.stringify(end.side === 'in' ? { from: 'service.name', to: `${end.service}.${end.name}` } : { from: `${end.service}.${end.name}`, to: 'service.name' })}` +
-        (end.side === 'in' ? `, or declare it an entry point called from outside: "entries": { "${end.service}.${end.name}": "host:port" }` : ''),
+        `add a service with ${section}.${other}.${end.name} (a ${end.definition.peers.join(' or ')}), or a "wires" entry ${wireEntry}` +
+        (end.side === 'in' ? `, or declare it an entry point called from outside: "entries": { "${label}": "host:port" }` : ''),
     });
   }
   return problems;
@@ -137,8 +143,13 @@ function misspeltProblem(into: End, from: End): Problem {
     code: 'SF_WIRE_UNCONNECTED',
     service: into.service,
     model: into.path,
-    message: `nothing sends to it: no service has ${section}.out.${into.name}, but ${from.service} has ${section}.out.${from.name} (a ${from.typeName}), wired to nothing`,
-    fix: `Did you mean '${into.name}'? Give both ends one name (rename ${from.service}'s ${from.name} to ${into.name}, or this one to ${from.name}), or add a "wires" entry ${JSON.stringify({ from: `${from.service}.${from.name}`, to: `${into.service}.${into.name}` })}`,
+    message:
+      `nothing sends to it: no service has ${section}.out.${into.name}, ` +
+      `but ${from.service} has ${section}.out.${from.name} (a ${from.typeName}), wired to nothing`,
+    fix:
+      `Did you mean '${into.name}'? Give both ends one name ` +
+      `(rename ${from.service}'s ${from.name} to ${into.name}, or this one to ${from.name}), ` +
+      `or add a "wires" entry ${JSON.stringify({ from: endLabel(from), to: endLabel(into) })}`,
   };
 }
 

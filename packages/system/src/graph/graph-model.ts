@@ -22,13 +22,13 @@ export interface GraphEdge {
   readonly to: string;
   /** A state (drawn dashed) rather than a connection. */
   readonly state: boolean;
-  /** First line: name and types, e.g. `quote: requester → replyer`, and a publisher's topic (`ticks: publisher → subscriber, topic 'BTC'`). */
+  /** First line: name and types, e.g. `quote: requester → replyer`, and a topic (`ticks: publisher → subscriber, topic 'BTC'`). */
   readonly title: string;
   /** Second line: the model, e.g. `{ symbol: String } → { mid: Decimal }`. */
   readonly model: string;
 }
 
-/** What `sf graph` draws: the same for every format, and free of derived ports (only entry points' stable addresses) so it is deterministic. */
+/** What `sf graph` draws: the same for every format, free of derived ports (entry points' addresses are stable), so deterministic. */
 export interface SystemGraph {
   /** The system's name. */
   readonly name: string;

@@ -40,7 +40,8 @@ export function readEntries(system: LoadedSystem, services: readonly InspectedSe
     const end = findEnd(services, text, 'in', at, problems);
     if (end === undefined) continue;
     const sockets = socketNames(end);
-    const problem = (message: string, fix: string) => problems.push({ code: 'SF_WIRE_ENTRY', service: end.service, model: at, message, fix });
+    const problem = (message: string, fix: string) =>
+      problems.push({ code: 'SF_WIRE_ENTRY', service: end.service, model: at, message, fix });
     if (value === true) {
       if (typeof system.spec.ports === 'object') entries.push({ end, given: {} });
       else
