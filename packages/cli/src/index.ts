@@ -11,6 +11,7 @@ export {
   type RunFlagName,
 } from './flags.js';
 export { parseLogLevel } from './levels.js';
-export { type CliIo, createProgram, main, VERSION } from './program.js';
+export { createProgram, main, VERSION } from './program.js';
+export type { CliCommand, CliIo } from './types.js';
 export { type RunFlagValues, toStartOptions } from './run-options.js';
 export { UsageError } from './usage-error.js';

@@ -8,17 +8,8 @@ import { createKeygenCommand, keygen } from './commands/keygen.js';
 import { createRunCommand, parseRunArgs } from './commands/run.js';
 import { createUpCommand, up } from './commands/up.js';
 import { EXIT_USAGE, reportError } from './errors-to-exit.js';
+import type { CliCommand, CliIo } from './types.js';
 import { UsageError } from './usage-error.js';
-
-/** Where the CLI writes and which folder it resolves paths from. */
-export interface CliIo {
-  /** Writes to standard output. */
-  stdout(text: string): void;
-  /** Writes to standard error. */
-  stderr(text: string): void;
-  /** Folder relative paths are resolved from. */
-  cwd: string;
-}
 
 /** The version of `@sf/cli` (`sf --version`). Both `src/` and the bundle in `dist/` sit next to package.json. */
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -43,7 +34,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 /** The commands that work on a whole system (`sf.system.json`), by name. */
-const SYSTEM_COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = { check, graph, init, up };
+const SYSTEM_COMMANDS: Readonly<Record<string, CliCommand>> = { check, graph, init, up };
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseRunArgs(argv, io.cwd);

@@ -1,7 +1,7 @@
 import { RequestTimeoutError, SfError, ValidationError } from '@sf/core';
 import type { Endpoint } from '@sf/core/plugin';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Reply } from 'zeromq';
+import { Reply, Request } from 'zeromq';
 import { freePort, outbound, testContext } from '@sf/core/testing';
 import { replyer } from './replyer.js';
 import { DEFAULT_TIMEOUT_MS, requester } from './requester.js';
@@ -98,6 +98,31 @@ describe('requester', () => {
     await server.open();
     expect(text(await endpoint.send?.(outbound('fresh')))).toBe('ok');
     expect(seen).toEqual(['fresh']);
+  });
+
+  it('keeps a reply that lands just as the deadline closes the socket, and leaves a fresh socket in the slot', async () => {
+    const port = await freePort();
+    await openEchoReplyer(port);
+    const endpoint = await openRequester(`127.0.0.1:${port}`, { timeout_ms: 100 });
+    expect(text(await endpoint.send?.(outbound('warm-up')))).toBe('echo warm-up');
+    // Force the race: the reply has arrived, but its receive() settles only once the deadline has closed the socket.
+    // (zeromq's receive is read-only on its Socket class: shadow it on Request only, for this test.)
+    const receive = Request.prototype.receive;
+    let held = 0;
+    Object.defineProperty(Request.prototype, 'receive', {
+      configurable: true,
+      value: async function (this: Request) {
+        const reply = await receive.call(this);
+        if (held++ === 0) while (!this.closed) await new Promise((resolve) => setTimeout(resolve, 5));
+        return reply;
+      },
+    });
+    cleanups.push(() => delete (Request.prototype as { receive?: unknown }).receive);
+    expect(text(await endpoint.send?.(outbound('late')))).toBe('echo late');
+    expect(held).toBe(1);
+    // The next request goes out on a new socket; the closed one left in the slot would fail it at once.
+    expect(text(await endpoint.send?.(outbound('after')))).toBe('echo after');
+    expect(text(await endpoint.send?.(outbound('again')))).toBe('echo again');
   });
 
   it('rejects a pending request when closed, and closes twice without error', async () => {

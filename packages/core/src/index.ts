@@ -36,7 +36,7 @@ export { type LoadedServiceModule, loadServiceModule } from './service/load-serv
 export { readJsonFile } from './config/read-json-file.js';
 export { type ListenAddress, parseListenAddress } from './config/listen-address.js';
 export { ALLOWED_HOSTS_ENV, allowedHostsFromEnv, hostAllowed } from './util/host-header.js';
-export { didYouMean } from './util/nearest.js';
+export { didYouMean, nearest } from './util/nearest.js';
 export { type Addresses, checkAddresses, emptyAddresses } from './config/load-addresses.js';
 export type { Infer, InferArguments } from './types/infer.js';
 export type {

@@ -2,6 +2,7 @@ export { loadSystem, SYSTEM_FILE_NAME, DEFAULT_RESTART } from './system-file/loa
 export { SYSTEM_SCHEMA, SYSTEM_SCHEMA_FILE } from './system-file/schema.js';
 export type { LoadedSystem, RestartPolicy, ServiceInterface, SystemFile, SystemService, SystemWire } from './system-file/system-types.js';
 export { analyseSystem, runOptions, type SystemAnalysis } from './check/analyse-system.js';
+export { describeEntry, type EntryPoint } from './wires/entries.js';
 export { formatProblem, type Problem, type WireProblemCode } from './check/problem.js';
 export { compareModels, type Mismatch } from './check/model-compat.js';
 export type { End, InspectedService } from './services/service-ends.js';

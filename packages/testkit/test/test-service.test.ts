@@ -67,6 +67,16 @@ describe('testService: call', () => {
     await expect(kit.call('qoute' as never, {} as never)).rejects.toMatchObject({
       code: 'SF_TESTKIT_UNKNOWN_MODEL',
       hint: 'Its connection_models.in models are: quote, ticks',
+      // Given as an object: no made-up file name such as <cwd>/service.ts.
+      location: { service: 'the service object given to testService' },
+    });
+    const named = await testService(pricer, { plugins, extra: { margin: '0.5' }, file: 'pricer.ts' });
+    await expect(named.call('qoute' as never, {} as never)).rejects.toMatchObject({
+      location: { service: join(process.cwd(), 'pricer.ts') },
+    });
+    const fromFile = await testService(join(fixtures, 'pricer.ts'), { plugins, extra: { margin: '0.5' } });
+    await expect(fromFile.call('qoute' as never, {} as never)).rejects.toMatchObject({
+      location: { service: join(fixtures, 'pricer.ts') },
     });
     expect(() => kit.respond('rate' as never, {} as never)).toThrow(/no connection_models.out.rate/);
   });

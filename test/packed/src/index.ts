@@ -1,2 +1,2 @@
 export { packPublished, publishedPackageDirs, type Tarball } from './pack.js';
-export { PackedProject, type PackedProjectOptions } from './packed-project.js';
+export { npmEnvironment, PackedProject, type PackedProjectOptions } from './packed-project.js';

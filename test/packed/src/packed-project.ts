@@ -15,6 +15,22 @@ const { localNodeDir } = createRequire(import.meta.url)(join(REPO_ROOT, 'scripts
 /** How long an `npm install` may take: it downloads from the registry and may compile better-sqlite3. */
 const INSTALL_TIMEOUT_MS = 540_000;
 
+/**
+ * A clean environment for npm and npx: none of the npm_* settings of the pnpm run that started the
+ * tests, npm's cache in `cache` (so nothing from an earlier run is reused), node-gyp pointed at
+ * the running Node's headers where it ships them.
+ */
+export function npmEnvironment(cache: string): NodeJS.ProcessEnv {
+  const nodedir = localNodeDir();
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+  return {
+    ...inherited,
+    npm_config_cache: cache,
+    npm_config_update_notifier: 'false',
+    ...(nodedir && { npm_config_nodedir: nodedir }),
+  };
+}
+
 /** Options of {@link PackedProject.create}. */
 export interface PackedProjectOptions {
   /** Extra dependencies from the registry, name → range. */
@@ -80,15 +96,7 @@ export class PackedProject {
       overrides: { ...dependencies },
     };
     await writeFile(join(this.dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    const nodedir = localNodeDir();
-    // A clean npm environment: none of the npm_* settings of the pnpm run that started the tests.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
-    const env = {
-      ...inherited,
-      npm_config_cache: join(this.#root, 'npm-cache'),
-      npm_config_update_notifier: 'false',
-      ...(nodedir && { npm_config_nodedir: nodedir }),
-    };
+    const env = npmEnvironment(join(this.#root, 'npm-cache'));
     try {
       await run('npm', ['install', '--no-audit', '--no-fund'], {
         cwd: this.dir,

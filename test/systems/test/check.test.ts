@@ -70,29 +70,32 @@ describe('sf check on broken systems: one precise line per problem, exit 1', () 
   const cases: [string, string][] = [
     [
       'wrong-peer-type',
-      "quoter: connection_models.in.quote: 'replyer' cannot receive from caller.quote, a 'publisher'; its peer types are requester (fix: use 'subscriber' here, or change caller.quote's type)",
+      "quoter: connection_models.in.quote: error SF_WIRE_PEER_TYPE: 'replyer' cannot receive from caller.quote, a 'publisher'; its peer types are requester (fix: use 'subscriber' here, or change caller.quote's type)",
     ],
     [
       'missing-argument',
-      "quoter: connection_models.in.quote args.venue: required 'venue' (String) is never sent (fix: add 'venue' to caller's model, or make it optional on the receiver)",
+      "quoter: connection_models.in.quote args.venue: error SF_WIRE_ARGUMENTS: required 'venue' (String) is never sent (fix: add 'venue' to caller's model, or make it optional on the receiver)",
     ],
     [
       'type-mismatch',
-      'quoter: connection_models.in.quote args.symbol: caller.quote sends Number, the receiver expects String (fix: give it the same type on both ends)',
+      'quoter: connection_models.in.quote args.symbol: error SF_WIRE_ARGUMENTS: caller.quote sends Number, the receiver expects String (fix: give it the same type on both ends)',
     ],
     [
       'map-value-mismatch',
-      'reader: state_models.in.bids state<value>: writer.bids sends Number, the receiver expects Decimal (fix: give it the same type on both ends)',
+      'reader: state_models.in.bids state<value>: error SF_WIRE_STATE: writer.bids sends Number, the receiver expects Decimal (fix: give it the same type on both ends)',
     ],
     [
       'topic-mismatch',
-      "watcher: connection_models.in.ticks: subscribes to topic 'ETH' but feed.ticks publishes with topic 'BTC', so no message arrives (fix: set topic: 'BTC' here)",
+      "watcher: connection_models.in.ticks: error SF_WIRE_TOPIC: subscribes to topic 'ETH' but feed.ticks publishes with topic 'BTC', so no message arrives (fix: set topic: 'BTC' here)",
     ],
     [
       'unconnected-in',
-      'watcher: connection_models.in.ticks: nothing sends to it: no service has connection_models.out.ticks (fix: add a service with connection_models.out.ticks (a publisher), or a "wires" entry {"from":"service.name","to":"watcher.ticks"})',
+      'watcher: connection_models.in.ticks: error SF_WIRE_UNCONNECTED: nothing sends to it: no service has connection_models.out.ticks (fix: add a service with connection_models.out.ticks (a publisher), or a "wires" entry {"from":"service.name","to":"watcher.ticks"}, or declare it an entry point called from outside: "entries": { "watcher.ticks": "host:port" })',
     ],
-    ['bad-wire-end', "watcher: wires[0].to: 'watcher.tick' names no in connection or state of watcher (fix: Did you mean 'ticks'?)"],
+    [
+      'bad-wire-end',
+      "watcher: wires[0].to: error SF_WIRE_UNKNOWN_END: 'watcher.tick' names no in connection or state of watcher (fix: Did you mean 'ticks'?)",
+    ],
   ];
 
   it.each(cases)('%s', async (name, line) => {
@@ -105,7 +108,7 @@ describe('sf check on broken systems: one precise line per problem, exit 1', () 
     const result = await runSf(['check', brokenFixture('duplicate-binder')]);
     const [line] = result.stdout.split('\n');
     expect(line).toMatch(
-      /^feed-a: connection_models\.out\.ticks: 2 sockets bind 127\.0\.0\.1:\d+: feed-a connection_models\.out\.ticks 'publisher', feed-b connection_models\.out\.ticks 'publisher' \(fix: only one side may bind an address: for fan-in to a subscriber give it is_binder: true and the publishers is_x_pub: true/,
+      /^feed-a: connection_models\.out\.ticks: error SF_WIRE_BINDERS: 2 sockets bind 127\.0\.0\.1:\d+: feed-a connection_models\.out\.ticks 'publisher', feed-b connection_models\.out\.ticks 'publisher' \(fix: only one side may bind an address: for fan-in to a subscriber give it is_binder: true and the publishers is_x_pub: true/,
     );
     expect(result.stdout).toMatch(/3 services, 2 wires, 1 problem\n$/);
     expect(result.code).toBe(1);
@@ -147,7 +150,7 @@ describe('sf check with a Python 0.0.3 service', () => {
   it('reports a declared type that is no peer', async () => {
     const result = await runSf(['check', await system('subscriber')]);
     expect(result.stdout.split('\n')[0]).toBe(
-      "quoter: connection_models.in.quote: 'subscriber' cannot receive from caller.quote, a 'requester'; its peer types are publisher (fix: use 'replyer' here, or change caller.quote's type)",
+      "quoter: connection_models.in.quote: error SF_WIRE_PEER_TYPE: 'subscriber' cannot receive from caller.quote, a 'requester'; its peer types are publisher (fix: use 'replyer' here, or change caller.quote's type)",
     );
     expect(result.code).toBe(1);
   });
@@ -202,7 +205,7 @@ describe('sf check on a malformed system file', () => {
     const file = join(await dir, 'missing.system.json');
     await writeFile(file, JSON.stringify({ services: { pricer: { service: 'nowhere.ts' } } }));
     const result = await runSf(['check', file]);
-    expect(result.stdout).toMatch(/^pricer: The service file does not exist/);
+    expect(result.stdout).toMatch(/^pricer: error SF_[A-Z_]+: The service file does not exist/);
     expect(result.code).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { brokenFixture, ROOT, runSf } from '../src/run-sf.js';
@@ -33,9 +34,43 @@ describe('sf graph', () => {
 
   it('still draws a system with problems, and says so on stderr', async () => {
     const result = await runSf(['graph', brokenFixture('topic-mismatch'), '--format', 'dot']);
-    expect(result.stdout).toContain('"feed" -> "watcher" [label="ticks: publisher → subscriber\\n{ price: Number }"];');
+    expect(result.stdout).toContain(
+      '"feed" -> "watcher" [label="ticks: publisher → subscriber, topic \'BTC\' → \'ETH\'\\n{ price: Number }"];',
+    );
     expect(result.stderr).toBe("sf graph: the system has 1 problem(s); run 'sf check' to see them\n");
     expect(result.code).toBe(0);
+  });
+
+  it('-o takes the format from the file extension when --format is not given', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sf-graph-'));
+    try {
+      for (const [file, start] of [
+        ['system.svg', /^<\?xml .*\n(.*\n)*<svg /],
+        ['system.dot', /^digraph "market-data" \{\n/],
+        ['system.gv', /^digraph "market-data" \{\n/],
+        ['system.mmd', /^flowchart LR\n/],
+        ['system.mermaid', /^flowchart LR\n/],
+      ] as const) {
+        const result = await runSf(['graph', 'examples/market-data', '-o', join(dir, file)]);
+        expect(result.code).toBe(0);
+        expect(await readFile(join(dir, file), 'utf8')).toMatch(start);
+      }
+      // --format wins over the extension.
+      await runSf(['graph', 'examples/market-data', '-o', join(dir, 'picture.svg'), '--format', 'dot']);
+      expect(await readFile(join(dir, 'picture.svg'), 'utf8')).toMatch(/^digraph /);
+      const png = await runSf(['graph', 'examples/market-data', '-o', join(dir, 'system.png')]);
+      expect(png.stderr).toMatch(
+        /^sf: cannot tell the format of '.*system\.png' from its extension: use \.svg, \.dot, \.gv, \.mmd or \.mermaid, or give --format\. Run 'sf graph --help'\.\n$/,
+      );
+      expect(png.code).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows a pub/sub topic on its edge', async () => {
+    const result = await runSf(['graph', 'examples/pipeline']);
+    expect(result.stdout).toContain("orders: publisher → subscriber, topic 'orders'");
   });
 
   it('refuses an unknown format', async () => {

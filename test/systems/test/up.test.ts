@@ -114,7 +114,7 @@ describe('sf up supervises the services', () => {
       const sf = spawnSf(['up', file]);
       expect(await sf.exited).toBe(1);
       expect(sf.lines[0]).toMatch(
-        /^replyer: connection_models\.in\.echo: 2 sockets bind 127\.0\.0\.1:\d+: replyer \(replica 1\) connection_models\.in\.echo 'replyer', replyer \(replica 2\)/,
+        /^replyer: connection_models\.in\.echo: error SF_WIRE_BINDERS: 2 sockets bind 127\.0\.0\.1:\d+: replyer \(replica 1\) connection_models\.in\.echo 'replyer', replyer \(replica 2\)/,
       );
       expect(sf.lines.some((line) => /\| started /.test(line))).toBe(false);
     });

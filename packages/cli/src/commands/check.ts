@@ -1,7 +1,7 @@
 import type { Problem, SystemAnalysis } from '@sf/system';
 import type { Command } from 'commander';
 import { EXIT_FAILURE } from '../errors-to-exit.js';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../types.js';
 import { runCommand, systemCommand } from './parse-command.js';
 import { systemModule } from './system-module.js';
 
@@ -11,7 +11,10 @@ export function createCheckCommand(): Command {
     .description('Check a system before it runs: load every service (no sockets), then check that the two ends of every wire agree.')
     .summary('check the contracts between the services of a system: sf check [system]')
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', '\nOne line per problem: service: model path: what (fix: how). Exit 1 when there is any.\n');
+    .addHelpText(
+      'after',
+      '\nOne line per problem, like a compiler: service: model path: error SF_CODE: what (fix: how). Exit 1 when there is any.\n',
+    );
 }
 
 /** `sf check …`: prints one line per problem (or JSON) and resolves to 0, or 1 when a problem was found. */
@@ -28,11 +31,14 @@ export function check(argv: readonly string[], io: CliIo): Promise<number> {
 function text(analysis: SystemAnalysis, formatProblem: (problem: Problem) => string): string {
   const lines = analysis.problems.map(formatProblem);
   const count = analysis.problems.length;
-  const summary = `${analysis.system.name}: ${plural(analysis.services.length, 'service')}, ${plural(analysis.wires.length, 'wire')}, ${count === 0 ? 'no problems' : plural(count, 'problem')}`;
+  const entries = analysis.entries.length === 0 ? '' : `, ${plural(analysis.entries.length, 'entry point')}`;
+  const found = count === 0 ? 'no problems' : plural(count, 'problem');
+  const counts = `${plural(analysis.services.length, 'service')}, ${plural(analysis.wires.length, 'wire')}${entries}`;
+  const summary = `${analysis.system.name}: ${counts}, ${found}`;
   return `${[...lines, summary].join('\n')}\n`;
 }
 
-/** The JSON report: the services, the wires with their addresses, and the problems. */
+/** The JSON report: the services, the wires with their addresses, the entry points, and the problems. */
 function report(analysis: SystemAnalysis): object {
   const addressOf = (service: string, path: string) =>
     analysis.channels
@@ -50,6 +56,7 @@ function report(analysis: SystemAnalysis): object {
       types: [from.typeName, to.typeName],
       addresses: addressOf(from.service, from.path),
     })),
+    entries: analysis.entries.map(({ end, addresses }) => ({ end: `${end.service}.${end.name}`, type: end.typeName, addresses })),
     problems: analysis.problems,
   };
 }

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { EXIT_FAILURE } from '../errors-to-exit.js';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../types.js';
 import { runCommand } from './parse-command.js';
 import { systemModule } from './system-module.js';
 

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../program.js';
+import { main } from '../program.js';
+import type { CliIo } from '../types.js';
 import { UsageError } from '../usage-error.js';
 import { parseKeygenArgs } from './keygen.js';
 

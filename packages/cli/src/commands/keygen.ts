@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILURE } from '../errors-to-exit.js';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../types.js';
 import { UsageError } from '../usage-error.js';
 
 /** Default `--name`: the files are `curve.key` and `curve.pub`. */

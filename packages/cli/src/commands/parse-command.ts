@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../types.js';
 import { UsageError } from '../usage-error.js';
 
 /** A command that works on a system file: `sf <name> [system]`, with `-h`. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_FAILURE } from '../errors-to-exit.js';
 import { parseListenFlag } from '../run-options.js';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../types.js';
 import { SF_BIN } from '../sf-bin.js';
 import { runCommand, systemCommand } from './parse-command.js';
 import { systemModule } from './system-module.js';

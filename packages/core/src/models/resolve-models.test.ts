@@ -183,6 +183,19 @@ describe('resolveModels: types', () => {
     expect(error.location.model).toBe('connection_models.out.ask');
   });
 
+  it('reports an unknown state type before a connection without its address: the plugin is the first thing to install', () => {
+    const error = fails(() =>
+      resolve({
+        connection_models: replyerModels({}),
+        state_models: { in: { prices: { state_type: 'full_update_in' } } },
+        addressesFile: 'addresses.json',
+      }),
+    );
+    expect(error).toBeInstanceOf(UnknownTypeError);
+    expect(error.message).toContain("Unknown state_type 'full_update_in'");
+    expect(error.location.model).toBe('state_models.in.prices');
+  });
+
   it('rejects an out type declared under in, naming the side to move it to', () => {
     const error = fails(() => resolve({ connection_models: { in: { ask: { connection_type: 'requester' } } } }));
     expect(error).toBeInstanceOf(ModelError);

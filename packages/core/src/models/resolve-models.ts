@@ -38,10 +38,30 @@ export interface ResolveModelsInput {
  * and compiles its argument validators. Runs once at start; throws the first problem found.
  */
 export function resolveModels(input: ResolveModelsInput): ResolvedModel[] {
+  // Types first: an unknown type (a plugin not installed) is the first thing to fix, before any address or argument of another model.
+  resolveTypes(input);
   return [
     ...resolveKind('connection', input.connection_models, input.setupConnections, input),
     ...resolveKind('state', input.state_models, input.setupStates, input),
   ];
+}
+
+/** Resolves every type name written as a string in a well-formed model; the full checks come after, model by model. */
+function resolveTypes(input: ResolveModelsInput): void {
+  for (const kind of ['connection', 'state'] as const) {
+    const keys = KIND_KEYS[kind];
+    const section = kind === 'connection' ? input.connection_models : input.state_models;
+    if (!isPlainObject(section)) continue;
+    for (const side of SIDE_KEYS) {
+      const models = section[side];
+      if (!isPlainObject(models)) continue;
+      for (const [name, model] of Object.entries(models)) {
+        const typeName = isPlainObject(model) ? model[keys.type] : undefined;
+        if (typeof typeName === 'string')
+          input.registry.resolve(typeName, { kind, service: input.service, model: `${keys.section}.${side}.${name}` });
+      }
+    }
+  }
 }
 
 function resolveKind(kind: Kind, section: unknown, setup: SetupValues | undefined, input: ResolveModelsInput): ResolvedModel[] {

@@ -107,6 +107,19 @@ describe('discoverPlugins', () => {
     expect(Object.keys(plugins[0]!.types)).toEqual(['http_out']);
   });
 
+  it('takes only "sf": { "plugin": true } as the mark: "yes", 1 or "true" do not make a package a plugin', async () => {
+    const dir = await project('loose-marks', { dependencies: { 'says-yes': '1.0.0', 'says-one': '1.0.0', 'says-true': '1.0.0' } });
+    for (const [name, plugin] of [
+      ['says-yes', 'yes'],
+      ['says-one', 1],
+      ['says-true', 'true'],
+    ] as const) {
+      // Importing it would throw: the test fails if discovery loads it.
+      await esmPackage(join(dir, 'node_modules', name), name, `throw new Error('${name} must not be imported');`, { sf: { plugin } });
+    }
+    expect(await discoverPlugins(dir)).toEqual([]);
+  });
+
   it('registers what it discovers', async () => {
     const registry = createRegistry();
     const plugins = await registerDiscovered(registry, join(root, 'app'));

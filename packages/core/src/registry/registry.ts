@@ -1,6 +1,7 @@
 import { DuplicateTypeError, PluginError } from '../errors.js';
 import type { Plugin, TypeDefinition } from '../plugin/contract.js';
 import { CORE_MAJOR, CORE_VERSION } from './core-version.js';
+import { installCommand } from './install-command.js';
 import { type TypeLookup, unknownTypeError } from './unknown-type.js';
 import { assertPluginShape } from './validate-plugin.js';
 
@@ -96,8 +97,8 @@ function incompatible(plugin: Plugin): PluginError {
     {
       hint:
         plugin.coreMajor < CORE_MAJOR
-          ? `Install a version of ${plugin.name} built for @sf/core ${CORE_MAJOR}.x (\`pnpm add ${plugin.name}@latest\`)`
-          : `Install @sf/core ${plugin.coreMajor}.x (\`pnpm add @sf/core@${plugin.coreMajor}\`), or a version of ${plugin.name} built for @sf/core ${CORE_MAJOR}.x`,
+          ? `Install a version of ${plugin.name} built for @sf/core ${CORE_MAJOR}.x (\`${installCommand(`${plugin.name}@latest`)}\`)`
+          : `Install @sf/core ${plugin.coreMajor}.x (\`${installCommand(`@sf/core@${plugin.coreMajor}`)}\`), or a version of ${plugin.name} built for @sf/core ${CORE_MAJOR}.x`,
     },
   );
 }

@@ -2,6 +2,7 @@ import { type ErrorLocation, UnknownTypeError } from '../errors.js';
 import type { Kind } from '../plugin/contract.js';
 import { nearest } from '../util/nearest.js';
 import { FIRST_PARTY_TYPES } from './first-party.js';
+import { installCommand } from './install-command.js';
 
 /** Where a type name was asked for, for error messages. */
 export interface TypeLookup extends ErrorLocation {
@@ -45,7 +46,9 @@ export function unknownTypeError(typeName: string, known: readonly KnownName[], 
   } else if (firstPartyName !== undefined) {
     const pkg = FIRST_PARTY_TYPES[firstPartyName]!;
     const prefix = firstPartyName === typeName ? '' : `Did you mean '${firstPartyName}'? `;
-    sentences.push(`${prefix}'${firstPartyName}' is provided by ${pkg}: run \`pnpm add ${pkg}\` in the service's project`);
+    sentences.push(
+      `${prefix}'${firstPartyName}' is provided by ${pkg}: run \`${installCommand(pkg, location.service)}\` in the service's project`,
+    );
   } else {
     sentences.push(
       `Install the package that provides '${typeName}' in the service's project (it is found through its package.json), or register its plugin with registry.register(plugin)`,

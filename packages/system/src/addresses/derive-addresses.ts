@@ -3,6 +3,7 @@ import { freePort } from '@sf/core/testing';
 import { NATS_SOCKET, type NatsPlan } from '../nats/nats-plan.js';
 import type { InspectedService } from '../services/service-ends.js';
 import type { LoadedSystem } from '../system-file/system-types.js';
+import type { Entry } from '../wires/entries.js';
 import type { Wire } from '../wires/pair-wires.js';
 import { binds, type Socket, socketNames, socketPairs } from './sockets.js';
 
@@ -26,7 +27,7 @@ const LOOPBACK = '127.0.0.1';
 
 /**
  * Gives every socket of every end an address: the sockets a wire joins share one (so fan-out and
- * fan-in share the binder's), explicit addresses from the system file win, others are free
+ * fan-in share the binder's), explicit addresses from the system file (`addresses`, then an entry point's) win, others are free
  * loopback ports (or numbered from `ports.base`) on the binding service's `host`. NATS sockets
  * (`nats`) get one of the system's local NATS servers in turn, or none (their plugin's default).
  */
@@ -35,6 +36,7 @@ export async function deriveAddresses(
   services: readonly InspectedService[],
   wires: readonly Wire[],
   nats?: NatsPlan,
+  entries: readonly Entry[] = [],
 ): Promise<DerivedAddresses> {
   const groups = groupSockets(services, wires);
   const base = typeof system.spec.ports === 'object' ? system.spec.ports.base : undefined;
@@ -45,6 +47,7 @@ export async function deriveAddresses(
     const isNats = sockets.every((socket) => socket.name === NATS_SOCKET);
     const address =
       explicitAddress(system, sockets) ??
+      entryAddress(entries, sockets) ??
       (isNats ? nats?.addresses[natsGroups++ % nats.addresses.length] : `${hostOf(system, sockets)}:${await nextPort(base, used)}`);
     if (address !== undefined) channels.push({ address, sockets });
   }
@@ -86,6 +89,14 @@ function explicitAddress(system: LoadedSystem, sockets: readonly Socket[]): stri
   for (const { end, name } of sockets) {
     const given = system.addresses[end.kind === 'connection' ? 'connections' : 'states'][end.side][end.name]?.[name];
     if (given !== undefined) return typeof given === 'string' ? given : given[0];
+  }
+  return undefined;
+}
+
+function entryAddress(entries: readonly Entry[], sockets: readonly Socket[]): string | undefined {
+  for (const { end, name } of sockets) {
+    const given = entries.find((entry) => entry.end === end)?.given[name];
+    if (given !== undefined) return given;
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import { type NatsPlan, planNats } from '../nats/nats-plan.js';
 import { inspectServices } from '../services/inspect-services.js';
 import type { InspectedService } from '../services/service-ends.js';
 import type { LoadedSystem } from '../system-file/system-types.js';
+import { type Entry, type EntryPoint, readEntries } from '../wires/entries.js';
 import { pairWires, type Wire } from '../wires/pair-wires.js';
 import { checkBinders, checkUnconnected, checkWires, peersAgree } from './check-wires.js';
 import { type Problem, problemFromError } from './problem.js';
@@ -21,6 +22,8 @@ export interface SystemAnalysis {
   readonly wires: readonly Wire[];
   /** Every address with its sockets. */
   readonly channels: readonly Channel[];
+  /** The entry points (`entries`): `in` ends called from outside, with the address of each socket. */
+  readonly entries: readonly EntryPoint[];
   /** Service name → path of its addresses file in `runDir`. */
   readonly addressFiles: ReadonlyMap<string, string>;
   /** The local NATS servers `sf up` starts (the system file's `nats`), their ports chosen. */
@@ -39,9 +42,10 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
   try {
     const inspection = await inspectServices(system);
     const paired = pairWires(inspection.services, system.spec.wires ?? []);
+    const declared = readEntries(system, inspection.services);
     // Ends of mismatched types share no address: their sockets would not talk anyway.
     const nats = await planNats(system);
-    const derived = await deriveAddresses(system, inspection.services, paired.wires.filter(peersAgree), nats);
+    const derived = await deriveAddresses(system, inspection.services, paired.wires.filter(peersAgree), nats, declared.entries);
     const addressFiles = new Map<string, string>();
     const serviceProblems: Problem[] = [...inspection.problems];
     for (const service of inspection.services) {
@@ -60,8 +64,9 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
     const problems = [
       ...serviceProblems,
       ...paired.problems,
+      ...declared.problems,
       ...checkWires(paired.wires),
-      ...checkUnconnected(inspection.services, paired.wires),
+      ...checkUnconnected(inspection.services, paired.wires, new Set(declared.entries.map((entry) => entry.end))),
       ...checkBinders(derived.channels, replicas),
     ];
     return {
@@ -69,6 +74,7 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
       services: inspection.services,
       wires: paired.wires,
       channels: derived.channels,
+      entries: entryPoints(declared.entries, derived.channels),
       addressFiles,
       problems,
       ...(nats && { nats }),
@@ -76,6 +82,16 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
   } finally {
     if (runDir === undefined) await rm(dir, { recursive: true, force: true });
   }
+}
+
+function entryPoints(entries: readonly Entry[], channels: readonly Channel[]): EntryPoint[] {
+  return entries.map(({ end }) => {
+    const addresses: Record<string, string> = {};
+    for (const channel of channels) {
+      for (const socket of channel.sockets) if (socket.end === end) addresses[socket.name] = channel.address;
+    }
+    return { end, addresses };
+  });
 }
 
 /** How `sf run` is asked to run one service of the system: service file, config file and pairs, main mode. */

@@ -1,4 +1,4 @@
-import { compileModel, type ResolvedModel } from '@sf/core';
+import { compileModel, nearest, type ResolvedModel } from '@sf/core';
 import type { Channel } from '../addresses/derive-addresses.js';
 import { binds } from '../addresses/sockets.js';
 import { type End, endLabel, type InspectedService } from '../services/service-ends.js';
@@ -79,15 +79,35 @@ function checkTopic({ from, to }: Wire, sender: ResolvedModel, receiver: Resolve
   };
 }
 
-/** Every `in` end needs a sender; an `out` end that waits for replies needs a replier. */
-export function checkUnconnected(services: readonly InspectedService[], wires: readonly Wire[]): Problem[] {
+/**
+ * Every `in` end needs a sender (unless it is an entry point, called from outside the system); an
+ * `out` end that waits for replies needs a replier. An unwired end whose name is near an unwired
+ * peer's on the other side (`prce` and `price`) is most likely misspelt: one problem, on the `in`
+ * end, says "did you mean".
+ */
+export function checkUnconnected(
+  services: readonly InspectedService[],
+  wires: readonly Wire[],
+  entries: ReadonlySet<End> = new Set(),
+): Problem[] {
   const wired = new Set(wires.flatMap((wire) => [wire.from, wire.to]));
+  const unwired = services.flatMap((service) => service.ends).filter((end) => !wired.has(end) && !entries.has(end));
   const problems: Problem[] = [];
-  for (const end of services.flatMap((service) => service.ends)) {
-    if (wired.has(end) || end.definition === undefined || end.definition.peers.length === 0) continue;
-    if (end.side === 'out' && !end.definition.replies) continue;
+  const explained = new Set<End>();
+  // In ends first: one that finds its misspelt sender explains that sender's problem too.
+  for (const end of [...unwired.filter((end) => end.side === 'in'), ...unwired.filter((end) => end.side === 'out')]) {
+    if (explained.has(end) || end.definition === undefined || end.definition.peers.length === 0) continue;
     const other = end.side === 'in' ? 'out' : 'in';
-    const section = end.kind === 'connection' ? 'connection_models' : 'state_models';
+    const near = end.side === 'in' ? misspelt(end, unwired) : undefined;
+    if (near !== undefined) {
+      explained.add(near);
+      problems.push(misspeltProblem(end, near));
+      continue;
+    }
+    if (end.side === 'out' && !end.definition.replies) continue;
+    const section = sectionOf(end);
+    const label = `${end.service}.${end.name}`;
+    const wireEntry = JSON.stringify(end.side === 'in' ? { from: 'service.name', to: label } : { from: label, to: 'service.name' });
     problems.push({
       code: 'SF_WIRE_UNCONNECTED',
       service: end.service,
@@ -96,10 +116,45 @@ export function checkUnconnected(services: readonly InspectedService[], wires: r
         end.side === 'in'
           ? `nothing sends to it: no service has ${section}.out.${end.name}`
           : `nothing replies to it: no service has ${section}.in.${end.name}`,
-      fix: `add a service with ${section}.${other}.${end.name} (a ${end.definition.peers.join(' or ')}), or a "wires" entry ${JSON.stringify(end.side === 'in' ? { from: 'service.name', to: `${end.service}.${end.name}` } : { from: `${end.service}.${end.name}`, to: 'service.name' })}`,
+      fix:
+        `add a service with ${section}.${other}.${end.name} (a ${end.definition.peers.join(' or ')}), or a "wires" entry ${wireEntry}` +
+        (end.side === 'in' ? `, or declare it an entry point called from outside: "entries": { "${label}": "host:port" }` : ''),
     });
   }
   return problems;
+}
+
+/** An unwired end on the other side, in another service, of the same kind and a peer type, whose name is near this one's. */
+function misspelt(end: End, unwired: readonly End[]): End | undefined {
+  const candidates = unwired.filter(
+    (other) =>
+      other.side !== end.side &&
+      other.kind === end.kind &&
+      other.service !== end.service &&
+      (other.definition === undefined || end.definition?.peers.includes(other.typeName) || other.definition.peers.includes(end.typeName)),
+  );
+  const name = nearest(end.name, new Set(candidates.map((other) => other.name)));
+  return name === undefined ? undefined : candidates.find((other) => other.name === name);
+}
+
+function misspeltProblem(into: End, from: End): Problem {
+  const section = sectionOf(into);
+  return {
+    code: 'SF_WIRE_UNCONNECTED',
+    service: into.service,
+    model: into.path,
+    message:
+      `nothing sends to it: no service has ${section}.out.${into.name}, ` +
+      `but ${from.service} has ${section}.out.${from.name} (a ${from.typeName}), wired to nothing`,
+    fix:
+      `Did you mean '${into.name}'? Give both ends one name ` +
+      `(rename ${from.service}'s ${from.name} to ${into.name}, or this one to ${from.name}), ` +
+      `or add a "wires" entry ${JSON.stringify({ from: endLabel(from), to: endLabel(into) })}`,
+  };
+}
+
+function sectionOf(end: End): string {
+  return end.kind === 'connection' ? 'connection_models' : 'state_models';
 }
 
 /** No two sockets may bind one address (replicas of a binding service count as many binders). */

@@ -9,6 +9,7 @@ export type WireProblemCode =
   | 'SF_WIRE_TOPIC'
   | 'SF_WIRE_UNCONNECTED'
   | 'SF_WIRE_UNKNOWN_END'
+  | 'SF_WIRE_ENTRY'
   | 'SF_WIRE_BINDERS';
 
 /** One problem found by `sf check`: a line of its report. */
@@ -27,10 +28,11 @@ export interface Problem {
   fix?: string;
 }
 
-/** `service: model args.x: what (fix: …)`, like a compiler's error line. */
+/** `service: model args.x: error SF_CODE: what (fix: …)`, like a compiler's error line (tsc's `file(1,2): error TS2322: …`). */
 export function formatProblem(problem: Problem): string {
   const where = [problem.model, problem.argument].filter(Boolean).join(' ');
-  return `${problem.service}: ${where === '' ? '' : `${where}: `}${problem.message}${problem.fix ? ` (fix: ${problem.fix})` : ''}`;
+  const fix = problem.fix ? ` (fix: ${problem.fix})` : '';
+  return `${problem.service}: ${where === '' ? '' : `${where}: `}error ${problem.code}: ${problem.message}${fix}`;
 }
 
 /** A problem from an error thrown while loading or preparing a service. */

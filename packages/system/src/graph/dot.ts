@@ -3,7 +3,7 @@ import type { SystemGraph } from './graph-model.js';
 const CONNECTION = '#35618f';
 const STATE = '#2e8b57';
 
-/** Graphviz DOT text of a system: connections solid blue, states dashed green, main-mode services doubly outlined. */
+/** Graphviz DOT text of a system: connections solid blue, states dashed green, main-mode services doubly outlined, entries as arrows. */
 export function toDot(graph: SystemGraph): string {
   const lines = [
     `digraph ${quote(graph.name)} {`,
@@ -13,7 +13,8 @@ export function toDot(graph: SystemGraph): string {
     `  edge [fontname="Helvetica", fontsize=10, color="${CONNECTION}", fontcolor="${CONNECTION}"];`,
   ];
   for (const node of graph.nodes) {
-    lines.push(`  ${quote(node.name)} [label=${quote(`${node.name}\n${node.detail}`)}${node.main ? ', peripheries=2' : ''}];`);
+    const shape = node.main ? ', peripheries=2' : node.entry ? ', shape=cds, style="filled,dashed", fillcolor="#ffffff"' : '';
+    lines.push(`  ${quote(node.name)} [label=${quote(`${node.name}\n${node.detail}`)}${shape}];`);
   }
   for (const edge of graph.edges) {
     const style = edge.state ? `, style=dashed, color="${STATE}", fontcolor="${STATE}"` : '';

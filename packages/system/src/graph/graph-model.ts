@@ -10,6 +10,8 @@ export interface GraphNode {
   readonly detail: string;
   /** Runs in main mode (a leading-edge service). */
   readonly main: boolean;
+  /** An entry point's callers from outside the system (the system file's `entries`), not a service. */
+  readonly entry?: boolean;
 }
 
 /** A wire drawn as an edge, from the sender to the receiver. */
@@ -20,13 +22,13 @@ export interface GraphEdge {
   readonly to: string;
   /** A state (drawn dashed) rather than a connection. */
   readonly state: boolean;
-  /** First line: name and types, e.g. `quote: requester → replyer`. */
+  /** First line: name and types, e.g. `quote: requester → replyer`, and a topic (`ticks: publisher → subscriber, topic 'BTC'`). */
   readonly title: string;
   /** Second line: the model, e.g. `{ symbol: String } → { mid: Decimal }`. */
   readonly model: string;
 }
 
-/** What `sf graph` draws: the same for every format, and free of ports so it is deterministic. */
+/** What `sf graph` draws: the same for every format, free of derived ports (entry points' addresses are stable), so deterministic. */
 export interface SystemGraph {
   /** The system's name. */
   readonly name: string;
@@ -38,25 +40,58 @@ export interface SystemGraph {
 
 /** The picture of an analysed system: services as nodes, wires as edges labelled with type and model. */
 export function systemGraph(analysis: SystemAnalysis): SystemGraph {
-  const nodes = analysis.services.map((service) => ({
+  const nodes: GraphNode[] = analysis.services.map((service) => ({
     name: service.name,
     detail: [basename(service.file), service.main ? 'main' : '', service.python ? 'python' : ''].filter(Boolean).join(' · '),
     main: service.main,
   }));
-  const edges = analysis.wires.map(({ from, to }) => {
+  const edges: GraphEdge[] = analysis.wires.map(({ from, to }) => {
     const names = from.name === to.name ? from.name : `${from.name} → ${to.name}`;
     const replies = from.definition?.replies === true;
     const args = modelText(from.model ?? to.model, 'args');
     const model = replies ? `${args} → ${modelText(to.model ?? from.model, 'returns')}` : args;
+    const topic = topicText(from.model, to.model);
     return {
       from: from.service,
       to: to.service,
       state: from.kind === 'state',
-      title: `${from.kind === 'state' ? 'state ' : ''}${names}: ${from.typeName} → ${to.typeName}`,
+      title: `${from.kind === 'state' ? 'state ' : ''}${names}: ${from.typeName} → ${to.typeName}${topic}`,
       model,
     };
   });
+  for (const entry of analysis.entries) {
+    const { end } = entry;
+    const name = `outside → ${end.service}.${end.name}`;
+    nodes.push({ name, detail: Object.values(entry.addresses).join(', '), main: false, entry: true });
+    const replies = end.definition?.replies === true;
+    const args = modelText(end.model, 'args');
+    const topic = topicText(end.model, end.model);
+    edges.push({
+      from: name,
+      to: end.service,
+      state: end.kind === 'state',
+      title: `${end.kind === 'state' ? 'state ' : ''}${end.name}: entry point → ${end.typeName}${topic}`,
+      model: replies ? `${args} → ${modelText(end.model, 'returns')}` : args,
+    });
+  }
   return { name: analysis.system.name, nodes, edges };
+}
+
+/** `, topic 'BTC'` for a pub/sub wire; `, topic 'BTC' → 'ETH'` when the two ends differ (sf check reports it); `''` without topics. */
+function topicText(sender: ResolvedModel | undefined, receiver: ResolvedModel | undefined): string {
+  const sent = topicOf(sender);
+  const taken = topicOf(receiver);
+  if (sent === undefined && taken === undefined) return '';
+  // A Python end's model is not loaded: the other end's topic is all that is known.
+  if (sender === undefined || receiver === undefined || sent === taken) return `, topic '${sent ?? taken}'`;
+  const text = (topic: string | undefined) => (topic === undefined ? 'none' : `'${topic}'`);
+  return `, topic ${text(sent)} → ${text(taken)}`;
+}
+
+/** A pub/sub end's `topic` creation argument, when it has a non-empty one. */
+function topicOf(model: ResolvedModel | undefined): string | undefined {
+  const topic = model?.creation.topic;
+  return typeof topic === 'string' && topic !== '' ? topic : undefined;
 }
 
 const LINE = 48;

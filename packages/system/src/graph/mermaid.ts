@@ -1,12 +1,12 @@
 import type { SystemGraph } from './graph-model.js';
 
-/** Mermaid flowchart text of a system: states as dotted edges, main-mode services as stadium shapes. */
+/** Mermaid flowchart text of a system: states as dotted edges, main-mode services as stadium shapes, entry points as flags. */
 export function toMermaid(graph: SystemGraph): string {
-  const ids = new Map(graph.nodes.map((node, index) => [node.name, `s${index}`]));
+  const ids = new Map(graph.nodes.map((node, index) => [node.name, `${node.entry ? 'e' : 's'}${index}`]));
   const lines = ['flowchart LR'];
   for (const node of graph.nodes) {
     const label = text(`${node.name}<br/><small>${node.detail}</small>`);
-    lines.push(`  ${ids.get(node.name)}${node.main ? `(["${label}"])` : `["${label}"]`}`);
+    lines.push(`  ${ids.get(node.name)}${node.main ? `(["${label}"])` : node.entry ? `>"${label}"]` : `["${label}"]`}`);
   }
   for (const edge of graph.edges) {
     const arrow = edge.state ? '-.->' : '-->';

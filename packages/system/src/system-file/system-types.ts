@@ -95,6 +95,8 @@ export interface SystemFile {
   services: Record<string, SystemService>;
   /** Explicit wires. */
   wires?: SystemWire[];
+  /** Entry points, `in` ends called from outside (`service.name`) → address, socket → address, or `true` (from `ports.base`). */
+  entries?: Record<string, string | true | Record<string, string>>;
   /** `free` loopback ports (default) or numbered from a base. */
   ports?: 'free' | { base: number };
   /** Explicit addresses (seed format), inline or as a path. */

@@ -15,6 +15,7 @@ import { LiveView } from './live/live-view.js';
 import { type LiveServer, serveLivePage } from './live/live-server.js';
 import { systemGraph } from '../graph/graph-model.js';
 import { toSvg } from '../graph/svg.js';
+import { describeEntry } from '../wires/entries.js';
 
 /** How `sf up` runs a system. */
 export interface UpOptions {
@@ -211,6 +212,8 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       if (outcome === 'late')
         note(colors.yellow(`${slot.spec.name} is not ready after ${options.readyTimeoutMs ?? 30_000} ms; starting the others`));
     }
+    // Entry points (the system file's `entries`): where callers from outside reach the system.
+    for (const entry of analysis.entries) if (!stopping) note(`entry point ${describeEntry(entry)}`);
     await stopped;
   } finally {
     for (const slot of [...slots].reverse()) {

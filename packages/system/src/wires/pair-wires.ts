@@ -23,8 +23,8 @@ export function pairWires(services: readonly InspectedService[], entries: readon
   const wires: Wire[] = [];
   const named = new Set<End>();
   entries.forEach((entry, index) => {
-    const from = findEnd(services, entry.from, 'out', index, problems);
-    const to = findEnd(services, entry.to, 'in', index, problems);
+    const from = findEnd(services, entry.from, 'out', `wires[${index}].from`, problems);
+    const to = findEnd(services, entry.to, 'in', `wires[${index}].to`, problems);
     if (from) named.add(from);
     if (to) named.add(to);
     if (from && to) wires.push({ from, to, explicit: true });
@@ -38,18 +38,17 @@ export function pairWires(services: readonly InspectedService[], entries: readon
   return { wires, problems };
 }
 
-/** `service.name`, `service.connections.name` or `service.states.name` on the given side. */
-function findEnd(
+/** `service.name`, `service.connections.name` or `service.states.name` on the given side; a problem at `at` (`wires[0].to`) if none. */
+export function findEnd(
   services: readonly InspectedService[],
   text: string,
   side: 'in' | 'out',
-  index: number,
+  at: string,
   problems: Problem[],
 ): End | undefined {
   const [serviceName = '', ...rest] = text.split('.');
   const kind = rest.length === 2 ? (rest[0] === 'states' ? 'state' : 'connection') : undefined;
   const name = rest.at(-1) ?? '';
-  const at = `wires[${index}].${side === 'out' ? 'from' : 'to'}`;
   const service = services.find((candidate) => candidate.name === serviceName);
   if (service === undefined) {
     const names = services.map((candidate) => candidate.name);

@@ -40,7 +40,7 @@ export interface TestServiceOptions {
   plugins?: readonly Plugin[];
   /** Also find the plugins installed in the service's project, as `sf run` does (default true). */
   discover?: boolean;
-  /** For a service given as an object: the file name it is known by in messages (default `service.ts` in `cwd`). */
+  /** For a service given as an object: the file name it is known by in messages (default: "the service object given to testService"). */
   file?: string;
 }
 
@@ -76,9 +76,13 @@ export async function testService<S extends object | string>(
     discover: false,
     mainMode: typeof loaded.exports.main === 'function' && !hasInModels(loaded.exports),
   });
-  await harness.open(prepared);
+  // A service given as an object has no file unless one is named: messages must not name a file that does not exist.
+  await harness.open(prepared, typeof service === 'string' || options.file !== undefined ? loaded.file : OBJECT_SERVICE);
   return harness as never;
 }
+
+/** How messages name a service given as an object without `options.file`. */
+const OBJECT_SERVICE = 'the service object given to testService';
 
 function hasInModels(exports: Record<string, unknown>): boolean {
   const some = (group: unknown) => Object.keys((group as { in?: object } | undefined)?.in ?? {}).length > 0;
@@ -92,6 +96,8 @@ class Harness implements TestService {
   readonly #scripts = new Map<string, Script>();
   readonly #recorder = recordingLogger('test');
   #prepared!: PreparedService;
+  /** The service file, or how a service given as an object is named in messages. */
+  #label!: string;
   #scope!: InboundScope;
 
   get config(): any {
@@ -107,9 +113,10 @@ class Harness implements TestService {
   }
 
   /** Creates and opens every endpoint through the runner's own contexts. */
-  async open(prepared: PreparedService): Promise<void> {
+  async open(prepared: PreparedService, label: string): Promise<void> {
     const logger = this.#recorder.logger;
     this.#prepared = prepared;
+    this.#label = label;
     this.#scope = {
       outputs: new Outputs(prepared.file, logger),
       states: {},
@@ -237,7 +244,7 @@ class Harness implements TestService {
     const value = this.#prepared.exports[name];
     if (typeof value !== 'function')
       throw new ServiceStateError('SF_MAIN_MODE_INVALID', `The service exports no ${name} function`, {
-        service: this.#prepared.file,
+        service: this.#label,
         hint: `Export ${name} from the service`,
       });
     return value as (...args: unknown[]) => unknown;
@@ -256,7 +263,7 @@ class Harness implements TestService {
     if (map.has(path)) return path;
     const names = [...map.keys()].filter((key) => key.startsWith(`${group}.`)).map((key) => key.slice(group.length + 1));
     throw new TestkitError('SF_TESTKIT_UNKNOWN_MODEL', `The service has no ${group}.${name}`, {
-      service: this.#prepared.file,
+      service: this.#label,
       model: group,
       hint: names.length > 0 ? `Its ${group} models are: ${names.join(', ')}` : `It declares no ${group} models`,
     });
