@@ -1,7 +1,16 @@
 export { loadSystem, SYSTEM_FILE_NAME, DEFAULT_RESTART } from './system-file/load-system.js';
 export { SYSTEM_SCHEMA, SYSTEM_SCHEMA_FILE } from './system-file/schema.js';
-export type { LoadedSystem, RestartPolicy, ServiceInterface, SystemFile, SystemService, SystemWire } from './system-file/system-types.js';
-export { analyseSystem, runOptions, type SystemAnalysis } from './check/analyse-system.js';
+export type {
+  LoadedSystem,
+  RestartPolicy,
+  ServiceInterface,
+  SystemFile,
+  SystemHost,
+  SystemService,
+  SystemWire,
+} from './system-file/system-types.js';
+export { hostNames, isLoopback, type Placement, placeProcesses, processName } from './system-file/placement.js';
+export { analyseSystem, runOptions, type SystemAnalysis, type SystemProcess } from './check/analyse-system.js';
 export { describeEntry, type EntryPoint } from './wires/entries.js';
 export { formatProblem, type Problem, type WireProblemCode } from './check/problem.js';
 export { compareModels, type Mismatch } from './check/model-compat.js';
@@ -12,6 +21,6 @@ export { type GraphEdge, type GraphNode, type SystemGraph, systemGraph } from '.
 export { toMermaid } from './graph/mermaid.js';
 export { toDot } from './graph/dot.js';
 export { toSvg } from './graph/svg.js';
-export { initSystem, type InitOptions } from './system-file/init-system.js';
+export { INIT_PORT_BASE, initSystem, type InitOptions } from './system-file/init-system.js';
 export { runSystem, type UpOptions } from './up/run-system.js';
 export { startOrder } from './up/start-order.js';

@@ -6,6 +6,7 @@ import { EXIT_FAILURE } from '../errors-to-exit.js';
 import { parseListenFlag } from '../run-options.js';
 import type { CliIo } from '../types.js';
 import { SF_BIN } from '../sf-bin.js';
+import { UsageError } from '../usage-error.js';
 import { runCommand, systemCommand } from './parse-command.js';
 import { systemModule } from './system-module.js';
 
@@ -16,13 +17,18 @@ export function createUpCommand(): Command {
       "Run a system: check it (as sf check), write each service's addresses, start every service as its own sf run process " +
         '(writers and repliers first, main-mode services last), restart crashed ones with back-off, and stop them all on SIGINT/SIGTERM.',
     )
-    .summary('run every service of a system: sf up [system] [--once] [--ui host:port]')
+    .summary('run every service of a system: sf up [system] [--host NAME] [--once] [--ui host:port]')
+    .option(
+      '--host <name>',
+      'start only the processes placed on this host of the system\'s "hosts" (required when a host is not a loopback address)',
+    )
     .option('--once', 'stop the system once every main-mode service has finished')
     .option('--ui <host:port>', 'serve a live page (graph with msg/s per wire, services) here; every service then serves metrics')
     .addHelpText(
       'after',
       '\nEach line is prefixed with its service\'s name. The restart policy is the system file\'s "restart".\n' +
-        'On a terminal, a live status view (service, pid, state, time up, restarts, last error) stays below the log lines, redrawn every second; the table is also printed at the end.\n',
+        'On a terminal, a live status view (service, pid, state, time up, restarts, last error) stays below the log lines, redrawn every second; the table is also printed at the end.\n' +
+        'Across hosts: run `sf up --host NAME` with the same system file on each host; each derives the same addresses and starts its share.\n',
     );
 }
 
@@ -32,10 +38,25 @@ export function up(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function upSystem(command: Command, io: CliIo): Promise<number> {
-  const { once, ui } = command.opts<{ once?: boolean; ui?: string }>();
+  const { once, ui, host } = command.opts<{ once?: boolean; ui?: string; host?: string }>();
   const uiAddress = ui === undefined ? undefined : parseListenFlag('--ui', ui);
-  const { analyseSystem, formatProblem, loadSystem, runSystem } = await systemModule();
+  const { analyseSystem, formatProblem, hostNames, isLoopback, loadSystem, runSystem } = await systemModule();
   const system = await loadSystem(command.args[0], io.cwd);
+  const hosts = hostNames(system.spec);
+  if (host !== undefined && !hosts.includes(host))
+    throw new UsageError(
+      hosts.length === 0
+        ? `--host ${host}: the system declares no "hosts"; run sf up without --host`
+        : `--host ${host}: no such host in the system; its hosts are ${hosts.join(', ')}`,
+      'sf up --help',
+    );
+  const remote = hosts.filter((name) => !isLoopback(system.spec.hosts![name]!.address));
+  if (host === undefined && remote.length > 0)
+    throw new UsageError(
+      `the system runs on several hosts (${hosts.join(', ')}): say which one this is with --host NAME ` +
+        `(sf up starts every host's services only when every host address is a loopback one)`,
+      'sf up --help',
+    );
   const runDir = await mkdtemp(join(tmpdir(), `sf-up-${system.name.replace(/\W/g, '-')}-`));
   try {
     const analysis = await analyseSystem(system, runDir);
@@ -50,6 +71,7 @@ async function upSystem(command: Command, io: CliIo): Promise<number> {
       output: (line) => io.stdout(`${line}\n`),
       color: process.stdout.isTTY === true,
       once: once === true,
+      ...(host !== undefined && { host }),
       ...(uiAddress !== undefined && { ui: uiAddress }),
       ...(process.stdout.isTTY && {
         live: { write: (text: string) => process.stdout.write(text), columns: () => process.stdout.columns || 80 },

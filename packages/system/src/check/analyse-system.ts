@@ -9,8 +9,16 @@ import type { InspectedService } from '../services/service-ends.js';
 import type { LoadedSystem } from '../system-file/system-types.js';
 import { type Entry, type EntryPoint, readEntries } from '../wires/entries.js';
 import { pairWires, type Wire } from '../wires/pair-wires.js';
+import { placeProcesses, type Placement } from '../system-file/placement.js';
 import { checkBinders, checkUnconnected, checkWires, peersAgree } from './check-wires.js';
+import { checkPythonLists, checkReplicatedWriters } from './check-replicas.js';
 import { type Problem, problemFromError } from './problem.js';
+
+/** One process `sf up` starts: a replica of a service, placed on a host, with its own addresses file. */
+export interface SystemProcess extends Placement {
+  /** Path of its addresses file in the run folder (`<name>.addresses.json`; `pricer#2.addresses.json` for replica 2). */
+  readonly addressesFile: string;
+}
 
 /** A system loaded, wired, addressed and checked: what `sf check`, `sf graph` and `sf up` work from. */
 export interface SystemAnalysis {
@@ -24,8 +32,8 @@ export interface SystemAnalysis {
   readonly channels: readonly Channel[];
   /** The entry points (`entries`): `in` ends called from outside, with the address of each socket. */
   readonly entries: readonly EntryPoint[];
-  /** Service name → path of its addresses file in `runDir`. */
-  readonly addressFiles: ReadonlyMap<string, string>;
+  /** Every process (one per replica of each service), in the order of the file: where it runs and its addresses file. */
+  readonly processes: readonly SystemProcess[];
   /** The local NATS servers `sf up` starts (the system file's `nats`), their ports chosen. */
   readonly nats?: NatsPlan;
   /** Every problem found, services first, then wires. */
@@ -45,14 +53,19 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
     const declared = readEntries(system, inspection.services);
     // Ends of mismatched types share no address: their sockets would not talk anyway.
     const nats = await planNats(system);
-    const derived = await deriveAddresses(system, inspection.services, paired.wires.filter(peersAgree), nats, declared.entries);
-    const addressFiles = new Map<string, string>();
+    const placements = placeProcesses(system);
+    const derived = await deriveAddresses(system, placements, inspection.services, paired.wires.filter(peersAgree), nats, declared.entries);
+    const processes: SystemProcess[] = [];
+    for (const placement of placements) {
+      const addressesFile = join(dir, `${placement.name}.addresses.json`);
+      await writeFile(addressesFile, `${JSON.stringify(derived.byProcess.get(placement.name), null, 2)}\n`);
+      processes.push({ ...placement, addressesFile });
+    }
     const serviceProblems: Problem[] = [...inspection.problems];
     for (const service of inspection.services) {
-      const file = join(dir, `${service.name}.addresses.json`);
-      await writeFile(file, `${JSON.stringify(derived.byService.get(service.name), null, 2)}\n`);
-      addressFiles.set(service.name, file);
       if (service.python || serviceProblems.some((problem) => problem.service === service.name)) continue;
+      // Replica 1 stands for them all: the replicas differ only in their addresses.
+      const file = processes.find((process) => process.service === service.name)!.addressesFile;
       try {
         service.prepared = await prepareService({ ...runOptions(system, service.name), addresses: file });
         for (const end of service.ends) end.model = service.prepared.models.find((model) => model.path === end.path);
@@ -68,6 +81,8 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
       ...checkWires(paired.wires),
       ...checkUnconnected(inspection.services, paired.wires, new Set(declared.entries.map((entry) => entry.end))),
       ...checkBinders(derived.channels, replicas),
+      ...checkReplicatedWriters(inspection.services, replicas),
+      ...checkPythonLists(inspection.services, processes, derived.byProcess),
     ];
     return {
       system,
@@ -75,7 +90,7 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
       wires: paired.wires,
       channels: derived.channels,
       entries: entryPoints(declared.entries, derived.channels),
-      addressFiles,
+      processes,
       problems,
       ...(nats && { nats }),
     };
@@ -88,7 +103,10 @@ function entryPoints(entries: readonly Entry[], channels: readonly Channel[]): E
   return entries.map(({ end }) => {
     const addresses: Record<string, string> = {};
     for (const channel of channels) {
-      for (const socket of channel.sockets) if (socket.end === end) addresses[socket.name] = channel.address;
+      for (const socket of channel.sockets) {
+        // A replicated entry point: one address per replica.
+        if (socket.end === end) addresses[socket.name] = [addresses[socket.name], channel.address].filter(Boolean).join(', ');
+      }
     }
     return { end, addresses };
   });

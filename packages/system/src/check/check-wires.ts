@@ -157,15 +157,24 @@ function sectionOf(end: End): string {
   return end.kind === 'connection' ? 'connection_models' : 'state_models';
 }
 
-/** No two sockets may bind one address (replicas of a binding service count as many binders). */
+/**
+ * No two sockets may bind one address. A binding service with replicas binds one address per
+ * replica (a channel's `replica`); where they share one (an explicit address given once), every
+ * copy counts as a binder.
+ */
 export function checkBinders(channels: readonly Channel[], replicas: (service: string) => number): Problem[] {
   const byAddress = new Map<string, { label: string; service: string; path: string }[]>();
   for (const channel of channels) {
     const key = channel.address.replace(/^tcp:\/\//, '');
-    for (const socket of channel.sockets.filter(binds)) {
-      const copies = replicas(socket.end.service);
-      for (let copy = 1; copy <= copies; copy += 1) {
-        const label = `${socket.end.service}${copies > 1 ? ` (replica ${copy})` : ''} ${socket.end.path} '${socket.name}'`;
+    const binding = channel.sockets.filter(binds);
+    for (const socket of binding) {
+      const own = channel.replica !== undefined && socket === binding[0];
+      // The group's other binders were given the first replica's address only.
+      if (!own && channel.replica !== undefined && channel.replica > 1) continue;
+      const copies = own ? [channel.replica!] : Array.from({ length: replicas(socket.end.service) }, (_, index) => index + 1);
+      for (const copy of copies) {
+        const several = own || copies.length > 1;
+        const label = `${socket.end.service}${several ? ` (replica ${copy})` : ''} ${socket.end.path} '${socket.name}'`;
         byAddress.set(key, [...(byAddress.get(key) ?? []), { label, service: socket.end.service, path: socket.end.path }]);
       }
     }
@@ -179,7 +188,10 @@ export function checkBinders(channels: readonly Channel[], replicas: (service: s
       service: first.service,
       model: first.path,
       message: `${binders.length} sockets bind ${address}: ${binders.map((binder) => binder.label).join(', ')}`,
-      fix: 'only one side may bind an address: for fan-in to a subscriber give it is_binder: true and the publishers is_x_pub: true, run one replica of a binding service, or give each its own address',
+      fix:
+        'only one socket may bind an address: for fan-in to a subscriber give it is_binder: true and the publishers is_x_pub: true; ' +
+        'for replicas of a binding service leave the address to sf (one per replica) or give a list with one address per replica; ' +
+        'otherwise give each its own address',
     });
   }
   return problems;

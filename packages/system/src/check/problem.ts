@@ -10,7 +10,9 @@ export type WireProblemCode =
   | 'SF_WIRE_UNCONNECTED'
   | 'SF_WIRE_UNKNOWN_END'
   | 'SF_WIRE_ENTRY'
-  | 'SF_WIRE_BINDERS';
+  | 'SF_WIRE_BINDERS'
+  | 'SF_WIRE_REPLICATED_WRITER'
+  | 'SF_WIRE_PYTHON_REPLICAS';
 
 /** One problem found by `sf check`: a line of its report. */
 export interface Problem {

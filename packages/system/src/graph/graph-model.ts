@@ -28,6 +28,14 @@ export interface GraphEdge {
   readonly model: string;
 }
 
+/** Services drawn together in a box: those placed on one host (or on one list of hosts, for replicas spread over several). */
+export interface GraphGroup {
+  /** The box's label, e.g. `host a · 10.77.0.1`, or `hosts a, b` for services whose replicas run on both. */
+  readonly label: string;
+  /** The names of its nodes. */
+  readonly nodes: readonly string[];
+}
+
 /** What `sf graph` draws: the same for every format, free of derived ports (entry points' addresses are stable), so deterministic. */
 export interface SystemGraph {
   /** The system's name. */
@@ -36,6 +44,8 @@ export interface SystemGraph {
   readonly nodes: readonly GraphNode[];
   /** Wires, in the order they were found. */
   readonly edges: readonly GraphEdge[];
+  /** With `hosts`: services grouped by where they run, in the order of the system file's `hosts`; empty otherwise. */
+  readonly groups: readonly GraphGroup[];
 }
 
 /** The picture of an analysed system: services as nodes, wires as edges labelled with type and model. */
@@ -74,7 +84,21 @@ export function systemGraph(analysis: SystemAnalysis): SystemGraph {
       model: replies ? `${args} → ${modelText(end.model, 'returns')}` : args,
     });
   }
-  return { name: analysis.system.name, nodes, edges };
+  return { name: analysis.system.name, nodes, edges, groups: hostGroups(analysis) };
+}
+
+/** Services by host: one group per host, then one per list of hosts (replicas placed on several). */
+function hostGroups(analysis: SystemAnalysis): GraphGroup[] {
+  const hosts = analysis.system.spec.hosts;
+  if (hosts === undefined) return [];
+  const groups = new Map<string, string[]>(Object.keys(hosts).map((name) => [name, []]));
+  for (const service of analysis.services) {
+    const key = [analysis.system.spec.services[service.name]?.host ?? []].flat().join(', ');
+    groups.set(key, [...(groups.get(key) ?? []), service.name]);
+  }
+  return [...groups]
+    .filter(([, names]) => names.length > 0)
+    .map(([key, names]) => ({ label: hosts[key] ? `host ${key} · ${hosts[key].address}` : `hosts ${key}`, nodes: names }));
 }
 
 /** `, topic 'BTC'` for a pub/sub wire; `, topic 'BTC' → 'ETH'` when the two ends differ (sf check reports it); `''` without topics. */

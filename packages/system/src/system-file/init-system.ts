@@ -14,12 +14,19 @@ export interface InitOptions {
   addresses?: string;
   /** Folder the paths are relative to. */
   cwd: string;
+  /** Host name → address: a system across these hosts, services placed on them round-robin, ports from {@link INIT_PORT_BASE}. */
+  hosts?: Readonly<Record<string, string>>;
 }
+
+/** The `ports.base` of a system file `sf init` writes across hosts. */
+export const INIT_PORT_BASE = 7000;
 
 /**
  * A system file for existing services: each named after its file, in main mode when it exports
  * `main` and has no `in` connections or states; with a seed addresses file, its addresses are
- * kept (referenced, so both stay one source), otherwise they are derived.
+ * kept (referenced, so both stay one source), otherwise they are derived. With `hosts`, the
+ * services are placed on them in turn (the first service on the first host, …) and ports are
+ * numbered from {@link INIT_PORT_BASE}, so every host derives the same addresses.
  */
 export async function initSystem(options: InitOptions): Promise<SystemFile> {
   const dir = dirname(resolve(options.cwd, options.file));
@@ -37,9 +44,17 @@ export async function initSystem(options: InitOptions): Promise<SystemFile> {
     );
     services[name] = { service: relative(dir, file), ...(typeof exports.main === 'function' && !inbound && { main: true }) };
   }
+  const hosts = Object.entries(options.hosts ?? {});
+  Object.values(services).forEach((service, index) => {
+    if (hosts.length > 0) service.host = hosts[index % hosts.length]![0];
+  });
   return {
     $schema: schemaReference(dir),
     name: basename(dir),
+    ...(hosts.length > 0 && {
+      hosts: Object.fromEntries(hosts.map(([name, address]) => [name, { address }])),
+      ports: { base: INIT_PORT_BASE },
+    }),
     services,
     ...(options.addresses !== undefined && { addresses: relative(dir, resolve(options.cwd, options.addresses)) }),
   };

@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { type Addresses, checkAddresses, emptyAddresses, readJsonFile, SystemError } from '@sf/core';
 import { Ajv } from 'ajv';
 import { SYSTEM_SCHEMA } from './schema.js';
+import { checkHosts } from './hosts-check.js';
 import { checkRunFlags } from './run-flags-check.js';
 import { schemaError } from './schema-errors.js';
 import type { LoadedSystem, RestartPolicy, SystemFile } from './system-types.js';
@@ -26,6 +27,7 @@ export async function loadSystem(path: string = SYSTEM_FILE_NAME, cwd: string = 
   if (!validate(spec)) throw schemaError(validate.errors ?? [], file);
   checkReadyPatterns(spec, file);
   checkRunFlags(spec, file);
+  checkHosts(spec, file);
   const dir = dirname(file);
   return {
     file,

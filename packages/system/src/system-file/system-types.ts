@@ -49,8 +49,8 @@ export interface SystemService {
   extra?: Record<string, string | number | boolean>;
   /** Copies `sf up` starts. */
   replicas?: number;
-  /** Host its binding sockets are reached at. */
-  host?: string;
+  /** Where it runs: a host named in `hosts` (or, without `hosts`, the address its binding sockets are reached at); a list of host names places replicas round-robin. */
+  host?: string | string[];
   /** Serve metrics (`sf run --metrics`): `host:port`, `true` (a free loopback port) or `false` (none, even under `sf up --ui`). */
   metrics?: boolean | string;
   /** Its logging: console level, log folder, file level, backup count. */
@@ -85,6 +85,14 @@ export interface NatsServers {
   servers: number;
 }
 
+/** One machine of a system spread over several (`hosts.<name>`). */
+export interface SystemHost {
+  /** Its address: binding sockets of the services placed on it bind it, the others connect to it. */
+  address: string;
+  /** NATS servers (`host:port`) its NATS endpoints use, in turn. */
+  nats?: string[];
+}
+
 /** The system file (`sf.system.json`) as written. */
 export interface SystemFile {
   /** Schema reference, for editors. */
@@ -105,6 +113,8 @@ export interface SystemFile {
   restart?: Partial<RestartPolicy>;
   /** Local NATS servers for its NATS endpoints (`nats` sockets). */
   nats?: NatsServers;
+  /** Host name → the machine: services are placed on them by their `host`. */
+  hosts?: Record<string, SystemHost>;
 }
 
 /** A system file loaded and checked: paths absolute, explicit addresses read. */

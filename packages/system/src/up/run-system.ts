@@ -1,7 +1,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createColors } from 'picocolors';
-import { runOptions, type SystemAnalysis } from '../check/analyse-system.js';
+import { runOptions, type SystemAnalysis, type SystemProcess } from '../check/analyse-system.js';
 import type { RestartPolicy, ServiceLog } from '../system-file/system-types.js';
 import { pythonCommand, pythonLevel, pythonRun, withParentDeathSignal } from './python-command.js';
 import { type Exit, type ProcessSpec, ServiceProcess } from './service-process.js';
@@ -37,6 +37,8 @@ export interface UpOptions {
   readonly signals?: readonly NodeJS.Signals[];
   /** Serve the live page here (`sf up --ui`): every JavaScript service then serves metrics, scraped each second. */
   readonly ui?: ListenAddress;
+  /** Start only the processes placed on this host of the system's `hosts` (`sf up --host`); default: every process. */
+  readonly host?: string;
 }
 
 const PALETTE = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
@@ -68,7 +70,11 @@ interface Slot extends ServiceStatus {
  * service's name; restarts a crashed service with doubling back-off until `max_restarts` crashes
  * in a row (a crash loop, reported, the service left stopped); on SIGINT/SIGTERM (or, with
  * `once`, when every main-mode service has finished) stops them all in reverse order. The
- * system's local nats-servers (its `nats` entry) start first and stop last. A service that exits with code 2 (a usage error) is not restarted; once no process is left to run, it stops. Resolves to 0.
+ * system's local nats-servers (its `nats` entry) start first and stop last. A service that exits
+ * with code 2 (a usage error) is not restarted; once no process is left to run, it stops. With
+ * `host`, only the processes placed on that host start: start order and readiness are among them
+ * alone, and a wire to a process on another host connects whenever that one comes (ZeroMQ
+ * reconnects). Resolves to 0.
  */
 export async function runSystem(analysis: SystemAnalysis, options: UpOptions): Promise<number> {
   const colors = createColors(options.color);
@@ -80,7 +86,8 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
     else options.output(text);
   };
   const note = (line: string) => say('sf up', colors.bold, line);
-  const specs = await Promise.all(startOrder(analysis).map((name) => specsOf(analysis, name, options)));
+  const local = analysis.processes.filter((process) => options.host === undefined || process.host === options.host);
+  const specs = await Promise.all(startOrder(analysis).map((name) => specsOf(analysis, name, local, options)));
   const slots = specs.flatMap((replicas, index) =>
     replicas.map(
       (spec): Slot => ({
@@ -97,6 +104,11 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       }),
     ),
   );
+  if (options.host !== undefined) {
+    const address = analysis.system.spec.hosts?.[options.host]?.address;
+    note(`host ${options.host} (${address}): ${slots.length} of ${analysis.processes.length} processes run here`);
+    if (slots.length === 0) return 0;
+  }
   if (options.live) board = new LiveStatus(options.live.write, slots, options.live.columns);
 
   let stopping = false;
@@ -247,47 +259,58 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
  * Every process gets its own process group, so a terminal's Ctrl-C reaches only `sf up`, which
  * stops them in order.
  */
-async function specsOf(analysis: SystemAnalysis, name: string, options: UpOptions): Promise<ProcessSpec[]> {
+async function specsOf(
+  analysis: SystemAnalysis,
+  name: string,
+  local: readonly SystemProcess[],
+  options: UpOptions,
+): Promise<ProcessSpec[]> {
   const spec = analysis.system.spec.services[name]!;
   const run = runOptions(analysis.system, name);
   const python = pythonRun(spec.python);
   const serviceFile = resolve(run.cwd, run.service);
   const service = python ? `./${basename(serviceFile)}` : serviceFile;
-  const addresses = analysis.addressFiles.get(name)!;
+  const processes = local.filter((process) => process.service === name);
   const config = run.config === undefined ? undefined : resolve(run.cwd, run.config);
-  const flags = ['-s', service, '-a', addresses];
+  const flags = ['-s', service];
   if (config !== undefined) flags.push('-c', config);
   if (run.mainMode) flags.push('-m');
   const level = spec.log?.console_level;
   if (level !== undefined) flags.push('-cl', python ? pythonLevel(level) : level);
   const pairs = Object.entries(run.extra).flatMap(([key, value]) => [`--${key}`, value]);
   const replicas = spec.replicas ?? 1;
+  if (processes.length === 0) return [];
   const metrics = await metricsEndpoints(spec, replicas, options.ui !== undefined);
   if (python) {
-    const command = pythonCommand(python, run.cwd, {
-      service,
-      addresses,
-      name,
-      flags: [...flags, ...pairs],
-      ...(config !== undefined && { config }),
-    });
-    const guarded = withParentDeathSignal(command);
     // A Python service's log format is its own: ready at its `ready` line, else once started.
     const ready = python.ready === undefined ? undefined : new RegExp(python.ready);
-    return metrics.map((_, index) => ({
-      name: replicas > 1 ? `${name}#${index + 1}` : name,
-      service: name,
-      command: guarded ?? command,
-      cwd: dirname(serviceFile),
-      detached: guarded !== undefined,
-      ...(ready !== undefined && { isReady: (line: string) => ready.test(line) }),
-    }));
+    return processes.map((process) => {
+      const addresses = process.addressesFile;
+      const command = pythonCommand(python, run.cwd, {
+        service,
+        addresses,
+        name,
+        flags: [...flags.slice(0, 2), '-a', addresses, ...flags.slice(2), ...pairs],
+        ...(config !== undefined && { config }),
+      });
+      const guarded = withParentDeathSignal(command);
+      return {
+        name: process.name,
+        service: name,
+        command: guarded ?? command,
+        cwd: dirname(serviceFile),
+        detached: guarded !== undefined,
+        ...(ready !== undefined && { isReady: (line: string) => ready.test(line) }),
+      };
+    });
   }
-  return metrics.map((endpoint, index) => {
-    const own = [...flags, ...logFileFlags(spec.log, run.cwd, name, replicas > 1 ? index + 1 : undefined)];
+  return processes.map((process) => {
+    const endpoint = metrics[process.replica - 1];
+    const own = [...flags.slice(0, 2), '-a', process.addressesFile, ...flags.slice(2)];
+    own.push(...logFileFlags(spec.log, run.cwd, name, replicas > 1 ? process.replica : undefined));
     if (endpoint !== undefined) own.push('--metrics', endpoint.listen);
     return {
-      name: replicas > 1 ? `${name}#${index + 1}` : name,
+      name: process.name,
       service: name,
       command: [...options.sf, 'run', ...own, ...(pairs.length > 0 ? ['--', ...pairs] : [])],
       cwd: run.cwd,
