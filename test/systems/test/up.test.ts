@@ -106,17 +106,16 @@ describe('sf up supervises the services', () => {
       }
     });
 
-    it('of a binding service are refused before anything starts', async () => {
-      const file = await system('two-repliers', {
-        replyer: { service: join(ROOT, 'examples/echo/replyer.ts'), replicas: 2 },
-        requester: { service: join(ROOT, 'examples/echo/requester.ts'), main: true },
+    it('of a binding service each bind an address of their own, and the peers connect to all (a replicated publisher)', async () => {
+      const file = await system('two-publishers', {
+        'btc-watcher': { service: pubsub('btc-watcher.ts') },
+        'eth-watcher': { service: pubsub('eth-watcher.ts') },
+        publisher: { service: pubsub('publisher.ts'), main: true, replicas: 2, extra: { rounds: 2 } },
       });
-      const sf = spawnSf(['up', file]);
-      expect(await sf.exited).toBe(1);
-      expect(sf.lines[0]).toMatch(
-        /^replyer: connection_models\.in\.echo: error SF_WIRE_BINDERS: 2 sockets bind 127\.0\.0\.1:\d+: replyer \(replica 1\) connection_models\.in\.echo 'replyer', replyer \(replica 2\)/,
-      );
-      expect(sf.lines.some((line) => /\| started /.test(line))).toBe(false);
+      const sf = spawnSf(['up', '--once', file]);
+      expect(await sf.exited).toBe(0);
+      const news = sf.lines.filter((line) => /^btc-watcher +\| btc-watcher: news 'round 2 published'$/.test(line));
+      expect(news).toHaveLength(2);
     });
   });
 

@@ -56,6 +56,7 @@ function report(analysis: SystemAnalysis): object {
       types: [from.typeName, to.typeName],
       addresses: addressOf(from.service, from.path),
     })),
+    processes: analysis.processes.map(({ name, service, replica, host, address }) => ({ name, service, replica, host, address })),
     entries: analysis.entries.map(({ end, addresses }) => ({ end: `${end.service}.${end.name}`, type: end.typeName, addresses })),
     problems: analysis.problems,
   };
