@@ -189,7 +189,7 @@ export function checkBinders(channels: readonly Channel[], replicas: (service: s
       model: first.path,
       message: `${binders.length} sockets bind ${address}: ${binders.map((binder) => binder.label).join(', ')}`,
       fix:
-        'only one socket may bind an address: for fan-in to a subscriber give it is_binder: true and the publishers is_x_pub: true; ' +
+        'only one side may bind an address: for fan-in to a subscriber give it is_binder: true and the publishers is_x_pub: true; ' +
         'for replicas of a binding service leave the address to sf (one per replica) or give a list with one address per replica; ' +
         'otherwise give each its own address',
     });
