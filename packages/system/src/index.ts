@@ -15,3 +15,4 @@ export { toSvg } from './graph/svg.js';
 export { initSystem, type InitOptions } from './system-file/init-system.js';
 export { runSystem, type UpOptions } from './up/run-system.js';
 export { startOrder } from './up/start-order.js';
+export { DEFAULT_KEYS_DIR, keyedServices, keysDir, type ServiceKeyFiles, serviceKeyFiles } from './keys/system-keys.js';
