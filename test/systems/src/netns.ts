@@ -10,6 +10,7 @@
  * Nothing leaves the namespaces: they have no route to the machine's own network.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SF_BIN, SfProcess, TrackedProcess } from '@sf/e2e';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 const PREFIX = 'sf-t';
 /** The switch's namespace suffix (so no host may be called that). */
 const SWITCH = 'sw';
+/** `ip netns exec <ns>` bind-mounts the files of /etc/netns/<ns>/ over /etc/ (here: `hosts`). */
+const ETC_NETNS = '/etc/netns';
 /** How long `killAll` waits for a host's processes to be gone. */
 const KILL_WAIT_MS = 5000;
 
@@ -64,6 +67,10 @@ function destroyNamespace(ns: string): void {
       } catch {}
     }
     ip(['netns', 'del', ns]);
+  } catch {}
+  rmSync(`${ETC_NETNS}/${ns}`, { recursive: true, force: true });
+  try {
+    rmdirSync(ETC_NETNS); // only when empty: it is there for our files alone on most machines
   } catch {}
 }
 
@@ -195,9 +202,31 @@ export class Capture {
 
 const live = new Set<Hosts>();
 let sets = 0;
-process.once('exit', () => {
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Removes every live set of hosts now (on exit, or on a signal that would end the process without an exit event). */
+function removeLive(): void {
   for (const hosts of live) hosts.removeNow();
-});
+}
+
+/** On a deadly signal while hosts exist: remove them, then let the signal end the process as it would have. */
+function onSignal(signal: NodeJS.Signals): void {
+  removeLive();
+  unwatch();
+  process.kill(process.pid, signal);
+}
+
+/** Watches exit and deadly signals while hosts exist (only then: a signal handler changes what the signal does). */
+function watch(): void {
+  if (live.size > 0) return;
+  process.on('exit', removeLive);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+}
+
+function unwatch(): void {
+  process.off('exit', removeLive);
+  for (const signal of SIGNALS) process.off(signal, onSignal);
+}
 
 /** Hosts as network namespaces on one switch; see the file's comment. */
 export class Hosts {
@@ -221,8 +250,12 @@ export class Hosts {
     this.names = names;
   }
 
-  /** Creates the namespaces, switch and links of hosts `names` (lowercase, up to 8 letters or digits each). */
-  static create(names: readonly string[]): Hosts {
+  /**
+   * Creates the namespaces, switch and links of hosts `names` (lowercase, up to 8 letters or digits
+   * each). With `hostNames`, every host resolves each host's name to its address (an /etc/hosts of
+   * its own: `a` → `10.77.<n>.1`, …), so a system file or addresses file can name hosts instead of addresses.
+   */
+  static create(names: readonly string[], options: { hostNames?: boolean } = {}): Hosts {
     const why = netnsMissing();
     if (why !== undefined) throw new Error(why);
     if (names.length === 0 || names.length > 250) throw new Error(`Hosts.create: give 1 to 250 host names, not ${names.length}`);
@@ -236,9 +269,11 @@ export class Hosts {
     if (new Set(names).size !== names.length) throw new Error(`Hosts.create: host names repeat: ${names.join(', ')}`);
     removeLeftovers();
     const hosts = new Hosts(names);
+    watch();
     live.add(hosts);
     try {
       hosts.#build();
+      if (options.hostNames) hosts.#writeHostsFiles();
     } catch (error) {
       hosts.removeNow();
       throw error;
@@ -261,6 +296,15 @@ export class Hosts {
       ip(['-n', ns, 'addr', 'add', `${this.address(name)}/24`, 'dev', 'eth0']);
       ip(['-n', ns, 'link', 'set', 'eth0', 'up']);
       this.#procs.set(name, []);
+    }
+  }
+
+  #writeHostsFiles(): void {
+    const lines = ['127.0.0.1 localhost', '::1 localhost ip6-localhost', ...this.names.map((name) => `${this.address(name)} ${name}`)];
+    for (const name of this.names) {
+      const dir = `${ETC_NETNS}/${this.namespace(name)}`;
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(`${dir}/hosts`, `${lines.join('\n')}\n`);
     }
   }
 
@@ -420,7 +464,7 @@ export class Hosts {
   /** {@link remove} without waiting, for exit handlers: SIGKILL and delete. */
   removeNow(): void {
     this.#removed = true;
-    live.delete(this);
+    if (live.delete(this) && live.size === 0) unwatch();
     for (const capture of this.#captures) void capture.stop();
     for (const name of this.names) destroyNamespace(this.#ns(name));
     destroyNamespace(this.#ns(SWITCH));
@@ -432,10 +476,10 @@ export class Hosts {
  * killed, captures stopped, links up), removed after the file with a check that no process is left.
  * Call inside a {@link describeNetns} block; the returned function gives the hosts.
  */
-export function useHosts(names: readonly string[]): () => Hosts {
+export function useHosts(names: readonly string[], options: { hostNames?: boolean } = {}): () => Hosts {
   let hosts: Hosts | undefined;
   beforeAll(() => {
-    hosts = Hosts.create(names);
+    hosts = Hosts.create(names, options);
   });
   afterEach(async () => hosts?.reset());
   afterAll(async () => {

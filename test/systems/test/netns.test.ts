@@ -41,7 +41,7 @@ const FAILED = /^call \d+: error /;
 describeNetns(
   'sf run across three hosts (network namespaces)',
   () => {
-    const hosts = useHosts(['a', 'b', 'c']);
+    const hosts = useHosts(['a', 'b', 'c'], { hostNames: true });
 
     /** Starts the echo replyer on host a, bound to `bind`; resolves once it is ready. */
     async function replyerOnA(bind: string) {
@@ -173,7 +173,9 @@ describeNetns(
       );
     });
 
-    it('SPEC §4 binding rule across interfaces: 127.0.0.1:p on a is not reachable from b, *:p is', { timeout: 60_000 }, async () => {
+    it("SPEC §4 binding rule across interfaces: 127.0.0.1:p on a is not reachable from b, *:p is, a:p only at a's address", {
+      timeout: 60_000,
+    }, async () => {
       const h = hosts();
       const a = h.address('a');
       const local = await replyerOnA(`127.0.0.1:${PORT}`);
@@ -184,6 +186,9 @@ describeNetns(
       expect(await h.tcpProbe('a', '127.0.0.1', PORT)).toBe('open');
       expect(await h.tcpProbe('b', a, PORT)).toBe('refused');
       expect(await h.tcpProbe('b', a, PORT + 1)).toBe('open');
+      // With `hostNames`, each host resolves the others' names.
+      expect(await h.tcpProbe('b', 'a', PORT + 1)).toBe('open');
+      expect(await h.tcpProbe('c', 'a', PORT)).toBe('refused');
 
       const [toLocal, toOpen] = [await caller('b', `${a}:${PORT}`, 2, 500), await caller('b', `${a}:${PORT + 1}`, 2, 5000)];
       expect(await toLocal.exitCode(), toLocal.output()).toBe(0);
@@ -194,6 +199,17 @@ describeNetns(
       ]);
       expect(toOpen.stdout.filter((line) => line.startsWith('call '))).toEqual([`call 1: ok ${ANSWER}`, `call 2: ok ${ANSWER}`]);
       expect(local.stdout.filter((line) => line.startsWith('handled '))).toEqual([]);
+
+      // A host's name (resolved by its own /etc/hosts, `hostNames`) binds that host's address only.
+      await replyerOnA(`a:${PORT + 2}`);
+      expect(
+        h
+          .run('a', 'ss', ['-Hltn', `sport = :${PORT + 2}`])
+          .trim()
+          .split(/\s+/)[3],
+      ).toBe(`${a}:${PORT + 2}`);
+      expect(await h.tcpProbe('b', 'a', PORT + 2)).toBe('open');
+      expect(await h.tcpProbe('a', '127.0.0.1', PORT + 2)).toBe('refused');
     });
   },
   { capture: true },
