@@ -15,6 +15,7 @@ export type RunFlagName =
   | 'service'
   | 'addresses'
   | 'config'
+  | 'creation'
   | 'main'
   | 'console-level'
   | 'log-folder'
@@ -44,6 +45,7 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { name: 'service', short: '-s', value: '<path>', description: 'service file (.ts .mts .js .mjs .cjs), required' },
   { name: 'addresses', short: '-a', value: '<path>', description: 'addresses JSON file (host:port per socket)' },
   { name: 'config', short: '-c', value: '<path>', description: 'config JSON file {"required", "optional"}' },
+  { name: 'creation', value: '<path>', description: 'creation arguments JSON file (sf up writes it)' },
   { name: 'main', short: '-m', aliases: ['--main-mode'], description: "main mode: run the service's main, then stop" },
   { name: 'console-level', short: '-cl', value: '<level>', description: `console log level (default: ${DEFAULT_CONSOLE_LEVEL})` },
   { name: 'log-folder', short: '-l', value: '<folder>', description: 'also log to files here, rotated hourly' },

@@ -5,6 +5,7 @@ import { check, createCheckCommand } from './commands/check.js';
 import { createGraphCommand, graph } from './commands/graph.js';
 import { createInitCommand, init } from './commands/init.js';
 import { createKeygenCommand, keygen } from './commands/keygen.js';
+import { createKeysCommand, keys } from './commands/keys.js';
 import { createRunCommand, parseRunArgs } from './commands/run.js';
 import { createUpCommand, up } from './commands/up.js';
 import { EXIT_USAGE, reportError } from './errors-to-exit.js';
@@ -34,7 +35,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 /** The commands that work on a whole system (`sf.system.json`), by name. */
-const SYSTEM_COMMANDS: Readonly<Record<string, CliCommand>> = { check, graph, init, up };
+const SYSTEM_COMMANDS: Readonly<Record<string, CliCommand>> = { check, graph, init, keys, up };
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseRunArgs(argv, io.cwd);
@@ -118,6 +119,7 @@ export function createProgram(): Command {
     .addCommand(createGraphCommand())
     .addCommand(createInitCommand())
     .addCommand(createUpCommand())
+    .addCommand(createKeysCommand())
     .addHelpText('after', () => `\nsf run\n======\n${run.helpInformation()}`);
 }
 

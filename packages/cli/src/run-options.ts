@@ -11,6 +11,8 @@ export interface RunFlagValues {
   addresses?: string;
   /** `-c/--config`. */
   config?: string;
+  /** `--creation`. */
+  creation?: string;
   /** `-m/--main`. */
   main?: boolean;
   /** `-cl/--console-level`. */
@@ -67,6 +69,7 @@ export function toStartOptions(values: RunFlagValues, extra: Record<string, stri
   };
   if (values.addresses !== undefined) options.addresses = values.addresses;
   if (values.config !== undefined) options.config = values.config;
+  if (values.creation !== undefined) options.creation = values.creation;
   if (values.metrics !== undefined) options.metrics = true;
   return options;
 }

@@ -142,7 +142,7 @@ describe('delta state between sf run processes', () => {
     const readers = await Promise.all(
       [1, 2, 3].map((n) => startReader(`reader ${n}`, addresses.reader, join(dir, `r${n}.json`), ['--topic', 'book'])),
     );
-    const writer = startWriter(addresses.writer, join(dir, 'writer.json'), { epoch: 't', seed: 7, count: 1500, topic: 'book' });
+    const writer = startWriter(addresses.writer, join(dir, 'writer.json'), { epoch: 't', seed: 7, count: 1500, topic: 'book', wait_s: 2 });
     const final = await writerDone(writer, join(dir, 'writer.json'));
     const late = await startReader('late reader', addresses.reader, join(dir, 'late.json'), ['--topic', 'book']);
     const results = await Promise.all(readers.map((reader, index) => converged(reader, join(dir, `r${index + 1}.json`), final)));

@@ -12,7 +12,7 @@ export type {
 export { hostNames, isLoopback, type Placement, placeProcesses, processName } from './system-file/placement.js';
 export { analyseSystem, runOptions, type SystemAnalysis, type SystemProcess } from './check/analyse-system.js';
 export { describeEntry, type EntryPoint } from './wires/entries.js';
-export { formatProblem, type Problem, type WireProblemCode } from './check/problem.js';
+export { errorsOf, formatProblem, type Problem, type WireProblemCode } from './check/problem.js';
 export { compareModels, type Mismatch } from './check/model-compat.js';
 export type { End, InspectedService } from './services/service-ends.js';
 export type { Wire } from './wires/pair-wires.js';
@@ -24,3 +24,5 @@ export { toSvg } from './graph/svg.js';
 export { INIT_PORT_BASE, initSystem, type InitOptions } from './system-file/init-system.js';
 export { runSystem, type UpOptions } from './up/run-system.js';
 export { startOrder } from './up/start-order.js';
+export { DEFAULT_KEYS_DIR, keyedServices, keysDir, type ServiceKeyFiles, serviceKeyFiles } from './keys/system-keys.js';
+export { type CreationFile, type CurvePlan, planCurve } from './keys/curve-plan.js';

@@ -7,7 +7,7 @@
  * headers, each followed by its key line, are read too.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError, type ErrorLocation } from '@sf/core';
 import { curveKeyPair } from 'zeromq';
@@ -173,29 +173,27 @@ export interface WrittenKeyPair {
 
 /**
  * Makes a new key pair with zeromq's `curveKeyPair()` and writes `DIR/NAME.key` (both keys,
- * mode 0600) and `DIR/NAME.pub` (the public key, mode 0644), creating DIR. Never overwrites:
- * an existing file rejects with its `EEXIST` error and nothing is written.
+ * mode 0600) and `DIR/NAME.pub` (the public key, mode 0644), creating DIR. Never overwrites
+ * unless `replace` (a key rotation): an existing file rejects with its `EEXIST` error and nothing
+ * is written. With `replace`, each file is written aside and renamed over the old one, so a
+ * reader sees the old key or the new one, never half a file.
  */
-export async function writeKeyPair(dir: string, name: string): Promise<WrittenKeyPair> {
+export async function writeKeyPair(dir: string, name: string, options: { replace?: boolean } = {}): Promise<WrittenKeyPair> {
   const { publicKey, secretKey } = curveKeyPair();
   const secretFile = join(dir, `${name}.key`);
   const publicFile = join(dir, `${name}.pub`);
   await mkdir(dir, { recursive: true });
   const stamp = new Date().toISOString();
-  await writeFile(
-    secretFile,
-    `# CURVE key pair (z85) written by sf keygen on ${stamp}. Keep this file secret.\npublic-key = "${publicKey}"\nsecret-key = "${secretKey}"\n`,
-    { mode: 0o600, flag: 'wx' },
-  );
+  const secretText = `# CURVE key pair (z85) written by sf on ${stamp}. Keep this file secret.\npublic-key = "${publicKey}"\nsecret-key = "${secretKey}"\n`;
+  const publicText = `# CURVE public key (z85) written by sf on ${stamp}. Give it to peers.\npublic-key = "${publicKey}"\n`;
+  if (options.replace === true) {
+    await replaceFile(secretFile, secretText, 0o600);
+    await replaceFile(publicFile, publicText, 0o644);
+    return { publicFile, secretFile, publicKey };
+  }
+  await writeFile(secretFile, secretText, { mode: 0o600, flag: 'wx' });
   try {
-    await writeFile(
-      publicFile,
-      `# CURVE public key (z85) written by sf keygen on ${stamp}. Give it to peers.\npublic-key = "${publicKey}"\n`,
-      {
-        mode: 0o644,
-        flag: 'wx',
-      },
-    );
+    await writeFile(publicFile, publicText, { mode: 0o644, flag: 'wx' });
   } catch (error) {
     await rm(secretFile, { force: true });
     throw error;
@@ -204,4 +202,11 @@ export async function writeKeyPair(dir: string, name: string): Promise<WrittenKe
   await chmod(secretFile, 0o600);
   await chmod(publicFile, 0o644);
   return { publicFile, secretFile, publicKey };
+}
+
+async function replaceFile(file: string, text: string, mode: number): Promise<void> {
+  const aside = `${file}.${process.pid}.new`;
+  await writeFile(aside, text, { mode, flag: 'w' });
+  await chmod(aside, mode);
+  await rename(aside, file);
 }

@@ -20,19 +20,20 @@ export function createCheckCommand(): Command {
 /** `sf check …`: prints one line per problem (or JSON) and resolves to 0, or 1 when a problem was found. */
 export function check(argv: readonly string[], io: CliIo): Promise<number> {
   return runCommand(createCheckCommand(), argv, io, async (command) => {
-    const { analyseSystem, formatProblem, loadSystem } = await systemModule();
+    const { analyseSystem, errorsOf, formatProblem, loadSystem } = await systemModule();
     const analysis = await analyseSystem(await loadSystem(command.args[0], io.cwd));
     const { json } = command.opts<{ json?: boolean }>();
     io.stdout(json ? `${JSON.stringify(report(analysis), null, 2)}\n` : text(analysis, formatProblem));
-    return analysis.problems.length > 0 ? EXIT_FAILURE : 0;
+    return errorsOf(analysis.problems).length > 0 ? EXIT_FAILURE : 0;
   });
 }
 
 function text(analysis: SystemAnalysis, formatProblem: (problem: Problem) => string): string {
   const lines = analysis.problems.map(formatProblem);
-  const count = analysis.problems.length;
+  const warnings = analysis.problems.filter((problem) => problem.severity === 'warning').length;
+  const count = analysis.problems.length - warnings;
   const entries = analysis.entries.length === 0 ? '' : `, ${plural(analysis.entries.length, 'entry point')}`;
-  const found = count === 0 ? 'no problems' : plural(count, 'problem');
+  const found = `${count === 0 ? 'no problems' : plural(count, 'problem')}${warnings === 0 ? '' : `, ${plural(warnings, 'warning')}`}`;
   const counts = `${plural(analysis.services.length, 'service')}, ${plural(analysis.wires.length, 'wire')}${entries}`;
   const summary = `${analysis.system.name}: ${counts}, ${found}`;
   return `${[...lines, summary].join('\n')}\n`;
@@ -47,7 +48,7 @@ function report(analysis: SystemAnalysis): object {
   return {
     system: analysis.system.name,
     file: analysis.system.file,
-    ok: analysis.problems.length === 0,
+    ok: analysis.problems.every((problem) => problem.severity === 'warning'),
     services: analysis.services.map((service) => ({ name: service.name, file: service.file, main: service.main, python: service.python })),
     wires: analysis.wires.map(({ from, to }) => ({
       from: `${from.service}.${from.name}`,

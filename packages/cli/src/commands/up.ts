@@ -40,7 +40,7 @@ export function up(argv: readonly string[], io: CliIo): Promise<number> {
 async function upSystem(command: Command, io: CliIo): Promise<number> {
   const { once, ui, host } = command.opts<{ once?: boolean; ui?: string; host?: string }>();
   const uiAddress = ui === undefined ? undefined : parseListenFlag('--ui', ui);
-  const { analyseSystem, formatProblem, hostNames, isLoopback, loadSystem, runSystem } = await systemModule();
+  const { analyseSystem, errorsOf, formatProblem, hostNames, isLoopback, loadSystem, runSystem } = await systemModule();
   const system = await loadSystem(command.args[0], io.cwd);
   const hosts = hostNames(system.spec);
   if (host !== undefined && !hosts.includes(host))
@@ -60,12 +60,14 @@ async function upSystem(command: Command, io: CliIo): Promise<number> {
   const runDir = await mkdtemp(join(tmpdir(), `sf-up-${system.name.replace(/\W/g, '-')}-`));
   try {
     const analysis = await analyseSystem(system, runDir);
-    if (analysis.problems.length > 0) {
+    const errors = errorsOf(analysis.problems);
+    if (errors.length > 0) {
       io.stderr(
-        `${analysis.problems.map(formatProblem).join('\n')}\nsf up: ${analysis.problems.length} problem(s) found; fix them first (sf check shows the same)\n`,
+        `${errors.map(formatProblem).join('\n')}\nsf up: ${errors.length} problem(s) found; fix them first (sf check shows the same)\n`,
       );
       return EXIT_FAILURE;
     }
+    for (const warning of analysis.problems) io.stderr(`${formatProblem(warning)}\n`);
     return await runSystem(analysis, {
       sf: [process.execPath, SF_BIN],
       output: (line) => io.stdout(`${line}\n`),

@@ -22,6 +22,8 @@ let dir: string;
 const files: Record<string, string> = {
   'config.json': JSON.stringify({ a: 'file', b: 'file', c: 'file', size: 'not checked yet' }),
   'addresses.json': JSON.stringify({ connections: { in: { echo: { replyer: '127.0.0.1:1111' } } } }),
+  'creation.json': JSON.stringify({ connections: { in: { echo: { on_new_request: 'from the file', extra_marker: 1 } } } }),
+  'bad-creation.json': JSON.stringify({ connections: { sideways: {} } }),
   'other-addresses.json': JSON.stringify({ connections: { out: { ask: { requester: '127.0.0.1:3333' } } } }),
   // Records what each setup function saw, so the order can be checked.
   'order.mjs': `
@@ -114,6 +116,32 @@ describe('prepareService: start-up order', () => {
     expect(echo!.path).toBe('connection_models.in.echo');
     expect(typeof echo!.handler).toBe('function');
     expect(echo!.handler!()).toEqual({ size: 3 });
+  });
+
+  it('merges a creation-arguments file (--creation) under setup_connections, whose values win', async () => {
+    const prepared = await prepare({
+      service: 'order.mjs',
+      addresses: 'addresses.json',
+      creation: 'creation.json',
+      extra: { size: '3', port: '1' },
+      plugins: [
+        testPlugin('@test/open', {
+          replyer: {
+            side: 'in',
+            addresses: ['replyer'],
+            handler: 'on_new_request',
+            replies: true,
+            creationArguments: { required: { on_new_request: Function }, optional: { extra_marker: Number } },
+          },
+        }),
+      ],
+    });
+    expect(prepared.models[0]!.creation.extra_marker).toBe(1);
+    expect(typeof prepared.models[0]!.creation.on_new_request).toBe('function');
+    const error = await fails(
+      prepare({ service: 'order.mjs', addresses: 'addresses.json', creation: 'bad-creation.json', extra: { size: '3', port: '1' } }),
+    );
+    expect(error.message).toMatch(/creation-arguments file at connections\.sideways is not in or out/);
   });
 
   it('fails the config check before any model is resolved', async () => {

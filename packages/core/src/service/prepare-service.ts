@@ -1,6 +1,7 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import { type Addresses, loadAddresses } from '../config/load-addresses.js';
 import { type Config, loadConfig } from '../config/load-config.js';
+import { loadCreationFile, mergeCreation } from '../config/load-creation.js';
 import { ModelError, ServiceStateError, SfError } from '../errors.js';
 import { checkConfig } from '../models/check-config.js';
 import { resolveModels, type SetupValues } from '../models/resolve-models.js';
@@ -19,6 +20,12 @@ export interface PrepareOptions {
   addresses?: string;
   /** Path of the config file (`-c`). */
   config?: string;
+  /**
+   * Path of a creation-arguments file (`--creation`), shaped like the addresses file: its values
+   * are merged into the models' creation arguments before `setup_connections` / `setup_states`
+   * (whose values win). `sf up` writes one per process.
+   */
+  creation?: string;
   /** Extra `--key value` pairs from the command line. */
   extra?: Readonly<Record<string, string>>;
   /** Main mode (`-m`): run `main`, no `in` connections or states. */
@@ -53,8 +60,9 @@ export interface PreparedService {
 
 /**
  * Start-up up to the first socket (SPEC §5): load the service file → config (file → extra pairs →
- * `setup_config` → `config_model`) → addresses (file → `setup_addresses`) → models (with
- * `setup_connections` / `setup_states`) → resolve and check every model. Throws one `SfError`.
+ * `setup_config` → `config_model`) → addresses (file → `setup_addresses`) → models (with the
+ * creation-arguments file, then `setup_connections` / `setup_states`) → resolve and check every
+ * model. Throws one `SfError`.
  */
 export async function prepareService(options: PrepareOptions): Promise<PreparedService> {
   const cwd = options.cwd ?? process.cwd();
@@ -71,6 +79,7 @@ export async function prepareService(options: PrepareOptions): Promise<PreparedS
   for (const plugin of options.plugins ?? []) registry.register(plugin);
   if (options.discover !== false) await registerDiscovered(registry, dirname(file));
 
+  const given = options.creation === undefined ? undefined : await loadCreationFile(options.creation, cwd, service);
   const models = resolveModels({
     service,
     connection_models: exports.connection_models,
@@ -78,8 +87,8 @@ export async function prepareService(options: PrepareOptions): Promise<PreparedS
     registry,
     addresses,
     addressesFile: options.addresses,
-    setupConnections: await setupValues(exports.setup_connections, 'setup_connections', config, service),
-    setupStates: await setupValues(exports.setup_states, 'setup_states', config, service),
+    setupConnections: mergeCreation(given?.connections, await setupValues(exports.setup_connections, 'setup_connections', config, service)),
+    setupStates: mergeCreation(given?.states, await setupValues(exports.setup_states, 'setup_states', config, service)),
   });
   checkMode(models, exports, options.mainMode === true, service);
   return { file, name: basename(file, extname(file)), exports, config, addresses, models, registry };

@@ -12,7 +12,9 @@ export type WireProblemCode =
   | 'SF_WIRE_ENTRY'
   | 'SF_WIRE_BINDERS'
   | 'SF_WIRE_REPLICATED_WRITER'
-  | 'SF_WIRE_PYTHON_REPLICAS';
+  | 'SF_WIRE_PYTHON_REPLICAS'
+  | 'SF_WIRE_CLEAR'
+  | 'SF_WIRE_KEYS';
 
 /** One problem found by `sf check`: a line of its report. */
 export interface Problem {
@@ -28,13 +30,20 @@ export interface Problem {
   message: string;
   /** How to fix it. */
   fix?: string;
+  /** `warning`: reported, but the system may still run (`sf check` exits 0, `sf up` starts); absent: an error. */
+  severity?: 'warning';
 }
 
-/** `service: model args.x: error SF_CODE: what (fix: …)`, like a compiler's error line (tsc's `file(1,2): error TS2322: …`). */
+/** `service: model args.x: error SF_CODE: what (fix: …)` (or `warning`), like a compiler's line (tsc's `file(1,2): error TS2322: …`). */
 export function formatProblem(problem: Problem): string {
   const where = [problem.model, problem.argument].filter(Boolean).join(' ');
   const fix = problem.fix ? ` (fix: ${problem.fix})` : '';
-  return `${problem.service}: ${where === '' ? '' : `${where}: `}error ${problem.code}: ${problem.message}${fix}`;
+  return `${problem.service}: ${where === '' ? '' : `${where}: `}${problem.severity ?? 'error'} ${problem.code}: ${problem.message}${fix}`;
+}
+
+/** The problems that stop `sf check` (exit 1) and `sf up`: every one but the warnings. */
+export function errorsOf(problems: readonly Problem[]): Problem[] {
+  return problems.filter((problem) => problem.severity !== 'warning');
 }
 
 /** A problem from an error thrown while loading or preparing a service. */

@@ -115,6 +115,10 @@ export interface SystemFile {
   nats?: NatsServers;
   /** Host name → the machine: services are placed on them by their `host`. */
   hosts?: Record<string, SystemHost>;
+  /** Folder of the services' CurveZMQ key pairs (`sf keys` writes them), relative to the system file; default `keys`. */
+  keys?: string;
+  /** Encrypt the wires that cross hosts with CurveZMQ (default true); `false` sends them in the clear, and `sf check` warns. */
+  encryption?: boolean;
 }
 
 /** A system file loaded and checked: paths absolute, explicit addresses read. */
