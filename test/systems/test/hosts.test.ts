@@ -67,6 +67,21 @@ describe('addresses of a system across hosts', () => {
     expect(await addressFiles(file)).toEqual(first);
   });
 
+  it("gives each NATS endpoint its host's NATS servers (hosts.<name>.nats)", async () => {
+    const nats = (name: string) => join(ROOT, 'examples/nats-echo', name);
+    const file = await system('nats-hosts', {
+      hosts: { a: { address: '127.0.0.1', nats: ['127.0.0.1:4222'] }, b: { address: '127.0.0.2', nats: ['127.0.0.2:4222'] } },
+      ports: { base: 17400 },
+      services: {
+        replyer: { service: nats('replyer.ts'), replicas: 2, host: ['a', 'b'] },
+        requester: { service: nats('requester.ts'), main: true, host: 'b' },
+      },
+    });
+    const files = await addressFiles(file);
+    const server = (name: string) => JSON.stringify(files[`${name}.addresses.json`]).match(/"nats":"([^"]+)"/)?.[1];
+    expect([server('replyer#1'), server('replyer#2'), server('requester')]).toEqual(['127.0.0.1:4222', '127.0.0.2:4222', '127.0.0.2:4222']);
+  });
+
   it('sf check --json lists every process with its host', async () => {
     const report = JSON.parse((await runSf(['check', '--json', await system('report', replicated(17400))])).stdout);
     expect(report.processes).toEqual([
