@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@sf/core/testing';
-import { analyseSystem, loadSystem, systemGraph, toDot, toMermaid } from '@sf/system';
+import { analyseSystem, errorsOf, loadSystem, systemGraph, toDot, toMermaid } from '@sf/system';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ROOT, runSf } from '../src/run-sf.js';
 import { isAlive, spawnSf, stopAll } from '../src/sf-process.js';
@@ -17,10 +17,12 @@ afterAll(async () => rm(await dir, { recursive: true, force: true }));
 const fixture = (name: string) => join(ROOT, 'test/systems/fixtures', name);
 const HOSTS = { a: { address: '127.0.0.1' }, b: { address: '127.0.0.2' } };
 
-/** Writes a system file into the test folder; resolves to its path. */
+/** Writes a system file into the test folder (and, across hosts, its services' key pairs with `sf keys`); resolves to its path. */
 async function system(name: string, spec: object): Promise<string> {
   const file = join(await dir, `${name}.system.json`);
   await writeFile(file, JSON.stringify({ name, ...spec }));
+  // A file the test means to be refused fails here too: its check says why.
+  if ('hosts' in spec) await runSf(['keys', file]);
   return file;
 }
 
@@ -45,9 +47,11 @@ const local = {
 async function addressFiles(file: string): Promise<Record<string, unknown>> {
   const runDir = await mkdtemp(join(await dir, 'run-'));
   const analysis = await analyseSystem(await loadSystem(file), runDir);
-  expect(analysis.problems).toEqual([]);
+  expect(errorsOf(analysis.problems)).toEqual([]);
   const files: Record<string, unknown> = {};
-  for (const name of (await readdir(runDir)).sort()) files[name] = JSON.parse(await readFile(join(runDir, name), 'utf8'));
+  for (const name of (await readdir(runDir)).sort()) {
+    if (name.endsWith('.addresses.json')) files[name] = JSON.parse(await readFile(join(runDir, name), 'utf8'));
+  }
   return files;
 }
 
@@ -203,12 +207,13 @@ describe('sf init --hosts', () => {
       example,
     );
     expect(result.stdout).toBe(
-      `Wrote ${file} (3 services across 2 hosts; start each with sf up --host NAME). Check it with: sf check ${file}\n`,
+      `Wrote ${file} (3 services across 2 hosts; write their keys with sf keys, then start each with sf up --host NAME). Check it with: sf check ${file}\n`,
     );
     const spec = JSON.parse(await readFile(file, 'utf8'));
     expect(spec.hosts).toEqual({ a: { address: '10.0.0.1' }, b: { address: '10.0.0.2' } });
     expect(spec.ports).toEqual({ base: 7000 });
     expect(Object.values(spec.services).map((service) => (service as { host: string }).host)).toEqual(['a', 'b', 'a']);
+    expect((await runSf(['keys', file])).code).toBe(0);
     const check = await runSf(['check', file, '--json']);
     expect(check.code).toBe(0);
     expect(JSON.parse(check.stdout).wires.map((wire: { addresses: string[] }) => wire.addresses)).toEqual([

@@ -13,11 +13,14 @@ import { placeProcesses, type Placement } from '../system-file/placement.js';
 import { checkBinders, checkUnconnected, checkWires, peersAgree } from './check-wires.js';
 import { checkPythonLists, checkReplicatedWriters } from './check-replicas.js';
 import { type Problem, problemFromError } from './problem.js';
+import { writeCurveFiles } from '../keys/curve-files.js';
 
 /** One process `sf up` starts: a replica of a service, placed on a host, with its own addresses file. */
 export interface SystemProcess extends Placement {
   /** Path of its addresses file in the run folder (`<name>.addresses.json`; `pricer#2.addresses.json` for replica 2). */
   readonly addressesFile: string;
+  /** Path of its creation-arguments file (`sf run --creation`): the CurveZMQ keys of its wires that cross hosts. */
+  readonly creationFile?: string;
 }
 
 /** A system loaded, wired, addressed and checked: what `sf check`, `sf graph` and `sf up` work from. */
@@ -61,13 +64,23 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
       await writeFile(addressesFile, `${JSON.stringify(derived.byProcess.get(placement.name), null, 2)}\n`);
       processes.push({ ...placement, addressesFile });
     }
+    // Encrypted wires between hosts: each service's curve creation arguments, the same for its replicas.
+    const curve = await writeCurveFiles(system, inspection.services, placements, derived.channels, dir);
+    for (const [index, process] of processes.entries()) {
+      const creationFile = curve.creationFiles.get(process.service);
+      if (creationFile !== undefined) processes[index] = { ...process, creationFile };
+    }
     const serviceProblems: Problem[] = [...inspection.problems];
     for (const service of inspection.services) {
       if (service.python || serviceProblems.some((problem) => problem.service === service.name)) continue;
       // Replica 1 stands for them all: the replicas differ only in their addresses.
-      const file = processes.find((process) => process.service === service.name)!.addressesFile;
+      const first = processes.find((process) => process.service === service.name)!;
       try {
-        service.prepared = await prepareService({ ...runOptions(system, service.name), addresses: file });
+        service.prepared = await prepareService({
+          ...runOptions(system, service.name),
+          addresses: first.addressesFile,
+          ...(first.creationFile !== undefined && { creation: first.creationFile }),
+        });
         for (const end of service.ends) end.model = service.prepared.models.find((model) => model.path === end.path);
       } catch (error) {
         serviceProblems.push(problemFromError(service.name, error));
@@ -83,6 +96,7 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
       ...checkBinders(derived.channels, replicas),
       ...checkReplicatedWriters(inspection.services, replicas),
       ...checkPythonLists(inspection.services, processes, derived.byProcess),
+      ...curve.problems,
     ];
     return {
       system,

@@ -307,6 +307,7 @@ async function specsOf(
   return processes.map((process) => {
     const endpoint = metrics[process.replica - 1];
     const own = [...flags.slice(0, 2), '-a', process.addressesFile, ...flags.slice(2)];
+    if (process.creationFile !== undefined) own.push('--creation', process.creationFile);
     own.push(...logFileFlags(spec.log, run.cwd, name, replicas > 1 ? process.replica : undefined));
     if (endpoint !== undefined) own.push('--metrics', endpoint.listen);
     return {
