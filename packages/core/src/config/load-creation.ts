@@ -49,6 +49,34 @@ export async function loadCreationFile(file: string, cwd: string, service: strin
   return result;
 }
 
+/**
+ * Throws a ConfigError (`SF_CONFIG_INVALID`) when the creation-arguments file names a model the
+ * service does not declare; `declared` gives the model names by kind (as in the service's
+ * `connection_models` / `state_models`, sides together).
+ */
+export function checkCreationNames(
+  values: CreationValues,
+  declared: { connections: readonly string[]; states: readonly string[] },
+  file: string,
+  service: string,
+): void {
+  for (const group of ['connections', 'states'] as const) {
+    for (const name of Object.keys(values[group])) {
+      if (declared[group].includes(name)) continue;
+      const kind = group === 'connections' ? 'connection' : 'state';
+      throw new ConfigError(
+        'SF_CONFIG_INVALID',
+        `The creation-arguments file names ${kind} '${name}', which the service does not declare`,
+        {
+          service,
+          file,
+          hint: `Declared ${kind} models: ${declared[group].join(', ') || 'none'}; remove '${name}' from the file`,
+        },
+      );
+    }
+  }
+}
+
 /** `base` with `over` merged in, model by model (an argument in `over` wins). */
 export function mergeCreation(base: SetupValues | undefined, over: SetupValues | undefined): SetupValues | undefined {
   if (base === undefined) return over;

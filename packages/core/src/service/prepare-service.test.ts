@@ -24,6 +24,7 @@ const files: Record<string, string> = {
   'addresses.json': JSON.stringify({ connections: { in: { echo: { replyer: '127.0.0.1:1111' } } } }),
   'creation.json': JSON.stringify({ connections: { in: { echo: { on_new_request: 'from the file', extra_marker: 1 } } } }),
   'bad-creation.json': JSON.stringify({ connections: { sideways: {} } }),
+  'stray-creation.json': JSON.stringify({ states: { in: { book: { curve: {} } } } }),
   'other-addresses.json': JSON.stringify({ connections: { out: { ask: { requester: '127.0.0.1:3333' } } } }),
   // Records what each setup function saw, so the order can be checked.
   'order.mjs': `
@@ -142,6 +143,10 @@ describe('prepareService: start-up order', () => {
       prepare({ service: 'order.mjs', addresses: 'addresses.json', creation: 'bad-creation.json', extra: { size: '3', port: '1' } }),
     );
     expect(error.message).toMatch(/creation-arguments file at connections\.sideways is not in or out/);
+    const stray = await fails(
+      prepare({ service: 'order.mjs', addresses: 'addresses.json', creation: 'stray-creation.json', extra: { size: '3', port: '1' } }),
+    );
+    expect(stray.message).toMatch(/names state 'book', which the service does not declare/);
   });
 
   it('fails the config check before any model is resolved', async () => {

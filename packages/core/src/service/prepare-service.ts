@@ -1,7 +1,7 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import { type Addresses, loadAddresses } from '../config/load-addresses.js';
 import { type Config, loadConfig } from '../config/load-config.js';
-import { loadCreationFile, mergeCreation } from '../config/load-creation.js';
+import { checkCreationNames, loadCreationFile, mergeCreation } from '../config/load-creation.js';
 import { ModelError, ServiceStateError, SfError } from '../errors.js';
 import { checkConfig } from '../models/check-config.js';
 import { resolveModels, type SetupValues } from '../models/resolve-models.js';
@@ -80,6 +80,12 @@ export async function prepareService(options: PrepareOptions): Promise<PreparedS
   if (options.discover !== false) await registerDiscovered(registry, dirname(file));
 
   const given = options.creation === undefined ? undefined : await loadCreationFile(options.creation, cwd, service);
+  if (given !== undefined) {
+    const names = (models: unknown) =>
+      isPlainObject(models) ? [models.in, models.out].flatMap((side) => (isPlainObject(side) ? Object.keys(side) : [])) : [];
+    const declared = { connections: names(exports.connection_models), states: names(exports.state_models) };
+    checkCreationNames(given, declared, resolve(cwd, options.creation!), service);
+  }
   const models = resolveModels({
     service,
     connection_models: exports.connection_models,
