@@ -52,7 +52,8 @@ function rejectionLines(target: SfProcess): Record<string, Record<string, { line
     const model = line.match(/"(?:from|model)":"([^"]+)"/)?.[1] ?? '?';
     const held = Number(line.match(/"not_logged":(\d+)/)?.[1] ?? 0);
     counts[model] ??= {};
-    const entry = (counts[model][reason] ??= { lines: 0, covered: 0 });
+    counts[model][reason] ??= { lines: 0, covered: 0 };
+    const entry = counts[model][reason];
     entry.lines += 1;
     entry.covered += 1 + held;
   }

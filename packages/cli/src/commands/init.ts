@@ -54,7 +54,10 @@ async function writeSystem(command: Command, io: CliIo): Promise<number> {
     io.stderr(`sf: ${file} already exists; pass --force to overwrite it\n`);
     return EXIT_FAILURE;
   }
-  const across = hosts === undefined ? '' : ` across ${Object.keys(hosts).length} hosts; write their keys with sf keys, then start each with sf up --host NAME`;
+  const across =
+    hosts === undefined
+      ? ''
+      : ` across ${Object.keys(hosts).length} hosts; write their keys with sf keys, then start each with sf up --host NAME`;
   io.stdout(`Wrote ${file} (${Object.keys(system.services).length} services${across}). Check it with: sf check ${out}\n`);
   return 0;
 }
