@@ -93,7 +93,8 @@ function nextValue(next: string | undefined, fail: () => UsageError): string {
 function missingFlagValue(spelling: string, flag: RunFlag, next: string | undefined): UsageError {
   const found = next === undefined ? 'nothing follows it' : `the next argument is the flag ${next}`;
   return new UsageError(
-    `${spelling} needs a value ${flag.value} but ${found}; write ${spelling} ${flag.value} (or --${flag.name}=${flag.value} for a value starting with '-')`,
+    `${spelling} needs a value ${flag.value} but ${found}; ` +
+      `write ${spelling} ${flag.value} (or --${flag.name}=${flag.value} for a value starting with '-')`,
   );
 }
 

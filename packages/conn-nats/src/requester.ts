@@ -9,12 +9,13 @@ import { SUBJECT_ARGUMENTS, subjectOf } from './subject.js';
 export const DEFAULT_TIMEOUT_MS = 5000;
 
 /**
- * The `nats_requester` type: sends each request to the connection's subject and resolves to the
- * reply frame; one replyer of the subject's queue group answers it. NATS multiplexes calls on one
- * connection: all are in flight at once, or at most `concurrency` (later ones wait in order). While no replyer is subscribed (not started yet, or
- * restarting) the request is sent again until `timeout_ms` has passed, since it reached nobody.
- * A reply that does not come in `timeout_ms` is a RequestTimeoutError; a model that declares
- * `idempotent: true` may have it sent again up to `retries` times, after a growing wait.
+ * The `nats_requester` type: sends each request to the connection's subject and resolves to the reply
+ * frame; one replyer of the subject's queue group answers it. NATS multiplexes calls on one
+ * connection: all are in flight at once, or at most `concurrency` (later ones wait in order). While no
+ * replyer is subscribed (not started yet, or restarting) the request is sent again until `timeout_ms`
+ * has passed, since it reached nobody. A reply that does not come in `timeout_ms` is a
+ * RequestTimeoutError; a model that declares `idempotent: true` may have it sent again up to `retries`
+ * times, after a growing wait.
  */
 export const natsRequester: TypeDefinition = {
   side: 'out',

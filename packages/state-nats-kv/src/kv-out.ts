@@ -70,7 +70,8 @@ class KvOutEndpoint implements Endpoint {
         'SF_CONNECT_FAILED',
         `Cannot create the KV bucket ${this.#bucket} (replicas: ${this.#replicas})`,
         error,
-        'The servers need JetStream enabled (nats-server -js), and at least `replicas` servers in the cluster; an existing bucket must have the same replicas',
+        'The servers need JetStream enabled (nats-server -js), ' +
+          'and at least `replicas` servers in the cluster; an existing bucket must have the same replicas',
       );
     }
   }

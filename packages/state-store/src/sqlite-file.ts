@@ -84,7 +84,8 @@ function prepareTables(context: EndpointContext, db: Database, path: string, sta
     throw storeError(
       context,
       path,
-      `The persist_file ${path} holds a ${String(header.state_type)} state (format ${String(header.format)}), not a ${stateType} state (format ${STORE_FORMAT})`,
+      `The persist_file ${path} holds a ${String(header.state_type)} state (format ${String(header.format)}), ` +
+        `not a ${stateType} state (format ${STORE_FORMAT})`,
       'Give each state its own persist_file',
     );
   }
@@ -139,7 +140,9 @@ async function loadDriver(context: EndpointContext): Promise<typeof BetterSqlite
         service: context.service,
         model: context.modelPath,
         argument: ARGUMENT,
-        hint: "Run `pnpm add better-sqlite3@12` in the service's project (an optional peer dependency of the state plugins), or leave out persist_file",
+        hint:
+          "Run `pnpm add better-sqlite3@12` in the service's project (an optional peer dependency of the state plugins), " +
+          'or leave out persist_file',
         cause: error,
       });
     }

@@ -3,7 +3,10 @@ import { type SendingSocket, SendQueue } from './send-queue.js';
 /** Most frames a {@link BurstSender} holds before it hands them to the socket. */
 export const BURST_FRAMES = 64;
 
-/** Frames handed over without a turn of the event loop before a full burst waits for one (as zeromq.js does for its own synchronous sends). */
+/**
+ * Frames handed over without a turn of the event loop before a full burst waits for one (as zeromq.js
+ * does for its own synchronous sends).
+ */
 export const FRAMES_PER_TURN = 512;
 
 const QUEUED: Promise<void> = Promise.resolve();
@@ -64,13 +67,19 @@ export class BurstSender {
     return QUEUED;
   }
 
-  /** Hands `frame` to the socket now, behind any gathered ones; resolves once ZeroMQ took it (after a turn of the event loop every {@link FRAMES_PER_TURN} frames). */
+  /**
+   * Hands `frame` to the socket now, behind any gathered ones; resolves once ZeroMQ took it (after a
+   * turn of the event loop every {@link FRAMES_PER_TURN} frames).
+   */
   sendNow(frame: Uint8Array): Promise<void> {
     this.#frames.push(frame);
     return this.#flushYielding();
   }
 
-  /** Flushes; after {@link FRAMES_PER_TURN} frames without a turn of the event loop, resolves only after one, so a sending loop cannot starve timers and I/O. */
+  /**
+   * Flushes; after {@link FRAMES_PER_TURN} frames without a turn of the event loop, resolves only after
+   * one, so a sending loop cannot starve timers and I/O.
+   */
   #flushYielding(): Promise<void> {
     const sent = this.flush();
     if (this.#sinceTurn < FRAMES_PER_TURN) return sent;

@@ -37,7 +37,8 @@ export class HighWaterDrops {
     if (verdict.log) {
       this.#context.logger.warn(
         { address: this.#address, send_high_water_mark: this.#mark, dropped: this.#count },
-        `${this.#label} dropped a message: a subscriber's queue is full (send_high_water_mark ${this.#mark}); it went to no subscriber. Logged at most once a minute, counted until close`,
+        `${this.#label} dropped a message: a subscriber's queue is full (send_high_water_mark ${this.#mark}); it went to no subscriber. ` +
+          `Logged at most once a minute, counted until close`,
       );
     }
     return true;
@@ -48,7 +49,8 @@ export class HighWaterDrops {
     if (this.#count === 0) return;
     this.#context.logger.warn(
       { address: this.#address, send_high_water_mark: this.#mark, dropped: this.#count },
-      `${this.#label} dropped ${this.#count} message(s) in all because a subscriber's queue was at send_high_water_mark ${this.#mark} (0: no limit)`,
+      `${this.#label} dropped ${this.#count} message(s) in all ` +
+        `because a subscriber's queue was at send_high_water_mark ${this.#mark} (0: no limit)`,
     );
   }
 }

@@ -157,7 +157,9 @@ export function checkKeyFileMode(file: string, where: ErrorLocation, env: NodeJS
   throw new ConfigError('SF_KEY_FILE_READABLE', `CURVE key file ${file} can be read by every user of this machine (mode ${octal})`, {
     ...where,
     file,
-    hint: `chmod 600 ${file} (sf keygen writes it so); where no other user can reach it (a container's mounted secret), set ${ALLOW_READABLE_KEYS_ENV}=1 to start anyway with a warning`,
+    hint:
+      `chmod 600 ${file} (sf keygen writes it so); ` +
+      `where no other user can reach it (a container's mounted secret), set ${ALLOW_READABLE_KEYS_ENV}=1 to start anyway with a warning`,
   });
 }
 
@@ -184,7 +186,9 @@ export async function writeKeyPair(dir: string, name: string, options: { replace
   const publicFile = join(dir, `${name}.pub`);
   await mkdir(dir, { recursive: true });
   const stamp = new Date().toISOString();
-  const secretText = `# CURVE key pair (z85) written by sf on ${stamp}. Keep this file secret.\npublic-key = "${publicKey}"\nsecret-key = "${secretKey}"\n`;
+  const secretText =
+    `# CURVE key pair (z85) written by sf on ${stamp}. Keep this file secret.\n` +
+    `public-key = "${publicKey}"\nsecret-key = "${secretKey}"\n`;
   const publicText = `# CURVE public key (z85) written by sf on ${stamp}. Give it to peers.\npublic-key = "${publicKey}"\n`;
   if (options.replace === true) {
     await replaceFile(secretFile, secretText, 0o600);

@@ -16,7 +16,10 @@ export const SOCKET_CREATION_ARGUMENTS = {
   curve: CURVE_ARGUMENT,
 } as const;
 
-/** `send_high_water_mark`: most messages queued per peer before ZeroMQ drops (PUB) or waits; 0 is no limit. Spread it into the types that take it. */
+/**
+ * `send_high_water_mark`: most messages queued per peer before ZeroMQ drops (PUB) or waits; 0 is no
+ * limit. Spread it into the types that take it.
+ */
 export const SEND_HIGH_WATER_MARK_ARGUMENT = { send_high_water_mark: Number } as const;
 
 /** `receive_high_water_mark`: most inbound messages queued before ZeroMQ stops reading from the peer; 0 is no limit. */

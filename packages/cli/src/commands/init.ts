@@ -69,7 +69,8 @@ function parseHosts(text: string): Record<string, string> {
     const match = /^([A-Za-z][\w-]*)=(\S+)$/.exec(pair.trim());
     if (match === null || Object.hasOwn(hosts, match[1]!))
       throw new UsageError(
-        `--hosts: '${pair}' is not name=address${match === null ? '' : ' (that name is given twice)'}; write e.g. --hosts a=10.0.0.1,b=10.0.0.2`,
+        `--hosts: '${pair}' is not name=address${match === null ? '' : ' (that name is given twice)'}; ` +
+          `write e.g. --hosts a=10.0.0.1,b=10.0.0.2`,
         'sf init --help',
       );
     hosts[match[1]!] = match[2]!;

@@ -27,12 +27,17 @@ export function createUpCommand(): Command {
     .addHelpText(
       'after',
       '\nEach line is prefixed with its service\'s name. The restart policy is the system file\'s "restart".\n' +
-        'On a terminal, a live status view (service, pid, state, time up, restarts, last error) stays below the log lines, redrawn every second; the table is also printed at the end.\n' +
-        'Across hosts: run `sf up --host NAME` with the same system file on each host; each derives the same addresses and starts its share.\n',
+        'On a terminal, a live status view (service, pid, state, time up, restarts, last error) ' +
+        'stays below the log lines, redrawn every second; the table is also printed at the end.\n' +
+        'Across hosts: run `sf up --host NAME` with the same system file on each host; ' +
+        'each derives the same addresses and starts its share.\n',
     );
 }
 
-/** `sf up …`: runs the system until a signal (or, with `--once`, its main-mode services finish); resolves to 0, or 1 when the check fails. */
+/**
+ * `sf up …`: runs the system until a signal (or, with `--once`, its main-mode services finish);
+ * resolves to 0, or 1 when the check fails.
+ */
 export function up(argv: readonly string[], io: CliIo): Promise<number> {
   return runCommand(createUpCommand(), argv, io, (command) => upSystem(command, io));
 }

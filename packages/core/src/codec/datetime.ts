@@ -10,8 +10,10 @@
  * fraction digits after the third are dropped (truncated, as Python truncates to microseconds).
  */
 
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2})(?::?(\d{2})(?:\.(\d{1,6}))?)?)?)?$/;
+const ISO = new RegExp(
+  String.raw`^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?` +
+    String.raw`(?:([Zz])|([+-])(\d{2}):?(\d{2})(?::?(\d{2})(?:\.(\d{1,6}))?)?)?)?$`,
+);
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -30,7 +32,10 @@ export function formatWireDate(date: Date): string | undefined {
   if (Number.isNaN(year) || year < 1 || year > 9999) return undefined;
   const ms = date.getUTCMilliseconds();
   const fraction = ms === 0 ? '' : `.${pad(ms, 3)}000`;
-  return `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}T${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}${fraction}+00:00`;
+  return (
+    `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}` +
+    `T${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}${fraction}+00:00`
+  );
 }
 
 /** Parses an ISO-8601 date-time (see the module comment), or returns `undefined` if it is not one. */

@@ -96,7 +96,8 @@ function envelopeMap(frame: Uint8Array, what: string, required: string, limits?:
   const top = unpackWire(frame, what, limits);
   if (!isPlainObject(top) || !(required in top)) {
     throw new DecodeError(
-      `${what} is ${isPlainObject(top) ? `a map without "${required}"` : kind(top)}, not a ${what === 'Reply frame' ? 'reply' : 'request'} envelope`,
+      `${what} is ${isPlainObject(top) ? `a map without "${required}"` : kind(top)}, ` +
+        `not a ${what === 'Reply frame' ? 'reply' : 'request'} envelope`,
       {
         hint: `Expected {"${required}": {...}, "workflow_id": str|nil} (SPEC §4)`,
       },

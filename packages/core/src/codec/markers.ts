@@ -33,7 +33,10 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set([DECIMAL_MARKER, SET_M
  */
 export const MARKER_TEXT_MAX = 1000;
 
-/** Python's `str(Decimal)` syntax (also accepts what decimal.js prints); no two quantifiers can share a digit, so it runs in linear time. */
+/**
+ * Python's `str(Decimal)` syntax (also accepts what decimal.js prints); no two quantifiers can share a
+ * digit, so it runs in linear time.
+ */
 const DECIMAL_TEXT = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|NaN|Infinity)$/;
 
 /**

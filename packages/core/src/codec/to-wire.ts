@@ -191,7 +191,8 @@ function mapKeyToWire(key: unknown): string | number | bigint {
   if (key instanceof UUID) return key.value;
   if (key instanceof Date) return dateText(key);
   throw new WireFault(
-    `A Map key of type ${key === null ? 'null' : typeof key === 'object' ? (key.constructor?.name ?? 'object') : typeof key} cannot be sent`,
+    `A Map key of type ` +
+      `${key === null ? 'null' : typeof key === 'object' ? (key.constructor?.name ?? 'object') : typeof key} cannot be sent`,
     'Use string, number, bigint, Decimal, UUID or Date keys',
   );
 }

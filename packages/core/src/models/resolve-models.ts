@@ -121,7 +121,9 @@ function resolveOne(
     throw new ModelError(`'${keys.type}' is missing or not a string (received ${describeValue(typeName)})`, {
       service,
       model: path,
-      hint: `Add '${keys.type}', e.g. '${kind === 'connection' ? (side === 'in' ? 'replyer' : 'requester') : side === 'in' ? 'delta_update_in' : 'delta_update_out'}'`,
+      hint:
+        `Add '${keys.type}', e.g. ` +
+        `'${kind === 'connection' ? (side === 'in' ? 'replyer' : 'requester') : side === 'in' ? 'delta_update_in' : 'delta_update_out'}'`,
     });
   }
   const { plugin, definition } = input.registry.resolve(typeName, { kind, service, model: path });

@@ -98,7 +98,8 @@ function incompatible(plugin: Plugin): PluginError {
       hint:
         plugin.coreMajor < CORE_MAJOR
           ? `Install a version of ${plugin.name} built for @sf/core ${CORE_MAJOR}.x (\`${installCommand(`${plugin.name}@latest`)}\`)`
-          : `Install @sf/core ${plugin.coreMajor}.x (\`${installCommand(`@sf/core@${plugin.coreMajor}`)}\`), or a version of ${plugin.name} built for @sf/core ${CORE_MAJOR}.x`,
+          : `Install @sf/core ${plugin.coreMajor}.x (\`${installCommand(`@sf/core@${plugin.coreMajor}`)}\`), ` +
+            `or a version of ${plugin.name} built for @sf/core ${CORE_MAJOR}.x`,
     },
   );
 }

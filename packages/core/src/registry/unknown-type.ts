@@ -51,7 +51,8 @@ export function unknownTypeError(typeName: string, known: readonly KnownName[], 
     );
   } else {
     sentences.push(
-      `Install the package that provides '${typeName}' in the service's project (it is found through its package.json), or register its plugin with registry.register(plugin)`,
+      `Install the package that provides '${typeName}' in the service's project (it is found through its package.json), ` +
+        `or register its plugin with registry.register(plugin)`,
     );
   }
   return new UnknownTypeError(`Unknown ${field} '${typeName}'`, names, { ...location, hint: asHint(sentences) });

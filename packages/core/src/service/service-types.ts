@@ -92,9 +92,10 @@ export type ToSend<CO = unknown, SO = unknown> = unknown extends CO
 export type DeltaOf<V> = { [K in keyof V]?: V[K] | null };
 
 /**
- * `to_send` args of the out-state types whose args are not the state value itself, by type name.
- * A third-party state plugin adds its own by declaration merging (`declare module '@sf/core'`).
- * `delta_update_out` stays here: service files import only `@sf/core` (plugins are discovered at run time), so an entry merged in by `@sf/state-delta` would not be seen.
+ * `to_send` args of the out-state types whose args are not the state value itself, by type name. A
+ * third-party state plugin adds its own by declaration merging (`declare module '@sf/core'`).
+ * `delta_update_out` stays here: service files import only `@sf/core` (plugins are discovered at run
+ * time), so an entry merged in by `@sf/state-delta` would not be seen.
  */
 export interface StateSendArgs<Value> {
   /** A delta (`is_snapshot` false or absent) or the whole state (`is_snapshot: true`). */

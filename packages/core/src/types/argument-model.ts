@@ -39,10 +39,13 @@ export function mergeModels(models: ArgumentModelPair, root: string, location: E
     const other = mapSide === 'required' ? models.optional : models.required;
     if (other !== undefined && other !== null && (isMapModel(other) || Object.keys(other).length > 0)) {
       throw new ModelError(
-        `A top-level mapOf(K, V) is the whole arguments model of ${root}; it cannot be mixed with other ${isMapModel(other) ? 'maps' : 'declared keys'}`,
+        `A top-level mapOf(K, V) is the whole arguments model of ${root}; ` +
+          `it cannot be mixed with other ${isMapModel(other) ? 'maps' : 'declared keys'}`,
         {
           ...location,
-          hint: 'Keep one of the two: put the declared keys in their own model (another connection or state), or nest the map under a key: { levels: mapOf(K, V) }',
+          hint:
+            'Keep one of the two: put the declared keys in their own model (another connection or state), ' +
+            'or nest the map under a key: { levels: mapOf(K, V) }',
         },
       );
     }

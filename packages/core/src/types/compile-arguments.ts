@@ -111,7 +111,9 @@ function parseMapArguments(map: MapSpec, required: boolean, root: string, option
       {
         ...options.location,
         argument: `${root}<key>`,
-        hint: 'Use String, Number, BigInt, Decimal, UUID, Boolean, Date, oneOf(...) or jsonSchema({...}) keys, or nest the map under a key: { levels: mapOf(K, V) }',
+        hint:
+          'Use String, Number, BigInt, Decimal, UUID, Boolean, Date, oneOf(...) or jsonSchema({...}) keys, ' +
+          'or nest the map under a key: { levels: mapOf(K, V) }',
       },
     );
   }

@@ -72,7 +72,8 @@ export interface ParseOptions {
 
 const VALID_FORMS =
   'String, Number, Boolean, BigInt, Date, Uint8Array, Object, Function, Decimal, UUID, [T] (list of T), ' +
-  'a nested model { key: T }, mapOf(K, V), tupleOf(A, B), setOf(T), oneOf(...values), optional(T), nullable(T), secret(T), any(), jsonSchema({...})';
+  'a nested model { key: T }, mapOf(K, V), tupleOf(A, B), setOf(T), oneOf(...values), ' +
+  'optional(T), nullable(T), secret(T), any(), jsonSchema({...})';
 
 /** Parses `spec` at `path`; throws ModelError naming the path, what was found and the valid forms. */
 export function parseSpec(spec: unknown, path: string, options: ParseOptions, ancestors: object[] = []): SpecNode {

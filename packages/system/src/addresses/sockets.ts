@@ -12,8 +12,8 @@ export interface Socket {
 /**
  * Whether a socket binds its address, in the seed's convention (SPEC §4): `replyer` binds and
  * `requester` connects; `publisher` binds unless `is_x_pub` (it then connects to a proxy);
- * `subscriber` connects unless `is_binder`; `nats` (a NATS endpoint) connects to its server. Any other socket name (a third-party type's, such as
- * `listener`) binds on the `in` side, the one that serves.
+ * `subscriber` connects unless `is_binder`; `nats` (a NATS endpoint) connects to its server. Any other
+ * socket name (a third-party type's, such as `listener`) binds on the `in` side, the one that serves.
  */
 export function binds(socket: Socket): boolean {
   const creation = socket.end.model?.creation ?? {};

@@ -50,7 +50,9 @@ export function checkPythonLists(
               message:
                 `its '${socket}' socket would connect to ${address.length} replicas (${address.join(', ')}), ` +
                 'but a Python 0.0.3 service takes one address per socket',
-              fix: 'run one replica of the service it connects to, or run this service on the TypeScript framework, which connects to every replica',
+              fix:
+                'run one replica of the service it connects to, ' +
+                'or run this service on the TypeScript framework, which connects to every replica',
             });
           }
         }

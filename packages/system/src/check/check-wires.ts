@@ -33,7 +33,9 @@ function checkPeers({ from, to }: Wire): Problem | undefined {
     code: 'SF_WIRE_PEER_TYPE',
     service: to.service,
     model: to.path,
-    message: `'${to.typeName}' cannot receive from ${endLabel(from)}, a '${from.typeName}'; its peer types are ${to.definition.peers.join(', ') || 'none'}`,
+    message:
+      `'${to.typeName}' cannot receive from ${endLabel(from)}, a '${from.typeName}'; ` +
+      `its peer types are ${to.definition.peers.join(', ') || 'none'}`,
     fix:
       peers.length > 0
         ? `use ${peers.map((peer) => `'${peer}'`).join(' or ')} here, or change ${endLabel(from)}'s type`

@@ -60,7 +60,9 @@ function compareNodes(sent: SpecNode, accepted: SpecNode, path: string, found: M
         if (extra.length === 0) return;
         found.push({
           path,
-          what: `the sender may send ${extra.map((value) => JSON.stringify(value)).join(', ')}, which the receiver (${describeNode(accepted)}) refuses`,
+          what:
+            `the sender may send ${extra.map((value) => JSON.stringify(value)).join(', ')}, ` +
+            `which the receiver (${describeNode(accepted)}) refuses`,
           fix: 'list the same values on both ends',
         });
         return;

@@ -34,7 +34,10 @@ export interface Problem {
   severity?: 'warning';
 }
 
-/** `service: model args.x: error SF_CODE: what (fix: …)` (or `warning`), like a compiler's line (tsc's `file(1,2): error TS2322: …`). */
+/**
+ * `service: model args.x: error SF_CODE: what (fix: …)` (or `warning`), like a compiler's line
+ * (tsc's `file(1,2): error TS2322: …`).
+ */
 export function formatProblem(problem: Problem): string {
   const where = [problem.model, problem.argument].filter(Boolean).join(' ');
   const fix = problem.fix ? ` (fix: ${problem.fix})` : '';

@@ -3,7 +3,10 @@ import type { SystemGraph } from './graph-model.js';
 const CONNECTION = '#35618f';
 const STATE = '#2e8b57';
 
-/** Graphviz DOT text of a system: connections solid blue, states dashed green, main-mode services doubly outlined, entries as arrows, hosts as clusters. */
+/**
+ * Graphviz DOT text of a system: connections solid blue, states dashed green, main-mode services
+ * doubly outlined, entries as arrows, hosts as clusters.
+ */
 export function toDot(graph: SystemGraph): string {
   const lines = [
     `digraph ${quote(graph.name)} {`,

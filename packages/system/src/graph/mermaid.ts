@@ -1,6 +1,9 @@
 import type { SystemGraph } from './graph-model.js';
 
-/** Mermaid flowchart text of a system: states as dotted edges, main-mode services as stadium shapes, entry points as flags, hosts as subgraphs. */
+/**
+ * Mermaid flowchart text of a system: states as dotted edges, main-mode services as stadium shapes,
+ * entry points as flags, hosts as subgraphs.
+ */
 export function toMermaid(graph: SystemGraph): string {
   const ids = new Map(graph.nodes.map((node, index) => [node.name, `${node.entry ? 'e' : 's'}${index}`]));
   const lines = ['flowchart LR'];

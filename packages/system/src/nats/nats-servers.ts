@@ -30,7 +30,9 @@ export function natsServerBinary(file: string): string {
   }
   throw new SystemError('The system file asks for local NATS servers ("nats"), but nats-server is not installed', {
     file,
-    hint: 'Install it (apt-get install nats-server, or https://github.com/nats-io/nats-server/releases), or remove "nats" and give the NATS addresses yourself',
+    hint:
+      'Install it (apt-get install nats-server, or https://github.com/nats-io/nats-server/releases), ' +
+      'or remove "nats" and give the NATS addresses yourself',
   });
 }
 
@@ -67,7 +69,8 @@ export async function startNats(plan: NatsPlan, binary: string, log: (name: stri
       child.once('exit', (code, signal) =>
         reject(
           new SystemError(
-            `nats-server ${node.name} (port ${node.client}) exited with ${code ?? signal} while starting${lastProblem && `: ${lastProblem}`}`,
+            `nats-server ${node.name} (port ${node.client}) ` +
+              `exited with ${code ?? signal} while starting${lastProblem && `: ${lastProblem}`}`,
             { hint: 'Check that nothing else uses its ports and that nats-server runs by itself' },
           ),
         ),

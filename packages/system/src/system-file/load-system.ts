@@ -49,7 +49,9 @@ function checkReadyPatterns(spec: SystemFile, file: string): void {
     } catch (error) {
       throw new SystemError(`services.${name}.python.ready is not a regular expression: ${(error as Error).message}`, {
         file,
-        hint: 'Write a JavaScript regular expression (without slashes) that a line of its output matches once it serves, e.g. "\\bready\\b"',
+        hint:
+          'Write a JavaScript regular expression (without slashes) that a line of its output matches once it serves, ' +
+          'e.g. "\\bready\\b"',
       });
     }
   }

@@ -44,7 +44,8 @@ function checkPair(name: string, key: string, value: string, python: boolean, fi
   const taken = PYTHON_LONG_FLAGS.filter((flag) => flag.startsWith(`--${key}`));
   if (taken.length > 0) {
     throw new SystemError(
-      `${where}: Python 0.0.3 reads --${key} as its own flag ${taken.join(' or ')} (argparse takes a prefix of a flag as the flag), not as a config pair`,
+      `${where}: Python 0.0.3 reads --${key} as its own flag ${taken.join(' or ')} ` +
+        `(argparse takes a prefix of a flag as the flag), not as a config pair`,
       { file, hint: `Rename the key so that no 0.0.3 flag (${PYTHON_LONG_FLAGS.join(', ')}) starts with --<key>` },
     );
   }
@@ -67,7 +68,8 @@ function checkLog(name: string, service: SystemService, python: boolean, file: s
     const unsupported = [...(log.folder === undefined ? [] : ['folder' as const]), ...fileOnly];
     if (unsupported.length > 0) {
       throw new SystemError(
-        `services.${name}.log: a Python 0.0.3 service cannot log to files (${unsupported.join(', ')}): its -l fails at start, as 0.0.3 never imports logging.handlers`,
+        `services.${name}.log: a Python 0.0.3 service cannot log to files (${unsupported.join(', ')}): ` +
+          `its -l fails at start, as 0.0.3 never imports logging.handlers`,
         { file, hint: 'Keep log.console_level only; sf up shows and prefixes its console output' },
       );
     }

@@ -49,7 +49,10 @@ export interface SystemService {
   extra?: Record<string, string | number | boolean>;
   /** Copies `sf up` starts. */
   replicas?: number;
-  /** Where it runs: a host named in `hosts` (or, without `hosts`, the address its binding sockets are reached at); a list of host names places replicas round-robin. */
+  /**
+   * Where it runs: a host named in `hosts` (or, without `hosts`, the address its binding sockets are
+   * reached at); a list of host names places replicas round-robin.
+   */
   host?: string | string[];
   /** Serve metrics (`sf run --metrics`): `host:port`, `true` (a free loopback port) or `false` (none, even under `sf up --ui`). */
   metrics?: boolean | string;

@@ -208,7 +208,8 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       const binary = natsServerBinary(analysis.system.file);
       nats = await startNats(analysis.nats, binary, (name, line) => say(name, colors.dim, line));
       note(
-        `started ${analysis.nats.nodes.length === 1 ? 'nats-server' : `a cluster of ${analysis.nats.nodes.length} nats-servers`} at ${analysis.nats.addresses.join(', ')} (pid ${nats.pids.join(', ')})`,
+        `started ${analysis.nats.nodes.length === 1 ? 'nats-server' : `a cluster of ${analysis.nats.nodes.length} nats-servers`} ` +
+          `at ${analysis.nats.addresses.join(', ')} (pid ${nats.pids.join(', ')})`,
       );
     }
     for (const slot of slots) {

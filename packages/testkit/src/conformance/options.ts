@@ -40,7 +40,10 @@ export type CheckName = (typeof CHECK_NAMES)[number];
 export interface ConformanceOptions {
   /** Pairs to test; default every out type with each of its `peers` the plugin provides. */
   pairs?: readonly PeerPair[];
-  /** Makes fresh addresses for a pair; default one free loopback port (`127.0.0.1:<port>`) per socket, the n-th socket of each side sharing one. */
+  /**
+   * Makes fresh addresses for a pair; default one free loopback port (`127.0.0.1:<port>`) per socket,
+   * the n-th socket of each side sharing one.
+   */
   addresses?: (pair: PeerPair, plugin: Plugin) => Promise<PairAddresses>;
   /** Creation arguments per type name (e.g. `{ publisher: { wait_after_creation_s: 0 } }`, `{ external_target: { target } }`). */
   creation?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;

@@ -31,7 +31,8 @@ async function warmUp(run: PairRun, inSide: InSide, send: (n: number) => Promise
   while (seen(inSide) === 0) {
     if (Date.now() > deadline)
       throw new CheckFailure(
-        `no message from ${run.pair.out} reached ${run.pair.in} within ${run.options.timeoutMs} ms (addresses ${JSON.stringify(run.addresses)})`,
+        `no message from ${run.pair.out} reached ${run.pair.in} within ${run.options.timeoutMs} ms ` +
+          `(addresses ${JSON.stringify(run.addresses)})`,
       );
     await within(send(0), run.options.timeoutMs, `send of a first message`).catch((error) => {
       if (error instanceof CheckFailure) throw error;

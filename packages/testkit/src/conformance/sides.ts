@@ -112,7 +112,8 @@ export function returned(reply: unknown, what: string): Record<string, unknown> 
   if (reply !== null && typeof reply === 'object' && 'return_args' in reply)
     return ((reply as { return_args: Record<string, unknown> | null }).return_args ?? {}) as Record<string, unknown>;
   throw new CheckFailure(
-    `${what}: send resolved to ${reply === undefined ? 'undefined' : typeof reply}, but the type declares replies: true (expected the reply frame or { return_args })`,
+    `${what}: send resolved to ${reply === undefined ? 'undefined' : typeof reply}, ` +
+      `but the type declares replies: true (expected the reply frame or { return_args })`,
   );
 }
 

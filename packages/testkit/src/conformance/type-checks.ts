@@ -49,12 +49,14 @@ export async function badAddresses(plugin: Plugin, name: string, options: Settle
     const error = await attempt(plugin, name, addresses as Record<string, string>, options, cleanups);
     if (error === undefined)
       throw new CheckFailure(
-        `${name} opened with ${label} addresses ${JSON.stringify(addresses)}; create() or open() must throw (ConfigError SF_ADDRESSES_INVALID)`,
+        `${name} opened with ${label} addresses ${JSON.stringify(addresses)}; ` +
+          `create() or open() must throw (ConfigError SF_ADDRESSES_INVALID)`,
       );
     const { code, message } = error as { code?: unknown; message?: unknown };
     if (typeof code !== 'string' || !code.startsWith('SF_')) {
       throw new CheckFailure(
-        `${name} with ${label} addresses threw ${(error as Error)?.name ?? typeof error} without a framework code: ${String(message)} (throw ConfigError('SF_ADDRESSES_INVALID', …) from @sf/core)`,
+        `${name} with ${label} addresses threw ${(error as Error)?.name ?? typeof error} without a framework code: ` +
+          `${String(message)} (throw ConfigError('SF_ADDRESSES_INVALID', …) from @sf/core)`,
       );
     }
     if (!mention.some((text) => String(message).includes(text)))

@@ -3,7 +3,8 @@
  * once, then every second `/status.json`, and writes each wire's rate under its edge label
  * (Graphviz names the edges `edge1`, `edge2`… in `sf graph`'s order) and one row per service.
  */
-export const LIVE_PAGE = `<!doctype html>
+export const LIVE_PAGE =
+  `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -25,7 +26,8 @@ export const LIVE_PAGE = `<!doctype html>
 <h1>system <span id="system">…</span> <span id="updated"></span></h1>
 <div id="graph">loading the graph…</div>
 <table id="services">
-  <thead><tr><th>service</th><th>state</th><th>ready</th><th>pid</th><th>up</th><th>restarts</th><th>in msg/s</th><th>out msg/s</th><th>errors</th><th>rejected</th><th>last error</th></tr></thead>
+  <thead><tr><th>service</th><th>state</th><th>ready</th><th>pid</th><th>up</th>` +
+  `<th>restarts</th><th>in msg/s</th><th>out msg/s</th><th>errors</th><th>rejected</th><th>last error</th></tr></thead>
   <tbody></tbody>
 </table>
 <script>
