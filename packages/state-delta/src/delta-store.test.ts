@@ -117,7 +117,8 @@ describe('DeltaStore', () => {
     const full = await tempFile('full.sqlite');
     new Database(full)
       .exec(
-        "CREATE TABLE sf_store (id INTEGER PRIMARY KEY, state_type TEXT, format INTEGER); INSERT INTO sf_store VALUES (1, 'full_update_out', 1)",
+        'CREATE TABLE sf_store (id INTEGER PRIMARY KEY, state_type TEXT, format INTEGER); ' +
+          "INSERT INTO sf_store VALUES (1, 'full_update_out', 1)",
       )
       .close();
     await expect(DeltaStore.open(context(), full, false)).rejects.toThrow(

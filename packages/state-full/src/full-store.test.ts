@@ -72,7 +72,8 @@ describe('FullStore', () => {
     const delta = await tempFile('delta.sqlite');
     new Database(delta)
       .exec(
-        "CREATE TABLE sf_store (id INTEGER PRIMARY KEY, state_type TEXT, format INTEGER); INSERT INTO sf_store VALUES (1, 'delta_update_out', 1)",
+        'CREATE TABLE sf_store (id INTEGER PRIMARY KEY, state_type TEXT, format INTEGER); ' +
+          "INSERT INTO sf_store VALUES (1, 'delta_update_out', 1)",
       )
       .close();
     await expect(FullStore.open(context(), delta, false)).rejects.toThrow(

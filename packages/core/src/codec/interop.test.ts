@@ -76,7 +76,8 @@ if (!python) console.warn(`codec interop:${skipReason}`);
 describe.runIf(!python && process.env.SF_REQUIRE_PYTHON === '1')('Python msgpack interop (required: SF_REQUIRE_PYTHON=1)', () => {
   it('finds a python3 that can import msgpack', () => {
     expect.fail(
-      'no python3 with the msgpack module (tried python3, /usr/bin/python3, /usr/local/bin/python3); install it with: apt-get install -y python3-msgpack',
+      'no python3 with the msgpack module (tried python3, /usr/bin/python3, /usr/local/bin/python3); ' +
+        'install it with: apt-get install -y python3-msgpack',
     );
   });
 });

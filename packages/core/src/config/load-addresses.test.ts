@@ -76,7 +76,8 @@ describe('loadAddresses', () => {
   it('names the path inside the file of a bad value', async () => {
     const error = await failure(loadAddresses({ file: 'bad.json', cwd: dir, config: {} }));
     expect(error.message).toBe(
-      `The addresses file at connections.in.echo.replyer is the number 8001; expected an address string or a list of them (file ${join(dir, 'bad.json')}). ` +
+      `The addresses file at connections.in.echo.replyer is the number 8001; ` +
+        `expected an address string or a list of them (file ${join(dir, 'bad.json')}). ` +
         "Write host:port, e.g. '127.0.0.1:5555'",
     );
   });

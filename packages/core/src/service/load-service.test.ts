@@ -88,7 +88,8 @@ describe('loadServiceModule', () => {
   it('reports a missing file, a directory and an unsupported extension', async () => {
     const missing = await loadError('nope.ts');
     expect(missing.message).toBe(
-      `The service file does not exist ('nope.ts' resolved from ${dir}) (service ${join(dir, 'nope.ts')}). Pass the path of the service module with -s`,
+      `The service file does not exist ('nope.ts' resolved from ${dir}) (service ${join(dir, 'nope.ts')}). ` +
+        `Pass the path of the service module with -s`,
     );
     expect((await loadError('folder.ts')).message).toContain('The service path is a directory, not a file');
     const txt = await loadError('service.txt');

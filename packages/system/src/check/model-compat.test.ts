@@ -60,7 +60,8 @@ describe('compareModels', () => {
       'args: the receiver requires at least one entry, the sender may send none (all its keys are optional)',
     ]);
     expect(paths({}, { bid: Decimal }, mapOf(String, Decimal))).toEqual([
-      "args: the sender sends an object of String keys (as text) to Decimal, any such key; the receiver declares its keys by name ('bid') and refuses others",
+      'args: the sender sends an object of String keys (as text) to Decimal, any such key; ' +
+        "the receiver declares its keys by name ('bid') and refuses others",
     ]);
     expect(paths({}, {}, mapOf(oneOf('bid', 'ask'), Decimal), { bid: Decimal, ask: Decimal })).toEqual([]);
     expect(paths({}, { bid: Decimal }, mapOf(oneOf('bid', 'ask'), Decimal))).toEqual([
