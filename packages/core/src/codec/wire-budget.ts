@@ -22,40 +22,66 @@ export const DEFAULT_MAX_ELEMENTS = 1_000_000;
 /** The limits used where an endpoint sets none. */
 export const DEFAULT_WIRE_LIMITS: WireLimits = Object.freeze({ maxDepth: WIRE_MAX_DEPTH, maxElements: DEFAULT_MAX_ELEMENTS });
 
-/** Bytes of the length field after each MessagePack head byte from 0xc4 up (0: fixed-size, -1: not a type). */
-const SIZED: Record<number, [lengthBytes: number, kind: 'raw' | 'ext' | 'array' | 'map' | 'fixed', extra: number]> = {
-  192: [0, 'fixed', 0],
-  194: [0, 'fixed', 0],
-  195: [0, 'fixed', 0],
-  196: [1, 'raw', 0],
-  197: [2, 'raw', 0],
-  198: [4, 'raw', 0],
-  199: [1, 'ext', 0],
-  200: [2, 'ext', 0],
-  201: [4, 'ext', 0],
-  202: [0, 'fixed', 4],
-  203: [0, 'fixed', 8],
-  204: [0, 'fixed', 1],
-  205: [0, 'fixed', 2],
-  206: [0, 'fixed', 4],
-  207: [0, 'fixed', 8],
-  208: [0, 'fixed', 1],
-  209: [0, 'fixed', 2],
-  210: [0, 'fixed', 4],
-  211: [0, 'fixed', 8],
-  212: [0, 'fixed', 2],
-  213: [0, 'fixed', 3],
-  214: [0, 'fixed', 5],
-  215: [0, 'fixed', 9],
-  216: [0, 'fixed', 17],
-  217: [1, 'raw', 0],
-  218: [2, 'raw', 0],
-  219: [4, 'raw', 0],
-  220: [2, 'array', 0],
-  221: [4, 'array', 0],
-  222: [2, 'map', 0],
-  223: [4, 'map', 0],
-};
+/** What follows a MessagePack head byte, by kind (one table lookup per value: the scan runs on every inbound frame). */
+const SCALAR = 0; // SKIP[head] more bytes
+const RAW = 1; // str/bin: a LENGTH_BYTES[head]-byte length, then that many bytes
+const EXT = 2; // a LENGTH_BYTES[head]-byte length, a type byte, then that many bytes
+const FIXSTR = 3; // head & 0x1f bytes
+const FIXARRAY = 4; // head & 0x0f items
+const FIXMAP = 5; // head & 0x0f entries
+const ARRAY = 6; // a LENGTH_BYTES[head]-byte count of items
+const MAP = 7; // a LENGTH_BYTES[head]-byte count of entries
+const INVALID = 8; // 0xc1, never used
+
+const KIND = new Uint8Array(256);
+const STACK = new Float64Array(WIRE_MAX_DEPTH + 1);
+const SKIP = new Uint8Array(256);
+const LENGTH_BYTES = new Uint8Array(256);
+for (let head = 0; head < 256; head++) {
+  if (head <= 0x7f || head >= 0xe0) KIND[head] = SCALAR;
+  else if (head <= 0x8f) KIND[head] = FIXMAP;
+  else if (head <= 0x9f) KIND[head] = FIXARRAY;
+  else if (head <= 0xbf) KIND[head] = FIXSTR;
+}
+const sized: [head: number, kind: number, lengthBytes: number, skip: number][] = [
+  [0xc0, SCALAR, 0, 0],
+  [0xc1, INVALID, 0, 0],
+  [0xc2, SCALAR, 0, 0],
+  [0xc3, SCALAR, 0, 0],
+  [0xc4, RAW, 1, 0],
+  [0xc5, RAW, 2, 0],
+  [0xc6, RAW, 4, 0],
+  [0xc7, EXT, 1, 0],
+  [0xc8, EXT, 2, 0],
+  [0xc9, EXT, 4, 0],
+  [0xca, SCALAR, 0, 4],
+  [0xcb, SCALAR, 0, 8],
+  [0xcc, SCALAR, 0, 1],
+  [0xcd, SCALAR, 0, 2],
+  [0xce, SCALAR, 0, 4],
+  [0xcf, SCALAR, 0, 8],
+  [0xd0, SCALAR, 0, 1],
+  [0xd1, SCALAR, 0, 2],
+  [0xd2, SCALAR, 0, 4],
+  [0xd3, SCALAR, 0, 8],
+  [0xd4, SCALAR, 0, 2],
+  [0xd5, SCALAR, 0, 3],
+  [0xd6, SCALAR, 0, 5],
+  [0xd7, SCALAR, 0, 9],
+  [0xd8, SCALAR, 0, 17],
+  [0xd9, RAW, 1, 0],
+  [0xda, RAW, 2, 0],
+  [0xdb, RAW, 4, 0],
+  [0xdc, ARRAY, 2, 0],
+  [0xdd, ARRAY, 4, 0],
+  [0xde, MAP, 2, 0],
+  [0xdf, MAP, 4, 0],
+];
+for (const [head, kind, lengthBytes, skip] of sized) {
+  KIND[head] = kind;
+  LENGTH_BYTES[head] = lengthBytes;
+  SKIP[head] = skip;
+}
 
 function readLength(frame: Uint8Array, at: number, bytes: number): number {
   if (bytes === 1) return frame[at]!;
@@ -76,62 +102,78 @@ function truncated(): WireFault {
  */
 export function checkWireBudget(frame: Uint8Array, start: number, limits: WireLimits): void {
   const end = frame.length;
-  // Items still to read in each enclosing container (a map entry is two items: key and value).
-  const open: number[] = [];
+  const { maxElements } = limits;
+  const maxDepth = Math.min(limits.maxDepth, WIRE_MAX_DEPTH);
+  // Items still to read in each enclosing container (a map entry is two items: key and value);
+  // one shared stack, as the scan is synchronous and maxDepth is at most WIRE_MAX_DEPTH.
+  const open = STACK;
+  let depth = 0;
   let elements = 0;
   let at = start;
   let pending = 1;
   for (;;) {
     while (pending === 0) {
-      if (open.length === 0) return;
-      pending = open.pop()!;
+      if (depth === 0) {
+        // A skipped string or scalar ran past the end (checked once here, not after every skip).
+        if (at > end) throw truncated();
+        return;
+      }
+      depth -= 1;
+      pending = open[depth]!;
     }
     pending -= 1;
     if (at >= end) throw truncated();
     const head = frame[at]!;
     at += 1;
+    const kind = KIND[head]!;
     let count: number;
-    let isMap = false;
-    if (head <= 0x7f || head >= 0xe0) continue;
-    if (head <= 0x8f) {
-      count = head & 0x0f;
-      isMap = true;
-    } else if (head <= 0x9f) count = head & 0x0f;
-    else if (head <= 0xbf) {
-      at += head & 0x1f;
-      if (at > end) throw truncated();
+    let items: number;
+    if (kind === SCALAR) {
+      at += SKIP[head]!;
       continue;
+    } else if (kind === FIXSTR) {
+      at += head & 0x1f;
+      continue;
+    } else if (kind === FIXMAP) {
+      count = head & 0x0f;
+      items = count * 2;
+    } else if (kind === FIXARRAY) {
+      count = head & 0x0f;
+      items = count;
+    } else if (kind === INVALID) {
+      throw new WireFault(`byte 0x${head.toString(16)} at offset ${at - 1} starts no MessagePack value`);
     } else {
-      const sized = SIZED[head];
-      if (sized === undefined) throw new WireFault(`byte 0x${head.toString(16)} at offset ${at - 1} starts no MessagePack value`);
-      const [lengthBytes, kind, extra] = sized;
+      const lengthBytes = LENGTH_BYTES[head]!;
       if (at + lengthBytes > end) throw truncated();
-      const length = lengthBytes === 0 ? 0 : readLength(frame, at, lengthBytes);
+      const length = readLength(frame, at, lengthBytes);
       at += lengthBytes;
-      if (kind !== 'array' && kind !== 'map') {
-        at += kind === 'fixed' ? extra : kind === 'raw' ? length : 1 + length;
-        if (at > end) throw truncated();
+      if (kind === RAW) {
+        at += length;
+        continue;
+      }
+      if (kind === EXT) {
+        at += 1 + length;
         continue;
       }
       count = length;
-      isMap = kind === 'map';
+      items = kind === MAP ? length * 2 : length;
     }
-    // A container at level open.length + 1 (the top-level value is level 1).
-    if (open.length + 1 > limits.maxDepth) {
-      throw new WireFault(`it nests deeper than ${limits.maxDepth} levels`, 'The sender must flatten the value');
+    // A container at level depth + 1 (the top-level value is level 1).
+    if (depth >= maxDepth) {
+      throw new WireFault(`it nests deeper than ${maxDepth} levels`, 'The sender must flatten the value');
     }
-    const items = isMap ? count * 2 : count;
     // Every item takes at least one byte, so a longer claim is a lie told to make us allocate.
     if (items > end - at) throw truncated();
     elements += count;
-    if (elements > limits.maxElements) {
+    if (elements > maxElements) {
       throw new WireFault(
-        `it holds more than ${limits.maxElements} elements (array items and map entries)`,
+        `it holds more than ${maxElements} elements (array items and map entries)`,
         "Send fewer elements per message, or raise the receiving endpoint's max_elements creation argument",
       );
     }
     if (items === 0) continue;
-    open.push(pending);
+    open[depth] = pending;
+    depth += 1;
     pending = items;
   }
 }
