@@ -66,7 +66,7 @@ describe('Replica', () => {
     expect(replica.needsSnapshot).toBe(false);
   });
 
-  it('hands out a new frozen object per update and never changes one already handed out', async () => {
+  it('hands out a new read-only value per update and never changes one already handed out', async () => {
     const { replica, values } = harness();
     await replica.onSnapshot(snapshot(1, { a: 1 }), replica.generation);
     await replica.onPublication(delta(2, { a: 2 }));
@@ -74,7 +74,16 @@ describe('Replica', () => {
     const [first, second, third] = values();
     expect([first, second, third]).toEqual([{ a: 1 }, { a: 2 }, { b: 3 }]);
     expect(new Set([first, second, third]).size).toBe(3);
-    for (const value of values()) expect(Object.isFrozen(value)).toBe(true);
+    // A view over a persistent map, not a frozen object: it cannot be changed (strict code throws).
+    for (const value of values()) {
+      const record = value as Record<string, unknown>;
+      expect(() => {
+        record.a = 9;
+      }).toThrow(TypeError);
+      expect(() => delete record.b).toThrow(TypeError);
+      expect(() => Object.defineProperty(record, 'z', { value: 1 })).toThrow(TypeError);
+    }
+    expect([first, second, third]).toEqual([{ a: 1 }, { a: 2 }, { b: 3 }]);
   });
 
   it('on a gap asks for a snapshot, buffers, and resumes after it; its lag counts the updates seen but not applied', async () => {

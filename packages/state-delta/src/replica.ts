@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EndpointContext, PluginLogger } from '@sf/core/plugin';
-import { applyDelta, copyState, type StateValue } from './apply-delta.js';
+import { stateView } from '@sf/core/plugin';
+import { Map as PersistentMap } from 'immutable';
+import type { StateValue } from './apply-delta.js';
 import type { Publication, Snapshot } from './wire.js';
 
 /** Updates kept while waiting for a snapshot; past this the buffer is dropped (the snapshot then covers it). */
@@ -29,7 +31,9 @@ export interface ReplicaHooks {
  * The in side's ordering of a delta state: holds the last consistent value and its number, and
  * decides for each publication and snapshot whether to apply it, ignore it, buffer it or ask for
  * a snapshot. Only values the out side had after an update (number 1 or more) reach `update`, in
- * order, each a new frozen object.
+ * order, each a new read-only view over a persistent map: an update shares all but the keys it
+ * changes with the value before it, so its cost follows the update, not the state, and a value
+ * handed out never changes.
  * Publications can lag behind a snapshot (the two travel on different sockets), so one at or below
  * the held number is simply ignored; only numbers that fall back from the previous publication
  * mean a restart. Calls must not overlap (the endpoint runs them one at a time). Like the runner's
@@ -39,7 +43,7 @@ export class Replica {
   /** Bumped on each new resync, so a snapshot asked for before it is not used after it. */
   generation = 0;
   readonly #hooks: ReplicaHooks;
-  #held: { state: Readonly<StateValue>; num: number } | undefined;
+  #held: { map: PersistentMap<string, unknown>; num: number } | undefined;
   #syncing = true;
   #restartSuspected = false;
   #buffer: Publication[] = [];
@@ -128,7 +132,7 @@ export class Replica {
     }
     // An unnumbered snapshot at the number held may still hold an update lost at the end of a burst.
     const changed =
-      held === undefined || num !== held.num || this.#restartSuspected || (unnumbered && !isDeepStrictEqual(held.state, snapshot.state));
+      held === undefined || num !== held.num || this.#restartSuspected || (unnumbered && !sameState(held.map, snapshot.state));
     const buffered = this.#endSync();
     if (changed) await this.#adopt(snapshot.state, num, snapshot.workflowId);
     for (const update of buffered) if (update.num > num) await this.#sequence(update);
@@ -186,7 +190,7 @@ export class Replica {
     if (held === undefined) return;
     if (update.num === held.num + 1) {
       if (update.isSnapshot) return this.#adopt(update.state, update.num, update.workflowId);
-      return this.#commit(applyDelta(held.state, update.state), update.num, update.workflowId);
+      return this.#commit(withDelta(held.map, update.state), update.num, update.workflowId);
     }
     if (update.num > held.num + 1) {
       if (update.isSnapshot) return this.#adopt(update.state, update.num, update.workflowId);
@@ -234,23 +238,46 @@ export class Replica {
   }
 
   #adopt(state: Readonly<StateValue>, num: number, workflowId: string | null): void | Promise<void> {
-    return this.#commit(copyState(state), num, workflowId);
+    // A snapshot replaces the whole state, `null` values included.
+    const map = PersistentMap<string, unknown>().withMutations((draft) => {
+      for (const key of Object.keys(state)) draft.set(key, state[key]);
+    });
+    return this.#commit(map, num, workflowId);
   }
 
-  /** Holds `state` as number `num` and hands it on; a promise while its `on_update` runs. */
-  #commit(state: StateValue, num: number, workflowId: string | null): void | Promise<void> {
-    // Frozen: this object is now everyone's `states[name]`; the next value is a new object.
-    const value = Object.freeze(state);
-    this.#held = { state: value, num };
+  /** Holds `map` as number `num` and hands on a view of it; a promise while its `on_update` runs. */
+  #commit(map: PersistentMap<string, unknown>, num: number, workflowId: string | null): void | Promise<void> {
+    this.#held = { map, num };
     // Number 0 with nothing in it is the out side before its first update (`{}`, which need not fit
     // the state model): held so that deltas 1, 2… apply on it, but never exposed. A Python 0.0.3
     // writer numbers every snapshot 0, whatever it holds: that value is exposed.
-    if (num === 0 && isEmpty(value)) return;
-    return this.#hooks.update(value, workflowId);
+    if (num === 0 && map.size === 0) return;
+    // Read-only, over a map never changed: this view is now everyone's `states[name]`, for good.
+    return this.#hooks.update(stateView(map), workflowId);
   }
 }
 
-function isEmpty(state: Readonly<StateValue>): boolean {
-  for (const _key in state) return false;
+/** `map` with `delta` applied (a key whose value is `null` is deleted); `map` itself is unchanged. */
+function withDelta(map: PersistentMap<string, unknown>, delta: Readonly<StateValue>): PersistentMap<string, unknown> {
+  const keys = Object.keys(delta);
+  if (keys.length === 1) {
+    const key = keys[0] as string;
+    const value = delta[key];
+    return value === null ? map.delete(key) : map.set(key, value);
+  }
+  return map.withMutations((draft) => {
+    for (const key of keys) {
+      const value = delta[key];
+      if (value === null) draft.delete(key);
+      else draft.set(key, value);
+    }
+  });
+}
+
+/** Whether `map` holds exactly the keys and values of `state`. */
+function sameState(map: PersistentMap<string, unknown>, state: Readonly<StateValue>): boolean {
+  const keys = Object.keys(state);
+  if (keys.length !== map.size) return false;
+  for (const key of keys) if (!map.has(key) || !isDeepStrictEqual(map.get(key), state[key])) return false;
   return true;
 }

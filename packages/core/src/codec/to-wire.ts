@@ -12,6 +12,7 @@
  */
 import { Decimal } from '../types/decimal.js';
 import { UUID } from '../types/uuid.js';
+import { plainOf } from '../util/state-view.js';
 import {
   DATETIME_MARKER,
   DECIMAL_MARKER,
@@ -76,7 +77,8 @@ function objectToWire(value: object, level: number): unknown {
   if (level > WIRE_MAX_DEPTH) throw tooDeep();
   if (Array.isArray(value)) return arrayToWire(value, level);
   const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return plainToWire(value as Record<string, unknown>, level);
+  // A state view (a Proxy) is sent as its plain copy, not walked through its traps.
+  if (proto === Object.prototype || proto === null) return plainToWire(plainOf(value) ?? (value as Record<string, unknown>), level);
   // Comparing the prototype first: `instanceof Decimal` alone costs several times more.
   if (proto === DECIMAL_PROTO || value instanceof Decimal) return { [DECIMAL_MARKER]: true, as_str: decimalText(value as Decimal) };
   if (value instanceof Uint8Array) return value;

@@ -10,9 +10,15 @@
  */
 import type { Check, ModelNode, SpecNode } from './spec-node.js';
 import { SCALAR_CHECKS } from './value-checks.js';
+import { plainOf } from '../util/state-view.js';
 
 /** Optional keys of a model read by name; a model with more walks the keys of the value. */
 export const UNROLLED_OPTIONAL = 8;
+
+/** A state view's plain copy, or `value` itself. */
+function unwrapView(value: object): object {
+  return plainOf(value) ?? value;
+}
 
 const ALWAYS: Check = () => true;
 const NEVER: Check = () => false;
@@ -97,8 +103,9 @@ function mapCheck(key: Check, item: Check, keyText: Check): Check {
     if (typeof value !== 'object' || value === null) return false;
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return false;
+    const plain = plainOf(value) ?? (value as Record<string, unknown>);
     // for-in also visits inherited enumerable keys (none on a plain object): never more lenient than Object.keys.
-    for (const k in value) if (!keyText(k) || !item((value as Record<string, unknown>)[k])) return false;
+    for (const k in plain) if (!keyText(k) || !item(plain[k])) return false;
     return true;
   };
 }
@@ -150,6 +157,8 @@ function modelCheck(node: ModelNode): Check {
       'if (typeof value !== "object" || value === null) return false;',
       'const proto = Object.getPrototypeOf(value);',
       'if (proto !== Object.prototype && proto !== null) return false;',
+      // A state view (a Proxy) is read as its plain copy, not through its traps.
+      `value = ${ref(unwrapView)}(value);`,
       'let v;',
     ];
     for (const field of byName) {

@@ -1,0 +1,79 @@
+import { inspect } from 'node:util';
+
+/** What a state view reads from: a read-only key → value map, e.g. a persistent map with structural sharing. */
+export interface KeySource {
+  get(key: string): unknown;
+  has(key: string): boolean;
+  keys(): Iterable<string>;
+  readonly size: number;
+}
+
+/** Each view → the function giving its plain-object copy (built once, on first use). */
+const PLAIN = new WeakMap<object, () => Record<string, unknown>>();
+
+const REFUSE = (): boolean => false;
+
+/**
+ * A read-only object view of `source`: reads like a plain object (`view[key]`, `in`,
+ * `Object.keys`, spreading, `JSON.stringify`), and cannot be changed (assignment, `delete` and
+ * `defineProperty` throw in strict code). It is a Proxy, so `Object.isFrozen` says false and
+ * `Object.freeze` throws. `source` must never change afterwards. Its cost does not depend on the
+ * size of `source` until keys are listed; the codec and the checks take it as {@link plainOf}.
+ */
+export function stateView(source: KeySource): Readonly<Record<string, unknown>> {
+  let plain: Record<string, unknown> | undefined;
+  const materialise = (): Record<string, unknown> => {
+    plain ??= toPlain(source);
+    return plain;
+  };
+  // Node's inspect shows a Proxy's target without its traps: the target shows the state instead.
+  const target = {};
+  Object.defineProperty(target, inspect.custom, {
+    value: (_depth: number, options: object) => inspect(materialise(), options),
+    enumerable: false,
+    configurable: true,
+  });
+  const view = new Proxy(target, {
+    get: (base, key, receiver) => {
+      if (typeof key === 'string') {
+        const value = source.get(key);
+        if (value !== undefined || source.has(key)) return value;
+      }
+      return Reflect.get(base, key, receiver);
+    },
+    has: (base, key) => (typeof key === 'string' && source.has(key)) || Reflect.has(base, key),
+    ownKeys: () => Array.from(source.keys()),
+    getOwnPropertyDescriptor: (_base, key) =>
+      typeof key === 'string' && source.has(key)
+        ? { value: source.get(key), writable: false, enumerable: true, configurable: true }
+        : undefined,
+    set: REFUSE,
+    defineProperty: REFUSE,
+    deleteProperty: REFUSE,
+    setPrototypeOf: REFUSE,
+    preventExtensions: REFUSE,
+  });
+  PLAIN.set(view, materialise);
+  return view;
+}
+
+/** The plain-object copy of a {@link stateView} (built once per view), or `undefined` for any other value. */
+export function plainOf(value: object): Record<string, unknown> | undefined {
+  return PLAIN.get(value)?.();
+}
+
+/** Whether `value` is a {@link stateView}. */
+export function isStateView(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && PLAIN.has(value);
+}
+
+function toPlain(source: KeySource): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of source.keys()) {
+    // An own key named `__proto__` must stay a key, not replace the prototype.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: source.get(key), enumerable: true, writable: true, configurable: true });
+    else out[key] = source.get(key);
+  }
+  return out;
+}
