@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EndpointContext, PluginLogger } from '@sf/core/plugin';
 import { stateView } from '@sf/core/plugin';
-import { Map as PersistentMap } from 'immutable';
+import { OrderedMap as PersistentMap } from 'immutable';
 import type { StateValue } from './apply-delta.js';
 import type { Publication, Snapshot } from './wire.js';
 
@@ -31,7 +31,8 @@ export interface ReplicaHooks {
  * The in side's ordering of a delta state: holds the last consistent value and its number, and
  * decides for each publication and snapshot whether to apply it, ignore it, buffer it or ask for
  * a snapshot. Only values the out side had after an update (number 1 or more) reach `update`, in
- * order, each a new read-only view over a persistent map: an update shares all but the keys it
+ * order, each a new read-only view over a persistent map (keys in insertion order, as a plain
+ * object's): an update shares all but the keys it
  * changes with the value before it, so its cost follows the update, not the state, and a value
  * handed out never changes.
  * Publications can lag behind a snapshot (the two travel on different sockets), so one at or below

@@ -42,7 +42,7 @@ export function stateView(source: KeySource): Readonly<Record<string, unknown>> 
       return Reflect.get(base, key, receiver);
     },
     has: (base, key) => (typeof key === 'string' && source.has(key)) || Reflect.has(base, key),
-    ownKeys: () => Array.from(source.keys()),
+    ownKeys: () => ownKeyOrder(Array.from(source.keys())),
     getOwnPropertyDescriptor: (_base, key) =>
       typeof key === 'string' && source.has(key)
         ? { value: source.get(key), writable: false, enumerable: true, configurable: true }
@@ -65,6 +65,24 @@ export function plainOf(value: object): Record<string, unknown> | undefined {
 /** Whether `value` is a {@link stateView}. */
 export function isStateView(value: unknown): boolean {
   return typeof value === 'object' && value !== null && PLAIN.has(value);
+}
+
+/** Keys in a plain object's order: array indices first, ascending, then the others as given (insertion order). */
+function ownKeyOrder(keys: string[]): string[] {
+  let indices: string[] | undefined;
+  for (const key of keys) if (isIndex(key)) (indices ??= []).push(key);
+  if (indices === undefined) return keys;
+  indices.sort((a, b) => Number(a) - Number(b));
+  for (const key of keys) if (!isIndex(key)) indices.push(key);
+  return indices;
+}
+
+/** Whether `key` is an array index (a canonical integer below 2³² − 1), which a plain object lists first. */
+function isIndex(key: string): boolean {
+  const code = key.charCodeAt(0);
+  if (code < 48 || code > 57 || (code === 48 && key.length > 1) || key.length > 10) return false;
+  const n = Number(key);
+  return Number.isInteger(n) && n < 4294967295 && String(n) === key;
 }
 
 function toPlain(source: KeySource): Record<string, unknown> {
