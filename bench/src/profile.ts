@@ -32,6 +32,8 @@ export interface BenchProfile {
   codecIterations: number;
   /** State updates of the delta state case. */
   deltaCount: number;
+  /** State sizes (keys) of the "how it grows" case, each with its count of one-key updates. */
+  growth: ReadonlyArray<readonly [keys: number, count: number]>;
   /** Longest wait for one process's result, ms. */
   resultTimeoutMs: number;
 }
@@ -60,6 +62,12 @@ export const FULL: BenchProfile = {
   startupRuns: 5,
   codecIterations: 200_000,
   deltaCount: 20_000,
+  growth: [
+    [10, 20_000],
+    [10_000, 20_000],
+    [100_000, 20_000],
+    [1_000_000, 20_000],
+  ],
   resultTimeoutMs: 120_000,
 };
 
@@ -84,5 +92,9 @@ export const SMOKE: BenchProfile = {
   startupRuns: 1,
   codecIterations: 2000,
   deltaCount: 200,
+  growth: [
+    [10, 200],
+    [2000, 200],
+  ],
   resultTimeoutMs: 30_000,
 };

@@ -11,6 +11,7 @@ import { pubsubThroughput } from './cases/pubsub-throughput.js';
 import { reqrepConcurrency } from './cases/reqrep-concurrency.js';
 import { reqrepLatency } from './cases/reqrep-latency.js';
 import { scaling } from './cases/scaling.js';
+import { stateGrowth } from './cases/state-growth.js';
 import { startup } from './cases/startup.js';
 import { stopAll } from './processes.js';
 import type { BenchProfile } from './profile.js';
@@ -48,6 +49,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
     ['reqrep-latency', reqrepLatency],
     ['reqrep-concurrency', reqrepConcurrency],
     ['delta-state', (c) => deltaState(c, rawPubSubRate)],
+    ['state-growth', stateGrowth],
     ['codec-cost', codecCost],
     ['startup', startup],
     ['scaling', scaling],

@@ -20,6 +20,7 @@ const CASES = [
   'reqrep-latency',
   'reqrep-concurrency',
   'delta-state',
+  'state-growth',
   'codec-cost',
   'startup',
   'scaling',
@@ -83,6 +84,10 @@ describe('pnpm bench --smoke', () => {
       'delta-state: on_update calls / updates in that span',
       'delta-state: reader CPU per update',
       'delta-state: writer CPU per update',
+      'state-growth: 10 keys: reader updates/s',
+      'state-growth: 2,000 keys: reader updates/s',
+      'state-growth: 10 keys: reader RSS',
+      'state-growth: 2,000 keys: reader RSS',
       'codec-cost: validate args (ajv)',
     ]);
     const targets = report.cases.flatMap((c) => c.targets);
