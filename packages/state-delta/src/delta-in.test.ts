@@ -253,6 +253,19 @@ describe('delta_update_in against a scripted out side', () => {
     await until(() => JSON.stringify(last(sub)) === JSON.stringify(state));
   });
 
+  it('decodes within its max_elements creation argument', async () => {
+    const out = await fakeOut();
+    out.snapshot = { state: {}, num: 0 };
+    const small = await openIn(out.addresses, { creation: { max_elements: 8 } });
+    const big = await openIn(out.addresses, { creation: { max_elements: 100 } });
+    await out.subscribed();
+    const state = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i]));
+    await out.publish(1, state);
+    await until(() => JSON.stringify(last(big)) === JSON.stringify(state));
+    await until(() => small.context.logs.some((line) => line.msg === 'delta state: undecodable update; resyncing'));
+    expect(small.context.updates).toEqual([]);
+  });
+
   it('subscribes to its topic only', async () => {
     const out = await fakeOut('book');
     const sub = await openIn(out.addresses, { creation: { topic: 'book' } });

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
-import { numberArgument } from '@sf/core/plugin';
+import type { Endpoint, EndpointContext, TypeDefinition, WireLimits } from '@sf/core/plugin';
+import { numberArgument, wireLimits } from '@sf/core/plugin';
 import {
   closedError,
   OneShotRequester,
@@ -66,6 +66,8 @@ class DeltaInEndpoint implements Endpoint {
   readonly #timeoutMs: number;
   readonly #client: OneShotRequester;
   readonly #replica: Replica;
+  /** What one publication or snapshot reply may hold (`max_elements`, `max_nesting_depth`). */
+  readonly #limits: WireLimits;
   /** The replica's publications, snapshots and resyncs, one at a time. */
   readonly #steps: SerialSteps;
   /** Asks for a snapshot once publications stop, in case the last ones were lost. */
@@ -101,6 +103,7 @@ class DeltaInEndpoint implements Endpoint {
     this.#tail = new TailCheck(numberArgument(context, 'tail_check_ms', DEFAULT_TAIL_CHECK_MS, 0, false), () => {
       void this.#serial(() => this.#replica.resync('publications stopped: checking that none was lost at the end', false, true));
     });
+    this.#limits = context.limits ?? wireLimits(context);
     this.#timeoutMs = numberArgument(context, 'snapshot_timeout_ms', DEFAULT_SNAPSHOT_TIMEOUT_MS, 0, true);
     this.#requester = socketAddress(context, 'requester', 'connect');
     this.#client = new OneShotRequester(context, this.#requester, {
@@ -175,7 +178,7 @@ class DeltaInEndpoint implements Endpoint {
     this.#tail.received();
     let update: Publication;
     try {
-      update = decodePublication(payload);
+      update = decodePublication(payload, this.#limits);
     } catch (error) {
       this.#context.reject('undecodable', 'delta state: undecodable update; resyncing', {
         err: error,
@@ -206,7 +209,7 @@ class DeltaInEndpoint implements Endpoint {
       const seen = this.#replica.published;
       let taken = false;
       try {
-        const snapshot = decodeSnapshotReply(await this.#client.request(SNAPSHOT_REQUEST));
+        const snapshot = decodeSnapshotReply(await this.#client.request(SNAPSHOT_REQUEST), this.#limits);
         taken = (await this.#serial(() => this.#replica.onSnapshot(snapshot, generation, seen))) ?? false;
       } catch (error) {
         if (this.#paused) return;

@@ -6,7 +6,7 @@
  * in them, which no model describes (their shape is this type's wire format, not the user's).
  */
 import { DecodeError, RemoteError } from '@sf/core';
-import { decodeReply, decodeRequest, encodeReply, encodeRequest, isPlainObject } from '@sf/core/plugin';
+import { decodeReply, decodeRequest, encodeReply, encodeRequest, isPlainObject, type WireLimits } from '@sf/core/plugin';
 import type { StateValue } from './apply-delta.js';
 
 /** One published update. */
@@ -39,9 +39,9 @@ export function encodePublication(update: Publication, prefix?: Uint8Array): Uin
   return encodeRequest({ args, workflow_id: update.workflowId }, prefix !== undefined && prefix.length > 0 ? prefix : undefined);
 }
 
-/** Reads a publication (its topic prefix already removed). Throws DecodeError. */
-export function decodePublication(payload: Uint8Array): Publication {
-  const { args, workflow_id } = decodeRequest(payload);
+/** Reads a publication (its topic prefix already removed) within `limits` (the decoder's defaults if absent). Throws DecodeError. */
+export function decodePublication(payload: Uint8Array, limits?: WireLimits): Publication {
+  const { args, workflow_id } = decodeRequest(payload, undefined, limits);
   const isSnapshot = args.is_snapshot ?? false;
   if (typeof isSnapshot !== 'boolean') throw badField('is_snapshot', 'a boolean', isSnapshot);
   return {
@@ -63,9 +63,9 @@ export function encodeSnapshotReply(state: StateValue, num: number, workflowId: 
   return encodeReply({ return_args: { state, current_num: num }, workflow_id: workflowId });
 }
 
-/** Reads a snapshot reply. Throws DecodeError, or RemoteError for an error reply. */
-export function decodeSnapshotReply(frame: Uint8Array): Snapshot {
-  const reply = decodeReply(frame);
+/** Reads a snapshot reply within `limits` (the decoder's defaults if absent). Throws DecodeError, or RemoteError for an error reply. */
+export function decodeSnapshotReply(frame: Uint8Array, limits?: WireLimits): Snapshot {
+  const reply = decodeReply(frame, limits);
   if (reply.error !== undefined) throw new RemoteError(reply.error);
   const args = reply.return_args ?? {};
   return {
