@@ -40,7 +40,6 @@ export default defineService({
         // Long enough for the writer to start after this reader, and for a 1,000,000-key snapshot.
         optional_creation_arguments: {
           snapshot_timeout_ms: 60_000,
-          max_message_size: 64 * 1024 * 1024,
           // A 1,000,000-key snapshot holds more than the default 1,000,000 elements per frame.
           max_elements: 4_000_000,
           on_update: (value: Readonly<Record<string, number>>) => {

@@ -12,7 +12,7 @@ export default defineService({
   config_model: { required: { out: String, keys: String, count: String }, optional: { wait_s: String } },
   // No high-water mark: a reader that falls behind queues instead of losing updates and resyncing.
   setup_states: (config) => ({
-    big: { wait_after_creation_s: Number(config.wait_s ?? 1), send_high_water_mark: 0, max_message_size: 64 * 1024 * 1024 },
+    big: { wait_after_creation_s: Number(config.wait_s ?? 1), send_high_water_mark: 0 },
   }),
   state_models: { out: { big: { state_type: 'delta_update_out', optional_arguments: mapOf(String, Number) } } },
   main: async (to_send, config) => {
