@@ -69,9 +69,8 @@ export function isStateView(value: unknown): boolean {
 
 /** Keys in a plain object's order: array indices first, ascending, then the others as given (insertion order). */
 function ownKeyOrder(keys: string[]): string[] {
-  let indices: string[] | undefined;
-  for (const key of keys) if (isIndex(key)) (indices ??= []).push(key);
-  if (indices === undefined) return keys;
+  const indices = keys.filter(isIndex);
+  if (indices.length === 0) return keys;
   indices.sort((a, b) => Number(a) - Number(b));
   for (const key of keys) if (!isIndex(key)) indices.push(key);
   return indices;
