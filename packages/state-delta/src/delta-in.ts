@@ -175,7 +175,7 @@ class DeltaInEndpoint implements Endpoint {
     this.#tail.received();
     let update: Publication;
     try {
-      update = decodePublication(payload);
+      update = decodePublication(payload, this.#context.limits);
     } catch (error) {
       this.#context.reject('undecodable', 'delta state: undecodable update; resyncing', {
         err: error,
@@ -206,7 +206,7 @@ class DeltaInEndpoint implements Endpoint {
       const seen = this.#replica.published;
       let taken = false;
       try {
-        const snapshot = decodeSnapshotReply(await this.#client.request(SNAPSHOT_REQUEST));
+        const snapshot = decodeSnapshotReply(await this.#client.request(SNAPSHOT_REQUEST), this.#context.limits);
         taken = (await this.#serial(() => this.#replica.onSnapshot(snapshot, generation, seen))) ?? false;
       } catch (error) {
         if (this.#paused) return;

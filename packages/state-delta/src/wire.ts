@@ -6,7 +6,7 @@
  * in them, which no model describes (their shape is this type's wire format, not the user's).
  */
 import { DecodeError, RemoteError } from '@sf/core';
-import { decodeReply, decodeRequest, encodeReply, encodeRequest, isPlainObject } from '@sf/core/plugin';
+import { decodeReply, decodeRequest, encodeReply, encodeRequest, isPlainObject, type WireLimits } from '@sf/core/plugin';
 import type { StateValue } from './apply-delta.js';
 
 /** One published update. */
@@ -40,8 +40,8 @@ export function encodePublication(update: Publication, prefix?: Uint8Array): Uin
 }
 
 /** Reads a publication (its topic prefix already removed). Throws DecodeError. */
-export function decodePublication(payload: Uint8Array): Publication {
-  const { args, workflow_id } = decodeRequest(payload);
+export function decodePublication(payload: Uint8Array, limits?: WireLimits): Publication {
+  const { args, workflow_id } = decodeRequest(payload, undefined, limits);
   const isSnapshot = args.is_snapshot ?? false;
   if (typeof isSnapshot !== 'boolean') throw badField('is_snapshot', 'a boolean', isSnapshot);
   return {
@@ -64,8 +64,8 @@ export function encodeSnapshotReply(state: StateValue, num: number, workflowId: 
 }
 
 /** Reads a snapshot reply. Throws DecodeError, or RemoteError for an error reply. */
-export function decodeSnapshotReply(frame: Uint8Array): Snapshot {
-  const reply = decodeReply(frame);
+export function decodeSnapshotReply(frame: Uint8Array, limits?: WireLimits): Snapshot {
+  const reply = decodeReply(frame, limits);
   if (reply.error !== undefined) throw new RemoteError(reply.error);
   const args = reply.return_args ?? {};
   return {
