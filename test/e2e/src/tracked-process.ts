@@ -189,7 +189,7 @@ export function alivePids(): number[] {
 }
 
 /** Whether process `pid` (or, negative, any process of group `-pid`) exists. */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

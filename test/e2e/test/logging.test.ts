@@ -42,4 +42,18 @@ describe('log folder', () => {
       true,
     );
   });
+
+  it('a main-mode service that ends at once still leaves every line in its log file', async () => {
+    const folder = await temp.path('quick-logs');
+    const quick = startSf(['-s', 'main-only.mjs', '-m', '-l', folder]);
+    expect(await quick.exitCode(), quick.output()).toBe(0);
+    const files = (await readdir(folder)).filter((name) => name.endsWith('.log'));
+    const text = (await Promise.all(files.map((name) => readFile(join(folder, name), 'utf8')))).join('');
+    const messages = text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).toContain('main finished');
+    expect(messages.at(-1)).toBe('stopped main-only');
+  });
 });

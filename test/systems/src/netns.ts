@@ -12,7 +12,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SF_BIN, SfProcess, TrackedProcess } from '@sf/e2e';
+import { isAlive, SF_BIN, SfProcess, TrackedProcess } from '@sf/e2e';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 /** Every namespace of this harness is named `sf-t<pid>-<set>-<host>`; a crashed run's are removed by the next. */
@@ -46,16 +46,6 @@ export function pidsIn(ns: string): number[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map(Number);
-}
-
-/** Whether process `pid` exists. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** SIGKILLs every process in `ns` and deletes it; ignores what is already gone (for exit handlers and leftovers). */

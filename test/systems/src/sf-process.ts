@@ -82,12 +82,5 @@ export async function stopAll(): Promise<void> {
   );
 }
 
-/** Whether a process with this pid exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Whether a process with this pid exists (one copy, in `@sf/e2e`). */
+export { isAlive } from '@sf/e2e';

@@ -24,6 +24,36 @@ export interface LoggingOptions {
 /** The framework's logger (pino). */
 export type { Logger };
 
+/** Each logger's log file stream (sonic-boom, written asynchronously), for {@link flushLogFiles}. */
+const FILES = new WeakMap<Logger, DestinationStream>();
+
+/** Longest wait for the log file to open, at the end. */
+const FLUSH_FILES_MS = 2000;
+
+/**
+ * Writes out what the logger's log file still holds, before the process exits: `logger.flush()`
+ * only starts an asynchronous write (or none while the file is still opening), which
+ * `process.exit` would cut short, so a main-mode service that ended at once left no log file. The
+ * file stays open: a late line (a socket closing) is still written.
+ */
+export async function flushLogFiles(logger: Logger): Promise<void> {
+  const file = FILES.get(logger) as (DestinationStream & NodeJS.EventEmitter & { fd?: number; flushSync?: () => void }) | undefined;
+  if (file?.flushSync === undefined) return;
+  if (file.fd === undefined || file.fd < 0) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => file.once('ready', () => resolve())),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_FILES_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+  try {
+    file.flushSync();
+  } catch {
+    // Still not open, or gone: nothing more can be written.
+  }
+}
+
 /**
  * Creates the service's logger: readable single lines on stdout at the console level, and, with a
  * folder, JSON lines in `<folder>/<name>.log` rotated every hour keeping `backupCount` files.
@@ -62,7 +92,7 @@ export async function createLogger(name: string, options: LoggingOptions = {}, r
     streams.push({ level: fileLevel, stream: file });
   }
   const level = lowest(consoleLevel, fileLevel);
-  return pino(
+  const logger = pino(
     {
       level,
       base: { service: name },
@@ -71,6 +101,9 @@ export async function createLogger(name: string, options: LoggingOptions = {}, r
     },
     multistream(streams),
   );
+  const file = streams[1]?.stream;
+  if (file !== undefined) FILES.set(logger, file);
+  return logger;
 }
 
 /** Logs `{ err }` as `error: { type, message, code…, stack }`, which the console prints on one line. */

@@ -4,7 +4,7 @@ import type { ResolvedModel } from '../models/resolved-model.js';
 import type { Endpoint } from '../plugin/contract.js';
 import type { PreparedService } from '../service/prepare-service.js';
 import type { InboundScope } from './inbound.js';
-import type { Logger } from './logger.js';
+import { flushLogFiles, type Logger } from './logger.js';
 import { newWorkflowId, workflowToSend } from './to-send.js';
 
 /** What a running service holds. */
@@ -104,6 +104,7 @@ export class ServiceRun {
       logger.warn({ rejected: rejections.counts() }, 'rejected inbound messages while running');
     logger.info({ exit_code: this.#exitCode }, `stopped ${prepared.name}`);
     logger.flush();
+    await flushLogFiles(logger);
     this.#finish(this.#exitCode);
     return this.#exitCode;
   }

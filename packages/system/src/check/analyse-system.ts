@@ -65,7 +65,8 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
       processes.push({ ...placement, addressesFile });
     }
     // Encrypted wires between hosts: each service's curve creation arguments, the same for its replicas.
-    const curve = await writeCurveFiles(system, inspection.services, placements, derived.channels, dir);
+    const entryEnds = new Set(declared.entries.map((entry) => entry.end));
+    const curve = await writeCurveFiles(system, inspection.services, placements, derived.channels, dir, entryEnds);
     for (const [index, process] of processes.entries()) {
       const creationFile = curve.creationFiles.get(process.service);
       if (creationFile !== undefined) processes[index] = { ...process, creationFile };

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Channel } from '../addresses/derive-addresses.js';
 import type { Problem } from '../check/problem.js';
-import type { InspectedService } from '../services/service-ends.js';
+import type { End, InspectedService } from '../services/service-ends.js';
 import type { Placement } from '../system-file/placement.js';
 import type { LoadedSystem } from '../system-file/system-types.js';
 import { planCurve } from './curve-plan.js';
@@ -29,12 +29,13 @@ export async function writeCurveFiles(
   placements: readonly Placement[],
   channels: readonly Channel[],
   dir: string,
+  entries: ReadonlySet<End> = new Set(),
 ): Promise<CurveFiles> {
   const hostsOf = (service: string) => [
     ...new Set(placements.filter((placement) => placement.service === service).map((placement) => placement.host ?? placement.address)),
   ];
   const python = (service: string) => services.find((inspected) => inspected.name === service)?.python === true;
-  const plan = planCurve(system, channels, hostsOf, python, dir);
+  const plan = planCurve(system, channels, hostsOf, python, dir, entries);
   const problems: Problem[] = [...plan.problems];
   const missing = plan.keyFiles.filter((file) => file.endsWith('.pub') && !existsSync(file));
   if (missing.length > 0) {

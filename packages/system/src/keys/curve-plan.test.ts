@@ -100,4 +100,18 @@ describe('planCurve', () => {
     expect(off.byService.size).toBe(0);
     expect(off.problems[0]!.message).toMatch(/turns encryption off/);
   });
+
+  it('leaves an entry point plain, with a warning: its callers from outside have no key', () => {
+    const plan = planCurve(
+      system(),
+      [priceWire],
+      (service) => HOSTS[service] ?? [],
+      () => false,
+      '/run',
+      new Set([pricer]),
+    );
+    expect(plan.byService.size).toBe(0);
+    expect(plan.problems).toMatchObject([{ code: 'SF_WIRE_CLEAR', severity: 'warning' }]);
+    expect(plan.problems[0]!.message).toMatch(/pricer\.price is an entry point/);
+  });
 });

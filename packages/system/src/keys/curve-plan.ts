@@ -43,7 +43,8 @@ function emptyCreation(): CreationFile {
  * connecting end gets its service's key pair and the binder's public key. `hostsOf(service)` names
  * the hosts its processes run on; `allowedDir` is where the allowed-clients files go. A channel
  * that cannot be encrypted (a Python 0.0.3 end, a type without `curve`, encryption turned off) is
- * reported as a warning.
+ * reported as a warning; so is an entry point's (`entries`: its callers from outside the system have
+ * no key to be let in with).
  */
 export function planCurve(
   system: LoadedSystem,
@@ -51,6 +52,7 @@ export function planCurve(
   hostsOf: (service: string) => readonly string[],
   python: (service: string) => boolean,
   allowedDir: string,
+  entries: ReadonlySet<End> = new Set(),
 ): CurvePlan {
   const byService = new Map<string, CreationFile>();
   const allowed = new Map<string, Set<string>>();
@@ -74,6 +76,14 @@ export function planCurve(
       });
     if (off) {
       clear('the system file turns encryption off', 'remove "encryption": false to encrypt the wires that cross hosts');
+      continue;
+    }
+    const entry = channel.sockets.find((socket) => entries.has(socket.end));
+    if (entry !== undefined) {
+      clear(
+        `${entry.end.service}.${entry.end.name} is an entry point, and its callers from outside the system have no key`,
+        'give the callers from outside their own wire, or accept plain TCP there',
+      );
       continue;
     }
     const pythonEnd = [...services].find(python);
