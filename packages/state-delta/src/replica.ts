@@ -253,10 +253,19 @@ export class Replica {
     // the state model): held so that deltas 1, 2… apply on it, but never exposed. A Python 0.0.3
     // writer numbers every snapshot 0, whatever it holds: that value is exposed.
     if (num === 0 && map.size === 0) return;
-    // Read-only, over a map never changed: this view is now everyone's `states[name]`, for good.
-    return this.#hooks.update(stateView(map), workflowId);
+    // Up to PLAIN_MAX keys a frozen plain copy costs less than reads through a view; past it, the
+    // view (read-only, over a map never changed) keeps an update's cost off the state's size.
+    // Either is now everyone's `states[name]`, for good.
+    const value = map.size <= PLAIN_MAX ? Object.freeze(Object.fromEntries(map)) : stateView(map);
+    return this.#hooks.update(value, workflowId);
   }
 }
+
+/**
+ * Most keys a state may have to be handed out as a frozen plain object (copied per update);
+ * larger states are handed out as a read-only view over the persistent map (see `#commit`).
+ */
+export const PLAIN_MAX = 64;
 
 /** `map` with `delta` applied (a key whose value is `null` is deleted); `map` itself is unchanged. */
 function withDelta(map: PersistentMap<string, unknown>, delta: Readonly<StateValue>): PersistentMap<string, unknown> {
