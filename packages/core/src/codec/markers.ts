@@ -11,6 +11,7 @@ import { Decimal } from '../types/decimal.js';
 import { UUID } from '../types/uuid.js';
 import { formatWireDate, parseWireDate } from './datetime.js';
 import { WireFault } from './wire-path.js';
+import { quoteText } from '../util/quote-text.js';
 
 /** Deepest nesting of maps and arrays (marker maps included) a payload may have. */
 export const WIRE_MAX_DEPTH = 64;
@@ -89,10 +90,11 @@ export function dateText(value: Date): string {
   return text;
 }
 
-/** Quoted text of a peer's, at most 40 characters of it, with its length when longer. */
-function quote(text: string): string {
-  return text.length <= 40 ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, 40))}... (${text.length} characters)`;
-}
+/** Characters of a peer's marker text (or key) quoted in an error. */
+const QUOTED_MAX = 40;
+
+/** Quoted text of a peer's, at most {@link QUOTED_MAX} characters of it, with its length when longer. */
+const quote = (text: string): string => quoteText(text, QUOTED_MAX);
 
 /** A short picture of a peer's marker map: its keys, and short scalar values (never a whole long string). */
 function describe(map: Record<string, unknown>): string {
