@@ -2,9 +2,8 @@ import { decodeReply, encodeRequest } from '../codec/envelope.js';
 import { framePayload } from '../codec/topic.js';
 import { RemoteError, ServiceStateError } from '../errors.js';
 import type { ResolvedModel } from '../models/resolved-model.js';
-import type { WireLimits } from '../codec/wire-budget.js';
+import { DEFAULT_WIRE_LIMITS, type WireLimits } from '../codec/wire-budget.js';
 import type { Endpoint, OutboundMessage } from '../plugin/contract.js';
-import { wireLimits } from '../plugin/wire-limits.js';
 import { didYouMean } from '../util/nearest.js';
 import type { Logger } from './logger.js';
 
@@ -49,9 +48,8 @@ export class Outputs {
     this.#logger = logger;
   }
 
-  /** Adds an opened out model. */
-  add(model: ResolvedModel, endpoint: Endpoint): void {
-    const limits = wireLimits({ creation: model.creation, service: this.#service, modelPath: model.path });
+  /** Adds an opened out model; `limits` (its context's) bound what a reply to it may hold. */
+  add(model: ResolvedModel, endpoint: Endpoint, limits: WireLimits = DEFAULT_WIRE_LIMITS): void {
     this.#byType[model.kind].set(model.name, { model, endpoint, limits });
   }
 

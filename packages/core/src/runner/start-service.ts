@@ -68,11 +68,14 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const ordered = [...prepared.models].sort((a, b) => (a.side === b.side ? 0 : a.side === 'out' ? -1 : 1));
     for (const model of ordered) {
       const stats = metrics?.of(model.path);
-      const endpoint = await model.definition.create(endpointContext(model, prepared, scope, rejections, stats));
+      const context = endpointContext(model, prepared, scope, rejections, stats);
+      const endpoint = await model.definition.create(context);
       // Listed before open(): an endpoint whose open() fails half-way (one socket bound) is closed too.
       opened.push({ model, endpoint });
       await endpoint.open();
-      if (model.side === 'out') outputs.add(model, stats ? countingEndpoint(endpoint, stats, model.definition.replies) : endpoint);
+      if (model.side === 'out') {
+        outputs.add(model, stats ? countingEndpoint(endpoint, stats, model.definition.replies) : endpoint, context.limits);
+      }
       logger.debug(
         { model: model.path, type: model.typeName, addresses: model.addresses, creation: loggableValues(model.creation) },
         'opened',
