@@ -35,6 +35,7 @@ export type { FieldNode, ModelNode, SpecNode } from './types/spec-node.js';
 export { type LoadedServiceModule, loadServiceModule } from './service/load-service.js';
 export { readJsonFile } from './config/read-json-file.js';
 export { type ListenAddress, parseListenAddress } from './config/listen-address.js';
+export { isLoopbackHost } from './config/parse-address.js';
 export { ALLOWED_HOSTS_ENV, allowedHostsFromEnv, hostAllowed } from './util/host-header.js';
 export { didYouMean, nearest } from './util/nearest.js';
 export { type Addresses, checkAddresses, emptyAddresses } from './config/load-addresses.js';

@@ -9,7 +9,7 @@ export type {
   SystemService,
   SystemWire,
 } from './system-file/system-types.js';
-export { hostNames, isLoopback, type Placement, placeProcesses, processName } from './system-file/placement.js';
+export { hostNames, type Placement, placeProcesses, processName } from './system-file/placement.js';
 export { analyseSystem, runOptions, type SystemAnalysis, type SystemProcess } from './check/analyse-system.js';
 export { describeEntry, type EntryPoint } from './wires/entries.js';
 export { errorsOf, formatProblem, type Problem, type WireProblemCode } from './check/problem.js';

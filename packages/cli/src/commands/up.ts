@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isLoopbackHost } from '@sf/core';
 import type { Command } from 'commander';
 import { EXIT_FAILURE } from '../errors-to-exit.js';
 import { parseListenFlag } from '../run-options.js';
@@ -45,7 +46,7 @@ export function up(argv: readonly string[], io: CliIo): Promise<number> {
 async function upSystem(command: Command, io: CliIo): Promise<number> {
   const { once, ui, host } = command.opts<{ once?: boolean; ui?: string; host?: string }>();
   const uiAddress = ui === undefined ? undefined : parseListenFlag('--ui', ui);
-  const { analyseSystem, errorsOf, formatProblem, hostNames, isLoopback, loadSystem, runSystem } = await systemModule();
+  const { analyseSystem, errorsOf, formatProblem, hostNames, loadSystem, runSystem } = await systemModule();
   const system = await loadSystem(command.args[0], io.cwd);
   const hosts = hostNames(system.spec);
   if (host !== undefined && !hosts.includes(host))
@@ -55,7 +56,7 @@ async function upSystem(command: Command, io: CliIo): Promise<number> {
         : `--host ${host}: no such host in the system; its hosts are ${hosts.join(', ')}`,
       'sf up --help',
     );
-  const remote = hosts.filter((name) => !isLoopback(system.spec.hosts![name]!.address));
+  const remote = hosts.filter((name) => !isLoopbackHost(system.spec.hosts![name]!.address));
   if (host === undefined && remote.length > 0)
     throw new UsageError(
       `the system runs on several hosts (${hosts.join(', ')}): say which one this is with --host NAME ` +

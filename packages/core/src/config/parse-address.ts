@@ -79,8 +79,13 @@ export function isLocalEndpoint(endpoint: string): boolean {
   const match = ENDPOINT.exec(endpoint);
   if (match === null) return false;
   if (match[1] !== 'tcp') return true;
-  const host = TCP_TARGET.exec(match[2]!)?.[1]?.toLowerCase() ?? '';
-  return LOOPBACK_V4.test(host) || host === 'localhost' || host === '[::1]' || host === '::1';
+  return isLoopbackHost(TCP_TARGET.exec(match[2]!)?.[1] ?? '');
+}
+
+/** Whether `host` (an address's host part) is a loopback one: `127.x.x.x`, `localhost`, `::1` or `[::1]`. */
+export function isLoopbackHost(host: string): boolean {
+  const lower = host.toLowerCase();
+  return LOOPBACK_V4.test(lower) || lower === 'localhost' || lower === '[::1]' || lower === '::1';
 }
 
 function isPort(text: string): boolean {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopback, placeProcesses } from './placement.js';
+import { isLoopbackHost } from '@sf/core';
+import { placeProcesses } from './placement.js';
 import type { SystemFile } from './system-types.js';
 
 describe('placeProcesses', () => {
@@ -27,7 +28,7 @@ describe('placeProcesses', () => {
   });
 
   it('tells loopback addresses, on which one machine can run every host', () => {
-    expect(['127.0.0.1', '127.0.0.2', 'localhost', '::1'].every(isLoopback)).toBe(true);
-    expect(['10.0.0.1', '0.0.0.0', 'host-a'].some(isLoopback)).toBe(false);
+    expect(['127.0.0.1', '127.0.0.2', 'localhost', '::1'].every(isLoopbackHost)).toBe(true);
+    expect(['10.0.0.1', '0.0.0.0', 'host-a'].some(isLoopbackHost)).toBe(false);
   });
 });

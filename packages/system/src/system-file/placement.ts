@@ -48,11 +48,6 @@ export function placeProcesses(system: Pick<LoadedSystem, 'spec'>): Placement[] 
   });
 }
 
-/** Whether an address is a loopback one (`127.x.y.z`, `localhost`, `::1`): every host of such a system can run on one machine. */
-export function isLoopback(address: string): boolean {
-  return /^127\.\d+\.\d+\.\d+$/.test(address) || address === 'localhost' || address === '::1' || address === '[::1]';
-}
-
 /** The declared host names, in the order of the file. */
 export function hostNames(spec: SystemFile): string[] {
   return Object.keys(spec.hosts ?? {});
