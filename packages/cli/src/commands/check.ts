@@ -23,15 +23,16 @@ export function check(argv: readonly string[], io: CliIo): Promise<number> {
     const { analyseSystem, errorsOf, formatProblem, loadSystem } = await systemModule();
     const analysis = await analyseSystem(await loadSystem(command.args[0], io.cwd));
     const { json } = command.opts<{ json?: boolean }>();
-    io.stdout(json ? `${JSON.stringify(report(analysis), null, 2)}\n` : text(analysis, formatProblem));
-    return errorsOf(analysis.problems).length > 0 ? EXIT_FAILURE : 0;
+    const errors = errorsOf(analysis.problems).length;
+    io.stdout(json ? `${JSON.stringify(report(analysis, errors), null, 2)}\n` : text(analysis, formatProblem, errors));
+    return errors > 0 ? EXIT_FAILURE : 0;
   });
 }
 
-function text(analysis: SystemAnalysis, formatProblem: (problem: Problem) => string): string {
+function text(analysis: SystemAnalysis, formatProblem: (problem: Problem) => string, errors: number): string {
   const lines = analysis.problems.map(formatProblem);
-  const warnings = analysis.problems.filter((problem) => problem.severity === 'warning').length;
-  const count = analysis.problems.length - warnings;
+  const count = errors;
+  const warnings = analysis.problems.length - errors;
   const entries = analysis.entries.length === 0 ? '' : `, ${plural(analysis.entries.length, 'entry point')}`;
   const found = `${count === 0 ? 'no problems' : plural(count, 'problem')}${warnings === 0 ? '' : `, ${plural(warnings, 'warning')}`}`;
   const counts = `${plural(analysis.services.length, 'service')}, ${plural(analysis.wires.length, 'wire')}${entries}`;
@@ -40,7 +41,7 @@ function text(analysis: SystemAnalysis, formatProblem: (problem: Problem) => str
 }
 
 /** The JSON report: the services, the wires with their addresses, the entry points, and the problems. */
-function report(analysis: SystemAnalysis): object {
+function report(analysis: SystemAnalysis, errors: number): object {
   const addressOf = (service: string, path: string) =>
     analysis.channels
       .filter((channel) => channel.sockets.some((socket) => socket.end.service === service && socket.end.path === path))
@@ -48,7 +49,7 @@ function report(analysis: SystemAnalysis): object {
   return {
     system: analysis.system.name,
     file: analysis.system.file,
-    ok: analysis.problems.every((problem) => problem.severity === 'warning'),
+    ok: errors === 0,
     services: analysis.services.map((service) => ({ name: service.name, file: service.file, main: service.main, python: service.python })),
     wires: analysis.wires.map(({ from, to }) => ({
       from: `${from.service}.${from.name}`,

@@ -93,7 +93,7 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
       ...paired.problems,
       ...declared.problems,
       ...checkWires(paired.wires),
-      ...checkUnconnected(inspection.services, paired.wires, new Set(declared.entries.map((entry) => entry.end))),
+      ...checkUnconnected(inspection.services, paired.wires, entryEnds),
       ...checkBinders(derived.channels, replicas),
       ...checkReplicatedWriters(inspection.services, replicas),
       ...checkPythonLists(inspection.services, processes, derived.byProcess),

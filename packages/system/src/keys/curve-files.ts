@@ -37,7 +37,7 @@ export async function writeCurveFiles(
   const python = (service: string) => services.find((inspected) => inspected.name === service)?.python === true;
   const plan = planCurve(system, channels, hostsOf, python, dir, entries);
   const problems: Problem[] = [...plan.problems];
-  const missing = plan.keyFiles.filter((file) => file.endsWith('.pub') && !existsSync(file));
+  const missing = plan.publicKeyFiles.filter((file) => !existsSync(file));
   if (missing.length > 0) {
     problems.push({
       code: 'SF_WIRE_KEYS',

@@ -19,8 +19,8 @@ export interface CurvePlan {
   readonly byService: ReadonlyMap<string, CreationFile>;
   /** Allowed-clients file → the public key files (`.pub`) it concatenates: the services let in. */
   readonly allowedFiles: ReadonlyMap<string, readonly string[]>;
-  /** Every key file the plan reads (to check that `sf keys` wrote them). */
-  readonly keyFiles: readonly string[];
+  /** Every public key file the plan reads (to check that `sf keys` wrote them; secret keys are checked by each `sf run`). */
+  readonly publicKeyFiles: readonly string[];
   /** Wires that cross hosts in the clear, and why (warnings). */
   readonly problems: readonly Problem[];
 }
@@ -56,7 +56,7 @@ export function planCurve(
 ): CurvePlan {
   const byService = new Map<string, CreationFile>();
   const allowed = new Map<string, Set<string>>();
-  const keyFiles = new Set<string>();
+  const publicKeyFiles = new Set<string>();
   const problems: Problem[] = [];
   const off = system.spec.encryption === false;
   for (const channel of channels) {
@@ -104,20 +104,20 @@ export function planCurve(
     }
     const server = serviceKeyFiles(system, binder.end.service);
     const list = `${allowedDir}/${binder.end.service}.${first.kind === 'connection' ? 'connections' : 'states'}.${binder.end.name}.allowed`;
-    keyFiles.add(server.secretFile).add(server.publicFile);
+    publicKeyFiles.add(server.publicFile);
     const clients = allowed.get(list) ?? new Set<string>();
     allowed.set(list, clients);
     setCurve(byService, binder.end, { key_file: server.secretFile, allowed_clients_file: list });
     for (const socket of channel.sockets) {
-      if (socket.end.service === binder.end.service && socket.end === binder.end) continue;
+      if (socket.end === binder.end) continue;
       const client = serviceKeyFiles(system, socket.end.service);
-      keyFiles.add(client.secretFile).add(client.publicFile);
+      publicKeyFiles.add(client.publicFile);
       clients.add(client.publicFile);
       setCurve(byService, socket.end, { key_file: client.secretFile, server_public_key_file: server.publicFile });
     }
   }
   const allowedFiles = new Map([...allowed].map(([file, pubs]) => [file, [...pubs].sort()]));
-  return { byService, allowedFiles, keyFiles: [...keyFiles].sort(), problems };
+  return { byService, allowedFiles, publicKeyFiles: [...publicKeyFiles].sort(), problems };
 }
 
 function setCurve(byService: Map<string, CreationFile>, end: End, curve: Record<string, string>): void {
