@@ -15,8 +15,7 @@ export async function bindSocket(socket: Socket, address: SocketAddress, context
     socket.close();
     throw error;
   }
-  // libzmq binds an IPv6 address such as [::1] only on a socket with IPv6 on.
-  if (address.endpoint.startsWith('tcp://[')) socket.ipv6 = true;
+  allowIpv6(socket, address.endpoint);
   try {
     await socket.bind(address.endpoint);
   } catch (error) {
@@ -55,7 +54,7 @@ export function connectSocket(socket: Socket, address: SocketAddress, context: E
   try {
     if (address.endpoints.length > 1) socket.immediate = true;
     for (const endpoint of address.endpoints) {
-      if (endpoint.startsWith('tcp://[')) socket.ipv6 = true;
+      allowIpv6(socket, endpoint);
       socket.connect(endpoint);
     }
   } catch (error) {
@@ -71,6 +70,11 @@ export function connectSocket(socket: Socket, address: SocketAddress, context: E
       },
     );
   }
+}
+
+/** libzmq binds or connects an IPv6 address such as `[::1]` only on a socket with IPv6 on. */
+function allowIpv6(socket: Socket, endpoint: string): void {
+  if (endpoint.startsWith('tcp://[')) socket.ipv6 = true;
 }
 
 function errorText(error: unknown): string {

@@ -1,6 +1,6 @@
 import { type ErrorLocation, optional, secret, ValidationError } from '@sf/core';
 import type { AddressRole, EndpointContext } from '@sf/core/plugin';
-import { checkKeyFileMode, type KeyPair, readableByOthers, readAllowedKeys, readKeyPair, readPublicKey } from './key-files.js';
+import { checkKeyFileMode, type KeyPair, readAllowedKeys, readKeyPair, readPublicKey } from './key-files.js';
 import { isZ85Key } from './z85.js';
 
 /**
@@ -48,11 +48,12 @@ export function readCurve(context: EndpointContext): CurveSettings | undefined {
     argument: `optional_creation_arguments.curve.${key}`,
   });
   let keys: KeyPair;
+  let loose = false;
   if (curve.key_file !== undefined) {
     if (curve.secret_key !== undefined || curve.public_key !== undefined) {
       throw invalid('Give curve.key_file or curve.public_key with curve.secret_key, not both', 'one of them', 'both', where('key_file'));
     }
-    checkKeyFileMode(curve.key_file, where('key_file'));
+    loose = checkKeyFileMode(curve.key_file, where('key_file'));
     keys = readKeyPair(curve.key_file, where('key_file'));
   } else {
     if (curve.public_key === undefined || curve.secret_key === undefined) {
@@ -91,7 +92,7 @@ export function readCurve(context: EndpointContext): CurveSettings | undefined {
     if (curve.allowed_clients_file !== undefined)
       for (const key of readAllowedKeys(curve.allowed_clients_file, where('allowed_clients_file'))) allowed.add(key);
   }
-  const looseKeyFile = curve.key_file !== undefined && readableByOthers(curve.key_file) ? curve.key_file : undefined;
+  const looseKeyFile = loose ? curve.key_file : undefined;
   return { keys, serverKey, allowed, looseKeyFile };
 }
 

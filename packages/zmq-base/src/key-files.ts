@@ -127,32 +127,25 @@ export function readAllowedKeys(file: string, where: ErrorLocation): string[] {
   return [...publicKeys, ...bare];
 }
 
-/** Whether group or others may read `file` (a secret key file should be mode 0600). */
-export function readableByOthers(file: string): boolean {
-  try {
-    return (statSync(file).mode & 0o077) !== 0;
-  } catch {
-    return false;
-  }
-}
-
 /** The environment variable that, set to `1`, lets a key pair file any user may read through with a warning. */
 export const ALLOW_READABLE_KEYS_ENV = 'SF_ALLOW_READABLE_KEYS';
 
 /**
  * Refuses a key pair file that every user of the machine may read (mode `o+r`, e.g. 0644): its
- * secret key is not secret. A ConfigError SF_KEY_FILE_READABLE, unless `SF_ALLOW_READABLE_KEYS=1`
- * (then the caller warns, as for a group-readable file). Not checked on Windows (no such modes).
+ * secret key is not secret. A ConfigError SF_KEY_FILE_READABLE, unless `SF_ALLOW_READABLE_KEYS=1`.
+ * Returns whether group or others may read it (the caller warns then; a key file should be 0600).
+ * Not checked on Windows (no such modes).
  */
-export function checkKeyFileMode(file: string, where: ErrorLocation, env: NodeJS.ProcessEnv = process.env): void {
-  if (process.platform === 'win32' || env[ALLOW_READABLE_KEYS_ENV] === '1') return;
+export function checkKeyFileMode(file: string, where: ErrorLocation, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (process.platform === 'win32') return false;
   let mode: number;
   try {
     mode = statSync(file).mode;
   } catch {
-    return; // readKeyPair reports a missing file
+    return false; // readKeyPair reports a missing file
   }
-  if ((mode & 0o004) === 0) return;
+  const loose = (mode & 0o077) !== 0;
+  if ((mode & 0o004) === 0 || env[ALLOW_READABLE_KEYS_ENV] === '1') return loose;
   const octal = (mode & 0o777).toString(8).padStart(4, '0');
   throw new ConfigError('SF_KEY_FILE_READABLE', `CURVE key file ${file} can be read by every user of this machine (mode ${octal})`, {
     ...where,
