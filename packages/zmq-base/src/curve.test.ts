@@ -264,6 +264,17 @@ describe('the ZAP handler', () => {
     expect((await ask(again, 'again', clientCurve())).reply).toBe('echo again');
   });
 
+  it('is bound again at once when a CURVE server opens right after the last one closed', async () => {
+    for (let round = 0; round < 15; round += 1) {
+      const first = registerZapDomain({ allowed: new Set(), logger: testContext({ addresses: {} }).logger, address: 'a' });
+      await first.ready;
+      first.release();
+      const second = registerZapDomain({ allowed: new Set(), logger: testContext({ addresses: {} }).logger, address: 'b' });
+      await expect(second.ready).resolves.toBeUndefined();
+      second.release();
+    }
+  });
+
   it('is released when a CURVE server fails to bind', async () => {
     const port = await freePort();
     const holder = await listen(port);

@@ -27,6 +27,10 @@ export const ZAP_RESTARTS = 5;
 /** Delay before the first restart of a failed ZAP handler; doubled for each further one in a row. */
 const RESTART_DELAY_MS = 100;
 
+/** Binds tried while the inproc name is still held by a closing socket, {@link BIND_RETRY_MS} apart. */
+const BIND_ATTEMPTS = 40;
+const BIND_RETRY_MS = 25;
+
 /** Who a ZAP domain belongs to and whom it lets in. */
 export interface ZapDomain {
   /** Client public keys (z85) let in. */
@@ -90,7 +94,7 @@ class ZapHandler {
     if (this.#domains.size > 0 && this.#socket === undefined) {
       const socket = new Reply({ linger: 0 });
       try {
-        await socket.bind(ZAP_ENDPOINT);
+        await bindZap(socket);
       } catch (error) {
         socket.close();
         throw new TransportError(
@@ -107,6 +111,8 @@ class ZapHandler {
     } else if (this.#domains.size === 0 && this.#socket !== undefined) {
       const socket = this.#socket;
       this.#socket = undefined;
+      // Unbinding is immediate; a closed socket lets go of the inproc name only later.
+      await socket.unbind(ZAP_ENDPOINT).catch(noop);
       await closeSocket(socket, 0);
     }
   }
@@ -203,6 +209,18 @@ class ZapHandler {
       { client_key: client, peer, address: domain.address, ...(verdict.heldBack > 0 && { repeats: verdict.heldBack }) },
       withHeldBack(message, overall),
     );
+  }
+}
+
+/** Binds `socket` at {@link ZAP_ENDPOINT}, waiting (boundedly) while a socket closed a moment ago still holds the name. */
+async function bindZap(socket: Reply): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await socket.bind(ZAP_ENDPOINT);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EADDRINUSE' || attempt >= BIND_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, BIND_RETRY_MS));
+    }
   }
 }
 
