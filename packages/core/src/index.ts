@@ -21,7 +21,7 @@ export {
 } from './codec/index.js';
 export { prepareService, type PrepareOptions, type PreparedService } from './service/prepare-service.js';
 export { startService, type RunningService, type StartOptions } from './runner/start-service.js';
-export { DURATION_BUCKETS, EndpointStats, type PluginEvent, type PluginGauge } from './metrics/endpoint-stats.js';
+export { DURATION_BUCKETS, EndpointStats, PeerLinks, type PluginEvent, type PluginGauge } from './metrics/endpoint-stats.js';
 export { type Readiness, ServiceMetrics } from './metrics/service-metrics.js';
 export { LOG_LEVELS, type LogLevel, type LoggingOptions } from './runner/logger.js';
 export { REDACTED } from './runner/redaction.js';

@@ -130,9 +130,9 @@ export function registerServiceMetrics(registry: Registry, metrics: ServiceMetri
   define(
     'gauge',
     'sf_endpoint_ready',
-    'Whether the endpoint is ready (1): open, and for an in-state, holding a value from a live writer',
+    'Whether the endpoint is ready (1): open, linked to a peer where it connects, and for an in-state, holding a value from a live writer',
     [],
-    each((s) => (s.ready ? 1 : 0)),
+    each((s) => (s.ready && s.linked ? 1 : 0)),
   );
   registry.registerMetric(durationHistogram(metrics, labelsOf) as unknown as Metric);
 }

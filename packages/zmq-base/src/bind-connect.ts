@@ -3,6 +3,7 @@ import { type EndpointContext, isLocalEndpoint } from '@sf/core/plugin';
 import type { Socket } from 'zeromq';
 import type { SocketAddress } from './address.js';
 import { socketReady, socketSettings } from './create-socket.js';
+import { watchPeerLinks } from './peer-links.js';
 
 /**
  * Binds `socket` (a CURVE server once the ZAP handler is up); on failure closes it and throws a
@@ -48,11 +49,13 @@ export async function bindSocket(socket: Socket, address: SocketAddress, context
  * reconnects by itself); on failure closes it and throws a TransportError (`SF_CONNECT_FAILED`)
  * naming the model and address. With several endpoints (the replicas of a peer) the socket queues
  * messages only on completed connections (ZMQ_IMMEDIATE), so a replica that is down or cut off is
- * skipped instead of holding the messages sent its way.
+ * skipped instead of holding the messages sent its way. A long-lived socket (not `oneShot`)
+ * reports its links to its peers to the endpoint's stats when metrics are on (`/readyz`).
  */
-export function connectSocket(socket: Socket, address: SocketAddress, context: EndpointContext): void {
+export function connectSocket(socket: Socket, address: SocketAddress, context: EndpointContext, { oneShot = false } = {}): void {
   try {
     if (address.endpoints.length > 1) socket.immediate = true;
+    if (!oneShot) watchPeerLinks(socket, address, context);
     for (const endpoint of address.endpoints) {
       allowIpv6(socket, endpoint);
       socket.connect(endpoint);

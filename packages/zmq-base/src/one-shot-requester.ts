@@ -52,7 +52,7 @@ export class OneShotRequester {
       socket.close();
     }, this.#options.timeoutMs);
     try {
-      connectSocket(socket, this.#address, this.#context);
+      connectSocket(socket, this.#address, this.#context, { oneShot: true });
       await socket.send(body);
       const [reply] = await socket.receive();
       return reply ?? new Uint8Array(0);

@@ -104,6 +104,31 @@ describe('sf run --metrics', () => {
     expect(await relay.stop('SIGINT'), relay.output()).toBe(0);
   });
 
+  it('/readyz of a requester whose peer is not up yet: 503 naming the peer, 200 once it comes up', async () => {
+    const [askPort, peerPort] = [await freePort(), await freePort()];
+    const metrics = await metricsFlag();
+    const addresses = await temp.addresses({
+      connections: { in: { ask: { replyer: loopback(askPort) } }, out: { nowhere: { requester: loopback(peerPort) } } },
+    });
+    const relay = startSf(['-s', 'metrics-relay.mjs', '-a', addresses, '--timeout_ms', '150', ...metrics.flags]);
+    await relay.ready();
+    const readyz = await fetch(`${metrics.url}/readyz`);
+    expect(readyz.status).toBe(503);
+    expect(await readyz.text()).toContain(
+      `connections.out.nowhere.requester (requester) is not connected to tcp://127.0.0.1:${peerPort} yet`,
+    );
+    const peerAddresses = await temp.addresses({ connections: { in: { echo: { replyer: loopback(peerPort) } } } });
+    const peer = startSf(['-s', 'echo-replyer.ts', '-a', peerAddresses]);
+    await peer.ready();
+    const readyzIs = (status: number) => async () => ((await fetch(`${metrics.url}/readyz`)).status === status ? true : undefined);
+    await eventually('/readyz 200 once the peer is up', readyzIs(200));
+    const value = await scrape(`${metrics.url}/metrics`);
+    expect(value('sf_endpoint_ready', { model: 'connection_models.out.nowhere', type: 'requester' })).toBe(1);
+    expect(await peer.stop('SIGINT'), peer.output()).toBe(0);
+    await eventually('/readyz 503 once the peer is gone', readyzIs(503));
+    expect(await relay.stop('SIGINT'), relay.output()).toBe(0);
+  });
+
   it('/readyz of an in-state reader: not ready until it holds a value, not ready once its writer is gone, ready again after', async () => {
     const [writePort, publisherPort, replyerPort] = [await freePort(), await freePort(), await freePort()];
     const metrics = await metricsFlag();

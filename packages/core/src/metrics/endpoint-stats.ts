@@ -21,6 +21,32 @@ export interface EndpointIdentity {
   readonly kind: 'connection' | 'state';
 }
 
+/** The live connections of one connecting socket's path to its peer endpoints (several sockets of a pool may share it). */
+export class PeerLinks {
+  /** The endpoints connected to. */
+  readonly endpoints: readonly string[];
+  #live = 0;
+
+  constructor(endpoints: readonly string[]) {
+    this.endpoints = endpoints;
+  }
+
+  /** A connection to a peer was made (a handshake completed). */
+  up(): void {
+    this.#live += 1;
+  }
+
+  /** A connection made before was lost, or its socket closed. */
+  down(): void {
+    if (this.#live > 0) this.#live -= 1;
+  }
+
+  /** At least one connection is live. */
+  get connected(): boolean {
+    return this.#live > 0;
+  }
+}
+
 /**
  * The counters of one endpoint while metrics are on: plain numbers the runner (and the plugin,
  * through `EndpointContext.stats`) increments, read by the metrics server at scrape time. Absent
@@ -57,6 +83,8 @@ export class EndpointStats implements EndpointIdentity {
   readonly events = new Map<PluginEvent, number>();
   /** Values the plugin reports, read at scrape time. */
   readonly gauges = new Map<PluginGauge, () => number | undefined>();
+  /** Connecting sockets (by address path): their peer endpoints and the live links to each. */
+  readonly #links = new Map<string, PeerLinks>();
 
   constructor(identity: EndpointIdentity) {
     this.model = identity.model;
@@ -74,6 +102,35 @@ export class EndpointStats implements EndpointIdentity {
   /** Plugins: reports a value read at scrape time, e.g. `report('current_num', () => this.num)`. */
   report(gauge: PluginGauge, read: () => number | undefined): void {
     this.gauges.set(gauge, read);
+  }
+
+  /**
+   * Plugins: a long-lived socket at `path` connects to `endpoints`; call `up`/`down` on the
+   * returned links as connections to a peer are made and lost. While none is up, `/readyz` says so.
+   */
+  connecting(path: string, endpoints: readonly string[]): PeerLinks {
+    let links = this.#links.get(path);
+    if (links === undefined) {
+      links = new PeerLinks(endpoints);
+      this.#links.set(path, links);
+    }
+    return links;
+  }
+
+  /** Every connecting socket has a live link to at least one of its peers (true without any). */
+  get linked(): boolean {
+    for (const links of this.#links.values()) if (!links.connected) return false;
+    return true;
+  }
+
+  /** Why this endpoint waits for a peer: one line per connecting socket with no live link, else none. */
+  peersWaiting(): string[] {
+    const lines: string[] = [];
+    for (const [path, links] of this.#links) {
+      if (!links.connected)
+        lines.push(`${path} (${this.type}) is not connected to ${links.endpoints.join(', ')} yet; ZeroMQ connects when the peer comes up`);
+    }
+    return lines;
   }
 
   /** In-state plugins: the writer is gone (disconnected); not ready until the next value is applied. */

@@ -2,7 +2,7 @@ import type { ResolvedModel } from '../models/resolved-model.js';
 import type { RejectedCounts, RejectCounter } from '../runner/rejections.js';
 import { EndpointStats } from './endpoint-stats.js';
 
-/** Whether a running service serves: every endpoint open, every in-state holding a value from a live writer. */
+/** Whether a running service serves: every endpoint open, every in-state holding a value from a live writer, every peer linked. */
 export interface Readiness {
   /** True when ready. */
   readonly ready: boolean;
@@ -55,13 +55,18 @@ export class ServiceMetrics {
     this.#stopping = true;
   }
 
-  /** Ready when every endpoint is open and every in-state holds a value from a live writer. */
+  /**
+   * Ready when every endpoint is open, every in-state holds a value from a live writer and every
+   * connecting socket has a live link to at least one of its peers (one on a host not up yet has none).
+   */
   readiness(): Readiness {
     if (this.#stopping) return { ready: false, waiting: ['the service is stopping'] };
     if (!this.#open) return { ready: false, waiting: ['the endpoints are opening'] };
-    const waiting = this.endpoints
-      .filter((stats) => !stats.ready)
-      .map((stats) => `${stats.model} (${stats.type}) holds no value from a live writer`);
+    const waiting: string[] = [];
+    for (const stats of this.endpoints) {
+      if (!stats.ready) waiting.push(`${stats.model} (${stats.type}) holds no value from a live writer`);
+      waiting.push(...stats.peersWaiting());
+    }
     return { ready: waiting.length === 0, waiting };
   }
 }
