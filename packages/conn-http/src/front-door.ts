@@ -45,11 +45,15 @@ export class FrontDoor {
     }
     const differ = differences(door.#settings, settings);
     if (differ.length > 0) {
-      throw new ConfigError('SF_CONFIG_INVALID', `${context.modelPath} shares the HTTP server ${key} with ${door.#owner.modelPath} but sets ${differ.join(', ')} differently`, {
-        service: context.service,
-        model: context.modelPath,
-        hint: 'Models on one address share one server: give them the same server settings (or different addresses)',
-      });
+      throw new ConfigError(
+        'SF_CONFIG_INVALID',
+        `${context.modelPath} shares the HTTP server ${key} with ${door.#owner.modelPath} but sets ${differ.join(', ')} differently`,
+        {
+          service: context.service,
+          model: context.modelPath,
+          hint: 'Models on one address share one server: give them the same server settings (or different addresses)',
+        },
+      );
     }
     return door;
   }
@@ -58,11 +62,15 @@ export class FrontDoor {
   add(route: Route): void {
     const other = this.#routes.get(route.path);
     if (other !== undefined || route.path === OPENAPI_PATH || route.path.startsWith(DOCS_PATH)) {
-      throw new ConfigError('SF_CONFIG_INVALID', `The HTTP path ${route.path} of ${route.modelPath} is already taken${other ? ` by ${other.modelPath}` : ' by the docs'}`, {
-        service: route.context.service,
-        model: route.modelPath,
-        hint: 'Give the model another path (creation argument path) or prefix',
-      });
+      throw new ConfigError(
+        'SF_CONFIG_INVALID',
+        `The HTTP path ${route.path} of ${route.modelPath} is already taken${other ? ` by ${other.modelPath}` : ' by the docs'}`,
+        {
+          service: route.context.service,
+          model: route.modelPath,
+          hint: 'Give the model another path (creation argument path) or prefix',
+        },
+      );
     }
     this.#routes.set(route.path, route);
   }
@@ -118,6 +126,8 @@ export class FrontDoor {
         return (s.tls === undefined ? createHttpServer(options, handler) : createHttpsServer({ ...options, ...s.tls }, handler)) as Server;
       },
     });
+    // JSON only: fastify also parses text/plain by default, which a front door of JSON models refuses (415).
+    app.removeContentTypeParser('text/plain');
     app.setErrorHandler((error: FastifyError, _request, reply) => {
       const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
       if (status >= 500) this.#owner.logger.error({ err: error }, 'HTTP request failed');
@@ -126,7 +136,15 @@ export class FrontDoor {
     });
     app.setNotFoundHandler((request, reply) => {
       const known = [...this.#routes.keys()].map((path) => `POST ${path}`).join(', ');
-      reply.status(404).send(errorBody('HttpError', 'SF_HTTP_NOT_FOUND', `No route ${request.method} ${pathOf(request.url)}; this server has ${known || 'none'}`));
+      reply
+        .status(404)
+        .send(
+          errorBody(
+            'HttpError',
+            'SF_HTTP_NOT_FOUND',
+            `No route ${request.method} ${pathOf(request.url)}; this server has ${known || 'none'}`,
+          ),
+        );
     });
     if (s.rateLimitPerMinute !== undefined) {
       await app.register(rateLimit, {
@@ -150,7 +168,10 @@ export class FrontDoor {
     app.get(OPENAPI_PATH, (_request, reply) => {
       reply.send(document());
     });
-    await app.register(swagger, { mode: 'static', specification: { document: { openapi: '3.1.0', info: { title: this.#settings.title, version: '1.0.0' }, paths: {} } } });
+    await app.register(swagger, {
+      mode: 'static',
+      specification: { document: { openapi: '3.1.0', info: { title: this.#settings.title, version: '1.0.0' }, paths: {} } },
+    });
     await app.register(swaggerUi, {
       routePrefix: DOCS_PATH,
       transformSpecification: () => document(),
@@ -164,16 +185,29 @@ export class FrontDoor {
     const route = this.#routes.get(path);
     if (route === undefined) {
       const known = [...this.#routes.keys()].join(', ');
-      reply.status(404).send(errorBody('HttpError', 'SF_HTTP_NOT_FOUND', `No model is served at ${path}; this server has ${known || 'none'}`));
+      reply
+        .status(404)
+        .send(errorBody('HttpError', 'SF_HTTP_NOT_FOUND', `No model is served at ${path}; this server has ${known || 'none'}`));
       return;
     }
     if (route.paused) {
-      reply.status(503).header('connection', 'close').send(errorBody('HttpError', 'SF_HTTP_UNAVAILABLE', 'The service is shutting down'));
+      reply
+        .status(503)
+        .header('connection', 'close')
+        .send(errorBody('HttpError', 'SF_HTTP_UNAVAILABLE', 'The service is shutting down'));
       return;
     }
     const given = request.headers[WORKFLOW_HEADER];
     if (given !== undefined && (typeof given !== 'string' || given.length === 0 || given.length > MAX_WORKFLOW_ID)) {
-      reply.status(400).send(errorBody('HttpError', 'SF_HTTP_BAD_HEADER', `The ${WORKFLOW_HEADER} header must be one id of 1 to ${MAX_WORKFLOW_ID} characters`));
+      reply
+        .status(400)
+        .send(
+          errorBody(
+            'HttpError',
+            'SF_HTTP_BAD_HEADER',
+            `The ${WORKFLOW_HEADER} header must be one id of 1 to ${MAX_WORKFLOW_ID} characters`,
+          ),
+        );
       return;
     }
     const refused = await refusal(route.auth, request.headers, path, request.ip);

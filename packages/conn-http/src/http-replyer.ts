@@ -13,11 +13,15 @@ class HttpReplyer implements Endpoint {
 
   constructor(context: EndpointContext) {
     if (context.handle === undefined || context.json === undefined) {
-      throw new PluginError('SF_PLUGIN_INCOMPATIBLE', 'http_replyer needs a runner that hands args decoded from JSON to its handling step (context.handle)', {
-        service: context.service,
-        model: context.modelPath,
-        hint: 'Upgrade @sf/core to a version with EndpointContext.handle',
-      });
+      throw new PluginError(
+        'SF_PLUGIN_INCOMPATIBLE',
+        'http_replyer needs a runner that hands args decoded from JSON to its handling step (context.handle)',
+        {
+          service: context.service,
+          model: context.modelPath,
+          hint: 'Upgrade @sf/core to a version with EndpointContext.handle',
+        },
+      );
     }
     const settings = serverSettings(context);
     const route: Route = {
@@ -89,6 +93,7 @@ export const httpReplyer: TypeDefinition = {
       title: String,
     },
   },
-  description: 'Serves the handler over HTTP: POST /<prefix>/<model name> with the args as JSON, the return args as JSON; OpenAPI at /openapi.json.',
+  description:
+    'Serves the handler over HTTP: POST /<prefix>/<model name> with the args as JSON, the return args as JSON; OpenAPI at /openapi.json.',
   create: (context) => new HttpReplyer(context),
 };

@@ -44,7 +44,10 @@ export async function call(route: Route, body: unknown, workflowId: string | nul
   try {
     args = route.json.argsFromJson(body === undefined ? {} : body);
   } catch (error) {
-    route.context.reject('bad_arguments', 'rejected an HTTP request whose args are not in their JSON form', { err: error, workflow_id: workflowId });
+    route.context.reject('bad_arguments', 'rejected an HTTP request whose args are not in their JSON form', {
+      err: error,
+      workflow_id: workflowId,
+    });
     const failure = handledFailure(workflowId, error, 'request');
     return { status: 400, body: { error: failure.error }, workflowId };
   }

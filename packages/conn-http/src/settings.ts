@@ -118,18 +118,29 @@ function tlsOf(context: EndpointContext): ServerSettings['tls'] {
   const cert = pem(context, 'tls_cert');
   if (key === undefined && cert === undefined) return undefined;
   if (key === undefined || cert === undefined) {
-    throw new ConfigError('SF_CONFIG_INVALID', `HTTPS needs both tls_key and tls_cert; only ${key === undefined ? 'tls_cert' : 'tls_key'} is given`, {
-      service: context.service,
-      model: context.modelPath,
-      hint: 'Give both (PEM text or file paths), or neither for plain HTTP',
-    });
+    throw new ConfigError(
+      'SF_CONFIG_INVALID',
+      `HTTPS needs both tls_key and tls_cert; only ${key === undefined ? 'tls_cert' : 'tls_key'} is given`,
+      {
+        service: context.service,
+        model: context.modelPath,
+        hint: 'Give both (PEM text or file paths), or neither for plain HTTP',
+      },
+    );
   }
   return { key, cert };
 }
 
 /** The settings that differ between two models sharing one server, by name (empty: none). */
 export function differences(a: ServerSettings, b: ServerSettings): string[] {
-  const names: (keyof ServerSettings)[] = ['bodyLimitBytes', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'rateLimitPerMinute', 'docs', 'title'];
+  const names: (keyof ServerSettings)[] = [
+    'bodyLimitBytes',
+    'requestTimeoutMs',
+    'keepAliveTimeoutMs',
+    'rateLimitPerMinute',
+    'docs',
+    'title',
+  ];
   const out = names.filter((name) => a[name] !== b[name]);
   if (JSON.stringify(a.corsOrigins) !== JSON.stringify(b.corsOrigins)) out.push('corsOrigins');
   if (a.tls?.key !== b.tls?.key || a.tls?.cert !== b.tls?.cert) out.push('tls');
