@@ -93,6 +93,7 @@ export const httpReplyer: TypeDefinition = {
       title: String,
     },
   },
+  entry: { docs: '/docs/' },
   description:
     'Serves the handler over HTTP: POST /<prefix>/<model name> with the args as JSON, the return args as JSON; OpenAPI at /openapi.json.',
   create: (context) => new HttpReplyer(context),

@@ -209,6 +209,12 @@ export interface TypeDefinition {
   replies: boolean;
   /** One-line description, shown in listings. */
   description?: string;
+  /**
+   * `in` types called from outside the system (an HTTP front door): `sf check`, `sf graph` and
+   * `sf up` treat each of its models as an entry point without an `entries` declaration. `docs`:
+   * the path of a page for people on its address (e.g. `/docs/`), linked from `sf up --ui`.
+   */
+  entry?: { readonly docs?: string };
   /** Builds the live endpoint for one model. */
   create(context: EndpointContext): Endpoint | Promise<Endpoint>;
 }
