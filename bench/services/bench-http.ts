@@ -1,7 +1,7 @@
 import { defineService } from '@sf/core';
 import { ORDER_ARGS, ORDER_OPTIONAL_ARGS, REPLY_ARGS } from '../src/payload.js';
 
-/** Answers each order posted to `POST /orders` with `{order_id, status}` (the HTTP row of case 11). */
+/** Answers each order posted to `POST /orders` with `{order_id, status}` (the HTTP row of case 10). */
 export default defineService({
   connection_models: {
     in: {

@@ -1,5 +1,5 @@
 /**
- * One HTTP request/reply run (case 11): a server process (the framework's `http_replyer` under
+ * One HTTP request/reply run (case 10): a server process (the framework's `http_replyer` under
  * `sf run`, or a bare fastify route), then `count` sequential POSTs from this process over one
  * keep-alive connection, after `warmup` calls.
  */

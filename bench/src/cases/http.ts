@@ -1,4 +1,4 @@
-/** Case 11: the HTTP front door (`http_replyer`) beside a bare fastify route with the same JSON Schema validation. */
+/** Case 10: the HTTP front door (`http_replyer`) beside a bare fastify route with the same JSON Schema validation. */
 import type { CaseContext } from '../case-context.js';
 import { type HttpRun, runHttp } from '../http-run.js';
 import { type CaseResult, row, target } from '../results.js';
@@ -19,7 +19,7 @@ export async function http(ctx: CaseContext): Promise<Omit<CaseResult, 'elapsedM
   const calls = row('sequential calls', 'calls/s', rate(sf), rate(bare));
   return {
     id: 'http',
-    title: '11. HTTP front door (http_replyer under sf run) against a bare fastify route (raw column)',
+    title: '10. HTTP front door (http_replyer under sf run) against a bare fastify route (raw column)',
     rows: [
       row('request/reply p50 round trip', 'µs', percentile(sf.latencies_us, 50), percentile(bare.latencies_us, 50)),
       row('request/reply p99 round trip', 'µs', percentile(sf.latencies_us, 99), percentile(bare.latencies_us, 99)),
