@@ -97,14 +97,15 @@ export class FrontDoor {
 
   async #listen(): Promise<void> {
     this.#app = this.#build();
-    const app = await this.#app;
     try {
+      const app = await this.#app;
       await app.listen({ host: this.#settings.host, port: this.#settings.port });
     } catch (error) {
-      throw new TransportError('SF_BIND_FAILED', `Cannot listen for HTTP on ${this.#key}: ${(error as Error).message}`, {
+      // A port in use, a host not on this machine, or TLS material node cannot read.
+      throw new TransportError('SF_BIND_FAILED', `Cannot serve HTTP on ${this.#key}: ${(error as Error).message}`, {
         service: this.#owner.service,
         model: this.#owner.modelPath,
-        hint: 'Free the port or give another address',
+        hint: 'Free the port or give another address (and, for HTTPS, a PEM key and certificate that match)',
         cause: error,
       });
     }

@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Endpoint } from '@sf/core/plugin';
 import { freePort, testContext } from '@sf/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -72,5 +77,52 @@ describe('http_replyer: one server per address', () => {
     expect((await fetch(`http://127.0.0.1:${port}/hooked`, { method: 'POST', headers: { 'x-ok': 'yes' } })).status).toBe(200);
     await endpoint.pause!();
     expect((await fetch(`http://127.0.0.1:${port}/hooked`, { method: 'POST', headers: { 'x-ok': 'yes' } })).status).toBe(503);
+  });
+});
+
+describe('http_replyer: start-up failures are framework errors', () => {
+  it('TLS material node cannot read: SF_BIND_FAILED naming the address', async () => {
+    const port = await freePort();
+    await expect(
+      open('tls', port, { tls_key: '-----BEGIN PRIVATE KEY-----\nno\n', tls_cert: '-----BEGIN CERTIFICATE-----\nno\n' }),
+    ).rejects.toMatchObject({
+      code: 'SF_BIND_FAILED',
+      message: expect.stringContaining(`127.0.0.1:${port}`),
+    });
+  });
+});
+
+describe('http_replyer over TLS', () => {
+  it('serves HTTPS with the key and certificate given as files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-http-tls-'));
+    try {
+      const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
+        {
+          stdio: 'ignore',
+        },
+      );
+      const port = await freePort();
+      await open('secure', port, { tls_key: key, tls_cert: cert });
+      const answer = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+        const req = httpsRequest(
+          { host: '127.0.0.1', port, path: '/secure', method: 'POST', ca: readFileSync(cert), rejectUnauthorized: false },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk) => {
+              body += chunk;
+            });
+            res.on('end', () => resolve({ status: res.statusCode, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answer).toEqual({ status: 200, body: '{}' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -29,7 +29,7 @@ const WORKFLOW_HEADER = {
 export function openApiDocument(title: string, routes: Iterable<Route>): object {
   const paths: Record<string, unknown> = {};
   let bearer = false;
-  let apiKeys = new Set<string>();
+  const apiKeys = new Set<string>();
   for (const route of routes) {
     const security: Record<string, string[]>[] = [];
     if (route.auth.bearerToken !== undefined) {
@@ -37,7 +37,7 @@ export function openApiDocument(title: string, routes: Iterable<Route>): object 
       security.push({ bearer: [] });
     }
     if (route.auth.apiKey !== undefined) {
-      apiKeys = apiKeys.add(route.auth.apiKeyHeader);
+      apiKeys.add(route.auth.apiKeyHeader);
       security.push({ [`apiKey_${route.auth.apiKeyHeader}`]: [] });
     }
     const error = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_BODY } } });
