@@ -17,6 +17,7 @@ const GRAPHS = [
   { example: 'pipeline', serve: ['pricer.ts', 'risk-check.ts'], main: 'order-feed.ts' },
   { example: 'market-data', serve: ['strategy.ts'], main: 'market-data.ts' },
   { example: 'external', serve: [], main: 'canceller.ts' },
+  { example: 'http-front-door', serve: ['pricer.ts', 'front-door.ts'], main: 'caller.ts' },
   { example: 'third-party-connection/service', serve: ['receiver.ts'], main: 'sender.ts' },
 ];
 

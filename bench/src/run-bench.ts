@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CaseContext } from './case-context.js';
 import { codecCost } from './cases/codec-cost.js';
 import { deltaState } from './cases/delta-state.js';
+import { http } from './cases/http.js';
 import { moleculer } from './cases/moleculer.js';
 import { nats } from './cases/nats.js';
 import { pubsubThroughput } from './cases/pubsub-throughput.js';
@@ -55,6 +56,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchReport> {
     ['scaling', scaling],
     ['nats', nats],
     ['moleculer', moleculer],
+    ['http', http],
   ];
   const cases: CaseResult[] = [];
   try {

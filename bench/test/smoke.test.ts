@@ -26,6 +26,7 @@ const CASES = [
   'scaling',
   ...(natsServer ? ['nats'] : []),
   'moleculer',
+  'http',
 ];
 
 /** Children of this process still alive (pgrep leaves itself out; exit 1 means none). */

@@ -210,6 +210,8 @@ export interface PublicErrorOptions<Code extends string> {
   code?: Code;
   /** The underlying error: logged locally, never sent. */
   cause?: unknown;
+  /** The HTTP status an HTTP front door answers it with (400-599); default 400. Other transports ignore it. */
+  status?: number;
 }
 
 /**
@@ -224,9 +226,13 @@ export class PublicError<Code extends string = string> extends SfError {
   get [PUBLIC](): true {
     return true;
   }
+  /** The HTTP status an HTTP front door answers it with: the one given when it is 400-599, else 400. */
+  readonly status: number;
 
   constructor(message: string, options: PublicErrorOptions<Code> = {}) {
     super(options.code ?? 'SF_PUBLIC_ERROR', message, options.cause === undefined ? {} : { cause: options.cause });
+    const status = options.status;
+    this.status = Number.isInteger(status) && status! >= 400 && status! <= 599 ? status! : 400;
   }
 }
 

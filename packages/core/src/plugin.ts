@@ -12,6 +12,10 @@ export {
   retryPolicy,
 } from './plugin/retry-policy.js';
 export { readState } from './plugin/read-state.js';
+export { jsonForms } from './plugin/json-forms.js';
+export { jsonFromValue } from './codec/json-form.js';
+export { replyErrorFor } from './codec/error-reply.js';
+export { handledFailure } from './runner/inbound.js';
 export { WIRE_LIMIT_ARGUMENTS, wireLimits } from './plugin/wire-limits.js';
 export {
   LogThrottle,

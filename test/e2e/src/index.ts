@@ -9,3 +9,4 @@ export { FramePublisher, PipelinedRequester, rssKb, SnapshotResponder } from './
 export { packRaw, Raw, type RawValue } from './raw-msgpack.js';
 export { parsePrometheusText, type Sample, scrape } from './prometheus-text.js';
 export { eventually } from './eventually.js';
+export { CHROMIUM } from './chromium.js';

@@ -10,6 +10,7 @@ const EXAMPLES = [
   'pipeline',
   'market-data',
   'external',
+  'http-front-door',
   'third-party-connection/service',
   'nats-echo',
   'nats-market-data',

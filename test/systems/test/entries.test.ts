@@ -122,3 +122,37 @@ describe('a misspelt connection name', () => {
     expect(result.code).toBe(1);
   });
 });
+
+describe('an HTTP front door (http_replyer) is an entry point by its type', () => {
+  const EXAMPLE = join(ROOT, 'examples/http-front-door');
+
+  it('sf check: an entry point without an "entries" declaration, not a dangling in; sf graph draws it by its type', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sf-http-entry-'));
+    try {
+      const file = join(dir, 'sf.system.json');
+      const services = { pricer: { service: join(EXAMPLE, 'pricer.ts') }, 'front-door': { service: join(EXAMPLE, 'front-door.ts') } };
+      await writeFile(file, JSON.stringify({ name: 'door', services }));
+      const result = await runSf(['check', file]);
+      expect(result.stdout).toBe('door: 2 services, 1 wire, 1 entry point, no problems\n');
+      expect(result.code).toBe(0);
+      const graph = await runSf(['graph', file]);
+      expect(graph.stdout).toContain('outside → front-door.quote<br/><small>http_replyer</small>');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sf up prints its docs page; the live page links it', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const sf = spawnSf(['up', '--ui', `127.0.0.1:${port}`], EXAMPLE);
+    await sf.waitFor(
+      /^sf up +\| entry point front-door\.quote \(http_replyer\) at 127\.0\.0\.1:15480, docs at http:\/\/127\.0\.0\.1:15480\/docs\/$/,
+    );
+    const [, url] = await sf.waitFor(/^sf up +\| live view at (http:\S+)$/);
+    const status = (await (await fetch(new URL('status.json', url))).json()) as { entries: unknown[] };
+    expect(status.entries).toEqual([{ label: 'front-door.quote (http_replyer)', docs: 'http://127.0.0.1:15480/docs/' }]);
+    expect(await (await fetch(url!)).text()).toContain('drawEntries');
+    const docs = await fetch('http://127.0.0.1:15480/docs/');
+    expect(docs.status).toBe(200);
+  });
+});

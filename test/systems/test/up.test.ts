@@ -15,6 +15,7 @@ const EXAMPLES: [string, RegExp][] = [
   ['pipeline', /^risk-check +\| risk-check: o-3 notional 699\.65 -> REVIEW$/],
   ['market-data', /^market-data +\| market-data: the strategy quotes mid 64000\.5 \(spread 0\.5, 5 levels\)$/],
   ['external', /^canceller +\| canceller: o-2-filled could not be cancelled$/],
+  ['http-front-door', /^caller +\| caller: DOGE -> 404 \{"error":\{"type":"PublicError","code":"UNKNOWN_SYMBOL"/],
   ['third-party-connection/service', /^receiver +\| receiver: SOL at 0\.3, total 0\.6$/],
 ];
 

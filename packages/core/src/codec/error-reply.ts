@@ -23,7 +23,7 @@ export type ReplyFault = 'request' | 'service';
  * request fault described without location, anything else as a {@link HandlerError} that names
  * only the workflow id.
  */
-function replyErrorFor(error: unknown, fault: ReplyFault, workflowId: string | null): ReplyError {
+export function replyErrorFor(error: unknown, fault: ReplyFault, workflowId: string | null): ReplyError {
   if (isPublicError(error))
     return {
       type: text(error.name, 'PublicError'),

@@ -60,8 +60,8 @@ function slotOf(text: string): number {
   return hash & (SLOTS - 1);
 }
 
-/** The Decimal a marker's `as_str` stands for, or undefined when it is not decimal text. */
-function decimalFromText(text: string): Decimal | undefined {
+/** The Decimal a marker's `as_str` (or a JSON decimal string) stands for, or undefined when it is not decimal text. */
+export function decimalFromText(text: string): Decimal | undefined {
   const slot = slotOf(text);
   if (slotTexts[slot] === text) return new Decimal(slotValues[slot]!);
   if (!DECIMAL_TEXT.test(text)) return undefined;

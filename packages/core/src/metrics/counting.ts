@@ -1,10 +1,11 @@
 import { RequestTimeoutError } from '../errors.js';
-import type { Endpoint, EndpointContext, OutboundMessage, ReplyObject } from '../plugin/contract.js';
+import type { Endpoint, EndpointContext, Handled, OutboundMessage, ReplyObject } from '../plugin/contract.js';
 import { isPromiseLike } from '../util/is-promise-like.js';
 import type { EndpointStats } from './endpoint-stats.js';
 
 type Receive = EndpointContext['receive'];
 type Update = EndpointContext['update'];
+type Handle = NonNullable<EndpointContext['handle']>;
 
 /**
  * An in-connection's `receive` that also counts: message and bytes in, calls in flight, handler
@@ -26,6 +27,22 @@ export function countedReceive(receive: Receive, stats: EndpointStats): Receive 
     const started = performance.now();
     const result = receive(frame);
     return isPromiseLike(result) ? result.then((reply) => done(started, reply)) : done(started, result);
+  };
+}
+
+/** An in-connection's `handle` that also counts: message in, calls in flight, handler duration, reply out (no bytes: it has no frames). */
+export function countedHandle(handle: Handle, stats: EndpointStats): Handle {
+  const done = (started: number, handled: Handled): Handled => {
+    stats.finished(started);
+    stats.messagesOut += 1;
+    return handled;
+  };
+  return (args, workflowId) => {
+    stats.messagesIn += 1;
+    stats.inflight += 1;
+    const started = performance.now();
+    const result = handle(args, workflowId);
+    return isPromiseLike(result) ? result.then((handled) => done(started, handled)) : done(started, result);
   };
 }
 

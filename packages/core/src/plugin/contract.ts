@@ -1,3 +1,4 @@
+import type { ReplyError, ReplyFault } from '../codec/index.js';
 import type { WireLimits } from '../codec/wire-budget.js';
 import type { ValidationError } from '../errors.js';
 import type { EndpointStats } from '../metrics/endpoint-stats.js';
@@ -65,6 +66,17 @@ export interface EndpointContext {
    */
   receive(frame: Uint8Array): Uint8Array | undefined | Promise<Uint8Array | undefined>;
   /**
+   * In-connections, for a transport that decodes messages itself (JSON over HTTP): checks `args`
+   * against the model, calls the handler with `workflowId` (or a new one), checks the return, and
+   * gives the outcome as an object, never a frame: the return args, or a typed failure safe to show
+   * the peer. Never throws or rejects; counted and logged as `receive` is. Like `receive`, it gives
+   * the outcome at once when the handler finished synchronously, else a promise of it. Absent in
+   * contexts built by an older runner.
+   */
+  handle?(args: unknown, workflowId: string | null): Handled | Promise<Handled>;
+  /** In-connections: the model's messages in JSON form (see {@link JsonForms}). Absent where `handle` is. */
+  readonly json?: JsonForms;
+  /**
    * States: checks a state value against the model's arguments. `partial` checks a delta: every
    * key optional, `null` allowed (it deletes the key). Returns the first problem, or `undefined`.
    */
@@ -89,6 +101,48 @@ export interface EndpointContext {
    * (`stats?.lost()`: not ready until the next `update`). See docs/plugins.md, "Metrics".
    */
   readonly stats?: EndpointStats;
+}
+
+/** The outcome of {@link EndpointContext.handle}: the return args, or a failure to answer with. */
+export type Handled = HandledOk | HandledFailure;
+
+/** The handler answered; its return args passed the model. */
+export interface HandledOk {
+  /** Success. */
+  readonly ok: true;
+  /** The workflow id the message was handled under (the one given, or a new one). */
+  readonly workflowId: string;
+  /** The checked return args (`{}` for a model that declares none). */
+  readonly returnArgs: Record<string, unknown>;
+}
+
+/** The message was refused or its handling failed; already logged and counted. */
+export interface HandledFailure {
+  /** Failure. */
+  readonly ok: false;
+  /** The workflow id, `null` when none was given and the args were refused before one was made. */
+  readonly workflowId: string | null;
+  /**
+   * Whose fault: `'request'` (the args broke the model), `'public'` (the handler threw a
+   * `PublicError`, meant for the peer), `'service'` (anything else on this side).
+   */
+  readonly fault: ReplyFault | 'public';
+  /** What the peer may be told (type, code, message): the same as an error reply's `error` map. */
+  readonly error: ReplyError;
+  /** For `'public'`: the `PublicError`'s HTTP status (default 400). */
+  readonly status?: number;
+}
+
+/** One model's messages in JSON form (docs/plugins.md, "JSON forms"), for a transport that carries JSON. */
+export interface JsonForms {
+  /** JSON Schema (2020-12) of the args in JSON form. */
+  readonly argsSchema: object;
+  /** JSON Schema (2020-12) of the return args in JSON form. */
+  readonly returnsSchema: object;
+  /** Args as `JSON.parse` gave them → args for `handle` (Decimal, UUID, Date… from their strings); throws a ValidationError naming the path. */
+  argsFromJson(json: unknown): unknown;
+  /** Return args from `handle` → their JSON form, for `JSON.stringify`. */
+  returnsToJson(returnArgs: Record<string, unknown>): unknown;
 }
 
 /** One message an out-connection is asked to send. */
@@ -155,6 +209,12 @@ export interface TypeDefinition {
   replies: boolean;
   /** One-line description, shown in listings. */
   description?: string;
+  /**
+   * `in` types called from outside the system (an HTTP front door): `sf check`, `sf graph` and
+   * `sf up` treat each of its models as an entry point without an `entries` declaration. `docs`:
+   * the path of a page for people on its address (e.g. `/docs/`), linked from `sf up --ui`.
+   */
+  entry?: { readonly docs?: string };
   /** Builds the live endpoint for one model. */
   create(context: EndpointContext): Endpoint | Promise<Endpoint>;
 }

@@ -10,6 +10,7 @@ export const FIRST_PARTY_TYPES: Readonly<Record<string, string>> = Object.freeze
   full_update_out: '@sf/state-full',
   external_target: '@sf/conn-external',
   external_request: '@sf/conn-external',
+  http_replyer: '@sf/conn-http',
 });
 
 const FIRST_PARTY_PACKAGES: ReadonlySet<string> = new Set(Object.values(FIRST_PARTY_TYPES));

@@ -18,6 +18,7 @@ const TYPE_FIELDS: Record<keyof TypeDefinition, true> = {
   handler: true,
   replies: true,
   description: true,
+  entry: true,
   create: true,
 };
 const TYPE_KEYS: ReadonlySet<string> = new Set(Object.keys(TYPE_FIELDS));
@@ -77,6 +78,11 @@ function assertTypeShape(label: string, typeName: string, def: unknown): asserts
   checkArgumentModels(label, at, 'creationArguments', def.creationArguments);
   checkArgumentModels(label, at, 'typeArguments', def.typeArguments);
   checkArgumentModels(label, at, 'sendModel', def.sendModel);
+  if (
+    def.entry !== undefined &&
+    (def.side !== 'in' || !isRecord(def.entry) || (def.entry.docs !== undefined && typeof def.entry.docs !== 'string'))
+  )
+    fail(label, `${at} has entry ${describeValue(def.entry)}; expected { docs?: '/path' } on an 'in' type`);
   if (def.sendModel !== undefined && def.side !== 'out')
     fail(label, `${at} is an 'in' type but declares sendModel; only 'out' types are sent to`);
   if (def.handler !== undefined) {

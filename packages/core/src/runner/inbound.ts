@@ -1,5 +1,7 @@
 import { decodeRequest, encodeReply } from '../codec/envelope.js';
-import { encodeErrorReply, type ReplyFault } from '../codec/error-reply.js';
+import { encodeErrorReply, type ReplyFault, replyErrorFor } from '../codec/error-reply.js';
+import { isPublicError } from '../errors.js';
+import type { Handled, HandledFailure } from '../plugin/contract.js';
 import type { WireLimits } from '../codec/wire-budget.js';
 import type { Config } from '../config/load-config.js';
 import type { EndpointStats } from '../metrics/endpoint-stats.js';
@@ -53,49 +55,48 @@ export class InflightCounter {
   }
 }
 
+/** How one handling step answers: as reply frames (`receive`) or as objects (`handle`). */
+interface Answers<R> {
+  /** The handler's checked return args (`{}` for types without replies). */
+  ok(returned: Record<string, unknown>, workflowId: string): R;
+  /** A refused message or a failed handler (already logged and counted). */
+  failed(workflowId: string | null, error: unknown, fault: ReplyFault): R;
+}
+
 /**
- * Builds the `receive(frame)` of one in-connection: decode → check args → handler → check the
- * return → encode the reply. Never rejects: a bad message or a throwing handler is logged and,
- * where a reply is due, answered with an error reply. A synchronous handler's reply is returned as
- * it is, not wrapped in a promise (see `EndpointContext.receive`). `stats` (metrics on) counts the
- * failures by error type; `limits` bounds what a frame may hold (see `wire-budget.ts`).
+ * The handling step of one in-connection: check args → handler → check the return, answered
+ * through `answers`. Never rejects: a bad message or a throwing handler is logged (throttled) and
+ * answered as a failure. A synchronous handler's answer is returned as it is, not wrapped in a
+ * promise (see `EndpointContext.receive`). `stats` (metrics on) counts the failures by error type.
  */
-export function createReceiver(
+function handling<R>(
   model: ResolvedModel,
   scope: InboundScope,
+  answers: Answers<R>,
   stats?: EndpointStats,
-  limits?: WireLimits,
-): (frame: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined> {
-  const { outputs, states, config, logger, inflight, rejections } = scope;
+): (args: unknown, given: string | null) => R | Promise<R> {
+  const { outputs, states, config, logger, inflight } = scope;
   const replies = model.definition.replies;
   const handler = model.handler;
   const from = model.path;
 
-  /**
-   * Logs `error` at warn with the workflow id (the full error: the peer is told only what
-   * `encodeErrorReply` lets through; throttled, see RejectCounter) and returns the error reply where one is due.
-   */
-  const fail = (workflowId: string | null, error: unknown, what: string, fault: ReplyFault, reason?: string): Uint8Array | undefined => {
-    if (reason !== undefined) rejections?.count(from, reason);
-    stats?.failed(error); // metrics (off: undefined)
-    const fields = { workflow_id: workflowId, from, reason, err: error };
-    // Throttled per endpoint and reason: a peer can send bad messages (or trip a handler) in a loop.
-    if (rejections === undefined) logger.warn(fields, what);
-    else rejections.warn(logger, from, reason ?? 'handler_failed', fields, what);
-    return replies ? encodeErrorReply(workflowId, error, fault) : undefined;
+  /** Logs `error` at warn with the workflow id (the peer is told only what `replyErrorFor` lets through; throttled) and answers. */
+  const fail = (workflowId: string | null, error: unknown, what: string, fault: ReplyFault, reason?: string): R => {
+    noteFailure(scope, from, workflowId, error, what, reason, stats);
+    return answers.failed(workflowId, error, fault);
   };
 
-  /** The reply to a handler's result (`undefined` for types without replies). */
-  const answer = (result: unknown, workflowId: string): Uint8Array | undefined => {
-    if (!replies) return undefined;
+  /** The answer to a handler's result. */
+  const answer = (result: unknown, workflowId: string): R => {
+    if (!replies) return answers.ok(EMPTY, workflowId);
     const returned = (result ?? {}) as Record<string, unknown>;
     const badReturn = model.returns?.check(returned);
     if (badReturn !== undefined) return fail(workflowId, badReturn, 'the handler returned bad return arguments', 'service');
-    return encodeReply({ return_args: returned, workflow_id: workflowId });
+    return answers.ok(returned, workflowId);
   };
 
   /** Waits for an async handler, then answers; never rejects. */
-  const answerLater = async (pending: PromiseLike<unknown>, workflowId: string): Promise<Uint8Array | undefined> => {
+  const answerLater = async (pending: PromiseLike<unknown>, workflowId: string): Promise<R> => {
     try {
       return answer(await pending, workflowId);
     } catch (error) {
@@ -105,23 +106,16 @@ export function createReceiver(
     }
   };
 
-  return (frame) => {
+  return (args, given) => {
     inflight.enter();
-    let workflowId: string | null = null;
+    const workflowId = given ?? newWorkflowId();
     let synchronous = true;
     try {
-      let envelope: ReturnType<typeof decodeRequest>;
-      try {
-        envelope = decodeRequest(frame, undefined, limits);
-      } catch (error) {
-        return fail(null, error, 'rejected a message that could not be decoded', 'request', 'undecodable');
-      }
-      workflowId = envelope.workflow_id ?? newWorkflowId();
-      const invalid = model.args.check(envelope.args);
+      const invalid = model.args.check(args);
       if (invalid !== undefined) return fail(workflowId, invalid, 'rejected a message with bad arguments', 'request', 'bad_arguments');
       if (logger.isLevelEnabled('debug')) logger.debug({ workflow_id: workflowId, from }, 'received');
-      if (handler === undefined) return replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined;
-      const result = handler(envelope.args, workflowToSend(outputs, workflowId), states, config);
+      if (handler === undefined) return answers.ok(EMPTY, workflowId);
+      const result = handler(args, workflowToSend(outputs, workflowId), states, config);
       if (isPromiseLike(result)) {
         synchronous = false;
         return answerLater(result, workflowId);
@@ -133,4 +127,87 @@ export function createReceiver(
       if (synchronous) inflight.leave();
     }
   };
+}
+
+const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
+/** Counts (by `reason`, when given) and logs one failed inbound message, throttled per endpoint and reason. */
+function noteFailure(
+  scope: InboundScope,
+  from: string,
+  workflowId: string | null,
+  error: unknown,
+  what: string,
+  reason: string | undefined,
+  stats: EndpointStats | undefined,
+): void {
+  const { logger, rejections } = scope;
+  if (reason !== undefined) rejections?.count(from, reason);
+  stats?.failed(error); // metrics (off: undefined)
+  const fields = { workflow_id: workflowId, from, reason, err: error };
+  // Throttled per endpoint and reason: a peer can send bad messages (or trip a handler) in a loop.
+  if (rejections === undefined) logger.warn(fields, what);
+  else rejections.warn(logger, from, reason ?? 'handler_failed', fields, what);
+}
+
+/**
+ * Builds the `receive(frame)` of one in-connection: decode → the handling step (check args →
+ * handler → check the return) → encode the reply. Never rejects: a bad message or a throwing
+ * handler is logged and, where a reply is due, answered with an error reply. `limits` bounds what a
+ * frame may hold (see `wire-budget.ts`).
+ */
+export function createReceiver(
+  model: ResolvedModel,
+  scope: InboundScope,
+  stats?: EndpointStats,
+  limits?: WireLimits,
+): (frame: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined> {
+  const replies = model.definition.replies;
+  const handle = handling<Uint8Array | undefined>(
+    model,
+    scope,
+    {
+      ok: (returned, workflowId) => (replies ? encodeReply({ return_args: returned, workflow_id: workflowId }) : undefined),
+      failed: (workflowId, error, fault) => (replies ? encodeErrorReply(workflowId, error, fault) : undefined),
+    },
+    stats,
+  );
+  return (frame) => {
+    let envelope: ReturnType<typeof decodeRequest>;
+    try {
+      envelope = decodeRequest(frame, undefined, limits);
+    } catch (error) {
+      noteFailure(scope, model.path, null, error, 'rejected a message that could not be decoded', 'undecodable', stats);
+      return replies ? encodeErrorReply(null, error, 'request') : undefined;
+    }
+    return handle(envelope.args, envelope.workflow_id);
+  };
+}
+
+/**
+ * Builds the `handle(args, workflowId)` of one in-connection (`EndpointContext.handle`): the
+ * handling step for args a transport decoded itself, its outcome as an object.
+ */
+export function createHandler(
+  model: ResolvedModel,
+  scope: InboundScope,
+  stats?: EndpointStats,
+): (args: unknown, workflowId: string | null) => Handled | Promise<Handled> {
+  return handling<Handled>(
+    model,
+    scope,
+    {
+      ok: (returnArgs, workflowId) => ({ ok: true, workflowId, returnArgs }),
+      failed: (workflowId, error, fault) => handledFailure(workflowId, error, fault),
+    },
+    stats,
+  );
+}
+
+/** The object form of a failure: what the peer may be told, and a `PublicError`'s status. */
+export function handledFailure(workflowId: string | null, error: unknown, fault: ReplyFault): HandledFailure {
+  const reply = replyErrorFor(error, fault, workflowId);
+  if (!isPublicError(error)) return { ok: false, workflowId, fault, error: reply };
+  const status = (error as { status?: unknown }).status;
+  return { ok: false, workflowId, fault: 'public', error: reply, status: typeof status === 'number' ? status : 400 };
 }

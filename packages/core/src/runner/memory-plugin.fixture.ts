@@ -6,6 +6,8 @@ import { CORE_MAJOR } from '../registry/core-version.js';
 export interface MemoryIn extends Endpoint {
   /** Hands one frame to `context.receive`, as a transport would; throws once paused or closed. */
   push(frame: Uint8Array): ReturnType<EndpointContext['receive']>;
+  /** The context the runner made for it (`handle`, `json`…). */
+  readonly context: EndpointContext;
   /** Whether `pause()` was called. */
   paused: boolean;
   /** Whether `close()` was called. */
@@ -66,6 +68,7 @@ export function memoryPlugin(): MemoryPlugin {
     creationArguments: { required: { [handler]: Function }, ...FAIL_OPEN },
     create(context) {
       const endpoint: MemoryIn = {
+        context,
         paused: false,
         closed: false,
         open: opener(context),

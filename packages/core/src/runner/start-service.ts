@@ -2,14 +2,15 @@ import type { ResolvedModel } from '../models/resolved-model.js';
 import type { Endpoint, EndpointContext } from '../plugin/contract.js';
 import { wireLimits } from '../plugin/wire-limits.js';
 import { type PrepareOptions, type PreparedService, prepareService } from '../service/prepare-service.js';
-import { type InboundScope, InflightCounter, createReceiver } from './inbound.js';
+import { createHandler, type InboundScope, InflightCounter, createReceiver } from './inbound.js';
+import { jsonForms } from '../plugin/json-forms.js';
 import { type Logger, type LoggingOptions, createLogger } from './logger.js';
 import { Outputs } from './outputs.js';
 import { loggableValues, redactionPaths } from './redaction.js';
 import { RejectCounter, type RejectedCounts } from './rejections.js';
 import { ServiceRun } from './service-run.js';
 import { createStateUpdater } from './states.js';
-import { countedReceive, countedUpdate, countingEndpoint } from '../metrics/counting.js';
+import { countedHandle, countedReceive, countedUpdate, countingEndpoint } from '../metrics/counting.js';
 import type { EndpointStats } from '../metrics/endpoint-stats.js';
 import { ServiceMetrics } from '../metrics/service-metrics.js';
 
@@ -121,8 +122,11 @@ export function endpointContext(
   stats?: EndpointStats,
 ): EndpointContext {
   const limits = wireLimits({ creation: model.creation, service: prepared.file, modelPath: model.path });
-  const receiver = model.side === 'in' && model.kind === 'connection' ? createReceiver(model, scope, stats, limits) : undefined;
+  const inConnection = model.side === 'in' && model.kind === 'connection';
+  const receiver = inConnection ? createReceiver(model, scope, stats, limits) : undefined;
   const receive = receiver === undefined ? refuseFrames(model) : stats ? countedReceive(receiver, stats) : receiver;
+  const handler = inConnection ? createHandler(model, scope, stats) : undefined;
+  const handle = handler === undefined || stats === undefined ? handler : countedHandle(handler, stats);
   const updater = model.side === 'in' && model.kind === 'state' ? createStateUpdater(model, scope) : undefined;
   const update = updater === undefined ? refuseUpdates(model) : stats ? countedUpdate(updater, stats) : updater;
   const logger = scope.logger.child({ model: model.path });
@@ -137,6 +141,7 @@ export function endpointContext(
     logger,
     limits,
     receive,
+    ...(handle !== undefined && { handle, json: jsonForms(model.args, model.returns) }),
     check: (value, partial) => (partial === true && model.partial !== undefined ? model.partial : model.args).check(value),
     update,
     reject: rejections.rejecter(model.path, logger),

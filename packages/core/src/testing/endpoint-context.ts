@@ -1,5 +1,10 @@
 import { framePayload } from '../codec/topic.js';
-import type { EndpointContext, OutboundMessage, PluginLogger } from '../plugin/contract.js';
+import { decodeReply, encodeRequest } from '../codec/envelope.js';
+import type { EndpointContext, JsonForms, OutboundMessage, PluginLogger } from '../plugin/contract.js';
+import { jsonForms } from '../plugin/json-forms.js';
+import { handledFailure } from '../runner/inbound.js';
+import { newWorkflowId } from '../runner/to-send.js';
+import type { ModelNode, SpecNode } from '../types/spec-node.js';
 
 /** One line written to the test logger. */
 export interface LogLine {
@@ -37,7 +42,32 @@ export interface TestContextOptions {
   kind?: 'connection' | 'state';
   /** Stands in for the runner's state check; defaults to accepting every value. */
   check?: EndpointContext['check'];
+  /** Stands in for the runner's handling step; defaults to a request frame through `receive` and its reply decoded. */
+  handle?: EndpointContext['handle'];
+  /** The JSON forms of the messages; defaults to forms of a model that takes any args as they are. */
+  json?: JsonForms;
 }
+
+/** `handle` made of a `receive`: the args encoded as a request, the reply frame decoded to an outcome. */
+function handleThrough(receive: EndpointContext['receive']): NonNullable<EndpointContext['handle']> {
+  return async (args, workflowId) => {
+    const id = workflowId ?? newWorkflowId();
+    let frame: Uint8Array;
+    try {
+      frame = encodeRequest({ args: args as Record<string, unknown>, workflow_id: id });
+    } catch (error) {
+      return handledFailure(id, error, 'request');
+    }
+    const reply = await receive(frame);
+    if (reply === undefined) return { ok: true, workflowId: id, returnArgs: {} };
+    const envelope = decodeReply(reply);
+    if (envelope.error === undefined) return { ok: true, workflowId: id, returnArgs: envelope.return_args ?? {} };
+    const fault = envelope.error.type === 'HandlerError' ? 'service' : 'request';
+    return { ok: false, workflowId: id, fault, error: envelope.error };
+  };
+}
+
+const ANY_ARGS: SpecNode = { kind: 'any', path: 'args' };
 
 /** Builds a context for calling a type's `create()` directly. */
 export function testContext(options: TestContextOptions): TestContext {
@@ -64,6 +94,8 @@ export function testContext(options: TestContextOptions): TestContext {
     arguments: {},
     logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
     receive: options.receive ?? (async () => undefined),
+    handle: options.handle ?? handleThrough(options.receive ?? (async () => undefined)),
+    json: options.json ?? jsonForms({ node: ANY_ARGS as ModelNode }),
     check: options.check ?? (() => undefined),
     update: async (value, workflowId) => {
       updates.push({ value, workflowId });

@@ -7,7 +7,7 @@ import { type NatsPlan, planNats } from '../nats/nats-plan.js';
 import { inspectServices } from '../services/inspect-services.js';
 import type { InspectedService } from '../services/service-ends.js';
 import type { LoadedSystem } from '../system-file/system-types.js';
-import { type Entry, type EntryPoint, readEntries } from '../wires/entries.js';
+import { docsUrl, type Entry, type EntryPoint, readEntries } from '../wires/entries.js';
 import { pairWires, type Wire } from '../wires/pair-wires.js';
 import { placeProcesses, type Placement } from '../system-file/placement.js';
 import { checkBinders, checkUnconnected, checkWires, peersAgree } from './check-wires.js';
@@ -115,7 +115,7 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
 }
 
 function entryPoints(entries: readonly Entry[], channels: readonly Channel[]): EntryPoint[] {
-  return entries.map(({ end }) => {
+  return entries.map(({ end, automatic }) => {
     const addresses: Record<string, string> = {};
     for (const channel of channels) {
       for (const socket of channel.sockets) {
@@ -123,7 +123,8 @@ function entryPoints(entries: readonly Entry[], channels: readonly Channel[]): E
         if (socket.end === end) addresses[socket.name] = [addresses[socket.name], channel.address].filter(Boolean).join(', ');
       }
     }
-    return { end, addresses };
+    const docs = docsUrl(end, addresses);
+    return { end, addresses, ...(docs !== undefined && { docs }), ...(automatic === true && { automatic }) };
   });
 }
 

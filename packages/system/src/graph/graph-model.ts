@@ -72,7 +72,9 @@ export function systemGraph(analysis: SystemAnalysis): SystemGraph {
   for (const entry of analysis.entries) {
     const { end } = entry;
     const name = `outside → ${end.service}.${end.name}`;
-    nodes.push({ name, detail: Object.values(entry.addresses).join(', '), main: false, entry: true });
+    // An entry type's end (an HTTP front door) may have a derived port: drawn by its type, so the graph stays the same.
+    const detail = entry.automatic ? end.typeName : Object.values(entry.addresses).join(', ');
+    nodes.push({ name, detail, main: false, entry: true });
     const replies = end.definition?.replies === true;
     const args = modelText(end.model, 'args');
     const topic = topicText(end.model, end.model);

@@ -8,8 +8,10 @@ import { findEnd } from './pair-wires.js';
 export interface Entry {
   /** The `in` end. */
   readonly end: End;
-  /** Socket name → the address given in the file; empty when it is numbered from `ports.base` (`true`). */
+  /** Socket name → the address given in the file; empty when it is numbered from `ports.base` (`true`) or derived. */
   readonly given: Readonly<Record<string, string>>;
+  /** Not declared: its type is an entry type (an HTTP front door), so its address is derived like any other. */
+  readonly automatic?: boolean;
 }
 
 /** An entry point once addresses are derived: what `sf up` prints and `sf graph` draws. */
@@ -18,13 +20,26 @@ export interface EntryPoint {
   readonly end: End;
   /** Socket name → its address. */
   readonly addresses: Readonly<Record<string, string>>;
+  /** The URL of its docs page for people, when its type serves one (an HTTP front door's `/docs/`). */
+  readonly docs?: string;
+  /** Not declared in `entries`: its type is an entry type. */
+  readonly automatic?: boolean;
 }
 
 /** `pricer.get_price (replyer) at 127.0.0.1:7000`; a type with several sockets names each. */
-export function describeEntry({ end, addresses }: EntryPoint): string {
+export function describeEntry({ end, addresses, docs }: EntryPoint): string {
   const sockets = Object.entries(addresses);
   const where = sockets.length === 1 ? sockets[0]![1] : sockets.map(([name, address]) => `${address} (${name})`).join(', ');
-  return `${end.service}.${end.name} (${end.typeName}) at ${where || 'no address'}`;
+  return `${end.service}.${end.name} (${end.typeName}) at ${where || 'no address'}${docs === undefined ? '' : `, docs at ${docs}`}`;
+}
+
+/** The URL of an entry's docs page (its type's `entry.docs` on its first address), or undefined. */
+export function docsUrl(end: End, addresses: Readonly<Record<string, string>>): string | undefined {
+  const path = end.definition?.entry?.docs;
+  const first = Object.values(addresses)[0]?.split(', ')[0];
+  if (path === undefined || first === undefined) return undefined;
+  const host = first.replace(/^tcp:\/\//, '').replace(/^(\*|0\.0\.0\.0):/, '127.0.0.1:');
+  return `http://${host}${path}`;
 }
 
 /**
@@ -64,6 +79,13 @@ export function readEntries(system: LoadedSystem, services: readonly InspectedSe
     if (unknown.length > 0)
       problem(`'${end.typeName}' has no socket ${unknown.map((name) => `'${name}'`).join(', ')}`, `its sockets are ${sockets.join(', ')}`);
     else entries.push({ end, given: value });
+  }
+  // Ends of an entry type (an HTTP front door) are called from outside without being declared.
+  for (const service of services) {
+    for (const end of service.ends) {
+      if (end.side === 'in' && end.definition?.entry !== undefined && !entries.some((entry) => entry.end === end))
+        entries.push({ end, given: {}, automatic: true });
+    }
   }
   return { entries, problems };
 }

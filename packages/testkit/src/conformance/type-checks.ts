@@ -1,5 +1,5 @@
 import type { Plugin } from '@sf/core/plugin';
-import { testContext } from '@sf/core/testing';
+import { freePort, testContext } from '@sf/core/testing';
 import { type Settled, type } from './options.js';
 import { CheckFailure, type Cleanups, within } from './sides.js';
 
@@ -67,19 +67,24 @@ export async function badAddresses(plugin: Plugin, name: string, options: Settle
 /** A type without peers in the plugin (e.g. a function call): open, close, close again, and a send after close rejects. */
 export async function openCloseAlone(plugin: Plugin, name: string, options: Settled, cleanups: Cleanups): Promise<void> {
   const definition = type(plugin, name);
-  const endpoint = await definition.create(
-    testContext({
-      name: `${name}_conformance`,
-      side: definition.side,
-      kind: definition.kind,
-      addresses: {},
-      creation: creation(plugin, name, options),
-    }),
-  );
-  cleanups.push(() => endpoint.close());
-  await within(endpoint.open(), options.timeoutMs, `open() of ${name}`);
-  await within(endpoint.close(), options.timeoutMs, `close() of ${name}`);
-  await within(endpoint.close(), options.timeoutMs, `a second close() of ${name}`).catch((error: Error) => {
-    throw new CheckFailure(`a second close() of ${name} failed: ${error.message} (close must be safe to call twice)`);
-  });
+  // A type with addresses but no peer in the plugin (an HTTP front door) gets one free loopback port per socket.
+  const addresses: Record<string, string> = {};
+  for (const socket of definition.addresses) addresses[socket] = `127.0.0.1:${await freePort()}`;
+  for (const round of ['', ' (second round, same addresses)']) {
+    const endpoint = await definition.create(
+      testContext({
+        name: `${name}_conformance`,
+        side: definition.side,
+        kind: definition.kind,
+        addresses,
+        creation: creation(plugin, name, options),
+      }),
+    );
+    cleanups.push(() => endpoint.close());
+    await within(endpoint.open(), options.timeoutMs, `open() of ${name}${round}`);
+    await within(endpoint.close(), options.timeoutMs, `close() of ${name}${round}`);
+    await within(endpoint.close(), options.timeoutMs, `a second close() of ${name}${round}`).catch((error: Error) => {
+      throw new CheckFailure(`a second close() of ${name} failed: ${error.message} (close must be safe to call twice)`);
+    });
+  }
 }

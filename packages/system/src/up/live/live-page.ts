@@ -30,6 +30,7 @@ export const LIVE_PAGE =
   `<th>restarts</th><th>in msg/s</th><th>out msg/s</th><th>errors</th><th>rejected</th><th>last error</th></tr></thead>
   <tbody></tbody>
 </table>
+<ul id="entries"></ul>
 <script>
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const rate = (value) => value === null ? '–' : value >= 100 ? value.toFixed(0) : value.toFixed(1);
@@ -84,6 +85,20 @@ function drawServices(services) {
   }));
 }
 
+function drawEntries(entries) {
+  document.getElementById('entries').replaceChildren(...entries.map((entry) => {
+    const item = document.createElement('li');
+    item.textContent = 'entry point ' + entry.label + (entry.docs ? ': ' : '');
+    if (entry.docs) {
+      const link = document.createElement('a');
+      link.href = entry.docs;
+      link.textContent = 'docs';
+      item.append(link);
+    }
+    return item;
+  }));
+}
+
 async function refresh() {
   try {
     const status = await (await fetch('status.json')).json();
@@ -91,6 +106,7 @@ async function refresh() {
     document.getElementById('updated').textContent = 'updated ' + new Date(status.at).toLocaleTimeString();
     drawServices(status.services);
     drawEdges(status.edges);
+    drawEntries(status.entries || []);
   } catch (error) {
     document.getElementById('updated').textContent = 'sf up is not answering (' + error.message + ')';
   }

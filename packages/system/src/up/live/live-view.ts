@@ -59,6 +59,8 @@ export interface LiveStatusJson {
   readonly services: readonly ServiceRow[];
   /** Every wire, in graph order. */
   readonly edges: readonly EdgeRow[];
+  /** Entry points (ends called from outside) and the URL of their docs page where they serve one (an HTTP front door). */
+  readonly entries: readonly { readonly label: string; readonly docs: string | null }[];
 }
 
 interface Reading {
@@ -151,7 +153,11 @@ export class LiveView {
         perSecond: (alone ? received : null) ?? sent ?? received,
       };
     });
-    return { system: this.#analysis.system.name, at: now, services, edges };
+    const entries = this.#analysis.entries.map((entry) => ({
+      label: `${entry.end.service}.${entry.end.name} (${entry.end.typeName})`,
+      docs: entry.docs ?? null,
+    }));
+    return { system: this.#analysis.system.name, at: now, services, edges, entries };
   }
 
   /** The sum over a service's processes (replicas) of one rate; `null` when none of them has a reading. */
