@@ -1,5 +1,5 @@
 import { decodeRequest, encodeReply } from '../codec/envelope.js';
-import { encodeErrorReply, type ReplyFault } from '../codec/error-reply.js';
+import { encodeErrorReply, type ReplyFault, spanErrorOf } from '../codec/error-reply.js';
 import type { WireLimits } from '../codec/wire-budget.js';
 import type { Config } from '../config/load-config.js';
 import type { EndpointStats } from '../metrics/endpoint-stats.js';
@@ -9,6 +9,7 @@ import type { Outputs } from './outputs.js';
 import type { RejectCounter } from './rejections.js';
 import { newWorkflowId, workflowToSend } from './to-send.js';
 import { isPromiseLike } from '../util/is-promise-like.js';
+import type { ServiceTracer, SpanSubject, TraceSpan } from '../tracing/tracer.js';
 
 /** What handling an inbound message needs from the running service. */
 export interface InboundScope {
@@ -24,6 +25,15 @@ export interface InboundScope {
   readonly inflight: InflightCounter;
   /** Counts rejected inbound messages (undecodable, bad arguments) by endpoint and reason. */
   readonly rejections?: RejectCounter;
+  /** Starts spans, while tracing is on (`sf run --otlp`); absent otherwise. */
+  readonly tracer?: ServiceTracer;
+  /** The service's name, as spans carry it. */
+  readonly serviceName?: string;
+}
+
+/** How spans name `model`'s endpoint. */
+export function spanSubject(model: ResolvedModel, scope: InboundScope): SpanSubject {
+  return { service: scope.serviceName ?? '', model: model.path, type: model.typeName, replies: model.definition.replies };
 }
 
 /** Counts handler calls in progress and tells when none is left. */
@@ -66,16 +76,26 @@ export function createReceiver(
   stats?: EndpointStats,
   limits?: WireLimits,
 ): (frame: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined> {
-  const { outputs, states, config, logger, inflight, rejections } = scope;
+  const { outputs, states, config, logger, inflight, rejections, tracer } = scope;
   const replies = model.definition.replies;
   const handler = model.handler;
   const from = model.path;
+  const subject = tracer === undefined ? undefined : spanSubject(model, scope);
 
   /**
    * Logs `error` at warn with the workflow id (the full error: the peer is told only what
    * `encodeErrorReply` lets through; throttled, see RejectCounter) and returns the error reply where one is due.
+   * Ends `span` (tracing on) as failed, with what the peer is told.
    */
-  const fail = (workflowId: string | null, error: unknown, what: string, fault: ReplyFault, reason?: string): Uint8Array | undefined => {
+  const fail = (
+    workflowId: string | null,
+    error: unknown,
+    what: string,
+    fault: ReplyFault,
+    reason?: string,
+    span?: TraceSpan,
+  ): Uint8Array | undefined => {
+    if (span !== undefined) span.end(spanErrorOf(error, fault, workflowId));
     if (reason !== undefined) rejections?.count(from, reason);
     stats?.failed(error); // metrics (off: undefined)
     const fields = { workflow_id: workflowId, from, reason, err: error };
@@ -86,20 +106,24 @@ export function createReceiver(
   };
 
   /** The reply to a handler's result (`undefined` for types without replies). */
-  const answer = (result: unknown, workflowId: string): Uint8Array | undefined => {
-    if (!replies) return undefined;
+  const answer = (result: unknown, workflowId: string, span: TraceSpan | undefined): Uint8Array | undefined => {
+    if (!replies) {
+      span?.end();
+      return undefined;
+    }
     const returned = (result ?? {}) as Record<string, unknown>;
     const badReturn = model.returns?.check(returned);
-    if (badReturn !== undefined) return fail(workflowId, badReturn, 'the handler returned bad return arguments', 'service');
+    if (badReturn !== undefined) return fail(workflowId, badReturn, 'the handler returned bad return arguments', 'service', undefined, span);
+    span?.end();
     return encodeReply({ return_args: returned, workflow_id: workflowId });
   };
 
   /** Waits for an async handler, then answers; never rejects. */
-  const answerLater = async (pending: PromiseLike<unknown>, workflowId: string): Promise<Uint8Array | undefined> => {
+  const answerLater = async (pending: PromiseLike<unknown>, workflowId: string, span: TraceSpan | undefined) => {
     try {
-      return answer(await pending, workflowId);
+      return answer(await pending, workflowId, span);
     } catch (error) {
-      return fail(workflowId, error, 'the handler threw', 'service');
+      return fail(workflowId, error, 'the handler threw', 'service', undefined, span);
     } finally {
       inflight.leave();
     }
@@ -109,6 +133,7 @@ export function createReceiver(
     inflight.enter();
     let workflowId: string | null = null;
     let synchronous = true;
+    let span: TraceSpan | undefined;
     try {
       let envelope: ReturnType<typeof decodeRequest>;
       try {
@@ -117,18 +142,23 @@ export function createReceiver(
         return fail(null, error, 'rejected a message that could not be decoded', 'request', 'undecodable');
       }
       workflowId = envelope.workflow_id ?? newWorkflowId();
+      if (tracer !== undefined) span = tracer.start('handle', subject!, workflowId, envelope.trace);
       const invalid = model.args.check(envelope.args);
-      if (invalid !== undefined) return fail(workflowId, invalid, 'rejected a message with bad arguments', 'request', 'bad_arguments');
+      if (invalid !== undefined)
+        return fail(workflowId, invalid, 'rejected a message with bad arguments', 'request', 'bad_arguments', span);
       if (logger.isLevelEnabled('debug')) logger.debug({ workflow_id: workflowId, from }, 'received');
-      if (handler === undefined) return replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined;
-      const result = handler(envelope.args, workflowToSend(outputs, workflowId), states, config);
+      if (handler === undefined) {
+        span?.end();
+        return replies ? encodeReply({ return_args: {}, workflow_id: workflowId }) : undefined;
+      }
+      const result = handler(envelope.args, workflowToSend(outputs, workflowId, span), states, config);
       if (isPromiseLike(result)) {
         synchronous = false;
-        return answerLater(result, workflowId);
+        return answerLater(result, workflowId, span);
       }
-      return answer(result, workflowId);
+      return answer(result, workflowId, span);
     } catch (error) {
-      return fail(workflowId, error, 'the handler threw', 'service');
+      return fail(workflowId, error, 'the handler threw', 'service', undefined, span);
     } finally {
       if (synchronous) inflight.leave();
     }
