@@ -113,7 +113,8 @@ export function createReceiver(
     }
     const returned = (result ?? {}) as Record<string, unknown>;
     const badReturn = model.returns?.check(returned);
-    if (badReturn !== undefined) return fail(workflowId, badReturn, 'the handler returned bad return arguments', 'service', undefined, span);
+    if (badReturn !== undefined)
+      return fail(workflowId, badReturn, 'the handler returned bad return arguments', 'service', undefined, span);
     span?.end();
     return encodeReply({ return_args: returned, workflow_id: workflowId });
   };
