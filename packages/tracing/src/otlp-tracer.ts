@@ -34,6 +34,11 @@ export const SPAN_ATTRIBUTES = {
   errorCode: 'sf.error.code',
 } as const;
 
+/** Spans sent in one export request at most. */
+const MAX_EXPORT_BATCH = 2048;
+/** Finished spans waiting for export at most; more are dropped (a collector that is down costs no memory beyond this). */
+export const MAX_QUEUED_SPANS = 8192;
+
 /** The OTLP traces URL for `url`: a bare origin (path `/`) gets the standard path `/v1/traces`. */
 export function tracesUrl(url: string): string {
   const parsed = new URL(url);
@@ -89,7 +94,14 @@ export function createOtlpTracer(options: OtlpTracerOptions): ServiceTracer {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.service }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: options.exportEveryMs ?? 1000 })],
+    spanProcessors: [
+      // Fewer, larger exports than the SDK's default (512 spans): each one is an HTTP request and a wake-up.
+      new BatchSpanProcessor(exporter, {
+        scheduledDelayMillis: options.exportEveryMs ?? 1000,
+        maxExportBatchSize: MAX_EXPORT_BATCH,
+        maxQueueSize: MAX_QUEUED_SPANS,
+      }),
+    ],
   });
   const tracer: Tracer = provider.getTracer('@sf/tracing');
   return {
