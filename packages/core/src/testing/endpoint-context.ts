@@ -15,8 +15,8 @@ export interface LogLine {
 export interface TestContext extends EndpointContext {
   /** Everything logged so far. */
   readonly logs: LogLine[];
-  /** Every value passed to `update`, in order. */
-  readonly updates: { value: Record<string, unknown>; workflowId: string | null }[];
+  /** Every value passed to `update`, in order (`trace` only when one was passed). */
+  readonly updates: { value: Record<string, unknown>; workflowId: string | null; trace?: string }[];
   /** Every call of `reject`, in order (each is also logged at warn, as the runner does). */
   readonly rejects: { reason: string; message: string; details: object | undefined }[];
 }
@@ -65,8 +65,8 @@ export function testContext(options: TestContextOptions): TestContext {
     logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
     receive: options.receive ?? (async () => undefined),
     check: options.check ?? (() => undefined),
-    update: async (value, workflowId) => {
-      updates.push({ value, workflowId });
+    update: async (value, workflowId, trace) => {
+      updates.push(trace === undefined ? { value, workflowId } : { value, workflowId, trace });
     },
     reject: (reason, message, details) => {
       rejects.push({ reason, message, details });
