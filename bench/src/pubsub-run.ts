@@ -33,6 +33,8 @@ export interface PubSubPlan {
   nats?: string;
   /** Framework side: both services count metrics and serve them (`sf run --metrics`, a free port each). */
   metrics?: boolean;
+  /** Framework side: both services trace every message (`sf run --otlp <this URL> --trace-sampling 1`). */
+  otlp?: string;
 }
 
 /** ZeroMQ's default high-water mark, what a plan without `highWaterMark` runs with. */
@@ -161,9 +163,16 @@ async function startRawPublisher(ctx: CaseContext, port: number, plan: PubSubPla
   });
 }
 
-/** `--hwm <mark>` for the framework's ZeroMQ services (none on NATS, which has no high-water mark); `--metrics` when the plan asks. */
+/**
+ * `--hwm <mark>` for the framework's ZeroMQ services (none on NATS, which has no high-water mark);
+ * `--metrics` and `--otlp` when the plan asks.
+ */
 function hwmArgs(plan: PubSubPlan): string[] {
-  return [...(plan.nats ? [] : ['--hwm', String(hwm(plan))]), ...(plan.metrics ? ['--metrics', '127.0.0.1:0'] : [])];
+  return [
+    ...(plan.nats ? [] : ['--hwm', String(hwm(plan))]),
+    ...(plan.metrics ? ['--metrics', '127.0.0.1:0'] : []),
+    ...(plan.otlp ? ['--otlp', plan.otlp, '--trace-sampling', '1'] : []),
+  ];
 }
 
 /** The high-water mark a plan runs with. */

@@ -23,6 +23,8 @@ export interface ReqRepPlan {
   concurrency?: number;
   /** Framework side on NATS instead of ZeroMQ: the nats-server's `host:port`. */
   nats?: string;
+  /** Framework side: both services trace every call (`sf run --otlp <this URL> --trace-sampling 1`). */
+  otlp?: string;
 }
 
 /** One caller count's figures. */
@@ -78,8 +80,9 @@ function requesterArgs(plan: ReqRepPlan, out: string): Record<string, string> {
   return { out, count: String(plan.count), warmup: String(plan.warmup), callers: plan.callers.join(',') };
 }
 
+/** `--concurrency`, and `--otlp` when the plan traces. */
 function concurrencyArgs(plan: ReqRepPlan): string[] {
-  return ['--concurrency', String(plan.concurrency ?? 1)];
+  return ['--concurrency', String(plan.concurrency ?? 1), ...(plan.otlp ? ['--otlp', plan.otlp, '--trace-sampling', '1'] : [])];
 }
 
 async function startSfReplyer(ctx: CaseContext, port: number, plan: ReqRepPlan, out: string): Promise<BenchProcess> {

@@ -81,6 +81,8 @@ describe('pnpm bench --smoke', () => {
     expect(rawless).toEqual([
       "pubsub-throughput: dropped at the publisher's mark, counted and logged by it (high-water marks 1000 send / 1000 receive)",
       'pubsub-throughput: framework with metrics on (sf run --metrics), received',
+      'pubsub-throughput: framework with tracing on (sf run --otlp, sampling 1.0), received',
+      'reqrep-latency: sequential calls, framework with tracing on (sf run --otlp, sampling 1.0)',
       'delta-state: updates written by to_send',
       'delta-state: on_update calls / updates in that span',
       'delta-state: reader CPU per update',

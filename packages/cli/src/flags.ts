@@ -23,6 +23,8 @@ export type RunFlagName =
   | 'backup-count'
   | 'debug'
   | 'metrics'
+  | 'otlp'
+  | 'trace-sampling'
   | 'help';
 
 /** One known flag of `sf run`. */
@@ -53,6 +55,8 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { name: 'backup-count', short: '-bc', value: '<count>', description: `log files kept, with -l (default: ${DEFAULT_BACKUP_COUNT})` },
   { name: 'debug', description: 'print stack traces and causes of errors' },
   { name: 'metrics', value: '<host:port>', description: 'serve /metrics, /healthz, /readyz over HTTP' },
+  { name: 'otlp', value: '<url>', description: 'export traces over OTLP/HTTP to this URL' },
+  { name: 'trace-sampling', value: '<ratio>', description: 'with --otlp: share of traces kept (default: 1)' },
   { name: 'help', short: '-h', description: 'show this help' },
 ];
 

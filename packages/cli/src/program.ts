@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type ListenAddress, type RunningService, type ServiceMetrics, startService } from '@sf/core';
+import { type ListenAddress, type RunningService, type ServiceMetrics, type ServiceTracer, startService } from '@sf/core';
+import { redactUrlCredentials } from '@sf/core/plugin';
 import { Command, CommanderError } from 'commander';
 import { check, createCheckCommand } from './commands/check.js';
 import { createGraphCommand, graph } from './commands/graph.js';
@@ -9,6 +10,7 @@ import { createKeysCommand, keys } from './commands/keys.js';
 import { createRunCommand, parseRunArgs } from './commands/run.js';
 import { createUpCommand, up } from './commands/up.js';
 import { EXIT_USAGE, reportError } from './errors-to-exit.js';
+import type { TracingFlags } from './run-options.js';
 import type { CliCommand, CliIo } from './types.js';
 import { UsageError } from './usage-error.js';
 
@@ -43,12 +45,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout(parsed.text);
     return 0;
   }
-  const metrics = parsed.metrics;
-  const service = await startService(
-    metrics === undefined
-      ? parsed.options
-      : { ...parsed.options, serveMetrics: (source, logger) => serveServiceMetrics(source, logger, metrics) },
-  );
+  const { metrics, tracing } = parsed;
+  const service = await startService({
+    ...parsed.options,
+    ...(metrics !== undefined && { serveMetrics: (source, logger) => serveServiceMetrics(source, logger, metrics) }),
+    ...(tracing !== undefined && { createTracer: (name, logger) => createTracer(name, logger, tracing) }),
+  });
   if (process.env[STOP_WITH_STDIN] === '1') stopWhenStdinCloses(() => service.stop('SIGTERM'));
   return await service.done;
 }
@@ -58,6 +60,13 @@ async function serveServiceMetrics(source: ServiceMetrics, logger: RunningServic
   const { serveMetrics } = await import('@sf/metrics');
   const server = await serveMetrics(source, listen);
   logger.info({ metrics: `${server.url}/metrics` }, `metrics at ${server.url}/metrics, /healthz, /readyz`);
+}
+
+/** `--otlp`: loads `@sf/tracing` (and the OpenTelemetry SDK) only now; spans are exported in the background. */
+async function createTracer(service: string, logger: RunningService['logger'], tracing: TracingFlags): Promise<ServiceTracer> {
+  const { createOtlpTracer } = await import('@sf/tracing');
+  logger.info({ otlp: redactUrlCredentials(tracing.url), sampling: tracing.sampling }, 'tracing on');
+  return createOtlpTracer({ service, url: tracing.url, sampling: tracing.sampling, logger });
 }
 
 /** Set by `sf up` for its `sf run` children: standard input is a pipe from `sf up`, closed when it dies. */

@@ -27,6 +27,46 @@ export interface RunFlagValues {
   debug?: boolean;
   /** `--metrics`. */
   metrics?: string;
+  /** `--otlp`. */
+  otlp?: string;
+  /** `--trace-sampling`. */
+  traceSampling?: string;
+}
+
+/** Where `sf run --otlp` sends traces, and how many. */
+export interface TracingFlags {
+  /** OTLP/HTTP URL. */
+  url: string;
+  /** Share of new traces kept, 0 to 1. */
+  sampling: number;
+}
+
+/**
+ * `--otlp <url>` and `--trace-sampling <ratio>` checked: an http(s) URL and a number from 0 to 1.
+ * Undefined without `--otlp`; `--trace-sampling` alone is a usage error.
+ */
+export function parseTracingFlags(values: RunFlagValues): TracingFlags | undefined {
+  if (values.otlp === undefined) {
+    if (values.traceSampling !== undefined) throw new UsageError('--trace-sampling applies to traces, which need --otlp <url>; add --otlp');
+    return undefined;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(values.otlp);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UsageError(
+      `--otlp got '${values.otlp}'; give the OTLP/HTTP URL of a collector, as in --otlp http://127.0.0.1:4318/v1/traces`,
+    );
+  }
+  const raw = values.traceSampling ?? '1';
+  const sampling = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(sampling >= 0 && sampling <= 1)) {
+    throw new UsageError(`--trace-sampling got '${raw}'; give the share of traces to keep, from 0 to 1, as in --trace-sampling 0.1`);
+  }
+  return { url: url.toString(), sampling };
 }
 
 /** `--metrics host:port` or `--ui host:port` as a host and port; a bad one is a usage error. */

@@ -18,11 +18,13 @@ export {
   type ReplyError,
   type ReplyFault,
   type RequestEnvelope,
+  MAX_TRACEPARENT,
 } from './codec/index.js';
 export { prepareService, type PrepareOptions, type PreparedService } from './service/prepare-service.js';
 export { startService, type RunningService, type StartOptions } from './runner/start-service.js';
 export { DURATION_BUCKETS, EndpointStats, PeerLinks, type PluginEvent, type PluginGauge } from './metrics/endpoint-stats.js';
 export { type Readiness, ServiceMetrics } from './metrics/service-metrics.js';
+export type { ServiceTracer, SpanOperation, SpanSubject, TraceSpan } from './tracing/tracer.js';
 export { LOG_LEVELS, type LogLevel, type LoggingOptions } from './runner/logger.js';
 export { REDACTED } from './runner/redaction.js';
 export type { ResolvedModel } from './models/resolved-model.js';

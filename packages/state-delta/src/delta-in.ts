@@ -113,7 +113,7 @@ class DeltaInEndpoint implements Endpoint {
     });
     this.#replica = new Replica({
       check: (value, partial) => context.check(value, partial),
-      update: (value, workflowId) => context.update(value, workflowId),
+      update: (value, workflowId, trace) => context.update(value, workflowId, trace),
       wantSnapshot: () => {
         context.stats?.count('resyncs');
         this.#startSync();

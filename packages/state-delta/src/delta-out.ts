@@ -116,7 +116,10 @@ class DeltaOutEndpoint implements Endpoint {
     const invalid = this.#context.check(state, !isSnapshot);
     if (invalid) throw invalid;
     const num = this.#num + 1;
-    const frame = encodePublication({ state, isSnapshot, num, workflowId: message.workflowId }, this.#publisher.prefix);
+    const frame = encodePublication(
+      { state, isSnapshot, num, workflowId: message.workflowId, trace: message.trace },
+      this.#publisher.prefix,
+    );
     this.#store?.save(state, isSnapshot, num);
     if (isSnapshot) this.#state = copyState(state);
     else applyDeltaInPlace(this.#state, state);

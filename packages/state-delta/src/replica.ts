@@ -104,7 +104,7 @@ export class Replica {
     if (update.isSnapshot) {
       this.#endSync();
       this.generation += 1;
-      return this.#adopt(update.state, update.num, update.workflowId);
+      return this.#adopt(update.state, update.num, update.workflowId, update.trace);
     }
     this.#takeBuffer();
     this.resync(`update ${update.num} after ${previous}`, true);
@@ -183,18 +183,18 @@ export class Replica {
       if (update.isSnapshot && (held === undefined || update.num > held.num)) {
         this.#endSync();
         this.generation += 1;
-        return this.#adopt(update.state, update.num, update.workflowId);
+        return this.#adopt(update.state, update.num, update.workflowId, update.trace);
       }
       this.#bufferUp(update);
       return;
     }
     if (held === undefined) return;
     if (update.num === held.num + 1) {
-      if (update.isSnapshot) return this.#adopt(update.state, update.num, update.workflowId);
-      return this.#commit(withDelta(held.map, update.state), update.num, update.workflowId);
+      if (update.isSnapshot) return this.#adopt(update.state, update.num, update.workflowId, update.trace);
+      return this.#commit(withDelta(held.map, update.state), update.num, update.workflowId, update.trace);
     }
     if (update.num > held.num + 1) {
-      if (update.isSnapshot) return this.#adopt(update.state, update.num, update.workflowId);
+      if (update.isSnapshot) return this.#adopt(update.state, update.num, update.workflowId, update.trace);
       this.resync(`update ${held.num + 1} to ${update.num - 1} lost`);
       this.#bufferUp(update);
     }
@@ -238,16 +238,16 @@ export class Replica {
     return this.#takeBuffer();
   }
 
-  #adopt(state: Readonly<StateValue>, num: number, workflowId: string | null): void | Promise<void> {
+  #adopt(state: Readonly<StateValue>, num: number, workflowId: string | null, trace?: string): void | Promise<void> {
     // A snapshot replaces the whole state, `null` values included.
     const map = PersistentMap<string, unknown>().withMutations((draft) => {
       for (const key of Object.keys(state)) draft.set(key, state[key]);
     });
-    return this.#commit(map, num, workflowId);
+    return this.#commit(map, num, workflowId, trace);
   }
 
   /** Holds `map` as number `num` and hands on a view of it; a promise while its `on_update` runs. */
-  #commit(map: PersistentMap<string, unknown>, num: number, workflowId: string | null): void | Promise<void> {
+  #commit(map: PersistentMap<string, unknown>, num: number, workflowId: string | null, trace?: string): void | Promise<void> {
     this.#held = { map, num };
     // Number 0 with nothing in it is the out side before its first update (`{}`, which need not fit
     // the state model): held so that deltas 1, 2… apply on it, but never exposed. A Python 0.0.3
@@ -257,7 +257,7 @@ export class Replica {
     // view (read-only, over a map never changed) keeps an update's cost off the state's size.
     // Either is now everyone's `states[name]`, for good.
     const value = map.size <= PLAIN_MAX ? Object.freeze(Object.fromEntries(map)) : stateView(map);
-    return this.#hooks.update(value, workflowId);
+    return this.#hooks.update(value, workflowId, trace);
   }
 }
 

@@ -19,6 +19,8 @@ export interface Publication {
   readonly num: number;
   /** The workflow id it was sent under. */
   readonly workflowId: string | null;
+  /** The W3C `traceparent` it was sent under (tracing on), carried to the in side's `update`. */
+  readonly trace?: string | undefined;
   /** Its size on the wire in bytes, for the in side's buffer cap (unknown: 0). */
   readonly bytes?: number;
 }
@@ -36,12 +38,14 @@ export interface Snapshot {
 /** The frame of one publication, after the topic prefix if one is given. */
 export function encodePublication(update: Publication, prefix?: Uint8Array): Uint8Array {
   const args = { state: update.state, is_snapshot: update.isSnapshot, current_num: update.num };
-  return encodeRequest({ args, workflow_id: update.workflowId }, prefix !== undefined && prefix.length > 0 ? prefix : undefined);
+  const envelope =
+    update.trace === undefined ? { args, workflow_id: update.workflowId } : { args, workflow_id: update.workflowId, trace: update.trace };
+  return encodeRequest(envelope, prefix !== undefined && prefix.length > 0 ? prefix : undefined);
 }
 
 /** Reads a publication (its topic prefix already removed) within `limits` (the decoder's defaults if absent). Throws DecodeError. */
 export function decodePublication(payload: Uint8Array, limits?: WireLimits): Publication {
-  const { args, workflow_id } = decodeRequest(payload, undefined, limits);
+  const { args, workflow_id, trace } = decodeRequest(payload, undefined, limits);
   const isSnapshot = args.is_snapshot ?? false;
   if (typeof isSnapshot !== 'boolean') throw badField('is_snapshot', 'a boolean', isSnapshot);
   return {
@@ -50,6 +54,7 @@ export function decodePublication(payload: Uint8Array, limits?: WireLimits): Pub
     num: numField(args.current_num, 'args.current_num', 1),
     workflowId: workflow_id,
     bytes: payload.length,
+    ...(trace !== undefined && { trace }),
   };
 }
 

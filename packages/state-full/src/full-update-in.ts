@@ -84,6 +84,6 @@ class FullUpdateInEndpoint implements Endpoint {
   /** One publication off the wire (topic removed): decoded, checked, then queued as the new value. */
   async #publication(payload: Uint8Array): Promise<void> {
     const envelope = readState(this.#context, payload, 'full_update_in', { address: this.#subscriber.address.path });
-    if (envelope !== undefined) await this.#updates.publication(envelope.args, envelope.workflow_id);
+    if (envelope !== undefined) await this.#updates.publication(envelope.args, envelope.workflow_id, envelope.trace);
   }
 }

@@ -1,6 +1,6 @@
 import { compileArguments, Decimal, UUID } from '@sf/core';
 import { encodeRequest } from '@sf/core/plugin';
-import { freePort, listen, sleep } from '@sf/core/testing';
+import { freePort, listen, Outbound, sleep } from '@sf/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Publisher, Subscriber } from 'zeromq';
 import { DEFAULT_WAIT_AFTER_CREATION_S } from './full-update-out.js';
@@ -21,6 +21,22 @@ describe('full_update_out → full_update_in publications', () => {
     expect(sub.context.updates).toEqual(
       [1, 2, 3, 4, 5].map((version) => ({ value: { version, label: `v${version}` }, workflowId: `w${version}` })),
     );
+  });
+
+  it('carry the traceparent a traced to_send gives (tracing on) to the in side, and none otherwise', async () => {
+    const trace = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const port = await freePort();
+    const out = await openOut({ publisher: `127.0.0.1:${port}` });
+    const sub = await openIn({ subscriber: `127.0.0.1:${port}` });
+    await warmUp(out.endpoint, [sub.context]);
+    sub.context.updates.length = 0;
+    await out.endpoint.send?.(new Outbound({ version: 1 }, 'w1', trace));
+    await out.endpoint.send?.(stateMessage({ version: 2 }, 'w2'));
+    await until(() => sub.context.updates.length === 2);
+    expect(sub.context.updates).toEqual([
+      { value: { version: 1 }, workflowId: 'w1', trace },
+      { value: { version: 2 }, workflowId: 'w2' },
+    ]);
   });
 
   it('replace the value: keys absent from a publication are gone', async () => {

@@ -30,11 +30,11 @@ export class UpdateQueue {
     this.#stopped = true;
   }
 
-  /** Counts a checked publication at once and applies it after the values queued before it. */
-  publication(value: Record<string, unknown>, workflowId: string | null): Promise<void> {
+  /** Counts a checked publication at once and applies it after the values queued before it; `trace`: its traceparent. */
+  publication(value: Record<string, unknown>, workflowId: string | null, trace?: string): Promise<void> {
     this.#publications += 1;
     return this.#enqueue(async () => {
-      if (!this.#stopped) await this.#apply(value, workflowId);
+      if (!this.#stopped) await this.#apply(value, workflowId, trace);
     });
   }
 
@@ -57,9 +57,9 @@ export class UpdateQueue {
     return result;
   }
 
-  async #apply(value: Record<string, unknown>, workflowId: string | null): Promise<void> {
+  async #apply(value: Record<string, unknown>, workflowId: string | null, trace?: string): Promise<void> {
     try {
-      await this.#context.update(value, workflowId);
+      await this.#context.update(value, workflowId, trace);
     } catch (error) {
       this.#context.logger.error({ err: error, workflow_id: workflowId }, 'full_update_in failed to apply a new value');
     }

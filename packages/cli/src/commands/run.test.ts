@@ -154,3 +154,25 @@ describe('--metrics', () => {
     expect(usageMessage(['-s', 'svc.ts', '--metrics', 'localhost:70000'])).toContain("--metrics got 'localhost:70000'");
   });
 });
+
+describe('--otlp and --trace-sampling', () => {
+  it('turn tracing on with a URL and a ratio (default 1); without --otlp there is no tracing', () => {
+    expect(parseRunArgs(['-s', 'svc.ts', '--otlp', 'http://127.0.0.1:4318/v1/traces'], '/project')).toMatchObject({
+      tracing: { url: 'http://127.0.0.1:4318/v1/traces', sampling: 1 },
+    });
+    expect(parseRunArgs(['-s', 'svc.ts', '--otlp=https://otel.example:4318', '--trace-sampling', '0.25'], '/project')).toMatchObject({
+      tracing: { url: 'https://otel.example:4318/', sampling: 0.25 },
+    });
+    expect('tracing' in parseRunArgs(['-s', 'svc.ts'], '/project')).toBe(false);
+  });
+
+  it('refuses a URL that is not http(s), a ratio outside 0..1, and a ratio without --otlp', () => {
+    expect(usageMessage(['-s', 'svc.ts', '--otlp', '127.0.0.1:4318'])).toMatch(/^--otlp got '127.0.0.1:4318'; give the OTLP\/HTTP URL/);
+    expect(usageMessage(['-s', 'svc.ts', '--otlp', 'grpc://x:4317'])).toMatch(/^--otlp got 'grpc:\/\/x:4317'/);
+    expect(usageMessage(['-s', 'svc.ts', '--otlp', 'http://x:4318', '--trace-sampling', '1.5'])).toMatch(
+      /^--trace-sampling got '1.5'; give the share of traces to keep, from 0 to 1/,
+    );
+    expect(usageMessage(['-s', 'svc.ts', '--otlp', 'http://x:4318', '--trace-sampling', 'all'])).toMatch(/^--trace-sampling got 'all'/);
+    expect(usageMessage(['-s', 'svc.ts', '--trace-sampling', '0.5'])).toMatch(/^--trace-sampling applies to traces, which need --otlp/);
+  });
+});

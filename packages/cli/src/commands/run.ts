@@ -2,11 +2,13 @@ import type { ListenAddress, StartOptions } from '@sf/core';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { normaliseRunArgv } from '../argv.js';
 import { flagTerm, RUN_FLAGS, type RunFlag } from '../flags.js';
-import { parseListenFlag, type RunFlagValues, toStartOptions } from '../run-options.js';
+import { parseListenFlag, parseTracingFlags, type RunFlagValues, type TracingFlags, toStartOptions } from '../run-options.js';
 import { UsageError } from '../usage-error.js';
 
 /** What `sf run <args>` asks for: the help text, or a service to start. */
-export type RunArgs = { help: true; text: string } | { help: false; options: StartOptions; metrics?: ListenAddress };
+export type RunArgs =
+  | { help: true; text: string }
+  | { help: false; options: StartOptions; metrics?: ListenAddress; tracing?: TracingFlags };
 
 const HELP_AFTER = `
 Config arguments:
@@ -26,6 +28,7 @@ Examples:
   sf run -s ./client.ts -m -cl debug --random_variable HELLO
   sf run -s ./service.ts -a ./addresses.json -l ./logs -f info -bc 48
   sf run -s ./service.ts -a ./addresses.json --metrics 127.0.0.1:9464
+  sf run -s ./service.ts -a ./addresses.json --otlp http://127.0.0.1:4318/v1/traces
 `;
 
 /**
@@ -77,7 +80,11 @@ export function parseRunArgs(argv: readonly string[], cwd: string = process.cwd(
   }
   const values = command.opts<RunFlagValues>();
   const options = toStartOptions(values, normalised.extra, cwd);
-  return values.metrics === undefined
-    ? { help: false, options }
-    : { help: false, options, metrics: parseListenFlag('--metrics', values.metrics) };
+  const tracing = parseTracingFlags(values);
+  return {
+    help: false,
+    options,
+    ...(values.metrics !== undefined && { metrics: parseListenFlag('--metrics', values.metrics) }),
+    ...(tracing !== undefined && { tracing }),
+  };
 }

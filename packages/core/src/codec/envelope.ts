@@ -6,6 +6,12 @@
  * that stands for a scalar (Python 0.0.3 sends a `uuid.UUID` object as the UUID marker, in
  * requests, publications and the replies that echo them) becomes its string form, and unknown
  * top-level keys are ignored, so either side may add keys later.
+ *
+ * Our extension: a request/publication sent under a trace (tracing on, docs/observability.md) adds
+ * `"traceparent": str`, the W3C trace context, after `workflow_id`. It is written only when present;
+ * a 0.0.3 peer reads `args` and `workflow_id` with `.get` and never sees it. On reading, a string of
+ * at most {@link MAX_TRACEPARENT} characters is kept as it is (the tracer checks its form and
+ * ignores a bad one); anything else there is ignored, never an error.
  */
 import { DecodeError, EncodeError } from '../errors.js';
 import { isPlainObject } from '../util/describe-value.js';
@@ -22,7 +28,12 @@ export interface RequestEnvelope {
   args: Record<string, unknown>;
   /** Workflow id carried along, or null. */
   workflow_id: string | null;
+  /** The W3C `traceparent` it was sent under (wire key `traceparent`); absent unless tracing is on somewhere. */
+  trace?: string;
 }
+
+/** Characters of a `traceparent` kept at most (version 00 has 55; later versions may add fields). */
+export const MAX_TRACEPARENT = 256;
 
 /** What an error reply says went wrong (built by `encodeErrorReply`, see docs/errors.md). */
 export interface ReplyError {
@@ -67,8 +78,11 @@ function argsToWire(value: unknown, name: string): unknown {
 
 /** One frame holding a request/publication, after `prefix` (a topic prefix) if given. Throws EncodeError. */
 export function encodeRequest(envelope: RequestEnvelope, prefix?: Uint8Array): Uint8Array {
-  const wire = { args: argsToWire(envelope.args, 'args'), workflow_id: workflowIdToWire(envelope) };
-  return packWire(wire, prefix);
+  const args = argsToWire(envelope.args, 'args');
+  const trace = envelope.trace;
+  if (trace === undefined) return packWire({ args, workflow_id: workflowIdToWire(envelope) }, prefix);
+  if (typeof trace !== 'string') throw new EncodeError('trace must be a W3C traceparent string', { argument: 'trace' });
+  return packWire({ args, workflow_id: workflowIdToWire(envelope), traceparent: trace }, prefix);
 }
 
 /** One frame holding a reply. Throws EncodeError. */
@@ -147,7 +161,10 @@ function argsFromWire(value: unknown, name: string): Record<string, unknown> {
 export function decodeRequest(frame: Uint8Array, prefix?: Uint8Array, limits?: WireLimits): RequestEnvelope {
   assertFrame(frame, 'Request frame');
   const top = envelopeMap(stripTopic(frame, prefix), 'Request frame', 'args', limits);
-  return { args: argsFromWire(top.args, 'args'), workflow_id: workflowIdFromWire(top) };
+  const envelope: RequestEnvelope = { args: argsFromWire(top.args, 'args'), workflow_id: workflowIdFromWire(top) };
+  const trace = top.traceparent;
+  if (typeof trace === 'string' && trace.length <= MAX_TRACEPARENT) envelope.trace = trace;
+  return envelope;
 }
 
 /** The reply in `frame`, within `limits` (see `wire-budget.ts`). Throws DecodeError, never anything else. */

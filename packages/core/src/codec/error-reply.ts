@@ -3,7 +3,7 @@
  * error type, a stable code and a message meant for it, never local paths, stack traces or the
  * text of an exception: the full error belongs in the service's log, under the workflow id.
  */
-import { HandlerError, isPublicError, SfError } from '../errors.js';
+import { HandlerError, isPublicError, RemoteError, SfError } from '../errors.js';
 import { clipText } from '../util/quote-text.js';
 import { encodeReply, type ReplyError } from './envelope.js';
 
@@ -42,6 +42,19 @@ export function replyErrorFor(error: unknown, fault: ReplyFault, workflowId: str
  */
 export function encodeErrorReply(workflowId: string | null, error: unknown, fault: ReplyFault): Uint8Array {
   return encodeReply({ return_args: null, workflow_id: workflowId, error: replyErrorFor(error, fault, workflowId) });
+}
+
+/**
+ * What a trace records about `error` (docs/observability.md): the reply a peer gets for a failed
+ * inbound message; for a failed `to_send`, the peer's own error (a {@link RemoteError}) or ours.
+ */
+export function spanErrorOf(error: unknown, fault: ReplyFault | 'send', workflowId: string | null): ReplyError {
+  if (fault !== 'send') return replyErrorFor(error, fault, workflowId);
+  if (error instanceof RemoteError) {
+    const remote = { type: error.remoteType, message: clipText(error.what, MAX_REPLY_MESSAGE) };
+    return error.remoteCode === undefined ? remote : { ...remote, code: error.remoteCode };
+  }
+  return replyErrorFor(error, 'request', workflowId);
 }
 
 /** The message of a framework error without its service, model and file: what, the argument path, the hint. */

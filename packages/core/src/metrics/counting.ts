@@ -48,10 +48,10 @@ export function countedHandle(handle: Handle, stats: EndpointStats): Handle {
 
 /** An in-state's `update` that counts the values applied and marks the state ready (it holds one). */
 export function countedUpdate(update: Update, stats: EndpointStats): Update {
-  return (value, workflowId) => {
+  return (value, workflowId, trace) => {
     stats.updates += 1;
     stats.ready = true;
-    return update(value, workflowId);
+    return update(value, workflowId, trace);
   };
 }
 
@@ -71,6 +71,10 @@ class SizedMessage implements OutboundMessage {
 
   get workflowId(): string | null {
     return this.#message.workflowId;
+  }
+
+  get trace(): string | undefined {
+    return this.#message.trace;
   }
 
   frame(prefix?: Uint8Array): Uint8Array {

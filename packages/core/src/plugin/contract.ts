@@ -84,9 +84,10 @@ export interface EndpointContext {
   /**
    * In-states: makes `value` the state's current value in every handler's `states`, then runs
    * the model's `on_update` (its errors are logged, never thrown). Call it only with consistent
-   * values. Gives a promise only while an `on_update` is still running (like `receive`).
+   * values. Gives a promise only while an `on_update` is still running (like `receive`). `trace`:
+   * the `traceparent` the value was published under (`RequestEnvelope.trace`), when it had one.
    */
-  update(value: Record<string, unknown>, workflowId: string | null): void | Promise<void>;
+  update(value: Record<string, unknown>, workflowId: string | null, trace?: string): void | Promise<void>;
   /**
    * Reports one inbound message this endpoint dropped (or answered with an error) without handing
    * it to `receive`/`update` — e.g. a state publication it cannot decode (`reason` `undecodable`)
@@ -151,6 +152,11 @@ export interface OutboundMessage {
   readonly args: Readonly<Record<string, unknown>>;
   /** Workflow id to carry. */
   readonly workflowId: string | null;
+  /**
+   * The W3C `traceparent` to carry, only while tracing is on: a plugin that encodes its own
+   * envelope (a state publication) passes it on as `RequestEnvelope.trace`; `frame()` holds it already.
+   */
+  readonly trace?: string | undefined;
   /**
    * The encoded request envelope (SPEC §4); with `prefix` (a topic prefix), the prefix followed by
    * the envelope, packed in one buffer. Encoded on first use.

@@ -1,5 +1,5 @@
 import { decodeRequest, encodeReply } from '../codec/envelope.js';
-import { encodeErrorReply, type ReplyFault, replyErrorFor } from '../codec/error-reply.js';
+import { encodeErrorReply, type ReplyFault, replyErrorFor, spanErrorOf } from '../codec/error-reply.js';
 import { isPublicError } from '../errors.js';
 import type { Handled, HandledFailure } from '../plugin/contract.js';
 import type { WireLimits } from '../codec/wire-budget.js';
@@ -11,6 +11,7 @@ import type { Outputs } from './outputs.js';
 import type { RejectCounter } from './rejections.js';
 import { newWorkflowId, workflowToSend } from './to-send.js';
 import { isPromiseLike } from '../util/is-promise-like.js';
+import type { ServiceTracer, SpanSubject, TraceSpan } from '../tracing/tracer.js';
 
 /** What handling an inbound message needs from the running service. */
 export interface InboundScope {
@@ -26,6 +27,15 @@ export interface InboundScope {
   readonly inflight: InflightCounter;
   /** Counts rejected inbound messages (undecodable, bad arguments) by endpoint and reason. */
   readonly rejections?: RejectCounter;
+  /** Starts spans, while tracing is on (`sf run --otlp`); absent otherwise. */
+  readonly tracer?: ServiceTracer;
+  /** The service's name, as spans carry it. */
+  readonly serviceName?: string;
+}
+
+/** How spans name `model`'s endpoint. */
+export function spanSubject(model: ResolvedModel, scope: InboundScope): SpanSubject {
+  return { service: scope.serviceName ?? '', model: model.path, type: model.typeName, replies: model.definition.replies };
 }
 
 /** Counts handler calls in progress and tells when none is left. */
@@ -68,61 +78,78 @@ interface Answers<R> {
  * through `answers`. Never rejects: a bad message or a throwing handler is logged (throttled) and
  * answered as a failure. A synchronous handler's answer is returned as it is, not wrapped in a
  * promise (see `EndpointContext.receive`). `stats` (metrics on) counts the failures by error type.
+ * With tracing on, each run is a span, parented by the caller's `trace` when given.
  */
 function handling<R>(
   model: ResolvedModel,
   scope: InboundScope,
   answers: Answers<R>,
   stats?: EndpointStats,
-): (args: unknown, given: string | null) => R | Promise<R> {
-  const { outputs, states, config, logger, inflight } = scope;
+): (args: unknown, given: string | null, trace?: string) => R | Promise<R> {
+  const { outputs, states, config, logger, inflight, tracer } = scope;
   const replies = model.definition.replies;
   const handler = model.handler;
   const from = model.path;
+  const subject = tracer === undefined ? undefined : spanSubject(model, scope);
 
-  /** Logs `error` at warn with the workflow id (the peer is told only what `replyErrorFor` lets through; throttled) and answers. */
-  const fail = (workflowId: string | null, error: unknown, what: string, fault: ReplyFault, reason?: string): R => {
+  /**
+   * Logs `error` at warn with the workflow id (the peer is told only what `replyErrorFor` lets
+   * through; throttled) and answers. Ends `span` (tracing on) as failed, with what the peer is told.
+   */
+  const fail = (workflowId: string | null, error: unknown, what: string, fault: ReplyFault, reason?: string, span?: TraceSpan): R => {
+    if (span !== undefined) span.end(spanErrorOf(error, fault, workflowId));
     noteFailure(scope, from, workflowId, error, what, reason, stats);
     return answers.failed(workflowId, error, fault);
   };
 
   /** The answer to a handler's result. */
-  const answer = (result: unknown, workflowId: string): R => {
-    if (!replies) return answers.ok(EMPTY, workflowId);
+  const answer = (result: unknown, workflowId: string, span: TraceSpan | undefined): R => {
+    if (!replies) {
+      span?.end();
+      return answers.ok(EMPTY, workflowId);
+    }
     const returned = (result ?? {}) as Record<string, unknown>;
     const badReturn = model.returns?.check(returned);
-    if (badReturn !== undefined) return fail(workflowId, badReturn, 'the handler returned bad return arguments', 'service');
+    if (badReturn !== undefined)
+      return fail(workflowId, badReturn, 'the handler returned bad return arguments', 'service', undefined, span);
+    span?.end();
     return answers.ok(returned, workflowId);
   };
 
   /** Waits for an async handler, then answers; never rejects. */
-  const answerLater = async (pending: PromiseLike<unknown>, workflowId: string): Promise<R> => {
+  const answerLater = async (pending: PromiseLike<unknown>, workflowId: string, span: TraceSpan | undefined): Promise<R> => {
     try {
-      return answer(await pending, workflowId);
+      return answer(await pending, workflowId, span);
     } catch (error) {
-      return fail(workflowId, error, 'the handler threw', 'service');
+      return fail(workflowId, error, 'the handler threw', 'service', undefined, span);
     } finally {
       inflight.leave();
     }
   };
 
-  return (args, given) => {
+  return (args, given, trace) => {
     inflight.enter();
     const workflowId = given ?? newWorkflowId();
     let synchronous = true;
+    let span: TraceSpan | undefined;
     try {
+      if (tracer !== undefined) span = tracer.start('handle', subject!, workflowId, trace);
       const invalid = model.args.check(args);
-      if (invalid !== undefined) return fail(workflowId, invalid, 'rejected a message with bad arguments', 'request', 'bad_arguments');
+      if (invalid !== undefined)
+        return fail(workflowId, invalid, 'rejected a message with bad arguments', 'request', 'bad_arguments', span);
       if (logger.isLevelEnabled('debug')) logger.debug({ workflow_id: workflowId, from }, 'received');
-      if (handler === undefined) return answers.ok(EMPTY, workflowId);
-      const result = handler(args, workflowToSend(outputs, workflowId), states, config);
+      if (handler === undefined) {
+        span?.end();
+        return answers.ok(EMPTY, workflowId);
+      }
+      const result = handler(args, workflowToSend(outputs, workflowId, span), states, config);
       if (isPromiseLike(result)) {
         synchronous = false;
-        return answerLater(result, workflowId);
+        return answerLater(result, workflowId, span);
       }
-      return answer(result, workflowId);
+      return answer(result, workflowId, span);
     } catch (error) {
-      return fail(workflowId, error, 'the handler threw', 'service');
+      return fail(workflowId, error, 'the handler threw', 'service', undefined, span);
     } finally {
       if (synchronous) inflight.leave();
     }
@@ -180,7 +207,7 @@ export function createReceiver(
       noteFailure(scope, model.path, null, error, 'rejected a message that could not be decoded', 'undecodable', stats);
       return replies ? encodeErrorReply(null, error, 'request') : undefined;
     }
-    return handle(envelope.args, envelope.workflow_id);
+    return handle(envelope.args, envelope.workflow_id, envelope.trace);
   };
 }
 

@@ -6,6 +6,8 @@ import type { PreparedService } from '../service/prepare-service.js';
 import type { InboundScope } from './inbound.js';
 import { flushLogFiles, type Logger } from './logger.js';
 import { newWorkflowId, workflowToSend } from './to-send.js';
+import { spanErrorOf } from '../codec/error-reply.js';
+import type { SpanSubject } from '../tracing/tracer.js';
 
 /** What a running service holds. */
 export interface ServiceRunParts {
@@ -61,16 +63,24 @@ export class ServiceRun {
     const { prepared, logger, scope } = this.#parts;
     const main = prepared.exports.main as (toSend: unknown, config: unknown) => unknown;
     const id = newWorkflowId();
+    const span = scope.tracer?.start('main', this.#subject('main'), id, undefined);
     void (async () => {
       try {
-        await main(workflowToSend(scope.outputs, id), scope.config);
+        await main(workflowToSend(scope.outputs, id, span), scope.config);
+        span?.end();
         logger.info({ workflow_id: id }, 'main finished');
       } catch (error) {
         this.#exitCode = 1;
+        span?.end(spanErrorOf(error, 'send', id));
         logger.error({ workflow_id: id, err: error }, 'main threw');
       }
       await this.stop(null);
     })();
+  }
+
+  /** How spans name `main` or `sigint_handler`. */
+  #subject(model: string): SpanSubject {
+    return { service: this.#parts.scope.serviceName ?? this.#parts.prepared.name, model, type: '', replies: false };
   }
 
   /** The shutdown sequence; safe to call more than once. `signal` null: main mode ended by itself. */
@@ -99,6 +109,8 @@ export class ServiceRun {
       process.off('SIGINT', this.#signalHandler);
       process.off('SIGTERM', this.#signalHandler);
     }
+    // After the last handler: its spans are ended, so this exports them all.
+    await scope.tracer?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'tracing: the last spans were not exported'));
     const rejections = scope.rejections;
     if (rejections !== undefined && rejections.total > 0)
       logger.warn({ rejected: rejections.counts() }, 'rejected inbound messages while running');
@@ -114,9 +126,12 @@ export class ServiceRun {
     const handler = prepared.exports.sigint_handler;
     if (typeof handler !== 'function') return;
     const id = newWorkflowId();
+    const span = scope.tracer?.start('sigint', this.#subject('sigint_handler'), id, undefined);
     try {
-      await handler(signal, workflowToSend(scope.outputs, id), scope.states, scope.config);
+      await handler(signal, workflowToSend(scope.outputs, id, span), scope.states, scope.config);
+      span?.end();
     } catch (error) {
+      span?.end(spanErrorOf(error, 'send', id));
       logger.error({ workflow_id: id, err: error }, 'sigint_handler threw');
     }
   }

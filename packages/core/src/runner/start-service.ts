@@ -13,6 +13,7 @@ import { createStateUpdater } from './states.js';
 import { countedHandle, countedReceive, countedUpdate, countingEndpoint } from '../metrics/counting.js';
 import type { EndpointStats } from '../metrics/endpoint-stats.js';
 import { ServiceMetrics } from '../metrics/service-metrics.js';
+import type { ServiceTracer } from '../tracing/tracer.js';
 
 /** Everything `sf run` passes to start a service. */
 export interface StartOptions extends PrepareOptions {
@@ -31,6 +32,11 @@ export interface StartOptions extends PrepareOptions {
    * for that line can scrape), e.g. to start the metrics server. If it throws, start-up fails.
    */
   serveMetrics?: (metrics: ServiceMetrics, logger: Logger) => Promise<void>;
+  /**
+   * Turns tracing on (`sf run --otlp`): called once the service is prepared, with its name, to
+   * build the tracer (`@sf/tracing`, loaded only then). Off by default: no span, no trace key.
+   */
+  createTracer?: (service: string, logger: Logger) => Promise<ServiceTracer>;
 }
 
 /** A started service. */
@@ -59,9 +65,18 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const redact = redactionPaths(prepared.config, prepared.exports.config_model, prepared.models);
   const logger = await createLogger(prepared.name, options.logging, redact);
   logger.debug({ config: loggableValues(prepared.config) }, 'config');
-  const outputs = new Outputs(prepared.file, logger);
+  const tracer = options.createTracer === undefined ? undefined : await options.createTracer(prepared.name, logger);
+  const outputs = new Outputs(prepared.file, logger, tracer, prepared.name);
   const rejections = new RejectCounter();
-  const scope: InboundScope = { outputs, states: {}, config: prepared.config, logger, inflight: new InflightCounter(), rejections };
+  const scope: InboundScope = {
+    outputs,
+    states: {},
+    config: prepared.config,
+    logger,
+    inflight: new InflightCounter(),
+    rejections,
+    ...(tracer !== undefined && { tracer, serviceName: prepared.name }),
+  };
   const metrics = options.metrics === true ? new ServiceMetrics(prepared.name, prepared.models, rejections) : undefined;
 
   const opened: { model: ResolvedModel; endpoint: Endpoint }[] = [];
@@ -84,6 +99,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     }
   } catch (error) {
     await Promise.allSettled(opened.map(({ endpoint }) => endpoint.close()));
+    await tracer?.shutdown().catch(() => {});
     throw error;
   }
 
@@ -92,6 +108,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       await options.serveMetrics(metrics, logger);
     } catch (error) {
       await Promise.allSettled(opened.map(({ endpoint }) => endpoint.close()));
+      await tracer?.shutdown().catch(() => {});
       throw error;
     }
   }

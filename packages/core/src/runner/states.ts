@@ -1,5 +1,7 @@
 import type { ResolvedModel } from '../models/resolved-model.js';
-import type { InboundScope } from './inbound.js';
+import { spanErrorOf } from '../codec/error-reply.js';
+import type { ServiceTracer, SpanSubject, TraceSpan } from '../tracing/tracer.js';
+import { type InboundScope, spanSubject } from './inbound.js';
 import { newWorkflowId, type ToSend, workflowToSend } from './to-send.js';
 import { isPromiseLike } from '../util/is-promise-like.js';
 
@@ -10,13 +12,15 @@ type OnUpdate = (value: Record<string, unknown>, toSend: ToSend, states: Record<
  * Builds the `update(value, workflowId)` of one in-state: the value becomes `states[name]`, then
  * the model's optional `on_update` runs (counted as in flight, so shutdown waits for it; its
  * errors are logged, never thrown back into the transport). It returns a promise only while an
- * `on_update` is still running, so a transport can go on at once otherwise.
+ * `on_update` is still running, so a transport can go on at once otherwise. With tracing on, each
+ * value applied gets a span, child of the `traceparent` it was published under.
  */
 export function createStateUpdater(
   model: ResolvedModel,
   scope: InboundScope,
-): (value: Record<string, unknown>, workflowId: string | null) => void | Promise<void> {
-  const { outputs, states, config, logger, inflight } = scope;
+): (value: Record<string, unknown>, workflowId: string | null, trace?: string) => void | Promise<void> {
+  const { outputs, states, config, logger, inflight, tracer } = scope;
+  if (tracer !== undefined) return tracedStateUpdater(model, scope, tracer, spanSubject(model, scope));
   const onUpdate = typeof model.creation.on_update === 'function' ? (model.creation.on_update as OnUpdate) : undefined;
   const threw = (id: string, error: unknown): void => {
     logger.warn({ workflow_id: id, from: model.path, err: error }, 'on_update threw');
@@ -44,6 +48,52 @@ export function createStateUpdater(
       return;
     }
     if (isPromiseLike(result)) return finishLater(result, id);
+    inflight.leave();
+  };
+}
+
+/** `createStateUpdater` with tracing on: the same steps, each value applied under an `apply` span. */
+function tracedStateUpdater(
+  model: ResolvedModel,
+  scope: InboundScope,
+  tracer: ServiceTracer,
+  subject: SpanSubject,
+): (value: Record<string, unknown>, workflowId: string | null, trace?: string) => void | Promise<void> {
+  const { outputs, states, config, logger, inflight } = scope;
+  const onUpdate = typeof model.creation.on_update === 'function' ? (model.creation.on_update as OnUpdate) : undefined;
+  const threw = (id: string, error: unknown, span: TraceSpan): void => {
+    span.end(spanErrorOf(error, 'service', id));
+    logger.warn({ workflow_id: id, from: model.path, err: error }, 'on_update threw');
+  };
+  const finishLater = async (pending: PromiseLike<unknown>, id: string, span: TraceSpan): Promise<void> => {
+    try {
+      await pending;
+      span.end();
+    } catch (error) {
+      threw(id, error, span);
+    } finally {
+      inflight.leave();
+    }
+  };
+  return (value, workflowId, trace) => {
+    states[model.name] = value;
+    const span = tracer.start('apply', subject, workflowId, trace);
+    if (onUpdate === undefined) {
+      span.end();
+      return;
+    }
+    inflight.enter();
+    const id = workflowId ?? newWorkflowId();
+    let result: unknown;
+    try {
+      result = onUpdate(value, workflowToSend(outputs, id, span), states, config);
+    } catch (error) {
+      threw(id, error, span);
+      inflight.leave();
+      return;
+    }
+    if (isPromiseLike(result)) return finishLater(result, id, span);
+    span.end();
     inflight.leave();
   };
 }

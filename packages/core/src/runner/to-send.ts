@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TraceSpan } from '../tracing/tracer.js';
 import type { Outputs } from './outputs.js';
 
 /** A new workflow id, as `main` and `sigint_handler` start one. */
@@ -14,13 +15,13 @@ export type ToSend = (type: string, name: string, args?: Record<string, unknown>
  * message it sends carries the id itself and the n-th after it `<id>_<n>` (second → `<id>_1`,
  * third → `<id>_2`). One closure per call (faster than a class instance holding an arrow
  * function: docs/performance.md), and no pooling, so a `to_send` kept after its handler returned still sends
- * with its own id.
+ * with its own id. `span` (tracing on): the call's span, parent of each send's span.
  */
-export function workflowToSend(outputs: Outputs, id: string): ToSend {
+export function workflowToSend(outputs: Outputs, id: string, span?: TraceSpan): ToSend {
   let sent = 0;
   return (type, name, args) => {
     const workflowId = sent === 0 ? id : `${id}_${sent}`;
     sent += 1;
-    return outputs.send(type, name, args ?? {}, workflowId);
+    return outputs.send(type, name, args ?? {}, workflowId, span);
   };
 }

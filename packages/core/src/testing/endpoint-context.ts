@@ -20,8 +20,8 @@ export interface LogLine {
 export interface TestContext extends EndpointContext {
   /** Everything logged so far. */
   readonly logs: LogLine[];
-  /** Every value passed to `update`, in order. */
-  readonly updates: { value: Record<string, unknown>; workflowId: string | null }[];
+  /** Every value passed to `update`, in order (`trace` only when one was passed). */
+  readonly updates: { value: Record<string, unknown>; workflowId: string | null; trace?: string }[];
   /** Every call of `reject`, in order (each is also logged at warn, as the runner does). */
   readonly rejects: { reason: string; message: string; details: object | undefined }[];
 }
@@ -97,8 +97,8 @@ export function testContext(options: TestContextOptions): TestContext {
     handle: options.handle ?? handleThrough(options.receive ?? (async () => undefined)),
     json: options.json ?? jsonForms({ node: ANY_ARGS as ModelNode }),
     check: options.check ?? (() => undefined),
-    update: async (value, workflowId) => {
-      updates.push({ value, workflowId });
+    update: async (value, workflowId, trace) => {
+      updates.push(trace === undefined ? { value, workflowId } : { value, workflowId, trace });
     },
     reject: (reason, message, details) => {
       rejects.push({ reason, message, details });

@@ -96,6 +96,14 @@ export interface SystemHost {
   nats?: string[];
 }
 
+/** Traces of the JavaScript services (`sf run --otlp`). */
+export interface SystemTracing {
+  /** OTLP/HTTP traces endpoint of a collector; without it, only `sf up --ui` collects traces. */
+  otlp?: string;
+  /** Share of new traces kept, 0 to 1 (default 1). */
+  sampling?: number;
+}
+
 /** The system file (`sf.system.json`) as written. */
 export interface SystemFile {
   /** Schema reference, for editors. */
@@ -116,6 +124,8 @@ export interface SystemFile {
   restart?: Partial<RestartPolicy>;
   /** Local NATS servers for its NATS endpoints (`nats` sockets). */
   nats?: NatsServers;
+  /** OpenTelemetry traces: collector URL and sampling. */
+  tracing?: SystemTracing;
   /** Host name → the machine: services are placed on them by their `host`. */
   hosts?: Record<string, SystemHost>;
   /** Folder of the services' CurveZMQ key pairs (`sf keys` writes them), relative to the system file; default `keys`. */

@@ -16,6 +16,7 @@ import { type LiveServer, serveLivePage } from './live/live-server.js';
 import { systemGraph } from '../graph/graph-model.js';
 import { toSvg } from '../graph/svg.js';
 import { describeEntry } from '../wires/entries.js';
+import type { OtlpReceiver } from '@sf/tracing/collector';
 
 /** How `sf up` runs a system. */
 export interface UpOptions {
@@ -87,7 +88,12 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
   };
   const note = (line: string) => say('sf up', colors.bold, line);
   const local = analysis.processes.filter((process) => options.host === undefined || process.host === options.host);
-  const specs = await Promise.all(startOrder(analysis).map((name) => specsOf(analysis, name, local, options)));
+  const tracing = analysis.system.spec.tracing;
+  // `sf up --ui` collects the traces itself unless the system file sends them to a collector.
+  const collector = options.ui !== undefined && tracing?.otlp === undefined ? await collectTraces() : undefined;
+  const traceUrl = tracing?.otlp ?? collector?.url;
+  const traceFlags = traceUrl === undefined ? [] : ['--otlp', traceUrl, '--trace-sampling', String(tracing?.sampling ?? 1)];
+  const specs = await Promise.all(startOrder(analysis).map((name) => specsOf(analysis, name, local, options, traceFlags)));
   const slots = specs.flatMap((replicas, index) =>
     replicas.map(
       (spec): Slot => ({
@@ -201,7 +207,7 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
   try {
     if (options.ui) {
       view = new LiveView(analysis, slots);
-      page = await serveLivePage(view, await toSvg(systemGraph(analysis)), options.ui);
+      page = await serveLivePage(view, await toSvg(systemGraph(analysis)), options.ui, collector?.store);
       note(`live view at ${page.url}`);
     }
     if (analysis.nats) {
@@ -245,6 +251,7 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
     board = undefined;
     view?.close();
     await page?.close();
+    await collector?.close();
   }
   for (const line of statusTable(slots, Date.now())) note(line);
   note('every service stopped');
@@ -265,6 +272,7 @@ async function specsOf(
   name: string,
   local: readonly SystemProcess[],
   options: UpOptions,
+  traceFlags: readonly string[],
 ): Promise<ProcessSpec[]> {
   const spec = analysis.system.spec.services[name]!;
   const run = runOptions(analysis.system, name);
@@ -311,6 +319,7 @@ async function specsOf(
     if (process.creationFile !== undefined) own.push('--creation', process.creationFile);
     own.push(...logFileFlags(spec.log, run.cwd, name, replicas > 1 ? process.replica : undefined));
     if (endpoint !== undefined) own.push('--metrics', endpoint.listen);
+    own.push(...traceFlags);
     return {
       name: process.name,
       service: name,
@@ -321,6 +330,12 @@ async function specsOf(
       isReady: (line: string) => READY_LINE.test(line),
     };
   });
+}
+
+/** The OTLP receiver of `sf up --ui` on a free loopback port (`@sf/tracing/collector`, loaded only with --ui). */
+async function collectTraces(): Promise<OtlpReceiver> {
+  const { receiveTraces } = await import('@sf/tracing/collector');
+  return receiveTraces({ host: '127.0.0.1', port: 0 });
 }
 
 /** `-l <folder> [-f level] [-bc n]` of a service's `log` entry; replica n > 1 logs to `<folder>/<service>-<n>`. */

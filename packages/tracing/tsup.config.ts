@@ -1,0 +1,3 @@
+import { packageTsup } from '../../tsup.base.js';
+
+export default packageTsup(['src/index.ts', 'src/collector.ts']);

@@ -1,0 +1,3 @@
+import { packageVitest } from '../../vitest.base.js';
+
+export default packageVitest();
