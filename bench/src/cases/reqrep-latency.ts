@@ -1,5 +1,6 @@
 /** Case 2: request/reply latency, a requester's `to_send` → replyer handler → reply, one call at a time. */
 import type { CaseContext } from '../case-context.js';
+import { floorRows, runNetFloor } from '../floor-run.js';
 import { type ReqRepOutcome, runReqRep } from '../reqrep-run.js';
 import type { Side } from '../pubsub-run.js';
 import { type CaseResult, row, target } from '../results.js';
@@ -9,11 +10,14 @@ import { medianBy, percentile, perSecond, ratio } from '../stats.js';
 export async function reqrepLatency(ctx: CaseContext): Promise<Omit<CaseResult, 'elapsedMs'>> {
   const plan = { callers: [1], count: ctx.profile.latencyCount, warmup: ctx.profile.latencyWarmup, delayMs: 0 };
   const outcomes: Record<Side, ReqRepOutcome[]> = { framework: [], raw: [] };
+  const floors: ReqRepOutcome[] = [];
   for (let i = 1; i <= ctx.profile.repeats; i++) {
     for (const side of ['framework', 'raw'] as const) {
       ctx.log(`request/reply latency: ${side}, ${plan.count} calls, run ${i}/${ctx.profile.repeats}`);
       outcomes[side].push(await runReqRep(ctx, side, plan));
     }
+    ctx.log(`request/reply latency: node:net floor, ${plan.count} calls, run ${i}/${ctx.profile.repeats}`);
+    floors.push(await runNetFloor(ctx, plan.count, plan.warmup));
   }
   const p50Of = (outcome: ReqRepOutcome): number => percentile(outcome.runs[0]?.latencies_us ?? [], 50);
   const fwOutcome = medianBy(outcomes.framework, p50Of);
@@ -33,6 +37,7 @@ export async function reqrepLatency(ctx: CaseContext): Promise<Omit<CaseResult, 
       row('sequential calls', 'calls/s', perSecond(fw.calls, fw.elapsed_ms), perSecond(raw.calls, raw.elapsed_ms)),
       row('requester CPU per call', 'µs', fw.cpu_us / fw.calls, raw.cpu_us / raw.calls),
       row('replyer CPU per call', 'µs', fwOutcome.replyerCpuUs, rawOutcome.replyerCpuUs),
+      ...floorRows(fw.latencies_us, raw.latencies_us, floors),
     ],
     targets: [
       target('request/reply p50 ≤ 1.1 × raw', ratio(p50.framework, p50.raw), '<=', 1.1),
@@ -41,6 +46,7 @@ export async function reqrepLatency(ctx: CaseContext): Promise<Omit<CaseResult, 
     notes: [
       `${plan.count.toLocaleString('en-US')} sequential calls after ${plan.warmup} warm-up calls; round trip timed in the requester around to_send (raw: around send + receive of a REQ socket against a ROUTER, the framework's replyer socket). Median of ${ctx.profile.repeats} run(s) per side by p50 (framework: ${all('framework')}; raw: ${all('raw')} µs).`,
       "CPU per call: user + system CPU time of each process over the calls (the replyer's includes the warm-up calls).",
+      `The floor: two Node processes doing the same calls with the same bytes over a plain node:net TCP connection (noDelay, raw/net-pingpong.mjs), run after each pair (median run by p50: ${floors.map((o) => p50Of(o).toFixed(1)).join(', ')} µs). The "÷ floor" rows divide each column's round trip by it; docs/performance.md ("Where a round trip goes") says where ZeroMQ spends the difference.`,
     ],
   };
 }
