@@ -2,10 +2,12 @@ import { Decoder } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../errors.js';
 import { decodeRequest, encodeRequest } from './envelope.js';
-import { EXTERNAL_STRING_BYTES, newFrame, packWire, SLAB_FRAME_BYTES, unpackWire } from './msgpack.js';
+import { EXTERNAL_STRING_BYTES, newFrame, packWire, SHORT_STRING_BYTES, SLAB_FRAME_BYTES, unpackWire } from './msgpack.js';
 
-/** A string of `length` characters cycling through `alphabet`. */
+/** A string of `length` code points cycling through those of `alphabet`. */
 function text(length: number, alphabet: string): string {
+  const points = Array.from(alphabet);
+  if (points.length === 1 || length < 1000) return Array.from({ length }, (_, i) => points[i % points.length]).join('');
   return alphabet.repeat(Math.ceil(length / alphabet.length)).slice(0, length);
 }
 
@@ -48,6 +50,25 @@ describe('long strings (the external-string path of unpackWire)', () => {
     };
     expect((probe as unknown as Decoder).decode(packWire({ key: 'value', list: ['a'] }))).toEqual({ key: 'value', list: ['a'] });
     expect(calls).toBe(4);
+  });
+});
+
+describe('short strings (the latin1 path of unpackWire)', () => {
+  it('decodes short values of every length exactly, ASCII or not, as Buffer or Uint8Array frames, keys included', () => {
+    for (let length = 0; length <= SHORT_STRING_BYTES + 2; length++) {
+      for (const alphabet of ['abc-XYZ_09 ~', '\u0000\u007f', 'aé', '€x', '😀']) {
+        const value = text(length, alphabet);
+        const map = { [value]: value, list: [value, `${value}!`], nested: { k: value } };
+        const packed = packWire(map);
+        expect(unpackWire(packed, 'frame')).toEqual(map);
+        expect(unpackWire(Buffer.from(packed), 'frame')).toEqual(map);
+      }
+    }
+  });
+
+  it('refuses a frame cut inside a short string', () => {
+    const packed = packWire({ a: 'abcdefgh' });
+    expect(() => unpackWire(packed.subarray(0, packed.length - 2), 'frame')).toThrow(DecodeError);
   });
 });
 

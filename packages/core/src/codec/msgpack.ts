@@ -40,21 +40,52 @@ const packr = new Packr({
  */
 export const EXTERNAL_STRING_BYTES = 0xfbee9;
 
-/** The Decoder internals the long-string hook reads: private in its types, plain fields and methods at run time (3.1.x). */
+/**
+ * Values (not map keys) up to this many bytes that are ASCII are built from their char codes here:
+ * the library's JS decoder collects each short string's char codes in an array first, the largest
+ * allocation per request/reply call (docs/performance.md, "Request/reply p50 and p99"). Map keys
+ * keep the library's key cache.
+ */
+export const SHORT_STRING_BYTES = 64;
+
+/** The Decoder internals the string hook reads: private in its types, plain fields and methods at run time (3.1.x). */
 interface DecoderInternals {
   bytes: Uint8Array;
   pos: number;
   maxStrLength: number;
+  stateIsMapKey(): boolean;
   decodeUtf8String(byteLength: number, headerOffset: number): string;
 }
 
 const decoder = new Decoder({ useBigInt64: true, mapKeyConverter: mapKeyFromWire });
 const libraryDecodeString = (Decoder.prototype as unknown as DecoderInternals).decodeUtf8String;
 
+const fromCharCode = String.fromCharCode;
+
 /**
- * The decoder's one change: a long ASCII string becomes an external string (see
- * {@link EXTERNAL_STRING_BYTES}); anything else, and every check, is the library's own.
- * `msgpack.test.ts` fails if a new version of the library stops calling this hook.
+ * The text of the `length` bytes of `bytes` from `start` when they are all ASCII, else undefined;
+ * 16 char codes per call, no array in between (for {@link SHORT_STRING_BYTES} at most).
+ */
+function shortAscii(b: Uint8Array, start: number, length: number): string | undefined {
+  const end = start + length;
+  for (let i = start; i < end; i++) if (b[i]! > 0x7f) return undefined;
+  let text = '';
+  let i = start;
+  for (; i + 16 <= end; i += 16) {
+    // biome-ignore format: one call, sixteen codes
+    text += fromCharCode(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!, b[i + 4]!, b[i + 5]!, b[i + 6]!, b[i + 7]!,
+      b[i + 8]!, b[i + 9]!, b[i + 10]!, b[i + 11]!, b[i + 12]!, b[i + 13]!, b[i + 14]!, b[i + 15]!);
+  }
+  for (; i + 4 <= end; i += 4) text += fromCharCode(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!);
+  for (; i < end; i++) text += fromCharCode(b[i]!);
+  return text;
+}
+
+/**
+ * The decoder's one change: an ASCII string value that is short (see {@link SHORT_STRING_BYTES})
+ * or long (see {@link EXTERNAL_STRING_BYTES}) is built here, the same text; every other string,
+ * and every check, is the library's own. `msgpack.test.ts` fails if a new version of
+ * the library stops calling this hook.
  */
 (decoder as unknown as DecoderInternals).decodeUtf8String = function decodeUtf8String(
   this: DecoderInternals,
@@ -63,11 +94,19 @@ const libraryDecodeString = (Decoder.prototype as unknown as DecoderInternals).d
 ): string {
   const start = this.pos + headerOffset;
   const bytes = this.bytes;
-  if (byteLength >= EXTERNAL_STRING_BYTES && byteLength <= this.maxStrLength && start + byteLength <= bytes.byteLength) {
-    const view = Buffer.from(bytes.buffer, bytes.byteOffset + start, byteLength);
-    if (isAscii(view)) {
-      this.pos = start + byteLength;
-      return view.toString('latin1');
+  if (start + byteLength <= bytes.byteLength && byteLength <= this.maxStrLength) {
+    if (byteLength <= SHORT_STRING_BYTES) {
+      const text = byteLength > 0 && !this.stateIsMapKey() ? shortAscii(bytes, start, byteLength) : undefined;
+      if (text !== undefined) {
+        this.pos = start + byteLength;
+        return text;
+      }
+    } else if (byteLength >= EXTERNAL_STRING_BYTES) {
+      const view = Buffer.from(bytes.buffer, bytes.byteOffset + start, byteLength);
+      if (isAscii(view)) {
+        this.pos = start + byteLength;
+        return view.toString('latin1');
+      }
     }
   }
   return libraryDecodeString.call(this, byteLength, headerOffset);
