@@ -14,7 +14,7 @@ import * as zmq from 'zeromq';
 const REQUEST = Buffer.alloc(149, 0x61);
 const REPLY = Buffer.alloc(104, 0x62);
 
-/** @typedef {{ zeroCopy?: boolean, ioThreads?: number, serverLoop?: string, cpus?: number[] }} Options */
+/** @typedef {{ zeroCopy?: boolean, ioThreads?: number, serverLoop?: string, cpus?: number[], requestBytes?: number }} Options */
 /** Variant → [client socket, server socket, transport, options] (null: node:net). @type {Record<string, [string, string, string, Options] | null>} */
 const VARIANTS = {
   net: null,
@@ -25,6 +25,7 @@ const VARIANTS = {
   'req-router ipc': ['Request', 'Router', 'ipc', {}],
   'req-router 2 io threads': ['Request', 'Router', 'tcp', { ioThreads: 2 }],
   'req-router server for-await': ['Request', 'Router', 'tcp', { serverLoop: 'for-await' }],
+  'req-router 120-byte request': ['Request', 'Router', 'tcp', { requestBytes: 120 }],
   'req-router pinned: client cpu 0, server cpu 1': ['Request', 'Router', 'tcp', { cpus: [0, 1] }],
   'req-router pinned: both on cpu 0': ['Request', 'Router', 'tcp', { cpus: [0, 0] }],
   'net pinned: both on cpu 0': ['net', 'net', 'tcp', { cpus: [0, 0] }],
@@ -89,6 +90,8 @@ async function main() {
   const warmup = Number(args.warmup ?? 500);
   const rounds = Number(args.rounds ?? 3);
   const names = args.only ? args.only.split(',') : Object.keys(VARIANTS);
+  const unknown = names.filter((name) => !(name in VARIANTS));
+  if (unknown.length > 0) throw new Error(`unknown variant(s) ${unknown.join(', ')}; known: ${Object.keys(VARIANTS).join(', ')}`);
   /** @type {Record<string, {p50: number, p90: number, p99: number, client: number, server: number}[]>} */
   const results = {};
   for (let round = 0; round < rounds; round++) {
@@ -179,11 +182,14 @@ async function client(name, endpoint, port, count, warmup) {
   } else {
     const [clientType, , , options] = /** @type {[string, string, string, any]} */ (spec);
     contextOptions(options);
+    // zeromq.js sends a buffer over 128 bytes zero-copy: libzmq's I/O thread hands it back to the
+    // JS thread (an eventfd wake-up) once sent; a shorter one is copied.
+    const request = options.requestBytes ? REQUEST.subarray(0, options.requestBytes) : REQUEST;
     const socket = new /** @type {any} */ (zmq)[clientType]({ linger: 0 });
     socket.connect(endpoint);
     const dealer = clientType === 'Dealer';
     call = async () => {
-      await socket.send(dealer ? [Buffer.alloc(0), REQUEST] : REQUEST);
+      await socket.send(dealer ? [Buffer.alloc(0), request] : request);
       await socket.receive();
     };
     close = () => socket.close();
