@@ -40,10 +40,7 @@ export async function startup(ctx: CaseContext): Promise<Omit<CaseResult, 'elaps
   return {
     id: 'startup',
     title: '6. Start-up to ready, and idle memory of one service',
-    rows: [
-      ready,
-      row(`RSS after ${idleMs} ms idle (median)`, 'MB', median(sides.framework.rss), median(sides.raw.rss)),
-    ],
+    rows: [ready, row(`RSS after ${idleMs} ms idle (median)`, 'MB', median(sides.framework.rss), median(sides.raw.rss))],
     targets: [target('sf run spawn → ready ≤ 2.5 × raw', ready.ratio, '<=', 2.5)],
     notes: [
       `${ctx.profile.startupRuns} start(s) per side of a replyer: \`sf run -s bench-replyer.ts\` (loads the .ts service, discovers the plugins, checks the models, binds) until its "ready" log line, against \`node raw-replyer.mjs\` (zeromq.js only) until it prints ready.`,
