@@ -61,22 +61,38 @@ describe('pnpm bench --smoke', () => {
     expect(await childPids()).toEqual([]);
   });
 
-  it('gives every case finite figures on both sides (raw is empty only where there is no raw counterpart, framework only in the raw-only busy rows)', () => {
+  it('gives every case finite figures on both sides (raw is empty only where there is no raw counterpart, framework only in the raw-only busy and floor rows)', () => {
+    const rawOnly = (metric: string): boolean => metric.startsWith('raw + ') || metric.startsWith('node:net floor: ');
     for (const result of report.cases) {
       expect(result.rows.length, result.id).toBeGreaterThan(0);
       for (const r of result.rows) {
-        if (r.framework !== null || !r.metric.startsWith('raw + '))
+        if (r.framework !== null || !rawOnly(r.metric))
           expect(Number.isFinite(r.framework), `${result.id}: ${r.metric} framework = ${r.framework}`).toBe(true);
         if (r.raw !== null) expect(Number.isFinite(r.raw), `${result.id}: ${r.metric} raw = ${r.raw}`).toBe(true);
       }
     }
     const busy = report.cases.flatMap((c) =>
-      c.rows.filter((r) => r.framework === null).map((r) => [`${c.id}: ${r.metric}`, Number.isFinite(r.raw) && Number.isFinite(r.ratio)]),
+      c.rows
+        .filter((r) => r.framework === null && !r.metric.startsWith('node:net floor: '))
+        .map((r) => [`${c.id}: ${r.metric}`, Number.isFinite(r.raw) && Number.isFinite(r.ratio)]),
     );
     expect(busy).toEqual([
       ['pubsub-throughput: raw + 2 µs busy per message, received', true],
       ['pubsub-throughput: raw + 4 µs busy per message, received', true],
     ]);
+    // The node:net floor beside cases 2 and 9: its own p50/p99 (raw column), and both columns divided by it.
+    const floor = report.cases.flatMap((c) =>
+      c.rows
+        .filter((r) => r.metric.includes('node:net floor'))
+        .map((r) => [`${c.id}: ${r.metric}`, (r.framework === null || r.framework > 0) && (r.raw ?? 0) > 0]),
+    );
+    const floorRows = (id: string) => [
+      [`${id}: p50 round trip ÷ node:net floor`, true],
+      [`${id}: p99 round trip ÷ node:net floor`, true],
+      [`${id}: node:net floor: p50 round trip (raw column)`, true],
+      [`${id}: node:net floor: p99 round trip (raw column)`, true],
+    ];
+    expect(floor).toEqual([...floorRows('reqrep-latency'), ...floorRows('moleculer')]);
     const rawless = report.cases.flatMap((c) => c.rows.filter((r) => r.raw === null).map((r) => `${c.id}: ${r.metric}`));
     expect(rawless).toEqual([
       "pubsub-throughput: dropped at the publisher's mark, counted and logged by it (high-water marks 1000 send / 1000 receive)",

@@ -1,5 +1,6 @@
 /** Case 2: request/reply latency, a requester's `to_send` → replyer handler → reply, one call at a time. */
 import type { CaseContext } from '../case-context.js';
+import { floorRows, runNetFloor } from '../floor-run.js';
 import { startOtlpSink } from '../otlp-sink.js';
 import { type ReqRepOutcome, runReqRep } from '../reqrep-run.js';
 import type { Side } from '../pubsub-run.js';
@@ -11,6 +12,7 @@ export async function reqrepLatency(ctx: CaseContext): Promise<Omit<CaseResult, 
   const plan = { callers: [1], count: ctx.profile.latencyCount, warmup: ctx.profile.latencyWarmup, delayMs: 0 };
   const outcomes: Record<Side, ReqRepOutcome[]> = { framework: [], raw: [] };
   const traced: ReqRepOutcome[] = [];
+  const floors: ReqRepOutcome[] = [];
   const sink = await startOtlpSink();
   try {
     for (let i = 1; i <= ctx.profile.repeats; i++) {
@@ -20,6 +22,8 @@ export async function reqrepLatency(ctx: CaseContext): Promise<Omit<CaseResult, 
       }
       ctx.log(`request/reply latency: framework with tracing on, ${plan.count} calls, run ${i}/${ctx.profile.repeats}`);
       traced.push(await runReqRep(ctx, 'framework', { ...plan, otlp: sink.url }));
+      ctx.log(`request/reply latency: node:net floor, ${plan.count} calls, run ${i}/${ctx.profile.repeats}`);
+      floors.push(await runNetFloor(ctx, plan.count, plan.warmup));
     }
   } finally {
     await sink.close();
@@ -49,6 +53,7 @@ export async function reqrepLatency(ctx: CaseContext): Promise<Omit<CaseResult, 
       },
       row('requester CPU per call', 'µs', fw.cpu_us / fw.calls, raw.cpu_us / raw.calls),
       row('replyer CPU per call', 'µs', fwOutcome.replyerCpuUs, rawOutcome.replyerCpuUs),
+      ...floorRows(fw.latencies_us, raw.latencies_us, floors),
     ],
     targets: [
       target('request/reply p50 ≤ 1.1 × raw', ratio(p50.framework, p50.raw), '<=', 1.1),
@@ -59,6 +64,7 @@ export async function reqrepLatency(ctx: CaseContext): Promise<Omit<CaseResult, 
       `${plan.count.toLocaleString('en-US')} sequential calls after ${plan.warmup} warm-up calls; round trip timed in the requester around to_send (raw: around send + receive of a REQ socket against a ROUTER, the framework's replyer socket). Median of ${ctx.profile.repeats} run(s) per side by p50 (framework: ${all('framework')}; raw: ${all('raw')} µs).`,
       "CPU per call: user + system CPU time of each process over the calls (the replyer's includes the warm-up calls).",
       `"Tracing on" row: the same framework run with \`sf run --otlp <url> --trace-sampling 1\` on both services (a client span per call under main's span, a server span per request handled, batched and exported over OTLP/HTTP JSON to a local endpoint that discards them), in the same rounds; its ratio column is to the framework with tracing off. Runs by p50: ${traced.map((o) => p50Of(o).toFixed(1)).join(', ')} µs.`,
+      `The floor: two Node processes doing the same calls with the same bytes over a plain node:net TCP connection (noDelay, raw/net-pingpong.mjs), run after each pair (median run by p50: ${floors.map((o) => p50Of(o).toFixed(1)).join(', ')} µs). The "÷ floor" rows divide each column's round trip by it; docs/performance.md ("Where a round trip goes") says where ZeroMQ spends the difference.`,
     ],
   };
 }

@@ -6,7 +6,7 @@ import type { CaseContext } from '../case-context.js';
 import { sleep } from '../clock.js';
 import { benchOrder, replyFrame } from '../payload.js';
 import { type BenchProcess, READY, rawRun, sfRun } from '../processes.js';
-import { type CaseResult, row } from '../results.js';
+import { type CaseResult, row, target } from '../results.js';
 import { median } from '../stats.js';
 
 const run = promisify(execFile);
@@ -36,14 +36,12 @@ export async function startup(ctx: CaseContext): Promise<Omit<CaseResult, 'elaps
       }
     }
   }
+  const ready = row('spawn → ready (median)', 'ms', median(sides.framework.ready), median(sides.raw.ready));
   return {
     id: 'startup',
     title: '6. Start-up to ready, and idle memory of one service',
-    rows: [
-      row('spawn → ready (median)', 'ms', median(sides.framework.ready), median(sides.raw.ready)),
-      row(`RSS after ${idleMs} ms idle (median)`, 'MB', median(sides.framework.rss), median(sides.raw.rss)),
-    ],
-    targets: [],
+    rows: [ready, row(`RSS after ${idleMs} ms idle (median)`, 'MB', median(sides.framework.rss), median(sides.raw.rss))],
+    targets: [target('sf run spawn → ready ≤ 2.5 × raw', ready.ratio, '<=', 2.5)],
     notes: [
       `${ctx.profile.startupRuns} start(s) per side of a replyer: \`sf run -s bench-replyer.ts\` (loads the .ts service, discovers the plugins, checks the models, binds) until its "ready" log line, against \`node raw-replyer.mjs\` (zeromq.js only) until it prints ready.`,
     ],
