@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createJiti } from 'jiti';
+import type { createJiti } from 'jiti';
 import { readJsonFile } from '../config/read-json-file.js';
 import { PluginError } from '../errors.js';
 import type { Plugin } from '../plugin/contract.js';
 import { isPlainObject, isRecord } from '../util/describe-value.js';
 import { isFirstPartyPluginPackage } from './first-party.js';
+import { packageEntry } from './package-entry.js';
 import { findInstalledPackage, findNearestPackageJson, type PackageManifest } from './package-lookup.js';
 import type { Registry } from './registry.js';
 import { assertPluginShape } from './validate-plugin.js';
@@ -32,14 +33,15 @@ export async function discoverPlugins(fromDir: string): Promise<Plugin[]> {
   const projectDir = dirname(manifestPath);
   const manifest = (await readJsonFile(manifestPath, "service project's package.json")) as PackageManifest;
 
-  const candidates: { name: string; dir: string }[] = [];
+  const candidates: { name: string; dir: string; manifest: PackageManifest }[] = [];
   const missing: string[] = [];
   for (const [name, section] of declaredDependencies(manifest)) {
     const dir = await findInstalledPackage(name, projectDir);
     if (dir === undefined) {
       if (section === 'dependencies' || isFirstPartyPluginPackage(name)) missing.push(name);
-    } else if ((await readManifest(dir)).sf?.plugin === true) {
-      candidates.push({ name, dir });
+    } else {
+      const installed = await readManifest(dir);
+      if (installed.sf?.plugin === true) candidates.push({ name, dir, manifest: installed });
     }
   }
   if (missing.length > 0) {
@@ -50,7 +52,7 @@ export async function discoverPlugins(fromDir: string): Promise<Plugin[]> {
 
   const parentURL = pathToFileURL(manifestPath).href;
   const plugins: Plugin[] = [];
-  for (const { name, dir } of candidates) plugins.push(await importPlugin(name, dir, parentURL));
+  for (const { name, dir, manifest: installed } of candidates) plugins.push(await importPlugin(name, dir, installed, parentURL));
   return plugins;
 }
 
@@ -82,8 +84,8 @@ async function readManifest(dir: string): Promise<PackageManifest> {
   }
 }
 
-async function importPlugin(name: string, dir: string, parentURL: string): Promise<Plugin> {
-  const url = resolver().esmResolve(name, { parentURL, try: true });
+async function importPlugin(name: string, dir: string, manifest: PackageManifest, parentURL: string): Promise<Plugin> {
+  const url = packageEntry(dir, manifest) ?? (await resolver()).esmResolve(name, { parentURL, try: true });
   if (url === undefined) {
     throw new PluginError('SF_PLUGIN_INVALID', `Plugin package '${name}' (installed at ${dir}) has no entry point to import`, {
       hint: `Check its package.json "exports"/"main"; if it is a workspace package, build it first`,
@@ -125,8 +127,8 @@ function pickPluginExport(module: Record<string, unknown>): unknown {
 
 let jiti: ReturnType<typeof createJiti> | undefined;
 
-/** One lazily created jiti, used only for its ESM resolver (resolution from any folder). */
-function resolver(): ReturnType<typeof createJiti> {
-  jiti ??= createJiti(import.meta.url);
+/** One lazily created jiti, used only for its ESM resolver (resolution from any folder) where `packageEntry` cannot tell. */
+async function resolver(): Promise<ReturnType<typeof createJiti>> {
+  jiti ??= (await import('jiti')).createJiti(import.meta.url);
   return jiti;
 }
