@@ -6,7 +6,7 @@ import { readJsonFile } from '../config/read-json-file.js';
 import { PluginError } from '../errors.js';
 import type { Plugin } from '../plugin/contract.js';
 import { isPlainObject, isRecord } from '../util/describe-value.js';
-import { isFirstPartyPluginPackage } from './first-party.js';
+import { FIRST_PARTY_TYPES, isFirstPartyPluginPackage } from './first-party.js';
 import { packageEntry } from './package-entry.js';
 import { findInstalledPackage, findNearestPackageJson, type PackageManifest } from './package-lookup.js';
 import type { Registry } from './registry.js';
@@ -26,8 +26,13 @@ const SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies'] as 
  * is declared but not installed cannot be inspected: a `PluginError` (`SF_PLUGIN_MISSING`) tells
  * to run the install. Other missing dev and optional dependencies are skipped (a production
  * install leaves them out). No package.json: no plugins.
+ *
+ * With `types` (the type names a service uses), a first-party plugin package that provides none of
+ * them is not imported: `sf run` then loads only what its service needs (state-delta's persistent
+ * map, for one, costs every start-up that loads it). Third-party plugins are always imported, and
+ * when a type is still missing every candidate is, so an unknown type is reported among them all.
  */
-export async function discoverPlugins(fromDir: string): Promise<Plugin[]> {
+export async function discoverPlugins(fromDir: string, types?: ReadonlySet<string>): Promise<Plugin[]> {
   const manifestPath = await findNearestPackageJson(fromDir);
   if (manifestPath === undefined) return [];
   const projectDir = dirname(manifestPath);
@@ -51,14 +56,26 @@ export async function discoverPlugins(fromDir: string): Promise<Plugin[]> {
   }
 
   const parentURL = pathToFileURL(manifestPath).href;
-  const plugins: Plugin[] = [];
-  for (const { name, dir, manifest: installed } of candidates) plugins.push(await importPlugin(name, dir, installed, parentURL));
-  return plugins;
+  const load = async (chosen: typeof candidates) => {
+    const plugins: Plugin[] = [];
+    for (const { name, dir, manifest: installed } of chosen) plugins.push(await importPlugin(name, dir, installed, parentURL));
+    return plugins;
+  };
+  if (types === undefined) return load(candidates);
+  const needed = candidates.filter(
+    ({ name }) => !isFirstPartyPluginPackage(name) || [...types].some((type) => FIRST_PARTY_TYPES[type] === name),
+  );
+  const plugins = await load(needed);
+  const provided = (type: string) => plugins.some((plugin) => Object.hasOwn(plugin.types, type));
+  return [...types].every(provided) ? plugins : load(candidates);
 }
 
-/** Discovers the plugins installed in the project holding `fromDir` and registers them; returns them. */
-export async function registerDiscovered(registry: Registry, fromDir: string): Promise<Plugin[]> {
-  const plugins = await discoverPlugins(fromDir);
+/**
+ * Discovers the plugins installed in the project holding `fromDir` and registers them; returns them.
+ * With `types`, a first-party plugin that provides none of them is left out (see {@link discoverPlugins}).
+ */
+export async function registerDiscovered(registry: Registry, fromDir: string, types?: ReadonlySet<string>): Promise<Plugin[]> {
+  const plugins = await discoverPlugins(fromDir, types);
   for (const plugin of plugins) registry.register(plugin);
   return plugins;
 }
