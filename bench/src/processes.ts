@@ -60,11 +60,14 @@ export class BenchProcess {
     return this.#exited === undefined;
   }
 
-  /** Resolves to the time (`performance.now()`) a line matching `pattern` was seen; rejects on timeout or exit. */
-  waitForLine(pattern: RegExp, timeoutMs: number): Promise<number> {
+  /**
+   * Resolves to the time (`performance.now()`) `count` lines matching `pattern` had been seen (one by
+   * default); rejects on timeout or exit.
+   */
+  waitForLine(pattern: RegExp, timeoutMs: number, count = 1): Promise<number> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
-        if (this.lines.some((line) => pattern.test(line))) return done(() => resolve(performance.now()));
+        if (this.lines.filter((line) => pattern.test(line)).length >= count) return done(() => resolve(performance.now()));
         if (!this.running) return done(() => reject(new Error(`${this.name} exited before printing ${pattern}\n${this.output()}`)));
         return false;
       };
@@ -119,6 +122,11 @@ export class BenchProcess {
 /** Starts `sf run -s services/<service> …args` (`-m` is the caller's to add). */
 export function sfRun(service: string, args: readonly string[]): BenchProcess {
   return new BenchProcess(service, [SF_BIN, 'run', '-s', join(SERVICES_DIR, service), ...args], SERVICES_DIR);
+}
+
+/** Starts `sf up <system file>` from the services folder. */
+export function sfUp(systemFile: string): BenchProcess {
+  return new BenchProcess('sf up', [SF_BIN, 'up', systemFile], SERVICES_DIR);
 }
 
 /** Starts `node raw/<script> --key value…`. */

@@ -28,6 +28,10 @@ export interface BenchProfile {
   fanOutIntervalMs: number;
   /** Start-ups measured per side. */
   startupRuns: number;
+  /** Services of the system started by `sf up` in the start-up case (an even number: replyers and relays in pairs). */
+  systemServices: number;
+  /** Start-ups of that system measured per side. */
+  systemRuns: number;
   /** Loop iterations of the in-process codec case (after as many warm-up iterations / 10). */
   codecIterations: number;
   /** State updates of the delta state case. */
@@ -60,6 +64,8 @@ export const FULL: BenchProfile = {
   fanOutCount: 1000,
   fanOutIntervalMs: 2,
   startupRuns: 5,
+  systemServices: 30,
+  systemRuns: 3,
   codecIterations: 200_000,
   deltaCount: 20_000,
   growth: [
@@ -90,6 +96,8 @@ export const SMOKE: BenchProfile = {
   fanOutCount: 30,
   fanOutIntervalMs: 2,
   startupRuns: 1,
+  systemServices: 4,
+  systemRuns: 1,
   codecIterations: 2000,
   deltaCount: 200,
   growth: [

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, optional, secret, TransportError } from '@sf/core';
 import { type EndpointContext, redactUrlCredentials } from '@sf/core/plugin';
-import { type ConnectionOptions, connect, credsAuthenticator, type NatsConnection, nkeyAuthenticator } from '@nats-io/transport-node';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
+import { natsModule } from './nats-module.js';
 
 /** Server list used when neither the `servers` creation argument nor a `nats` address is given. */
 export const DEFAULT_SERVERS = 'nats://127.0.0.1:4222';
@@ -53,8 +54,11 @@ export function serverList(context: EndpointContext): string[] {
   return servers;
 }
 
-/** The client options of an endpoint, from its creation arguments (credentials and TLS files are read here). */
-export function connectionOptions(context: EndpointContext): ConnectionOptions {
+/**
+ * The client options of an endpoint, from its creation arguments (credentials and TLS files are read
+ * here). Asynchronous since the NATS client library, which makes the authenticators, loads on first use.
+ */
+export async function connectionOptions(context: EndpointContext): Promise<ConnectionOptions> {
   const creation = context.creation as Record<string, unknown>;
   const tls = creation.tls as { ca_file?: string; cert_file?: string; key_file?: string } | undefined;
   const { servers, login } = splitLogin(serverList(context));
@@ -68,8 +72,10 @@ export function connectionOptions(context: EndpointContext): ConnectionOptions {
     pass: (creation.password as string | undefined) ?? login.pass,
     token: (creation.token as string | undefined) ?? login.token,
   };
-  if (typeof creation.nkey_seed === 'string') options.authenticator = nkeyAuthenticator(new TextEncoder().encode(creation.nkey_seed));
-  if (typeof creation.creds_file === 'string') options.authenticator = credsAuthenticator(readCreds(context, creation.creds_file));
+  if (typeof creation.nkey_seed === 'string')
+    options.authenticator = (await natsModule()).nkeyAuthenticator(new TextEncoder().encode(creation.nkey_seed));
+  if (typeof creation.creds_file === 'string')
+    options.authenticator = (await natsModule()).credsAuthenticator(readCreds(context, creation.creds_file));
   if (tls) options.tls = { caFile: tls.ca_file, certFile: tls.cert_file, keyFile: tls.key_file };
   return options;
 }
@@ -114,7 +120,9 @@ function readCreds(context: EndpointContext, path: string): Uint8Array {
  * in `connect_timeout_ms` is a TransportError SF_CONNECT_FAILED naming the servers. Once
  * connected, the client reconnects on its own (to any server of the cluster) and logs it.
  */
-export async function connectNats(context: EndpointContext, options = connectionOptions(context)): Promise<NatsConnection> {
+export async function connectNats(context: EndpointContext, given?: ConnectionOptions): Promise<NatsConnection> {
+  const options = given ?? (await connectionOptions(context));
+  const { connect } = await natsModule();
   let connection: NatsConnection;
   try {
     connection = await connect(options);

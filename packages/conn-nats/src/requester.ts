@@ -1,8 +1,9 @@
 import { RequestTimeoutError, TransportError } from '@sf/core';
 import type { Endpoint, EndpointContext, OutboundMessage, RetryPolicy, TypeDefinition } from '@sf/core/plugin';
 import { integerArgument, RETRY_ARGUMENTS, retryDelay, retryPolicy } from '@sf/core/plugin';
-import { type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { closedError, NATS_ADDRESS, NATS_CREATION_ARGUMENTS, NatsClient } from './connection.js';
+import { natsModule } from './nats-module.js';
 import { SUBJECT_ARGUMENTS, subjectOf } from './subject.js';
 
 /** Default `timeout_ms`: how long one try of a request waits for its reply. */
@@ -101,6 +102,8 @@ class RequesterEndpoint implements Endpoint {
       try {
         return (await connection.request(this.#subject, frame, { timeout: left })).data;
       } catch (error) {
+        // Loaded already: the connection was made with it.
+        const { RequestError, TimeoutError } = await natsModule();
         if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError))
           throw this.#timeout('the replyer did not answer');
         if (!(error instanceof RequestError && error.isNoResponders())) {

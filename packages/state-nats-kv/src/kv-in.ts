@@ -1,8 +1,7 @@
 import { decodeValue } from '@sf/core/plugin';
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
 import { closedError, closeNats, connectNats, NATS_ADDRESS, NATS_CREATION_ARGUMENTS } from '@sf/conn-nats';
-import { jetstream } from '@nats-io/jetstream';
-import { type KV, type KvWatchEntry, Kvm } from '@nats-io/kv';
+import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/transport-node';
 import { BUCKET_ARGUMENTS, bucketName } from './bucket.js';
 import { decodeKey } from './keys.js';
@@ -86,6 +85,7 @@ class KvInEndpoint implements Endpoint {
 
   /** Waits for the bucket, then applies every entry of its watch until stopped, watching again after a stall. */
   async #follow(connection: NatsConnection, started: () => void): Promise<void> {
+    const [{ jetstream }, { Kvm }] = await Promise.all([import('@nats-io/jetstream'), import('@nats-io/kv')]);
     const kvm = new Kvm(jetstream(connection));
     let kv: KV | undefined;
     while (!this.#stopped) {

@@ -1,8 +1,7 @@
 import { encodeValue, integerArgument } from '@sf/core/plugin';
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
 import { closedError, NATS_ADDRESS, NATS_CREATION_ARGUMENTS, NatsClient } from '@sf/conn-nats';
-import { jetstream } from '@nats-io/jetstream';
-import { type KV, Kvm } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { BUCKET_ARGUMENTS, bucketName, kvError } from './bucket.js';
 import { decodeKey, encodeKey } from './keys.js';
 
@@ -61,6 +60,8 @@ class KvOutEndpoint implements Endpoint {
   async open(): Promise<void> {
     const connection = await this.#client.open();
     if (this.#kv) return;
+    // The JetStream libraries load on first use, like the NATS client: not when the plugin is discovered.
+    const [{ jetstream }, { Kvm }] = await Promise.all([import('@nats-io/jetstream'), import('@nats-io/kv')]);
     try {
       const kvm = new Kvm(jetstream(connection, { timeout: this.#timeoutMs }));
       this.#kv = await kvm.create(this.#bucket, { replicas: this.#replicas, history: 1 });

@@ -23,6 +23,6 @@ export { toDot } from './graph/dot.js';
 export { toSvg } from './graph/svg.js';
 export { INIT_PORT_BASE, initSystem, type InitOptions } from './system-file/init-system.js';
 export { runSystem, type UpOptions } from './up/run-system.js';
-export { startOrder } from './up/start-order.js';
+export { startOrder, startPrerequisites } from './up/start-order.js';
 export { DEFAULT_KEYS_DIR, keyedServices, keysDir, type ServiceKeyFiles, serviceKeyFiles } from './keys/system-keys.js';
 export { type CreationFile, type CurvePlan, planCurve } from './keys/curve-plan.js';

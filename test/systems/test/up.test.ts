@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listen } from '@sf/core/testing';
+import { freePort, listen } from '@sf/core/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/run-sf.js';
 import { isAlive, spawnSf, stopAll } from '../src/sf-process.js';
@@ -34,6 +34,59 @@ describe('sf up --once runs each example system and stops it', () => {
       .filter((line) => /\| (started|stopping) /.test(line))
       .map((line) => line.replace(/^.*\| /, '').replace(/ \(pid \d+\)/, ''));
     expect(started).toEqual(['started strategy', 'started market-data', 'stopping strategy']);
+  });
+});
+
+describe('sf up start order', () => {
+  const fixture = (path: string) => join(ROOT, 'test/systems/fixtures', path);
+
+  it('starts services that need nothing of each other together, a requester only once its replier is ready, main mode last', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sf-up-order-'));
+    try {
+      const file = join(dir, 'sf.system.json');
+      const entry = `127.0.0.1:${await freePort()}`;
+      await writeFile(
+        file,
+        JSON.stringify({
+          name: 'order',
+          services: {
+            relay: { service: fixture('stop/relay.mjs') },
+            teller: { service: fixture('python/teller.mjs') },
+            'relay-2': { service: fixture('stop/relay.mjs') },
+            'teller-2': { service: fixture('python/teller.mjs') },
+            caller: { service: fixture('python/caller.mjs'), main: true },
+          },
+          wires: [
+            { from: 'caller.ask', to: 'relay.ask' },
+            { from: 'relay.tell', to: 'teller.tell' },
+            { from: 'relay-2.tell', to: 'teller-2.tell' },
+          ],
+          entries: { 'relay-2.ask': entry },
+        }),
+      );
+      const sf = spawnSf(['up', file], dir);
+      await sf.waitFor(/^caller +\| caller: asked 'round 1', got 'ROUND 1'$/);
+      sf.child.kill('SIGINT');
+      expect(await sf.exited).toBe(0);
+      const at = (pattern: RegExp) => {
+        const index = sf.lines.findIndex((line) => pattern.test(line));
+        expect(index, `${pattern} in\n${sf.lines.join('\n')}`).toBeGreaterThanOrEqual(0);
+        return index;
+      };
+      // The two tellers need nothing: both start before either is ready.
+      expect(at(/^sf up +\| started teller-2 /)).toBeLessThan(at(/^sf up +\| teller ready$/));
+      // A relay calls its teller: it starts once sf up has seen that one ready.
+      expect(at(/^sf up +\| started relay /)).toBeGreaterThan(at(/^sf up +\| teller ready$/));
+      expect(at(/^sf up +\| started relay-2 /)).toBeGreaterThan(at(/^sf up +\| teller-2 ready$/));
+      // Main mode after every serving service is ready.
+      for (const name of ['relay', 'relay-2', 'teller', 'teller-2'])
+        expect(at(/^sf up +\| started caller /)).toBeGreaterThan(at(new RegExp(`^sf up +\\| ${name} ready$`)));
+      // Stopped in the reverse of the start order, whatever the timing of the starts.
+      const stops = sf.lines.filter((line) => /^sf up +\| stopping /.test(line)).map((line) => line.replace(/^.*stopping /, ''));
+      expect(stops).toEqual(['caller', 'relay-2', 'teller-2', 'relay', 'teller']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -16,7 +16,8 @@ export function createUpCommand(): Command {
   return systemCommand('up')
     .description(
       "Run a system: check it (as sf check), write each service's addresses, start every service as its own sf run process " +
-        '(writers and repliers first, main-mode services last), restart crashed ones with back-off, and stop them all on SIGINT/SIGTERM.',
+        '(each once the state writers and repliers it needs are ready, independent ones together, main-mode services last), ' +
+        'restart crashed ones with back-off, and stop them all on SIGINT/SIGTERM.',
     )
     .summary('run every service of a system: sf up [system] [--host NAME] [--once] [--ui host:port]')
     .option(

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { type ParseError, parse as parseReportingErrors } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
 import { ConfigError } from '../errors.js';
 
 /**
@@ -40,11 +41,13 @@ export function parseJsonText(text: string, file: string, what: string): unknown
 
 /**
  * Where the first syntax error of `text` is, found by jsonc-parser's scanner in strict JSON mode
- * (V8's `JSON.parse` gives no position for some mistakes, e.g. "Unexpected token").
+ * (V8's `JSON.parse` gives no position for some mistakes, e.g. "Unexpected token"). Loaded (CommonJS,
+ * synchronously) only here, on a bad file: every start-up reads JSON files, few read a bad one.
  */
 function firstErrorOffset(text: string): number {
+  const { parse } = createRequire(import.meta.url)('jsonc-parser') as typeof import('jsonc-parser');
   const errors: ParseError[] = [];
-  parseReportingErrors(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   return errors[0]?.offset ?? text.length;
 }
 

@@ -191,3 +191,27 @@ describe('discoverPlugins', () => {
     expect(error.message).toContain('has no entry point to import');
   });
 });
+
+describe('discoverPlugins for the types a service uses', () => {
+  const imported = () => ((globalThis as { sfImported?: string[] }).sfImported ??= []);
+  const recording = (name: string, type: string) =>
+    `${pluginSource(name, type)}\n(globalThis.sfImported ??= []).push(${JSON.stringify(name)});`;
+
+  it('leaves out a first-party plugin that provides none of them, and imports every candidate when a type is still missing', async () => {
+    const dir = await project('lean', { dependencies: { '@sf/conn-zmq-pubsub': '1.0.0', '@acme/conn-lean': '1.0.0' } });
+    await esmPackage(join(dir, 'node_modules/@sf/conn-zmq-pubsub'), '@sf/conn-zmq-pubsub', recording('@sf/conn-zmq-pubsub', 'publisher'), {
+      sf: { plugin: true },
+    });
+    await esmPackage(join(dir, 'node_modules/@acme/conn-lean'), '@acme/conn-lean', recording('@acme/conn-lean', 'lean_out'), {
+      sf: { plugin: true },
+    });
+    const names = async (types?: string[]) => (await discoverPlugins(dir, types && new Set(types))).map((plugin) => plugin.name);
+    // Third-party plugins are always imported: their types are unknown until then.
+    expect(await names(['lean_out'])).toEqual(['@acme/conn-lean']);
+    expect(imported()).toEqual(['@acme/conn-lean']);
+    expect(await names(['publisher', 'lean_out'])).toEqual(['@acme/conn-lean', '@sf/conn-zmq-pubsub']);
+    // A type nobody provided yet: every candidate, so the error can list every installed type.
+    expect(await names(['publsher'])).toEqual(['@acme/conn-lean', '@sf/conn-zmq-pubsub']);
+    expect(await names()).toEqual(['@acme/conn-lean', '@sf/conn-zmq-pubsub']);
+  });
+});

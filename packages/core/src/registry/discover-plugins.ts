@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createJiti } from 'jiti';
+import type { createJiti } from 'jiti';
 import { readJsonFile } from '../config/read-json-file.js';
 import { PluginError } from '../errors.js';
 import type { Plugin } from '../plugin/contract.js';
 import { isPlainObject, isRecord } from '../util/describe-value.js';
-import { isFirstPartyPluginPackage } from './first-party.js';
+import { FIRST_PARTY_TYPES, isFirstPartyPluginPackage } from './first-party.js';
+import { packageEntry } from './package-entry.js';
 import { findInstalledPackage, findNearestPackageJson, type PackageManifest } from './package-lookup.js';
 import type { Registry } from './registry.js';
 import { assertPluginShape } from './validate-plugin.js';
@@ -25,21 +26,27 @@ const SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies'] as 
  * is declared but not installed cannot be inspected: a `PluginError` (`SF_PLUGIN_MISSING`) tells
  * to run the install. Other missing dev and optional dependencies are skipped (a production
  * install leaves them out). No package.json: no plugins.
+ *
+ * With `types` (the type names a service uses), a first-party plugin package that provides none of
+ * them is not imported: `sf run` then loads only what its service needs (state-delta's persistent
+ * map, for one, costs every start-up that loads it). Third-party plugins are always imported, and
+ * when a type is still missing every candidate is, so an unknown type is reported among them all.
  */
-export async function discoverPlugins(fromDir: string): Promise<Plugin[]> {
+export async function discoverPlugins(fromDir: string, types?: ReadonlySet<string>): Promise<Plugin[]> {
   const manifestPath = await findNearestPackageJson(fromDir);
   if (manifestPath === undefined) return [];
   const projectDir = dirname(manifestPath);
   const manifest = (await readJsonFile(manifestPath, "service project's package.json")) as PackageManifest;
 
-  const candidates: { name: string; dir: string }[] = [];
+  const candidates: { name: string; dir: string; manifest: PackageManifest }[] = [];
   const missing: string[] = [];
   for (const [name, section] of declaredDependencies(manifest)) {
     const dir = await findInstalledPackage(name, projectDir);
     if (dir === undefined) {
       if (section === 'dependencies' || isFirstPartyPluginPackage(name)) missing.push(name);
-    } else if ((await readManifest(dir)).sf?.plugin === true) {
-      candidates.push({ name, dir });
+    } else {
+      const installed = await readManifest(dir);
+      if (installed.sf?.plugin === true) candidates.push({ name, dir, manifest: installed });
     }
   }
   if (missing.length > 0) {
@@ -49,14 +56,26 @@ export async function discoverPlugins(fromDir: string): Promise<Plugin[]> {
   }
 
   const parentURL = pathToFileURL(manifestPath).href;
-  const plugins: Plugin[] = [];
-  for (const { name, dir } of candidates) plugins.push(await importPlugin(name, dir, parentURL));
-  return plugins;
+  const load = async (chosen: typeof candidates) => {
+    const plugins: Plugin[] = [];
+    for (const { name, dir, manifest: installed } of chosen) plugins.push(await importPlugin(name, dir, installed, parentURL));
+    return plugins;
+  };
+  if (types === undefined) return load(candidates);
+  const needed = candidates.filter(
+    ({ name }) => !isFirstPartyPluginPackage(name) || [...types].some((type) => FIRST_PARTY_TYPES[type] === name),
+  );
+  const plugins = await load(needed);
+  const provided = (type: string) => plugins.some((plugin) => Object.hasOwn(plugin.types, type));
+  return [...types].every(provided) ? plugins : load(candidates);
 }
 
-/** Discovers the plugins installed in the project holding `fromDir` and registers them; returns them. */
-export async function registerDiscovered(registry: Registry, fromDir: string): Promise<Plugin[]> {
-  const plugins = await discoverPlugins(fromDir);
+/**
+ * Discovers the plugins installed in the project holding `fromDir` and registers them; returns them.
+ * With `types`, a first-party plugin that provides none of them is left out (see {@link discoverPlugins}).
+ */
+export async function registerDiscovered(registry: Registry, fromDir: string, types?: ReadonlySet<string>): Promise<Plugin[]> {
+  const plugins = await discoverPlugins(fromDir, types);
   for (const plugin of plugins) registry.register(plugin);
   return plugins;
 }
@@ -82,8 +101,8 @@ async function readManifest(dir: string): Promise<PackageManifest> {
   }
 }
 
-async function importPlugin(name: string, dir: string, parentURL: string): Promise<Plugin> {
-  const url = resolver().esmResolve(name, { parentURL, try: true });
+async function importPlugin(name: string, dir: string, manifest: PackageManifest, parentURL: string): Promise<Plugin> {
+  const url = packageEntry(dir, manifest) ?? (await resolver()).esmResolve(name, { parentURL, try: true });
   if (url === undefined) {
     throw new PluginError('SF_PLUGIN_INVALID', `Plugin package '${name}' (installed at ${dir}) has no entry point to import`, {
       hint: `Check its package.json "exports"/"main"; if it is a workspace package, build it first`,
@@ -125,8 +144,8 @@ function pickPluginExport(module: Record<string, unknown>): unknown {
 
 let jiti: ReturnType<typeof createJiti> | undefined;
 
-/** One lazily created jiti, used only for its ESM resolver (resolution from any folder). */
-function resolver(): ReturnType<typeof createJiti> {
-  jiti ??= createJiti(import.meta.url);
+/** One lazily created jiti, used only for its ESM resolver (resolution from any folder) where `packageEntry` cannot tell. */
+async function resolver(): Promise<ReturnType<typeof createJiti>> {
+  jiti ??= (await import('jiti')).createJiti(import.meta.url);
   return jiti;
 }

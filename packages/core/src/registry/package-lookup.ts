@@ -13,6 +13,10 @@ export interface PackageManifest {
   optionalDependencies?: Record<string, string>;
   /** Service-framework metadata: `{ "plugin": true }` marks a plugin package. */
   sf?: { plugin?: boolean };
+  /** Entry points by subpath and condition (as written; read by `packageEntry`). */
+  exports?: unknown;
+  /** Entry point of a package without `exports`. */
+  main?: unknown;
 }
 
 /** Path of the nearest package.json at or above `fromDir`, or `undefined` at the file system root. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type DestinationStream, type Logger, type StreamEntry, multistream, pino } from 'pino';
-import pretty from 'pino-pretty';
+import { consoleStream } from './console-line.js';
 import { REDACTED } from './redaction.js';
 
 /** Log levels, lowest first. */
@@ -63,19 +63,8 @@ export async function flushLogFiles(logger: Logger): Promise<void> {
 export async function createLogger(name: string, options: LoggingOptions = {}, redact: readonly string[] = []): Promise<Logger> {
   const consoleLevel = options.consoleLevel ?? 'info';
   const streams: StreamEntry[] = [
-    {
-      level: consoleLevel,
-      stream: pretty({
-        sync: true,
-        singleLine: true,
-        colorize: false,
-        translateTime: 'HH:MM:ss.l',
-        // Errors stay on their line as JSON; their stack goes to the log files only.
-        ignore: 'pid,hostname,service,error.stack',
-        errorLikeObjectKeys: ['sf_none'],
-        messageFormat: '[{service}] {msg}',
-      }),
-    },
+    // Errors stay on their line as JSON; their stack goes to the log files only.
+    { level: consoleLevel, stream: consoleStream() },
   ];
   let fileLevel: LogLevel | undefined;
   if (options.folder !== undefined) {

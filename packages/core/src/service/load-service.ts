@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createJiti } from 'jiti';
+import type { createJiti } from 'jiti';
 import { ServiceLoadError, SfError } from '../errors.js';
 import { describeValue, isPlainObject } from '../util/describe-value.js';
 import { nearest } from '../util/nearest.js';
@@ -70,7 +70,8 @@ let jiti: ReturnType<typeof createJiti> | undefined;
 async function importModule(file: string): Promise<Record<string, unknown>> {
   try {
     if (file.endsWith('.ts') || file.endsWith('.mts')) {
-      jiti ??= createJiti(import.meta.url);
+      // Loaded only for TypeScript: a JavaScript service is imported natively.
+      jiti ??= (await import('jiti')).createJiti(import.meta.url);
       return await jiti.import<Record<string, unknown>>(file);
     }
     return await import(pathToFileURL(file).href);

@@ -77,7 +77,7 @@ export async function prepareService(options: PrepareOptions): Promise<PreparedS
 
   const registry = createRegistry();
   for (const plugin of options.plugins ?? []) registry.register(plugin);
-  if (options.discover !== false) await registerDiscovered(registry, dirname(file));
+  if (options.discover !== false) await registerDiscovered(registry, dirname(file), typeNames(exports));
 
   const given = options.creation === undefined ? undefined : await loadCreationFile(options.creation, cwd, service);
   if (given !== undefined) {
@@ -157,4 +157,20 @@ function checkMode(models: readonly ResolvedModel[], exports: LoadedServiceModul
       hint: typeof exports.main === 'function' ? 'Run it in main mode with -m' : 'Declare connection_models.in or state_models.in',
     });
   }
+}
+
+/** The type names the service's models use (`connection_type`, `state_type`), for discovery to import only what provides them. */
+function typeNames(exports: LoadedServiceModule['exports']): Set<string> {
+  const names = new Set<string>();
+  for (const [section, key] of [
+    [exports.connection_models, 'connection_type'],
+    [exports.state_models, 'state_type'],
+  ] as const) {
+    if (!isPlainObject(section)) continue;
+    for (const side of [section.in, section.out]) {
+      if (!isPlainObject(side)) continue;
+      for (const model of Object.values(side)) if (isPlainObject(model) && typeof model[key] === 'string') names.add(model[key]);
+    }
+  }
+  return names;
 }

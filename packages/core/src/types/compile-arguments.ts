@@ -1,7 +1,7 @@
 /** Compiles a pair of argument models, once, into a validator of an arguments object. */
 import type { AnySchema } from 'ajv';
 import { type ErrorLocation, ModelError, ValidationError } from '../errors.js';
-import { ajv, compileCheck } from './ajv.js';
+import { compileSchema, lazyCheck } from './ajv.js';
 import { type ArgumentModelPair, mergeModels } from './argument-model.js';
 import { describeNode, describeReceived } from './describe.js';
 import { explain } from './explain.js';
@@ -65,8 +65,7 @@ export function compileModel(models: ArgumentModelPair, where: CompileWhere): Co
   node.arguments = true;
   const schema = nodeSchema(node) as object;
   compileTree(node, location);
-  const validate = ajv.compile(schema);
-  return { node, schema, validate: (value) => validate(value) as boolean, fast: fastCheck(node), location };
+  return { node, schema, validate: lazyCheck(schema), fast: fastCheck(node), location };
 }
 
 /**
@@ -127,7 +126,10 @@ function parseMapArguments(map: MapSpec, required: boolean, root: string, option
 /**
  * Gives every node its check (children first, so a bad raw schema is reported where it is).
  * Leaves whose schema is a single `typeof`/instance/`enum` test use that test directly: compiling
- * each would cost about a millisecond at start and change nothing.
+ * each would cost about a millisecond at start and change nothing. A user's raw schema is compiled
+ * now (its errors belong to start-up, and the fast check calls it); the schemas generated for the
+ * other nodes are compiled on their first use (`lazyCheck`), since the fast checks answer for
+ * every valid value and most are never needed.
  */
 function compileTree(node: SpecNode, location: ErrorLocation): void {
   for (const child of childrenOf(node)) compileTree(child, location);
@@ -146,12 +148,12 @@ function compileTree(node: SpecNode, location: ErrorLocation): void {
   }
   const schema = schemaOfNode(node) ?? nodeSchema(node);
   try {
-    if (node.kind === 'schema') node.raw = ajv.compile(node.schema);
+    if (node.kind === 'schema') node.raw = compileSchema(node.schema);
     if (node.kind === 'map') {
       const keyText = keyTextSchema(node.key);
-      node.keyText = keyText === false ? () => false : compileCheck(keyText);
+      node.keyText = keyText === false ? () => false : lazyCheck(keyText);
     }
-    node.check = compileCheck(schema as AnySchema);
+    node.check = lazyCheck(schema as AnySchema);
   } catch (error) {
     if (error instanceof ModelError) throw error;
     throw new ModelError(`Invalid JSON Schema: ${(error as Error).message}`, {

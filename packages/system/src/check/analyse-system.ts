@@ -79,6 +79,8 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
       try {
         service.prepared = await prepareService({
           ...runOptions(system, service.name),
+          // The plugins inspection found in its project: no second discovery per service.
+          ...(service.plugins !== undefined && { plugins: service.plugins, discover: false }),
           addresses: first.addressesFile,
           ...(first.creationFile !== undefined && { creation: first.creationFile }),
         });

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import { createRegistry, loadServiceModule, type Registry, registerDiscovered } from '@sf/core';
+import { createRegistry, discoverPlugins, loadServiceModule, type Registry } from '@sf/core';
+import type { Plugin } from '@sf/core/plugin';
 import type { Kind, Side } from '@sf/core/plugin';
 import { type Problem, problemFromError } from '../check/problem.js';
 import type { LoadedSystem, ServiceInterface, SystemService } from '../system-file/system-types.js';
@@ -31,10 +32,17 @@ export async function inspectServices(system: LoadedSystem): Promise<Inspection>
     return { name, file: resolve(system.dir, spec.service), main: spec.main === true, python, ends: [] };
   });
   const registries: Registry[] = [];
+  // Services in one project share its plugins: found once per folder, not once per service.
+  const found = new Map<string, Promise<Plugin[]>>();
+  const pluginsIn = (dir: string) => {
+    if (!found.has(dir)) found.set(dir, discoverPlugins(dir));
+    return found.get(dir)!;
+  };
   for (const service of services.filter((candidate) => !candidate.python)) {
     try {
       const declared = await moduleTypes(service.file, system.dir);
-      const registry = await registryFor(dirname(service.file));
+      service.plugins = await pluginsIn(dirname(service.file));
+      const registry = registryOf(service.plugins);
       registries.push(registry);
       // An unknown type is reported when the service is prepared.
       service.ends.push(...declared.map((entry) => resolveEnd(service.name, entry, registry, service.file, [])));
@@ -44,7 +52,7 @@ export async function inspectServices(system: LoadedSystem): Promise<Inspection>
   }
   const pythons = services.filter((candidate) => candidate.python);
   // Python services' types resolve through the plugins next to the system file, else those of the JavaScript services.
-  if (pythons.length > 0) registries.unshift(await registryFor(system.dir).catch(() => createRegistry()));
+  if (pythons.length > 0) registries.unshift(await pluginsIn(system.dir).then(registryOf, () => createRegistry()));
   for (const service of pythons) {
     const spec = system.spec.services[service.name]!;
     if (spec.interface === undefined) problems.push(missingInterface(service.name, spec));
@@ -97,9 +105,9 @@ function resolveEnd(service: string, declared: DeclaredType, registry: Registry,
   return { service, kind: declared.kind, side: declared.side, name: declared.name, path, typeName, definition };
 }
 
-async function registryFor(dir: string): Promise<Registry> {
+function registryOf(plugins: readonly Plugin[]): Registry {
   const registry = createRegistry();
-  await registerDiscovered(registry, dir);
+  for (const plugin of plugins) registry.register(plugin);
   return registry;
 }
 

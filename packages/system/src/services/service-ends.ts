@@ -1,5 +1,5 @@
 import type { PreparedService, ResolvedModel } from '@sf/core';
-import type { Kind, Side, TypeDefinition } from '@sf/core/plugin';
+import type { Kind, Plugin, Side, TypeDefinition } from '@sf/core/plugin';
 
 /** One connection or state model of one service: an end of zero or more wires. */
 export interface End {
@@ -35,6 +35,8 @@ export interface InspectedService {
   readonly ends: End[];
   /** The service prepared without sockets, once addresses are derived (`undefined` when it failed or is Python). */
   prepared?: PreparedService;
+  /** The plugins installed in its project (found once per project folder), when it was loaded. */
+  plugins?: readonly Plugin[];
 }
 
 /** `connection_models.out.quote` for a model. */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createColors } from 'picocolors';
@@ -5,7 +6,8 @@ import { runOptions, type SystemAnalysis, type SystemProcess } from '../check/an
 import type { RestartPolicy, ServiceLog } from '../system-file/system-types.js';
 import { pythonCommand, pythonLevel, pythonRun, withParentDeathSignal } from './python-command.js';
 import { type Exit, type ProcessSpec, ServiceProcess } from './service-process.js';
-import { startOrder } from './start-order.js';
+import { startAll } from './start-all.js';
+import { startOrder, startPrerequisites } from './start-order.js';
 import { type ServiceStatus, statusTable } from './status-table.js';
 import { LiveStatus } from './live-status.js';
 import { natsServerBinary, type RunningNats, startNats } from '../nats/nats-servers.js';
@@ -30,6 +32,8 @@ export interface UpOptions {
   readonly once: boolean;
   /** Longest wait for a service to say it is ready (default 30 s). */
   readonly readyTimeoutMs?: number;
+  /** How many services may be starting (spawned, not ready yet) at once (default: the CPU count, at least 2). */
+  readonly startConcurrency?: number;
   /** Longest wait for a service to stop after SIGINT before SIGKILL (default 10 s). */
   readonly stopGraceMs?: number;
   /** On a terminal: draw a live status view below the log lines (redrawn every second; the table is also printed at the end). */
@@ -67,7 +71,9 @@ interface Slot extends ServiceStatus {
 
 /**
  * Runs an analysed system (its addresses files written): starts every service as its own process
- * in {@link startOrder}, waiting until each serving one is ready; prefixes every line with the
+ * in {@link startOrder}, each once the services it needs are ready ({@link startPrerequisites};
+ * services that need nothing of each other start together, up to `startConcurrency` at once,
+ * main-mode ones after every serving one); prefixes every line with the
  * service's name; restarts a crashed service with doubling back-off until `max_restarts` crashes
  * in a row (a crash loop, reported, the service left stopped); on SIGINT/SIGTERM (or, with
  * `once`, when every main-mode service has finished) stops them all in reverse order. The
@@ -218,10 +224,10 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
           `at ${analysis.nats.addresses.join(', ')} (pid ${nats.pids.join(', ')})`,
       );
     }
-    for (const slot of slots) {
-      if (stopping) break;
+    await startAll(slots, startPrerequisites(analysis), options.startConcurrency ?? Math.max(2, availableParallelism()), async (slot) => {
+      if (stopping) return;
       const child = start(slot);
-      if (slot.main) continue;
+      if (slot.main) return;
       const outcome = await Promise.race([
         child.ready.then(() => 'ready'),
         child.exited.then(() => 'exited'),
@@ -230,7 +236,7 @@ export async function runSystem(analysis: SystemAnalysis, options: UpOptions): P
       ]);
       if (outcome === 'late')
         note(colors.yellow(`${slot.spec.name} is not ready after ${options.readyTimeoutMs ?? 30_000} ms; starting the others`));
-    }
+    });
     // Entry points (the system file's `entries`): where callers from outside reach the system.
     for (const entry of analysis.entries) if (!stopping) note(`entry point ${describeEntry(entry)}`);
     await stopped;
