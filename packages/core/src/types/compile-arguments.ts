@@ -21,6 +21,8 @@ export interface ArgumentsValidator {
   check(value: unknown): ValidationError | undefined;
   /** The JSON Schema it was compiled from. */
   readonly schema: object;
+  /** The parsed model it checks against (what `sf check` compares between two ends). */
+  readonly node: ModelNode | MapNode;
 }
 
 /** Where the models sit, for error messages, and what they may contain. */
@@ -94,6 +96,7 @@ export function compileArguments(models: ArgumentModelPair, where: CompileWhere)
   };
   return {
     schema,
+    node,
     check,
     assert(value) {
       const error = check(value);
