@@ -28,7 +28,7 @@ export {
 export { type AddressRole, isLocalEndpoint, parseAddress } from './config/parse-address.js';
 export { CORE_MAJOR } from './registry/core-version.js';
 export { isPlainObject } from './util/describe-value.js';
-export { isStateView, type KeySource, plainOf, stateView } from './util/state-view.js';
+export { isStateView, type KeySource, plainOf, readOnlyState, STATE_PLAIN_MAX, stateView } from './util/state-view.js';
 export { isPromiseLike } from './util/is-promise-like.js';
 export { clipText, QUOTE_MAX, quoteText } from './util/quote-text.js';
 export { redactUrlCredentials } from './util/redact-url.js';

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EndpointContext, PluginLogger } from '@sf/core/plugin';
-import { stateView } from '@sf/core/plugin';
+import { readOnlyState } from '@sf/core/plugin';
 import { OrderedMap as PersistentMap } from 'immutable';
 import type { StateValue } from './apply-delta.js';
 import type { Publication, Snapshot } from './wire.js';
@@ -253,19 +253,11 @@ export class Replica {
     // the state model): held so that deltas 1, 2… apply on it, but never exposed. A Python 0.0.3
     // writer numbers every snapshot 0, whatever it holds: that value is exposed.
     if (num === 0 && map.size === 0) return;
-    // Up to PLAIN_MAX keys a frozen plain copy costs less than reads through a view; past it, the
-    // view (read-only, over a map never changed) keeps an update's cost off the state's size.
-    // Either is now everyone's `states[name]`, for good.
-    const value = map.size <= PLAIN_MAX ? Object.freeze(Object.fromEntries(map)) : stateView(map);
-    return this.#hooks.update(value, workflowId, trace);
+    // A frozen plain copy of a small state, else a view over the map (never changed): either is now
+    // everyone's `states[name]`, for good.
+    return this.#hooks.update(readOnlyState(map), workflowId, trace);
   }
 }
-
-/**
- * Most keys a state may have to be handed out as a frozen plain object (copied per update);
- * larger states are handed out as a read-only view over the persistent map (see `#commit`).
- */
-export const PLAIN_MAX = 64;
 
 /** `map` with `delta` applied (a key whose value is `null` is deleted); `map` itself is unchanged. */
 function withDelta(map: PersistentMap<string, unknown>, delta: Readonly<StateValue>): PersistentMap<string, unknown> {

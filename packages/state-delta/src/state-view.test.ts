@@ -1,7 +1,7 @@
-import { decodeValue, encodeValue, isStateView } from '@sf/core/plugin';
+import { decodeValue, encodeValue, isStateView, STATE_PLAIN_MAX } from '@sf/core/plugin';
 import { describe, expect, it } from 'vitest';
 import { applyDelta, copyState } from './apply-delta.js';
-import { PLAIN_MAX, Replica } from './replica.js';
+import { Replica } from './replica.js';
 
 const logger = { info() {}, warn() {}, debug() {}, error() {}, trace() {}, fatal() {}, child: () => logger } as never;
 
@@ -44,8 +44,8 @@ describe('the values a delta reader hands out', () => {
 
   it('read like the plain object they stand for, keys in the same order', async () => {
     const { handed, publish } = harness();
-    // Over PLAIN_MAX keys, so the reader hands out views (smaller states get frozen plain copies).
-    const fillers = Object.fromEntries(Array.from({ length: PLAIN_MAX }, (_, i) => [`f${i}`, i]));
+    // Over STATE_PLAIN_MAX keys, so the reader hands out views (smaller states get frozen plain copies).
+    const fillers = Object.fromEntries(Array.from({ length: STATE_PLAIN_MAX }, (_, i) => [`f${i}`, i]));
     const snapshot: Record<string, unknown> = { b: 2, a: 1, '7': 'seven', '101.5': 3, ...fillers };
     Object.defineProperty(snapshot, '__proto__', { value: 'a key', enumerable: true, writable: true, configurable: true });
     const deltas: Record<string, unknown>[] = [

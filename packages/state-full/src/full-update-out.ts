@@ -1,7 +1,8 @@
 import type { Endpoint, EndpointContext, OutboundMessage, TypeDefinition } from '@sf/core/plugin';
-import { answerRequest, decodeRequest, encodeReply, framePayload } from '@sf/core/plugin';
+import { answerRequest, encodeReply, framePayload } from '@sf/core/plugin';
 import { closedError, hasAddress, ReplyServer, SOCKET_CREATION_ARGUMENTS, TopicPublisher } from '@sf/zmq-base';
 import { FullStore } from './full-store.js';
+import { replyOf } from './snapshot-reply.js';
 import { persistPath } from '@sf/state-store';
 
 /** Default `wait_after_creation_s`: time `open()` waits so subscribers can join before the first publication. */
@@ -97,10 +98,7 @@ class FullUpdateOutEndpoint implements Endpoint {
   #latestReply(): Uint8Array {
     const latest = this.#latest;
     if (latest === undefined) return encodeReply({ return_args: {}, workflow_id: null });
-    if (latest.reply === undefined) {
-      const { args, workflow_id } = decodeRequest(latest.frame);
-      latest.reply = encodeReply({ return_args: args, workflow_id });
-    }
+    latest.reply ??= replyOf(latest.frame);
     return latest.reply;
   }
 }

@@ -1,8 +1,9 @@
-import { decodeValue } from '@sf/core/plugin';
+import { decodeValue, readOnlyState } from '@sf/core/plugin';
 import type { Endpoint, EndpointContext, TypeDefinition } from '@sf/core/plugin';
 import { closedError, closeNats, connectNats, NATS_ADDRESS, NATS_CREATION_ARGUMENTS } from '@sf/conn-nats';
 import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/transport-node';
+import { OrderedMap as PersistentMap } from 'immutable';
 import { BUCKET_ARGUMENTS, bucketName } from './bucket.js';
 import { decodeKey } from './keys.js';
 
@@ -23,6 +24,9 @@ export const WATCH_CHECK_MS = 2000;
  * multi-key update may arrive as several (each key's value is always one the out side wrote).
  * A watch whose server died (its consumer with it) is noticed by comparing the last revision seen
  * with the bucket's, and resumed from the next revision on the servers left.
+ * The state is held in a persistent map (as `delta_update_in` holds it) and handed out read-only
+ * (`readOnlyState`): a write costs what it changes, not the state's size, and a value handed out
+ * never changes afterwards.
  */
 export const natsKvIn: TypeDefinition = {
   side: 'in',
@@ -40,7 +44,10 @@ export const natsKvIn: TypeDefinition = {
 class KvInEndpoint implements Endpoint {
   readonly #context: EndpointContext;
   readonly #bucket: string;
-  readonly #state: Record<string, unknown> = {};
+  /** The state as last handed out; never changed (later values share its unchanged keys). */
+  #held = PersistentMap<string, unknown>();
+  /** Entries applied since: a mutable copy of `#held`, made on the first entry after a hand-out. */
+  #draft: PersistentMap<string, unknown> | undefined;
   #connection: NatsConnection | undefined;
   #watch: QueuedIterator<KvWatchEntry> | undefined;
   /** The revision (stream sequence) of the last entry applied; a new watch resumes after it. */
@@ -136,37 +143,48 @@ class KvInEndpoint implements Endpoint {
     return timer;
   }
 
-  /** One KV entry: the key set or deleted in the copy; handlers see the state once no more entries are pending. */
+  /** One KV entry: its key set or deleted in the draft; handlers see the state once no more entries are pending. */
   #apply(entry: KvWatchEntry): void {
+    const workflowId = this.#applyEntry(entry);
+    if (entry.delta || this.#draft === undefined) return;
+    this.#held = this.#draft.asImmutable();
+    this.#draft = undefined;
+    this.#context.update(readOnlyState(this.#held), workflowId ?? null);
+  }
+
+  /** Sets or deletes the entry's key in the draft; its workflow id (null for a delete), or `undefined` when it is refused. */
+  #applyEntry(entry: KvWatchEntry): string | null | undefined {
     const key = decodeKey(entry.key);
     if (key === undefined) {
       this.#context.reject('bad_state', 'nats_kv_in: a key the out side cannot have written; ignored', {
         key: entry.key,
         bucket: this.#bucket,
       });
-      return;
+      return undefined;
     }
-    let workflowId: string | null = null;
-    if (entry.operation === 'PUT') {
-      let value: unknown;
-      try {
-        [value, workflowId] = decodeValue(entry.value) as [unknown, string | null];
-      } catch (error) {
-        this.#context.reject('undecodable', 'nats_kv_in: undecodable value; key ignored', { err: error, key, bucket: this.#bucket });
-        return;
-      }
-      const invalid = this.#context.check({ [key]: value }, true);
-      if (invalid) {
-        this.#context.reject('bad_state', 'nats_kv_in: a value that fails the state model; key ignored', {
-          err: invalid,
-          key,
-          bucket: this.#bucket,
-        });
-        return;
-      }
-      this.#state[key] = value;
-    } else delete this.#state[key];
-    if (!entry.delta) this.#context.update({ ...this.#state }, workflowId);
+    if (entry.operation !== 'PUT') {
+      this.#draft = (this.#draft ?? this.#held.asMutable()).delete(key);
+      return null;
+    }
+    let value: unknown;
+    let workflowId: string | null;
+    try {
+      [value, workflowId] = decodeValue(entry.value) as [unknown, string | null];
+    } catch (error) {
+      this.#context.reject('undecodable', 'nats_kv_in: undecodable value; key ignored', { err: error, key, bucket: this.#bucket });
+      return undefined;
+    }
+    const invalid = this.#context.check({ [key]: value }, true);
+    if (invalid) {
+      this.#context.reject('bad_state', 'nats_kv_in: a value that fails the state model; key ignored', {
+        err: invalid,
+        key,
+        bucket: this.#bucket,
+      });
+      return undefined;
+    }
+    this.#draft = (this.#draft ?? this.#held.asMutable()).set(key, value);
+    return workflowId;
   }
 }
 

@@ -11,6 +11,12 @@ export const DEFAULT_WRITE_TIMEOUT_MS = 5000;
 /** Default `write_retries`: how many times a write that failed (a server lost, a leader election) is tried again. */
 export const DEFAULT_WRITE_RETRIES = 5;
 
+/**
+ * Writes of one update in flight at once. A snapshot of many keys so holds a bounded number of
+ * pending requests (each costs the client two Error objects and a timer), not one per key.
+ */
+export const WRITES_IN_FLIGHT = 256;
+
 /** Wait before the first retry of a write; doubles each time, up to 2 s. */
 const RETRY_WAIT_MS = { first: 100, max: 2000 } as const;
 
@@ -98,20 +104,17 @@ class KvOutEndpoint implements Endpoint {
   }
 
   async #write(kv: KV, state: Record<string, unknown>, isSnapshot: boolean, workflowId: string | null): Promise<undefined> {
-    const writes: Array<Promise<unknown>> = [];
-    for (const [key, value] of Object.entries(state)) {
+    const writes: Array<() => Promise<unknown>> = [];
+    for (const key of Object.keys(state)) {
       const name = encodeKey(key);
-      if (value === null) writes.push(this.#retry(`delete ${key}`, () => kv.delete(name)));
-      else {
-        const frame = encodeValue([value, workflowId]);
-        writes.push(this.#retry(`write ${key}`, () => kv.put(name, frame)));
-      }
+      if (state[key] === null) writes.push(() => this.#retry(`delete ${key}`, () => kv.delete(name)));
+      else writes.push(() => this.#retry(`write ${key}`, () => kv.put(name, encodeValue([state[key], workflowId]))));
     }
     if (isSnapshot) {
       const stale = (await this.#retry('list keys', () => listKeys(kv))).filter((name) => !Object.hasOwn(state, decodeOrSelf(name)));
-      for (const name of stale) writes.push(this.#retry(`delete ${name}`, () => kv.delete(name)));
+      for (const name of stale) writes.push(() => this.#retry(`delete ${name}`, () => kv.delete(name)));
     }
-    await Promise.all(writes);
+    await inWindow(writes, WRITES_IN_FLIGHT);
     return undefined;
   }
 
@@ -140,6 +143,24 @@ class KvOutEndpoint implements Endpoint {
       }
     }
   }
+}
+
+/** Runs `operations`, at most `width` at a time; rejects with the first failure (and starts no more). */
+async function inWindow(operations: ReadonlyArray<() => Promise<unknown>>, width: number): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lane = async (): Promise<void> => {
+    while (!failed && next < operations.length) {
+      const operation = operations[next++]!;
+      try {
+        await operation();
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, operations.length) }, lane));
 }
 
 async function listKeys(kv: KV): Promise<string[]> {

@@ -3,7 +3,7 @@ import { ConfigError, ModelError } from '../errors.js';
 import type { ArgumentModels, Kind, Side } from '../plugin/contract.js';
 import type { Registry } from '../registry/registry.js';
 import { isEmptyModel, partialModel } from '../types/argument-model.js';
-import { type ArgumentModel, compileArguments } from '../types/compile-arguments.js';
+import { type ArgumentModel, type ArgumentsValidator, compileArguments } from '../types/compile-arguments.js';
 import { describeValue, isPlainObject } from '../util/describe-value.js';
 import { didYouMean } from '../util/nearest.js';
 import { counterpartKey, KIND_KEYS, SIDE_KEYS } from './model-keys.js';
@@ -212,16 +212,36 @@ function modelAt(model: Record<string, unknown>, key: string): ArgumentModel | n
   return (model[key] ?? null) as ArgumentModel | null;
 }
 
+/**
+ * Validators of what each type declares (its creation or connection/state arguments), compiled once
+ * and shared by every model of that type: one service, or a `sf check` of hundreds, compiles each
+ * declaration once, not once per model. Keyed by the declaration (or {@link NO_ARGUMENTS}) and root.
+ */
+const DECLARED_CHECKS = new WeakMap<object, Map<string, ArgumentsValidator>>();
+const NO_ARGUMENTS = {};
+
 /** Checks creation or connection/state argument values against what the type declares. */
 function checkValues(
   values: Record<string, unknown>,
   declared: ArgumentModels | undefined,
   where: { service: string; model: string; root: string },
 ): void {
-  compileArguments(
-    { required: declared?.required ?? null, optional: declared?.optional ?? null },
-    { ...where, allowFunctions: true },
-  ).assert(values);
+  const models = { required: declared?.required ?? null, optional: declared?.optional ?? null };
+  const key = declared ?? NO_ARGUMENTS;
+  const byRoot = DECLARED_CHECKS.get(key) ?? new Map<string, ArgumentsValidator>();
+  DECLARED_CHECKS.set(key, byRoot);
+  let shared = byRoot.get(where.root);
+  if (shared === undefined) {
+    try {
+      shared = compileArguments(models, { root: where.root, allowFunctions: true });
+    } catch {
+      shared = undefined;
+    }
+    if (shared !== undefined) byRoot.set(where.root, shared);
+  }
+  if (shared !== undefined && shared.check(values) === undefined) return;
+  // Compiled again with this model's location, so the error (or a bad declaration's) names it.
+  compileArguments(models, { ...where, allowFunctions: true }).assert(values);
 }
 
 function socketAddresses(

@@ -21,7 +21,7 @@ export interface ArgumentsValidator {
   check(value: unknown): ValidationError | undefined;
   /** The JSON Schema it was compiled from. */
   readonly schema: object;
-  /** The parsed model (declared keys, or a top-level map): what the JSON forms (`codec/json-form.ts`) read. */
+  /** The parsed model (declared keys, or a top-level map): what the JSON forms (`codec/json-form.ts`) read and `sf check` compares. */
   readonly node: ModelNode | MapNode;
 }
 

@@ -3,7 +3,7 @@ import { decodeValue, encodeValue } from '../codec/values.js';
 import { compileArguments } from '../types/compile-arguments.js';
 import { mapOf } from '../types/helpers.js';
 import { isPlainObject } from './describe-value.js';
-import { isStateView, type KeySource, plainOf, stateView } from './state-view.js';
+import { isStateView, type KeySource, plainOf, readOnlyState, STATE_PLAIN_MAX, stateView } from './state-view.js';
 
 /** A source over `entries` that counts its reads. */
 function counted(entries: Record<string, unknown>): KeySource & { reads: number } {
@@ -49,5 +49,24 @@ describe('stateView', () => {
     expect(decodeValue(encodeValue({ book: view }))).toEqual({ book: { '1.5': 2, '2': 3 } });
     expect(plainOf(view)).toEqual({ '1.5': 2, '2': 3 });
     expect(source.reads).toBe(2);
+  });
+});
+
+describe('readOnlyState', () => {
+  it('hands out a frozen plain copy up to STATE_PLAIN_MAX keys and a view past it, both reading as the source', () => {
+    const entries = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    const small = readOnlyState(counted(entries(STATE_PLAIN_MAX)));
+    expect(isStateView(small)).toBe(false);
+    expect(Object.isFrozen(small)).toBe(true);
+    expect(small).toEqual(entries(STATE_PLAIN_MAX));
+    const big = readOnlyState(counted(entries(STATE_PLAIN_MAX + 1)));
+    expect(isStateView(big)).toBe(true);
+    expect({ ...big }).toEqual(entries(STATE_PLAIN_MAX + 1));
+  });
+
+  it('keeps a key named __proto__ as a key in the plain copy', () => {
+    const value = readOnlyState(counted(JSON.parse('{"__proto__": 1, "a": 2}'))) as Record<string, unknown>;
+    expect(Object.hasOwn(value, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
   });
 });

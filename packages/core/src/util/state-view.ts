@@ -57,6 +57,22 @@ export function stateView(source: KeySource): Readonly<Record<string, unknown>> 
   return view;
 }
 
+/**
+ * Most keys a state value may have to be handed out by {@link readOnlyState} as a frozen plain copy
+ * (made per update); a larger one is handed out as a {@link stateView}.
+ */
+export const STATE_PLAIN_MAX = 64;
+
+/**
+ * A state value as an in-state hands it to the runner (`states[name]`, `on_update`): up to
+ * {@link STATE_PLAIN_MAX} keys a frozen plain copy (reads cost less than through a view, and the
+ * copy is small); past it a {@link stateView}, whose cost does not depend on the size of `source`.
+ * Either reads like a plain object and never changes. `source` must never change afterwards.
+ */
+export function readOnlyState(source: KeySource): Readonly<Record<string, unknown>> {
+  return source.size <= STATE_PLAIN_MAX ? Object.freeze(toPlain(source)) : stateView(source);
+}
+
 /** The plain-object copy of a {@link stateView} (built once per view), or `undefined` for any other value. */
 export function plainOf(value: object): Record<string, unknown> | undefined {
   return PLAIN.get(value)?.();

@@ -72,10 +72,13 @@ export async function analyseSystem(system: LoadedSystem, runDir?: string): Prom
       if (creationFile !== undefined) processes[index] = { ...process, creationFile };
     }
     const serviceProblems: Problem[] = [...inspection.problems];
+    const failed = new Set(inspection.problems.map((problem) => problem.service));
+    // Replica 1 stands for them all: the replicas differ only in their addresses.
+    const firstProcess = new Map<string, SystemProcess>();
+    for (const process of processes) if (!firstProcess.has(process.service)) firstProcess.set(process.service, process);
     for (const service of inspection.services) {
-      if (service.python || serviceProblems.some((problem) => problem.service === service.name)) continue;
-      // Replica 1 stands for them all: the replicas differ only in their addresses.
-      const first = processes.find((process) => process.service === service.name)!;
+      if (service.python || failed.has(service.name)) continue;
+      const first = firstProcess.get(service.name)!;
       try {
         service.prepared = await prepareService({
           ...runOptions(system, service.name),

@@ -1,4 +1,4 @@
-import { compileModel, nearest, type ResolvedModel } from '@sf/core';
+import { type CompiledModel, compileModel, nearest, type ResolvedModel } from '@sf/core';
 import type { Channel } from '../addresses/derive-addresses.js';
 import { binds } from '../addresses/sockets.js';
 import { type End, endLabel, type InspectedService } from '../services/service-ends.js';
@@ -8,13 +8,14 @@ import type { Problem, WireProblemCode } from './problem.js';
 
 /** Checks every wire's two ends against each other: peer types, argument and return models, state models, topics. */
 export function checkWires(wires: readonly Wire[]): Problem[] {
+  const nodes = new ModelNodes();
   return wires.flatMap((wire) => {
     const peerProblem = checkPeers(wire);
     if (peerProblem) return [peerProblem];
     const { from, to } = wire;
     if (from.model === undefined || to.model === undefined) return [];
-    const problems = compare(wire, from.model, to.model, 'args', from.kind === 'state' ? 'SF_WIRE_STATE' : 'SF_WIRE_ARGUMENTS');
-    if (from.definition?.replies) problems.push(...compare(wire, to.model, from.model, 'returns', 'SF_WIRE_RETURNS'));
+    const problems = compare(nodes, wire, from.model, to.model, 'args', from.kind === 'state' ? 'SF_WIRE_STATE' : 'SF_WIRE_ARGUMENTS');
+    if (from.definition?.replies) problems.push(...compare(nodes, wire, to.model, from.model, 'returns', 'SF_WIRE_RETURNS'));
     const topic = checkTopic(wire, from.model, to.model);
     return topic ? [...problems, topic] : problems;
   });
@@ -43,11 +44,39 @@ function checkPeers({ from, to }: Wire): Problem | undefined {
   };
 }
 
+/**
+ * The parsed models of each end: those compiled when the service was prepared (same roots), else
+ * compiled once per check, so an end on many wires (a state's writer and its hundred readers, a
+ * publisher and its subscribers) is not compiled again for each.
+ */
+class ModelNodes {
+  readonly #nodes = new WeakMap<ResolvedModel, Map<string, CompiledModel['node']>>();
+
+  /** The parsed `which` model of `model`, its paths starting at `root`. */
+  of(model: ResolvedModel, which: 'args' | 'returns', root: string): CompiledModel['node'] {
+    const prepared = which === 'returns' ? model.returns : model.args;
+    if (prepared !== undefined && prepared.node.path === root) return prepared.node;
+    const byRoot = this.#nodes.get(model) ?? new Map<string, CompiledModel['node']>();
+    this.#nodes.set(model, byRoot);
+    const key = `${which} ${root}`;
+    const node = byRoot.get(key) ?? compileModel(model.declared[which], { root }).node;
+    byRoot.set(key, node);
+    return node;
+  }
+}
+
 /** `args`: the out model's arguments checked against the in model's; `returns`: the replier's return model against the caller's. */
-function compare(wire: Wire, sender: ResolvedModel, receiver: ResolvedModel, which: 'args' | 'returns', code: WireProblemCode): Problem[] {
+function compare(
+  nodes: ModelNodes,
+  wire: Wire,
+  sender: ResolvedModel,
+  receiver: ResolvedModel,
+  which: 'args' | 'returns',
+  code: WireProblemCode,
+): Problem[] {
   const root = which === 'returns' ? 'return_args' : sender.kind === 'state' ? 'state' : 'args';
-  const sent = compileModel(sender.declared[which], { root }).node;
-  const accepted = compileModel(receiver.declared[which], { root }).node;
+  const sent = nodes.of(sender, which, root);
+  const accepted = nodes.of(receiver, which, root);
   const receiving = which === 'returns' ? wire.from : wire.to;
   const sending = which === 'returns' ? wire.to : wire.from;
   return compareModels(sent, accepted).map((mismatch) => ({
@@ -177,7 +206,9 @@ export function checkBinders(channels: readonly Channel[], replicas: (service: s
       for (const copy of copies) {
         const several = own || copies.length > 1;
         const label = `${socket.end.service}${several ? ` (replica ${copy})` : ''} ${socket.end.path} '${socket.name}'`;
-        byAddress.set(key, [...(byAddress.get(key) ?? []), { label, service: socket.end.service, path: socket.end.path }]);
+        const binders = byAddress.get(key) ?? [];
+        if (binders.length === 0) byAddress.set(key, binders);
+        binders.push({ label, service: socket.end.service, path: socket.end.path });
       }
     }
   }
