@@ -1,0 +1,11 @@
+import { Publisher, XSubscriber } from 'zeromq';
+const [pubIvl] = process.argv.slice(2).map(Number);
+const pub = new Publisher({ heartbeatInterval: pubIvl, heartbeatTimeout: pubIvl * 3 });
+await pub.bind('tcp://127.0.0.1:*');
+const xsub = new XSubscriber({ sendHighWaterMark: 0 });
+xsub.connect(pub.lastEndpoint);
+for (let i = 0; i < 50000; i++) await xsub.send(Buffer.from([1, ...Buffer.from('topic' + i)]));
+await new Promise((r) => setTimeout(r, 500));
+xsub.linger = 0; xsub.close();
+console.log('flooded and closed');
+setTimeout(() => { console.log('publisher alive'); process.exit(0); }, 3000);

@@ -1,0 +1,12 @@
+import { Router, Dealer } from 'zeromq';
+const [ivl] = process.argv.slice(2).map(Number);
+const router = new Router({ heartbeatInterval: ivl, heartbeatTimeout: ivl * 3 });
+await router.bind('tcp://127.0.0.1:*');
+const dealer = new Dealer({ sendHighWaterMark: 0 });
+dealer.connect(router.lastEndpoint);
+(async () => { for await (const _ of router) await new Promise((r) => setTimeout(r, 20)); })();
+for (let i = 0; i < 5000; i++) await dealer.send(['', 'x'.repeat(100)]);
+await new Promise((r) => setTimeout(r, 300));
+dealer.linger = 0; dealer.close();
+console.log('flooded and closed');
+setTimeout(() => { console.log('router alive'); process.exit(0); }, 5000);
