@@ -7,7 +7,7 @@ import { ZMQ_DEFAULT_HIGH_WATER_MARK } from './high-water-drops.js';
  * Defaults of the socket-option creation arguments that every ZeroMQ type of the framework
  * accepts. ZMTP heartbeats are off: in libzmq 4.3.5 a heartbeat on a connection whose receive
  * queue is full (a handler slower than its peer) aborts the process once that peer leaves or stops
- * hearing from us (docs/performance.md, "Heartbeats and a full receive queue"); TCP keepalive
+ * hearing from us (README, "Hostile peers"); TCP keepalive
  * ({@link TCP_LIVENESS}) finds a dead peer instead. With a maximum set, the reconnect interval
  * doubles after each failed attempt up to it; a larger inbound frame drops its peer.
  */
