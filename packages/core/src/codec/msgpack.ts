@@ -16,6 +16,7 @@ import { Decoder } from '@msgpack/msgpack';
 import { Packr, RESET_BUFFER_MODE } from 'msgpackr';
 import { DecodeError } from '../errors.js';
 import { mapKeyFromWire } from './from-wire.js';
+import { KeyCache } from './key-cache.js';
 import { checkWireBudget, DEFAULT_WIRE_LIMITS, type WireLimits } from './wire-budget.js';
 import { WireFault } from './wire-path.js';
 
@@ -30,7 +31,7 @@ const packr = new Packr({
   useToJSON: false,
 });
 
-const decoder = new Decoder({ useBigInt64: true, mapKeyConverter: mapKeyFromWire });
+const decoder = new Decoder({ useBigInt64: true, mapKeyConverter: mapKeyFromWire, keyDecoder: new KeyCache() });
 
 /**
  * MessagePack bytes of a wire value (as built by `toWire`), after `prefix` when given (a topic),
