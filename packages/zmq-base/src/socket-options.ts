@@ -31,7 +31,9 @@ export const SOCKET_OPTION_DEFAULTS = {
 /**
  * TCP-level liveness set on every socket, done by the kernel (so a stalled receive queue cannot
  * trip it): an idle connection is probed after 10 s, every 2 s, and dropped after 3 unanswered
- * probes; data left unacknowledged for 20 s drops the connection too (TCP_USER_TIMEOUT).
+ * probes. Data left unacknowledged for 60 s drops the connection too (TCP_USER_TIMEOUT): a vanished
+ * host takes a minute, not the kernel's 15, and (on Linux 5.11 and later) so does a peer that keeps
+ * its receive window shut that long, e.g. a reader stalled decoding a huge snapshot; ZeroMQ reconnects.
  */
 export const TCP_LIVENESS = {
   /** SO_KEEPALIVE on. */
@@ -42,8 +44,8 @@ export const TCP_LIVENESS = {
   tcpKeepaliveInterval: 2,
   /** Unanswered probes before the connection is dropped. */
   tcpKeepaliveCount: 3,
-  /** Milliseconds sent data may stay unacknowledged (a peer that still acknowledges zero-window probes is alive). */
-  tcpMaxRetransmitTimeout: 20_000,
+  /** Milliseconds sent data may stay unacknowledged, or the peer's receive window shut. */
+  tcpMaxRetransmitTimeout: 60_000,
 } as const;
 
 /** Creation arguments read into socket options, each with the ZeroMQ option it sets. */
