@@ -32,13 +32,13 @@ function fileAppears(file: string): Promise<void> {
   });
 }
 
-function finish(): void {
+function finish(reason: 'last' | 'idle'): void {
   if (finished) return;
   finished = true;
   clearInterval(watch);
   const cpu = process.cpuUsage(cpuAtFirst);
   const rss = process.memoryUsage().rss / 1024 / 1024;
-  writeResult(out, { updates, first_ms: firstMs, last_ms: lastMs, rss_mb: rss, cpu_us: cpu.user + cpu.system });
+  writeResult(out, { updates, first_ms: firstMs, last_ms: lastMs, rss_mb: rss, cpu_us: cpu.user + cpu.system, reason });
 }
 
 export default defineService({
@@ -72,11 +72,11 @@ export default defineService({
               }
               firstMs = now;
               cpuAtFirst = process.cpuUsage();
-              watch = setInterval(() => performance.now() - lastMs > idleMs && finish(), 20);
+              watch = setInterval(() => performance.now() - lastMs > idleMs && finish('idle'), 20);
             }
             updates += 1;
             lastMs = now;
-            if (value[lastKey] === lastValue) finish();
+            if (value[lastKey] === lastValue) finish('last');
           },
         },
         optional_arguments: mapOf(String, Number),

@@ -64,6 +64,9 @@ export const FULL: BenchProfile = {
   deltaCount: 20_000,
   growth: [
     [10, 20_000],
+    [10_000, 20_000],
+    [100_000, 20_000],
+    [500_000, 20_000],
     [1_000_000, 20_000],
   ],
   resultTimeoutMs: 120_000,
