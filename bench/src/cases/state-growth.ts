@@ -90,7 +90,10 @@ async function runGrowth(ctx: CaseContext, keys: number, count: number): Promise
     );
     const exit = await writerProc.exited(ctx.profile.resultTimeoutMs);
     if (exit.code !== 0) throw new Error(`${writerProc.name} exited with ${exit.code ?? exit.signal}\n${writerProc.output()}`);
-    if (reader.reason !== 'last') ctx.log(`state growth: ${keys} keys: the reader saw ${reader.updates} of ${count} updates, then nothing for ${ctx.profile.idleMs} ms`);
+    if (reader.reason !== 'last')
+      ctx.log(
+        `state growth: ${keys} keys: the reader saw ${reader.updates} of ${count} updates, then nothing for ${ctx.profile.idleMs} ms`,
+      );
     const rate = perSecond(reader.updates - 1, reader.last_ms - reader.first_ms);
     return { keys, rate, rssMb: reader.rss_mb, cpuUs: reader.cpu_us / Math.max(1, reader.updates) };
   } finally {
