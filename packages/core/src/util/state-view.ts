@@ -11,8 +11,8 @@ export interface KeySource {
 /** Where a view's target keeps its source and, once built, its plain-object copy (module-private keys). */
 const SOURCE = Symbol('state view source');
 const PLAIN = Symbol('state view plain copy');
-/** Read through a view, gives its target: how {@link plainOf} tells a view from any other object. */
-const TARGET = Symbol('state view target');
+/** Each view → its target: how {@link plainOf} tells a view from any other object without reading from it. */
+const TARGETS = new WeakMap<object, ViewTarget>();
 
 interface ViewTarget {
   [SOURCE]: KeySource;
@@ -37,7 +37,7 @@ const HANDLER: ProxyHandler<ViewTarget> = {
       const source = base[SOURCE];
       const value = source.get(key);
       if (value !== undefined || source.has(key)) return value;
-    } else if (key === TARGET) return base;
+    }
     return Reflect.get(base, key, receiver);
   },
   has: (base, key) => (typeof key === 'string' && base[SOURCE].has(key)) || Reflect.has(base, key),
@@ -61,18 +61,20 @@ const HANDLER: ProxyHandler<ViewTarget> = {
  * `Object.keys`, spreading, `JSON.stringify`), and cannot be changed (assignment, `delete` and
  * `defineProperty` throw in strict code). It is a Proxy, so `Object.isFrozen` says false and
  * `Object.freeze` throws. `source` must never change afterwards. Its cost does not depend on the
- * size of `source` until keys are listed (one small object and a Proxy per view, traps shared); the
+ * size of `source` until keys are listed (one small object, a Proxy and a WeakMap entry per view, traps shared); the
  * codec and the checks take it as {@link plainOf}.
  */
 export function stateView(source: KeySource): Readonly<Record<string, unknown>> {
   const target: ViewTarget = Object.create(TARGET_PROTO);
   target[SOURCE] = source;
-  return new Proxy(target, HANDLER) as unknown as Readonly<Record<string, unknown>>;
+  const view = new Proxy(target, HANDLER) as unknown as Readonly<Record<string, unknown>>;
+  TARGETS.set(view, target);
+  return view;
 }
 
 /** The plain-object copy of a {@link stateView} (built once per view), or `undefined` for any other value. */
 export function plainOf(value: object): Record<string, unknown> | undefined {
-  const target = (value as { [TARGET]?: ViewTarget })[TARGET];
+  const target = TARGETS.get(value);
   if (target === undefined) return undefined;
   target[PLAIN] ??= toPlain(target[SOURCE]);
   return target[PLAIN];
@@ -80,7 +82,7 @@ export function plainOf(value: object): Record<string, unknown> | undefined {
 
 /** Whether `value` is a {@link stateView}. */
 export function isStateView(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && (value as { [TARGET]?: ViewTarget })[TARGET] !== undefined;
+  return typeof value === 'object' && value !== null && TARGETS.has(value);
 }
 
 /** Keys in a plain object's order: array indices first, ascending, then the others as given (insertion order). */
