@@ -107,6 +107,8 @@ describe('pnpm bench --smoke', () => {
       'state-growth: 2,000 keys: reader updates/s',
       'state-growth: 10 keys: reader RSS',
       'state-growth: 2,000 keys: reader RSS',
+      'state-growth: 10 keys: reader CPU per update',
+      'state-growth: 2,000 keys: reader CPU per update',
       'codec-cost: validate args (ajv)',
     ]);
     const targets = report.cases.flatMap((c) => c.targets);

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EndpointContext, PluginLogger } from '@sf/core/plugin';
-import { readOnlyState } from '@sf/core/plugin';
+import { STATE_PLAIN_MAX, stateView } from '@sf/core/plugin';
 import { OrderedMap as PersistentMap } from 'immutable';
-import type { StateValue } from './apply-delta.js';
+import { applyDelta, copyState, setKey, type StateValue } from './apply-delta.js';
 import type { Publication, Snapshot } from './wire.js';
 
 /** Updates kept while waiting for a snapshot; past this the buffer is dropped (the snapshot then covers it). */
@@ -44,7 +44,7 @@ export class Replica {
   /** Bumped on each new resync, so a snapshot asked for before it is not used after it. */
   generation = 0;
   readonly #hooks: ReplicaHooks;
-  #held: { map: PersistentMap<string, unknown>; num: number } | undefined;
+  #held: { state: HeldState; num: number } | undefined;
   #syncing = true;
   #restartSuspected = false;
   #buffer: Publication[] = [];
@@ -133,7 +133,7 @@ export class Replica {
     }
     // An unnumbered snapshot at the number held may still hold an update lost at the end of a burst.
     const changed =
-      held === undefined || num !== held.num || this.#restartSuspected || (unnumbered && !sameState(held.map, snapshot.state));
+      held === undefined || num !== held.num || this.#restartSuspected || (unnumbered && !sameState(held.state, snapshot.state));
     const buffered = this.#endSync();
     if (changed) await this.#adopt(snapshot.state, num, snapshot.workflowId);
     for (const update of buffered) if (update.num > num) await this.#sequence(update);
@@ -191,7 +191,7 @@ export class Replica {
     if (held === undefined) return;
     if (update.num === held.num + 1) {
       if (update.isSnapshot) return this.#adopt(update.state, update.num, update.workflowId, update.trace);
-      return this.#commit(withDelta(held.map, update.state), update.num, update.workflowId, update.trace);
+      return this.#commit(withDelta(held.state, update.state), update.num, update.workflowId, update.trace);
     }
     if (update.num > held.num + 1) {
       if (update.isSnapshot) return this.#adopt(update.state, update.num, update.workflowId, update.trace);
@@ -240,27 +240,52 @@ export class Replica {
 
   #adopt(state: Readonly<StateValue>, num: number, workflowId: string | null, trace?: string): void | Promise<void> {
     // A snapshot replaces the whole state, `null` values included.
+    const keys = Object.keys(state);
+    if (keys.length <= STATE_PLAIN_MAX) return this.#commit(Object.freeze(copyState(state)), num, workflowId, trace);
     const map = PersistentMap<string, unknown>().withMutations((draft) => {
-      for (const key of Object.keys(state)) draft.set(key, state[key]);
+      for (const key of keys) draft.set(key, state[key]);
     });
     return this.#commit(map, num, workflowId, trace);
   }
 
-  /** Holds `map` as number `num` and hands on a view of it; a promise while its `on_update` runs. */
-  #commit(map: PersistentMap<string, unknown>, num: number, workflowId: string | null, trace?: string): void | Promise<void> {
-    this.#held = { map, num };
+  /** Holds `state` as number `num` and hands on it (a frozen plain object) or a view of it (a map); a promise while its `on_update` runs. */
+  #commit(state: HeldState, num: number, workflowId: string | null, trace?: string): void | Promise<void> {
+    this.#held = { state, num };
+    const held = isMap(state) ? state : undefined;
     // Number 0 with nothing in it is the out side before its first update (`{}`, which need not fit
     // the state model): held so that deltas 1, 2… apply on it, but never exposed. A Python 0.0.3
     // writer numbers every snapshot 0, whatever it holds: that value is exposed.
-    if (num === 0 && map.size === 0) return;
-    // A frozen plain copy of a small state, else a view over the map (never changed): either is now
-    // everyone's `states[name]`, for good.
-    return this.#hooks.update(readOnlyState(map), workflowId, trace);
+    if (num === 0 && (held ? held.size === 0 : isEmpty(state))) return;
+    // Either is now everyone's `states[name]`, for good: the plain object is frozen, the map never changes.
+    return this.#hooks.update(held ? stateView(held) : state, workflowId, trace);
   }
 }
 
-/** `map` with `delta` applied (a key whose value is `null` is deleted); `map` itself is unchanged. */
-function withDelta(map: PersistentMap<string, unknown>, delta: Readonly<StateValue>): PersistentMap<string, unknown> {
+/**
+ * The state held: up to {@link STATE_PLAIN_MAX} keys a frozen plain object (copied per update, which
+ * costs less than reads through a view), above it a persistent map, handed out behind a read-only
+ * view (an update shares all but the keys it changes, so its cost does not follow the state's size).
+ */
+type HeldState = Readonly<StateValue> | PersistentMap<string, unknown>;
+
+/** `state` with `delta` applied (a key whose value is `null` is deleted), plain or map by its new size; `state` is unchanged. */
+function withDelta(state: HeldState, delta: Readonly<StateValue>): HeldState {
+  if (!isMap(state)) {
+    const next = applyDelta(state, delta);
+    const keys = Object.keys(next);
+    if (keys.length <= STATE_PLAIN_MAX) return Object.freeze(next);
+    return PersistentMap<string, unknown>().withMutations((draft) => {
+      for (const key of keys) draft.set(key, next[key]);
+    });
+  }
+  const map = mapWithDelta(state, delta);
+  if (map.size > STATE_PLAIN_MAX) return map;
+  const plain: StateValue = {};
+  for (const [key, value] of map) setKey(plain, key, value);
+  return Object.freeze(plain);
+}
+
+function mapWithDelta(map: PersistentMap<string, unknown>, delta: Readonly<StateValue>): PersistentMap<string, unknown> {
   const keys = Object.keys(delta);
   if (keys.length === 1) {
     const key = keys[0] as string;
@@ -276,10 +301,20 @@ function withDelta(map: PersistentMap<string, unknown>, delta: Readonly<StateVal
   });
 }
 
-/** Whether `map` holds exactly the keys and values of `state`. */
-function sameState(map: PersistentMap<string, unknown>, state: Readonly<StateValue>): boolean {
+/** Whether `value` has no own key. */
+function isEmpty(value: Readonly<StateValue>): boolean {
+  return Object.keys(value).length === 0;
+}
+
+function isMap(state: HeldState): state is PersistentMap<string, unknown> {
+  return PersistentMap.isOrderedMap(state);
+}
+
+/** Whether `held` holds exactly the keys and values of `state`. */
+function sameState(held: HeldState, state: Readonly<StateValue>): boolean {
   const keys = Object.keys(state);
-  if (keys.length !== map.size) return false;
-  for (const key of keys) if (!map.has(key) || !isDeepStrictEqual(map.get(key), state[key])) return false;
+  if (!isMap(held)) return isDeepStrictEqual(held, state);
+  if (keys.length !== held.size) return false;
+  for (const key of keys) if (!held.has(key) || !isDeepStrictEqual(held.get(key), state[key])) return false;
   return true;
 }

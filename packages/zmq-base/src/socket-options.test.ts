@@ -4,7 +4,7 @@ import { Dealer, Publisher, Request, Router, Subscriber } from 'zeromq';
 import { closeSocket } from './close.js';
 import { createSocket } from './create-socket.js';
 import { ReplyServer } from './reply-server.js';
-import { SOCKET_OPTION_DEFAULTS } from './socket-options.js';
+import { SOCKET_OPTION_DEFAULTS, TCP_LIVENESS } from './socket-options.js';
 import { TopicSubscriber } from './topic-subscriber.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -27,6 +27,10 @@ describe('socket options', () => {
       expect(socket.reconnectInterval).toBe(SOCKET_OPTION_DEFAULTS.reconnect_interval_ms);
       expect(socket.reconnectMaxInterval).toBe(SOCKET_OPTION_DEFAULTS.reconnect_max_interval_ms);
       expect(socket.maxMessageSize).toBe(16 * 1024 * 1024);
+      // No ZMTP heartbeats (they abort libzmq 4.3.5 on a full receive queue); the kernel's keepalive instead.
+      expect(socket.heartbeatInterval).toBe(0);
+      expect([socket.tcpKeepalive, socket.tcpKeepaliveIdle, socket.tcpKeepaliveInterval, socket.tcpKeepaliveCount]).toEqual([1, 10, 2, 3]);
+      expect(socket.tcpMaxRetransmitTimeout).toBe(TCP_LIVENESS.tcpMaxRetransmitTimeout);
     }
   });
 

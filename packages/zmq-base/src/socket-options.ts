@@ -5,13 +5,16 @@ import { ZMQ_DEFAULT_HIGH_WATER_MARK } from './high-water-drops.js';
 
 /**
  * Defaults of the socket-option creation arguments that every ZeroMQ type of the framework
- * accepts. Heartbeats find a dead peer behind a silent TCP connection; with a maximum set, the
- * reconnect interval doubles after each failed attempt up to it; a larger inbound frame drops its peer.
+ * accepts. ZMTP heartbeats are off: in libzmq 4.3.5 a heartbeat on a connection whose receive
+ * queue is full (a handler slower than its peer) aborts the process once that peer leaves or stops
+ * hearing from us (README, "Hostile peers"); TCP keepalive
+ * ({@link TCP_LIVENESS}) finds a dead peer instead. With a maximum set, the reconnect interval
+ * doubles after each failed attempt up to it; a larger inbound frame drops its peer.
  */
 export const SOCKET_OPTION_DEFAULTS = {
-  /** ZMTP heartbeat every 2 s (0: none). */
-  heartbeat_interval_ms: 2000,
-  /** A peer silent for 6 s is disconnected (and reconnected). */
+  /** ZMTP heartbeat period; 0 (the default): none. Above 0, see the warning above. */
+  heartbeat_interval_ms: 0,
+  /** With heartbeats, a peer silent this long is disconnected (and reconnected). */
   heartbeat_timeout_ms: 6000,
   /** First wait before reconnecting: ZeroMQ's 100 ms. */
   reconnect_interval_ms: 100,
@@ -23,6 +26,26 @@ export const SOCKET_OPTION_DEFAULTS = {
   reconnect_max_interval_ms: 0,
   /** Largest inbound frame, 16 MiB; a peer that sends a larger one is disconnected. */
   max_message_size: 16 * 1024 * 1024,
+} as const;
+
+/**
+ * TCP-level liveness set on every socket, done by the kernel (so a stalled receive queue cannot
+ * trip it): an idle connection is probed after 10 s, every 2 s, and dropped after 3 unanswered
+ * probes. Data left unacknowledged for 60 s drops the connection too (TCP_USER_TIMEOUT): a vanished
+ * host takes a minute, not the kernel's 15, and (on Linux 5.11 and later) so does a peer that keeps
+ * its receive window shut that long, e.g. a reader stalled decoding a huge snapshot; ZeroMQ reconnects.
+ */
+export const TCP_LIVENESS = {
+  /** SO_KEEPALIVE on. */
+  tcpKeepalive: 1,
+  /** Seconds idle before the first probe. */
+  tcpKeepaliveIdle: 10,
+  /** Seconds between probes. */
+  tcpKeepaliveInterval: 2,
+  /** Unanswered probes before the connection is dropped. */
+  tcpKeepaliveCount: 3,
+  /** Milliseconds sent data may stay unacknowledged, or the peer's receive window shut. */
+  tcpMaxRetransmitTimeout: 60_000,
 } as const;
 
 /** Creation arguments read into socket options, each with the ZeroMQ option it sets. */
@@ -77,6 +100,7 @@ export function applySocketOptions(socket: Socket, options: SocketOptionValues):
   socket.reconnectInterval = options.reconnectInterval;
   socket.reconnectMaxInterval = options.reconnectMaxInterval;
   socket.maxMessageSize = options.maxMessageSize;
+  Object.assign(socket, TCP_LIVENESS);
   const marks = socket as Socket & { sendHighWaterMark?: number; receiveHighWaterMark?: number };
   if (options.sendHighWaterMark !== undefined && 'sendHighWaterMark' in socket) marks.sendHighWaterMark = options.sendHighWaterMark;
   if (options.receiveHighWaterMark !== undefined && 'receiveHighWaterMark' in socket)

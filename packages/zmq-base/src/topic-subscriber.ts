@@ -104,7 +104,7 @@ export class TopicSubscriber {
   }
 
   /**
-   * Logs each lost connection (a closed socket, or a peer silent past `heartbeat_timeout_ms`).
+   * Logs each lost connection (a closed socket, or a peer found dead by TCP keepalive or heartbeats).
    * ZeroMQ retries a lost connection by itself, except one it dropped because the publisher broke
    * the protocol (a frame over `max_message_size`): then no retry follows the disconnect, and this
    * connects again, so one oversized publication does not silence the subscriber for good.
@@ -121,7 +121,7 @@ export class TopicSubscriber {
       if (this.#closing === undefined)
         this.#context.logger.info(
           { address: path, endpoint },
-          `${this.#options.label} lost its peer at ${endpoint} (closed, or silent past heartbeat_timeout_ms); ZeroMQ reconnects`,
+          `${this.#options.label} lost its peer at ${endpoint} (closed, or found dead); ZeroMQ reconnects`,
         );
       setTimeout(() => {
         if (retrying.has(endpoint) || socket.closed || this.#paused) return;

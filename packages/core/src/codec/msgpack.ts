@@ -19,6 +19,7 @@ import { Decoder } from '@msgpack/msgpack';
 import { Packr, RESET_BUFFER_MODE } from 'msgpackr/pack';
 import { DecodeError } from '../errors.js';
 import { mapKeyFromWire } from './from-wire.js';
+import { KeyCache } from './key-cache.js';
 import { checkWireBudget, DEFAULT_WIRE_LIMITS, type WireLimits } from './wire-budget.js';
 import { WireFault } from './wire-path.js';
 
@@ -46,7 +47,7 @@ export const EXTERNAL_STRING_BYTES = 0xfbee9;
  * Values (not map keys) up to this many bytes that are ASCII are built from their char codes here:
  * the library's JS decoder collects each short string's char codes in an array first, the largest
  * allocation per request/reply call (docs/performance.md, "Request/reply p50 and p99"). Map keys
- * keep the library's key cache.
+ * keep the key cache (`key-cache.ts`).
  */
 export const SHORT_STRING_BYTES = 64;
 
@@ -59,7 +60,7 @@ interface DecoderInternals {
   decodeUtf8String(byteLength: number, headerOffset: number): string;
 }
 
-const decoder = new Decoder({ useBigInt64: true, mapKeyConverter: mapKeyFromWire });
+const decoder = new Decoder({ useBigInt64: true, mapKeyConverter: mapKeyFromWire, keyDecoder: new KeyCache() });
 const libraryDecodeString = (Decoder.prototype as unknown as DecoderInternals).decodeUtf8String;
 
 const fromCharCode = String.fromCharCode;

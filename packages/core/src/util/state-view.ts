@@ -8,52 +8,67 @@ export interface KeySource {
   readonly size: number;
 }
 
-/** Each view → the function giving its plain-object copy (built once, on first use). */
-const PLAIN = new WeakMap<object, () => Record<string, unknown>>();
+/** Where a view's target keeps its source and, once built, its plain-object copy (module-private keys). */
+const SOURCE = Symbol('state view source');
+const PLAIN = Symbol('state view plain copy');
+/** Each view → its target: how {@link plainOf} tells a view from any other object without reading from it. */
+const TARGETS = new WeakMap<object, ViewTarget>();
+
+interface ViewTarget {
+  [SOURCE]: KeySource;
+  [PLAIN]?: Record<string, unknown>;
+}
 
 const REFUSE = (): boolean => false;
+
+/** The targets' prototype: Node's inspect shows a Proxy's target without its traps, so the target shows the state. */
+const TARGET_PROTO = Object.create(Object.prototype, {
+  [inspect.custom]: {
+    value(this: object, _depth: number, options: object) {
+      return inspect(plainOf(this), options);
+    },
+  },
+});
+
+/** One handler for every view: the traps read the view's source from its target. */
+const HANDLER: ProxyHandler<ViewTarget> = {
+  get: (base, key, receiver) => {
+    if (typeof key === 'string') {
+      const source = base[SOURCE];
+      const value = source.get(key);
+      if (value !== undefined || source.has(key)) return value;
+    }
+    return Reflect.get(base, key, receiver);
+  },
+  has: (base, key) => (typeof key === 'string' && base[SOURCE].has(key)) || Reflect.has(base, key),
+  ownKeys: (base) => ownKeyOrder(Array.from(base[SOURCE].keys())),
+  getOwnPropertyDescriptor: (base, key) => {
+    const source = base[SOURCE];
+    return typeof key === 'string' && source.has(key)
+      ? { value: source.get(key), writable: false, enumerable: true, configurable: true }
+      : undefined;
+  },
+  getPrototypeOf: () => Object.prototype,
+  set: REFUSE,
+  defineProperty: REFUSE,
+  deleteProperty: REFUSE,
+  setPrototypeOf: REFUSE,
+  preventExtensions: REFUSE,
+};
 
 /**
  * A read-only object view of `source`: reads like a plain object (`view[key]`, `in`,
  * `Object.keys`, spreading, `JSON.stringify`), and cannot be changed (assignment, `delete` and
  * `defineProperty` throw in strict code). It is a Proxy, so `Object.isFrozen` says false and
  * `Object.freeze` throws. `source` must never change afterwards. Its cost does not depend on the
- * size of `source` until keys are listed; the codec and the checks take it as {@link plainOf}.
+ * size of `source` until keys are listed (one small object, a Proxy and a WeakMap entry per view, traps shared); the
+ * codec and the checks take it as {@link plainOf}.
  */
 export function stateView(source: KeySource): Readonly<Record<string, unknown>> {
-  let plain: Record<string, unknown> | undefined;
-  const materialise = (): Record<string, unknown> => {
-    plain ??= toPlain(source);
-    return plain;
-  };
-  // Node's inspect shows a Proxy's target without its traps: the target shows the state instead.
-  const target = {};
-  Object.defineProperty(target, inspect.custom, {
-    value: (_depth: number, options: object) => inspect(materialise(), options),
-    enumerable: false,
-    configurable: true,
-  });
-  const view = new Proxy(target, {
-    get: (base, key, receiver) => {
-      if (typeof key === 'string') {
-        const value = source.get(key);
-        if (value !== undefined || source.has(key)) return value;
-      }
-      return Reflect.get(base, key, receiver);
-    },
-    has: (base, key) => (typeof key === 'string' && source.has(key)) || Reflect.has(base, key),
-    ownKeys: () => ownKeyOrder(Array.from(source.keys())),
-    getOwnPropertyDescriptor: (_base, key) =>
-      typeof key === 'string' && source.has(key)
-        ? { value: source.get(key), writable: false, enumerable: true, configurable: true }
-        : undefined,
-    set: REFUSE,
-    defineProperty: REFUSE,
-    deleteProperty: REFUSE,
-    setPrototypeOf: REFUSE,
-    preventExtensions: REFUSE,
-  });
-  PLAIN.set(view, materialise);
+  const target: ViewTarget = Object.create(TARGET_PROTO);
+  target[SOURCE] = source;
+  const view = new Proxy(target, HANDLER) as unknown as Readonly<Record<string, unknown>>;
+  TARGETS.set(view, target);
   return view;
 }
 
@@ -75,12 +90,15 @@ export function readOnlyState(source: KeySource): Readonly<Record<string, unknow
 
 /** The plain-object copy of a {@link stateView} (built once per view), or `undefined` for any other value. */
 export function plainOf(value: object): Record<string, unknown> | undefined {
-  return PLAIN.get(value)?.();
+  const target = TARGETS.get(value);
+  if (target === undefined) return undefined;
+  target[PLAIN] ??= toPlain(target[SOURCE]);
+  return target[PLAIN];
 }
 
 /** Whether `value` is a {@link stateView}. */
 export function isStateView(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && PLAIN.has(value);
+  return typeof value === 'object' && value !== null && TARGETS.has(value);
 }
 
 /** Keys in a plain object's order: array indices first, ascending, then the others as given (insertion order). */
