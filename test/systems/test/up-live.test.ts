@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { freePort } from '@sf/core/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { CHROMIUM } from '../src/chromium.js';
+import { CHROMIUM } from '@sf/e2e';
 import { ROOT } from '../src/run-sf.js';
 import { spawnSf, stopAll } from '../src/sf-process.js';
 

@@ -1,5 +1,5 @@
 import type { Plugin } from '@sf/core/plugin';
-import { freePort, testContext } from '@sf/core/testing';
+import { freePort, type TestContext, testContext } from '@sf/core/testing';
 import { type Settled, type } from './options.js';
 import { CheckFailure, type Cleanups, within } from './sides.js';
 
@@ -19,15 +19,7 @@ async function attempt(
 ): Promise<unknown> {
   const definition = type(plugin, name);
   try {
-    const endpoint = await definition.create(
-      testContext({
-        name: `${name}_conformance`,
-        side: definition.side,
-        kind: definition.kind,
-        addresses,
-        creation: creation(plugin, name, options),
-      }),
-    );
+    const endpoint = await definition.create(conformanceContext(plugin, name, addresses, options));
     cleanups.push(() => endpoint.close());
     await within(endpoint.open(), options.timeoutMs, `open() of ${name} with addresses ${JSON.stringify(addresses)}`);
     return undefined;
@@ -71,15 +63,7 @@ export async function openCloseAlone(plugin: Plugin, name: string, options: Sett
   const addresses: Record<string, string> = {};
   for (const socket of definition.addresses) addresses[socket] = `127.0.0.1:${await freePort()}`;
   for (const round of ['', ' (second round, same addresses)']) {
-    const endpoint = await definition.create(
-      testContext({
-        name: `${name}_conformance`,
-        side: definition.side,
-        kind: definition.kind,
-        addresses,
-        creation: creation(plugin, name, options),
-      }),
-    );
+    const endpoint = await definition.create(conformanceContext(plugin, name, addresses, options));
     cleanups.push(() => endpoint.close());
     await within(endpoint.open(), options.timeoutMs, `open() of ${name}${round}`);
     await within(endpoint.close(), options.timeoutMs, `close() of ${name}${round}`);
@@ -87,4 +71,16 @@ export async function openCloseAlone(plugin: Plugin, name: string, options: Sett
       throw new CheckFailure(`a second close() of ${name} failed: ${error.message} (close must be safe to call twice)`);
     });
   }
+}
+
+/** The context a conformance check creates type `name` with: its side and kind, `addresses`, the suite's creation arguments. */
+function conformanceContext(plugin: Plugin, name: string, addresses: Record<string, string>, options: Settled): TestContext {
+  const definition = type(plugin, name);
+  return testContext({
+    name: `${name}_conformance`,
+    side: definition.side,
+    kind: definition.kind,
+    addresses,
+    creation: creation(plugin, name, options),
+  });
 }
