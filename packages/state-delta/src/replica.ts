@@ -247,13 +247,13 @@ export class Replica {
   /** Holds `state` as number `num` and hands on it (a frozen plain object) or a view of it (a map); a promise while its `on_update` runs. */
   #commit(state: HeldState, num: number, workflowId: string | null, trace?: string): void | Promise<void> {
     this.#held = { state, num };
-    const held = isMap(state) ? state : undefined;
+    const map = isMap(state);
     // Number 0 with nothing in it is the out side before its first update (`{}`, which need not fit
     // the state model): held so that deltas 1, 2… apply on it, but never exposed. A Python 0.0.3
     // writer numbers every snapshot 0, whatever it holds: that value is exposed.
-    if (num === 0 && (held ? held.size === 0 : isEmpty(state))) return;
-    // Either is now everyone's `states[name]`, for good: the plain object is frozen, the map never changes.
-    return this.#hooks.update(held ? stateView(held) : state, workflowId, trace);
+    if (num === 0 && (map ? state.size === 0 : isEmpty(state))) return;
+    // Either is now everyone's `states[name]`, for good: the plain object is frozen, the map's versions never change.
+    return this.#hooks.update(map ? stateView(state) : state, workflowId, trace);
   }
 }
 

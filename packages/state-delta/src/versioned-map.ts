@@ -156,7 +156,7 @@ export class VersionedMap implements KeySource {
     const seqs = new Map(base.seqs);
     let moved = false;
     for (let c = chain.length - 1; c >= 0; c--) {
-      const undo = chain[c]?.#undo as unknown[];
+      const undo = (chain[c] as VersionedMap).#undo as unknown[];
       for (let i = undo.length - 3; i >= 0; i -= 3) {
         const key = undo[i] as string;
         const seq = undo[i + 2] as number;
