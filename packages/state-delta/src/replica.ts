@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EndpointContext, PluginLogger } from '@sf/core/plugin';
 import { STATE_PLAIN_MAX, stateView } from '@sf/core/plugin';
-import { OrderedMap as PersistentMap } from 'immutable';
 import { applyDelta, copyState, setKey, type StateValue } from './apply-delta.js';
+import { VersionedMap } from './versioned-map.js';
 import type { Publication, Snapshot } from './wire.js';
 
 /** Updates kept while waiting for a snapshot; past this the buffer is dropped (the snapshot then covers it). */
@@ -31,10 +31,9 @@ export interface ReplicaHooks {
  * The in side's ordering of a delta state: holds the last consistent value and its number, and
  * decides for each publication and snapshot whether to apply it, ignore it, buffer it or ask for
  * a snapshot. Only values the out side had after an update (number 1 or more) reach `update`, in
- * order, each a new read-only view over a persistent map (keys in insertion order, as a plain
- * object's): an update shares all but the keys it
- * changes with the value before it, so its cost follows the update, not the state, and a value
- * handed out never changes.
+ * order, each a new read-only view over a {@link VersionedMap} (keys in insertion order, as a plain
+ * object's): an update records only the keys it changes, so its cost follows the update, not the
+ * state, and a value handed out never changes.
  * Publications can lag behind a snapshot (the two travel on different sockets), so one at or below
  * the held number is simply ignored; only numbers that fall back from the previous publication
  * mean a restart. Calls must not overlap (the endpoint runs them one at a time). Like the runner's
@@ -242,31 +241,28 @@ export class Replica {
     // A snapshot replaces the whole state, `null` values included.
     const keys = Object.keys(state);
     if (keys.length <= STATE_PLAIN_MAX) return this.#commit(Object.freeze(copyState(state)), num, workflowId, trace);
-    const map = PersistentMap<string, unknown>().withMutations((draft) => {
-      for (const key of keys) draft.set(key, state[key]);
-    });
-    return this.#commit(map, num, workflowId, trace);
+    return this.#commit(VersionedMap.of(entriesOf(state, keys)), num, workflowId, trace);
   }
 
   /** Holds `state` as number `num` and hands on it (a frozen plain object) or a view of it (a map); a promise while its `on_update` runs. */
   #commit(state: HeldState, num: number, workflowId: string | null, trace?: string): void | Promise<void> {
     this.#held = { state, num };
-    const held = isMap(state) ? state : undefined;
+    const map = isMap(state);
     // Number 0 with nothing in it is the out side before its first update (`{}`, which need not fit
     // the state model): held so that deltas 1, 2… apply on it, but never exposed. A Python 0.0.3
     // writer numbers every snapshot 0, whatever it holds: that value is exposed.
-    if (num === 0 && (held ? held.size === 0 : isEmpty(state))) return;
-    // Either is now everyone's `states[name]`, for good: the plain object is frozen, the map never changes.
-    return this.#hooks.update(held ? stateView(held) : state, workflowId, trace);
+    if (num === 0 && (map ? state.size === 0 : isEmpty(state))) return;
+    // Either is now everyone's `states[name]`, for good: the plain object is frozen, the map's versions never change.
+    return this.#hooks.update(map ? stateView(state) : state, workflowId, trace);
   }
 }
 
 /**
  * The state held: up to {@link STATE_PLAIN_MAX} keys a frozen plain object (copied per update, which
- * costs less than reads through a view), above it a persistent map, handed out behind a read-only
- * view (an update shares all but the keys it changes, so its cost does not follow the state's size).
+ * costs less than reads through a view), above it a {@link VersionedMap}, handed out behind a read-only
+ * view (an update records only the keys it changes, so its cost does not follow the state's size).
  */
-type HeldState = Readonly<StateValue> | PersistentMap<string, unknown>;
+type HeldState = Readonly<StateValue> | VersionedMap;
 
 /** `state` with `delta` applied (a key whose value is `null` is deleted), plain or map by its new size; `state` is unchanged. */
 function withDelta(state: HeldState, delta: Readonly<StateValue>): HeldState {
@@ -274,31 +270,18 @@ function withDelta(state: HeldState, delta: Readonly<StateValue>): HeldState {
     const next = applyDelta(state, delta);
     const keys = Object.keys(next);
     if (keys.length <= STATE_PLAIN_MAX) return Object.freeze(next);
-    return PersistentMap<string, unknown>().withMutations((draft) => {
-      for (const key of keys) draft.set(key, next[key]);
-    });
+    return VersionedMap.of(entriesOf(next, keys));
   }
-  const map = mapWithDelta(state, delta);
+  const map = state.with(delta);
   if (map.size > STATE_PLAIN_MAX) return map;
   const plain: StateValue = {};
   for (const [key, value] of map) setKey(plain, key, value);
   return Object.freeze(plain);
 }
 
-function mapWithDelta(map: PersistentMap<string, unknown>, delta: Readonly<StateValue>): PersistentMap<string, unknown> {
-  const keys = Object.keys(delta);
-  if (keys.length === 1) {
-    const key = keys[0] as string;
-    const value = delta[key];
-    return value === null ? map.delete(key) : map.set(key, value);
-  }
-  return map.withMutations((draft) => {
-    for (const key of keys) {
-      const value = delta[key];
-      if (value === null) draft.delete(key);
-      else draft.set(key, value);
-    }
-  });
+/** The entries of `keys` in `state`. */
+function* entriesOf(state: Readonly<StateValue>, keys: readonly string[]): Iterable<[string, unknown]> {
+  for (const key of keys) yield [key, state[key]];
 }
 
 /** Whether `value` has no own key. */
@@ -306,8 +289,8 @@ function isEmpty(value: Readonly<StateValue>): boolean {
   return Object.keys(value).length === 0;
 }
 
-function isMap(state: HeldState): state is PersistentMap<string, unknown> {
-  return PersistentMap.isOrderedMap(state);
+function isMap(state: HeldState): state is VersionedMap {
+  return state instanceof VersionedMap;
 }
 
 /** Whether `held` holds exactly the keys and values of `state`. */

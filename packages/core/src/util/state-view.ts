@@ -11,8 +11,32 @@ export interface KeySource {
 /** Where a view's target keeps its source and, once built, its plain-object copy (module-private keys). */
 const SOURCE = Symbol('state view source');
 const PLAIN = Symbol('state view plain copy');
-/** Each view → its target: how {@link plainOf} tells a view from any other object without reading from it. */
-const TARGETS = new WeakMap<object, ViewTarget>();
+/** Returns the object it is given, so that a subclass's constructor adds its private fields to that object. */
+class Given {
+  constructor(object: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: the point: fields go on the object given
+    return object;
+  }
+}
+
+/**
+ * Stamps a view (the Proxy itself) with its target in a private field: how {@link plainOf} tells a
+ * view from any other object without reading from it (a private field never goes through a Proxy's
+ * traps). Costs a fraction of a WeakMap entry per view, and nothing for the collector to track.
+ */
+class ViewStamp extends Given {
+  readonly #target: ViewTarget;
+
+  constructor(view: object, target: ViewTarget) {
+    super(view);
+    this.#target = target;
+  }
+
+  /** The target `value` was stamped with, or `undefined` when it is not a view. */
+  static targetOf(value: object): ViewTarget | undefined {
+    return #target in value ? (value as ViewStamp).#target : undefined;
+  }
+}
 
 interface ViewTarget {
   [SOURCE]: KeySource;
@@ -61,14 +85,14 @@ const HANDLER: ProxyHandler<ViewTarget> = {
  * `Object.keys`, spreading, `JSON.stringify`), and cannot be changed (assignment, `delete` and
  * `defineProperty` throw in strict code). It is a Proxy, so `Object.isFrozen` says false and
  * `Object.freeze` throws. `source` must never change afterwards. Its cost does not depend on the
- * size of `source` until keys are listed (one small object, a Proxy and a WeakMap entry per view, traps shared); the
+ * size of `source` until keys are listed (one small object and a Proxy per view, traps shared); the
  * codec and the checks take it as {@link plainOf}.
  */
 export function stateView(source: KeySource): Readonly<Record<string, unknown>> {
   const target: ViewTarget = Object.create(TARGET_PROTO);
   target[SOURCE] = source;
   const view = new Proxy(target, HANDLER) as unknown as Readonly<Record<string, unknown>>;
-  TARGETS.set(view, target);
+  new ViewStamp(view, target);
   return view;
 }
 
@@ -90,7 +114,7 @@ export function readOnlyState(source: KeySource): Readonly<Record<string, unknow
 
 /** The plain-object copy of a {@link stateView} (built once per view), or `undefined` for any other value. */
 export function plainOf(value: object): Record<string, unknown> | undefined {
-  const target = TARGETS.get(value);
+  const target = ViewStamp.targetOf(value);
   if (target === undefined) return undefined;
   target[PLAIN] ??= toPlain(target[SOURCE]);
   return target[PLAIN];
@@ -98,7 +122,7 @@ export function plainOf(value: object): Record<string, unknown> | undefined {
 
 /** Whether `value` is a {@link stateView}. */
 export function isStateView(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && TARGETS.has(value);
+  return typeof value === 'object' && value !== null && ViewStamp.targetOf(value) !== undefined;
 }
 
 /** Keys in a plain object's order: array indices first, ascending, then the others as given (insertion order). */
