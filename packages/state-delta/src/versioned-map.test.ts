@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyDelta } from './apply-delta.js';
-import { VersionedMap, WALK_MAX } from './versioned-map.js';
+import { REBASE_MIN, VersionedMap, WALK_MAX } from './versioned-map.js';
 
 /** A small deterministic generator (mulberry32), so a failure repeats. */
 function random(seed: number): () => number {
@@ -49,6 +49,23 @@ describe('VersionedMap', () => {
       }
     }
     for (const [at, version] of versions.entries()) expectHolds(version, plains[at] as Record<string, unknown>, `v${at}`);
+  });
+
+  it('starts a fresh line every REBASE_MIN updates (bounding what a kept version holds), every version still as it was', () => {
+    const next = random(11);
+    const start: Record<string, unknown> = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i]));
+    const kept: [VersionedMap, Record<string, unknown>][] = [];
+    let version = VersionedMap.of(Object.entries(start));
+    let plain = start;
+    for (let step = 1; step <= 3 * REBASE_MIN + 7; step++) {
+      if (step % 257 === 1 || step % REBASE_MIN <= 1) kept.push([version, plain]);
+      const key = `k${Math.floor(next() * 14)}`;
+      const delta = { [key]: next() < 0.2 ? null : step };
+      version = version.with(delta);
+      plain = applyDelta(plain, delta);
+    }
+    kept.push([version, plain]);
+    for (const [at, [held, value]] of kept.entries()) expectHolds(held, value, `kept #${at}`);
   });
 
   it('branches from an older version without changing the newer ones', () => {

@@ -6,13 +6,18 @@
  * left for the garbage collector.
  * Reading an older version walks at most {@link WALK_MAX} such records; further back (or to list its
  * keys) it first becomes a copy of its own, once (cost: its size). Key order is a plain object's
- * insertion order. An older version no one reads keeps the records after it alive (memory: the
- * updates since it, not the state).
+ * insertion order. An older version no one reads keeps the records after it alive, so a line is
+ * started afresh (a copy of the newest version) every {@link REBASE_MIN} updates or as many as it
+ * holds keys, whichever is more: a version kept for good then holds at most that many records plus
+ * its line's map, and the copy costs about one entry per update, spread out.
  */
 import type { KeySource } from '@sf/core/plugin';
 
 /** Most change records a read of an older version walks before that version takes a copy of its own. */
 export const WALK_MAX = 32;
+
+/** Fewest updates a line takes before a fresh one starts (more for a map with more keys: as many as it holds). */
+export const REBASE_MIN = 1024;
 
 /** A line of versions: the newest one's contents, and each key's insertion number (its place in a plain object's order). */
 interface Line {
@@ -20,6 +25,8 @@ interface Line {
   readonly seqs: Map<string, number>;
   nextSeq: number;
   newest: VersionedMap;
+  /** Updates made on this line so far. */
+  updates: number;
 }
 
 /** Insertion number recorded for a key that was absent. */
@@ -47,7 +54,7 @@ export class VersionedMap implements KeySource {
       if (!seqs.has(key)) seqs.set(key, seqs.size);
       map.set(key, value);
     }
-    const line: Line = { map, seqs, nextSeq: seqs.size, newest: undefined as unknown as VersionedMap };
+    const line: Line = { map, seqs, nextSeq: seqs.size, newest: undefined as unknown as VersionedMap, updates: 0 };
     line.newest = new VersionedMap(line, map.size);
     return line.newest;
   }
@@ -64,6 +71,9 @@ export class VersionedMap implements KeySource {
   with(delta: Readonly<Record<string, unknown>>): VersionedMap {
     if (this.#line.newest !== this) return VersionedMap.of(this.entries()).with(delta);
     const line = this.#line;
+    // This version stays the newest of its line (its map no longer changes): the records kept
+    // alive by an older version someone holds end here.
+    if (++line.updates > Math.max(REBASE_MIN, line.map.size)) return VersionedMap.of(line.map).with(delta);
     const { map, seqs } = line;
     const undo: unknown[] = [];
     let size = this.#size;
@@ -172,7 +182,7 @@ export class VersionedMap implements KeySource {
     }
     // A key put back after a later delete went to the end of `map`: restore the insertion order.
     const ordered = moved ? new Map([...map].sort(([a], [b]) => (seqs.get(a) as number) - (seqs.get(b) as number))) : map;
-    this.#line = { map: ordered, seqs, nextSeq: base.nextSeq, newest: this };
+    this.#line = { map: ordered, seqs, nextSeq: base.nextSeq, newest: this, updates: 0 };
     this.#next = undefined;
     this.#undo = undefined;
   }
