@@ -29,7 +29,7 @@ export function copyState(value: Readonly<StateValue>): StateValue {
 }
 
 /** Sets `target[key]`; an own key named `__proto__` (JSON.parse can make one) stays a key, not the prototype. */
-export function setKey(target: StateValue, key: string, value: unknown): void {
+function setKey(target: StateValue, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EndpointContext, PluginLogger } from '@sf/core/plugin';
-import { STATE_PLAIN_MAX, stateView } from '@sf/core/plugin';
-import { applyDelta, copyState, setKey, type StateValue } from './apply-delta.js';
+import { readOnlyState, STATE_PLAIN_MAX, stateView } from '@sf/core/plugin';
+import { applyDelta, copyState, type StateValue } from './apply-delta.js';
 import { VersionedMap } from './versioned-map.js';
 import type { Publication, Snapshot } from './wire.js';
 
@@ -273,10 +273,8 @@ function withDelta(state: HeldState, delta: Readonly<StateValue>): HeldState {
     return VersionedMap.of(entriesOf(next, keys));
   }
   const map = state.with(delta);
-  if (map.size > STATE_PLAIN_MAX) return map;
-  const plain: StateValue = {};
-  for (const [key, value] of map) setKey(plain, key, value);
-  return Object.freeze(plain);
+  // Back to at most STATE_PLAIN_MAX keys: core's frozen plain copy.
+  return map.size > STATE_PLAIN_MAX ? map : (readOnlyState(map) as Readonly<StateValue>);
 }
 
 /** The entries of `keys` in `state`. */
