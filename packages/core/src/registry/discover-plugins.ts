@@ -28,8 +28,8 @@ const SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies'] as 
  * install leaves them out). No package.json: no plugins.
  *
  * With `types` (the type names a service uses), a first-party plugin package that provides none of
- * them is not imported: `sf run` then loads only what its service needs (state-delta's persistent
- * map, for one, costs every start-up that loads it). Third-party plugins are always imported, and
+ * them is not imported: `sf run` then loads only what its service needs (a plugin's own
+ * dependencies cost every start-up that imports it). Third-party plugins are always imported, and
  * when a type is still missing every candidate is, so an unknown type is reported among them all.
  */
 export async function discoverPlugins(fromDir: string, types?: ReadonlySet<string>): Promise<Plugin[]> {
