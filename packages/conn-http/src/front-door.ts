@@ -214,7 +214,7 @@ export class FrontDoor {
     const refused = await refusal(route.auth, request.headers, path, request.ip);
     if (refused !== undefined) {
       route.context.reject('unauthorized', 'refused an HTTP request without valid credentials', { ip: request.ip });
-      if (route.auth.bearerToken !== undefined) reply.header('www-authenticate', 'Bearer');
+      if (route.auth.bearerDigest !== undefined) reply.header('www-authenticate', 'Bearer');
       reply.status(401).send(errorBody('HttpError', 'SF_HTTP_UNAUTHORIZED', refused));
       return;
     }

@@ -32,11 +32,11 @@ export function openApiDocument(title: string, routes: Iterable<Route>): object 
   const apiKeys = new Set<string>();
   for (const route of routes) {
     const security: Record<string, string[]>[] = [];
-    if (route.auth.bearerToken !== undefined) {
+    if (route.auth.bearerDigest !== undefined) {
       bearer = true;
       security.push({ bearer: [] });
     }
-    if (route.auth.apiKey !== undefined) {
+    if (route.auth.apiKeyDigest !== undefined) {
       apiKeys.add(route.auth.apiKeyHeader);
       security.push({ [`apiKey_${route.auth.apiKeyHeader}`]: [] });
     }

@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { EndpointContext, Handled, JsonForms } from '@sf/core/plugin';
 import { handledFailure } from '@sf/core/plugin';
-import type { RouteAuth } from './settings.js';
+import { type RouteAuth, secretDigest } from './settings.js';
 
 /** Header that carries the workflow id, in and out. */
 export const WORKFLOW_HEADER = 'x-workflow-id';
@@ -75,16 +75,16 @@ export async function refusal(
   path: string,
   ip: string,
 ): Promise<string | undefined> {
-  if (auth.bearerToken !== undefined) {
+  if (auth.bearerDigest !== undefined) {
     const header = headers.authorization;
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     if (token === undefined) return 'Missing bearer token: send "Authorization: Bearer <token>"';
-    if (!sameSecret(token, auth.bearerToken)) return 'Wrong bearer token';
+    if (!sameSecret(token, auth.bearerDigest)) return 'Wrong bearer token';
   }
-  if (auth.apiKey !== undefined) {
+  if (auth.apiKeyDigest !== undefined) {
     const key = headers[auth.apiKeyHeader];
     if (typeof key !== 'string') return `Missing API key: send it in the ${auth.apiKeyHeader} header`;
-    if (!sameSecret(key, auth.apiKey)) return 'Wrong API key';
+    if (!sameSecret(key, auth.apiKeyDigest)) return 'Wrong API key';
   }
   if (auth.authorize !== undefined) {
     try {
@@ -96,9 +96,7 @@ export async function refusal(
   return undefined;
 }
 
-/** Compares two secrets in constant time (of their digests, so lengths leak nothing either). */
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+/** Compares a secret a client sent with the expected one's digest, in constant time. */
+function sameSecret(given: string, expected: Buffer): boolean {
+  return timingSafeEqual(secretDigest(given) as Buffer, expected);
 }

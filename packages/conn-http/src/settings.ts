@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError, parseListenAddress } from '@sf/core';
 import { type EndpointContext, integerArgument } from '@sf/core/plugin';
@@ -38,10 +39,10 @@ export interface ServerSettings {
 
 /** How one route checks who calls it. */
 export interface RouteAuth {
-  /** `Authorization: Bearer <token>` must carry it. */
-  readonly bearerToken: string | undefined;
-  /** The API key header must carry it. */
-  readonly apiKey: string | undefined;
+  /** SHA-256 of the token `Authorization: Bearer <token>` must carry (hashed once, at start). */
+  readonly bearerDigest: Buffer | undefined;
+  /** SHA-256 of the key the API key header must carry. */
+  readonly apiKeyDigest: Buffer | undefined;
   /** Name of the API key header (lower case). */
   readonly apiKeyHeader: string;
   /** A hook that decides (for anything else: signed requests, sessions...); false or a throw refuses. */
@@ -89,11 +90,16 @@ export function serverSettings(context: EndpointContext): ServerSettings {
 export function routeAuth(context: EndpointContext): RouteAuth {
   const c = context.creation;
   return {
-    bearerToken: c.bearer_token as string | undefined,
-    apiKey: c.api_key as string | undefined,
+    bearerDigest: secretDigest(c.bearer_token as string | undefined),
+    apiKeyDigest: secretDigest(c.api_key as string | undefined),
     apiKeyHeader: ((c.api_key_header as string | undefined) ?? 'x-api-key').toLowerCase(),
     authorize: c.authorize as RouteAuth['authorize'],
   };
+}
+
+/** The SHA-256 of a secret (compared by digest, in constant time, so its length leaks nothing either). */
+export function secretDigest(secret: string | undefined): Buffer | undefined {
+  return secret === undefined ? undefined : createHash('sha256').update(secret).digest();
 }
 
 /** PEM text as given, or read from the file it names. */
