@@ -22,6 +22,8 @@ export class FrontDoor {
   readonly #settings: ServerSettings;
   readonly #key: string;
   readonly #routes = new Map<string, Route>();
+  /** The OpenAPI document of the routes, built on first request after a route came or went. */
+  #document: object | undefined;
   /** The first model's context, for error locations. */
   readonly #owner: EndpointContext;
   #app: Promise<FastifyInstance> | undefined;
@@ -73,6 +75,7 @@ export class FrontDoor {
       );
     }
     this.#routes.set(route.path, route);
+    this.#document = undefined;
   }
 
   /** Starts listening (once, for every route); resolves when it does. */
@@ -84,6 +87,7 @@ export class FrontDoor {
   /** Stops serving `route`; the last one closes the server (waiting for requests in progress). */
   async remove(route: Route): Promise<void> {
     if (this.#routes.get(route.path) === route) this.#routes.delete(route.path);
+    this.#document = undefined;
     if (this.#routes.size > 0) return;
     this.#closing ??= this.#close();
     await this.#closing;
@@ -165,7 +169,10 @@ export class FrontDoor {
   }
 
   async #docs(app: FastifyInstance): Promise<void> {
-    const document = () => openApiDocument(this.#settings.title, this.#routes.values());
+    const document = () => {
+      this.#document ??= openApiDocument(this.#settings.title, this.#routes.values());
+      return this.#document;
+    };
     app.get(OPENAPI_PATH, (_request, reply) => {
       reply.send(document());
     });

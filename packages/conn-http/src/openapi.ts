@@ -1,4 +1,4 @@
-import type { Route } from './route.js';
+import { MAX_WORKFLOW_ID, type Route, WORKFLOW_HEADER } from './route.js';
 
 /** Where the interactive docs page is served. */
 export const DOCS_PATH = '/docs';
@@ -17,12 +17,12 @@ const ERROR_BODY = {
   required: ['error'],
 };
 
-const WORKFLOW_HEADER = {
-  name: 'x-workflow-id',
+const WORKFLOW_PARAMETER = {
+  name: WORKFLOW_HEADER,
   in: 'header',
   required: false,
   description: 'Workflow id to handle the call under (a new one when absent); the reply carries it in the same header.',
-  schema: { type: 'string', maxLength: 200 },
+  schema: { type: 'string', maxLength: MAX_WORKFLOW_ID },
 };
 
 /** The OpenAPI 3.1 document of `routes`: one POST per model, its body and reply the models' JSON forms. */
@@ -45,13 +45,13 @@ export function openApiDocument(title: string, routes: Iterable<Route>): object 
       post: {
         operationId: route.name,
         summary: `${route.name} (${route.modelPath})`,
-        parameters: [WORKFLOW_HEADER],
+        parameters: [WORKFLOW_PARAMETER],
         ...(security.length > 0 && { security }),
         requestBody: { required: true, content: { 'application/json': { schema: route.json.argsSchema } } },
         responses: {
           '200': {
             description: 'The return arguments',
-            headers: { 'x-workflow-id': { schema: { type: 'string' } } },
+            headers: { [WORKFLOW_HEADER]: { schema: { type: 'string' } } },
             content: { 'application/json': { schema: route.json.returnsSchema } },
           },
           '400': error('The arguments do not match the model (the message names the argument path), or a bad body'),
