@@ -1,6 +1,6 @@
 import type { ResolvedModel } from '../models/resolved-model.js';
 import { spanErrorOf } from '../codec/error-reply.js';
-import type { ServiceTracer, SpanSubject, TraceSpan } from '../tracing/tracer.js';
+import type { TraceSpan } from '../tracing/tracer.js';
 import { type InboundScope, spanSubject } from './inbound.js';
 import { newWorkflowId, type ToSend, workflowToSend } from './to-send.js';
 import { isPromiseLike } from '../util/is-promise-like.js';
@@ -20,55 +20,17 @@ export function createStateUpdater(
   scope: InboundScope,
 ): (value: Record<string, unknown>, workflowId: string | null, trace?: string) => void | Promise<void> {
   const { outputs, states, config, logger, inflight, tracer } = scope;
-  if (tracer !== undefined) return tracedStateUpdater(model, scope, tracer, spanSubject(model, scope));
+  const subject = tracer === undefined ? undefined : spanSubject(model, scope);
   const onUpdate = typeof model.creation.on_update === 'function' ? (model.creation.on_update as OnUpdate) : undefined;
-  const threw = (id: string, error: unknown): void => {
+  /** Logs a throwing `on_update`; ends `span` (tracing on) as failed. */
+  const threw = (id: string, error: unknown, span: TraceSpan | undefined): void => {
+    span?.end(spanErrorOf(error, 'service', id));
     logger.warn({ workflow_id: id, from: model.path, err: error }, 'on_update threw');
   };
-  const finishLater = async (pending: PromiseLike<unknown>, id: string): Promise<void> => {
+  const finishLater = async (pending: PromiseLike<unknown>, id: string, span: TraceSpan | undefined): Promise<void> => {
     try {
       await pending;
-    } catch (error) {
-      threw(id, error);
-    } finally {
-      inflight.leave();
-    }
-  };
-  return (value, workflowId) => {
-    states[model.name] = value;
-    if (onUpdate === undefined) return;
-    inflight.enter();
-    const id = workflowId ?? newWorkflowId();
-    let result: unknown;
-    try {
-      result = onUpdate(value, workflowToSend(outputs, id), states, config);
-    } catch (error) {
-      threw(id, error);
-      inflight.leave();
-      return;
-    }
-    if (isPromiseLike(result)) return finishLater(result, id);
-    inflight.leave();
-  };
-}
-
-/** `createStateUpdater` with tracing on: the same steps, each value applied under an `apply` span. */
-function tracedStateUpdater(
-  model: ResolvedModel,
-  scope: InboundScope,
-  tracer: ServiceTracer,
-  subject: SpanSubject,
-): (value: Record<string, unknown>, workflowId: string | null, trace?: string) => void | Promise<void> {
-  const { outputs, states, config, logger, inflight } = scope;
-  const onUpdate = typeof model.creation.on_update === 'function' ? (model.creation.on_update as OnUpdate) : undefined;
-  const threw = (id: string, error: unknown, span: TraceSpan): void => {
-    span.end(spanErrorOf(error, 'service', id));
-    logger.warn({ workflow_id: id, from: model.path, err: error }, 'on_update threw');
-  };
-  const finishLater = async (pending: PromiseLike<unknown>, id: string, span: TraceSpan): Promise<void> => {
-    try {
-      await pending;
-      span.end();
+      span?.end();
     } catch (error) {
       threw(id, error, span);
     } finally {
@@ -77,9 +39,10 @@ function tracedStateUpdater(
   };
   return (value, workflowId, trace) => {
     states[model.name] = value;
-    const span = tracer.start('apply', subject, workflowId, trace);
+    // With tracing on, each value is applied under an `apply` span.
+    const span = tracer?.start('apply', subject!, workflowId, trace);
     if (onUpdate === undefined) {
-      span.end();
+      span?.end();
       return;
     }
     inflight.enter();
@@ -93,7 +56,7 @@ function tracedStateUpdater(
       return;
     }
     if (isPromiseLike(result)) return finishLater(result, id, span);
-    span.end();
+    span?.end();
     inflight.leave();
   };
 }
