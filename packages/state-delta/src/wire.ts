@@ -48,14 +48,16 @@ export function decodePublication(payload: Uint8Array, limits?: WireLimits): Pub
   const { args, workflow_id, trace } = decodeRequest(payload, undefined, limits);
   const isSnapshot = args.is_snapshot ?? false;
   if (typeof isSnapshot !== 'boolean') throw badField('is_snapshot', 'a boolean', isSnapshot);
-  return {
+  const publication: { -readonly [K in keyof Publication]: Publication[K] } = {
     state: stateField(args.state, 'args.state'),
     isSnapshot,
     num: numField(args.current_num, 'args.current_num', 1),
     workflowId: workflow_id,
     bytes: payload.length,
-    ...(trace !== undefined && { trace }),
   };
+  // Only when present: no spread per publication, and no `trace` key with tracing off.
+  if (trace !== undefined) publication.trace = trace;
+  return publication;
 }
 
 /** The body of a snapshot request. */

@@ -31,10 +31,9 @@ export function check(argv: readonly string[], io: CliIo): Promise<number> {
 
 function text(analysis: SystemAnalysis, formatProblem: (problem: Problem) => string, errors: number): string {
   const lines = analysis.problems.map(formatProblem);
-  const count = errors;
   const warnings = analysis.problems.length - errors;
   const entries = analysis.entries.length === 0 ? '' : `, ${plural(analysis.entries.length, 'entry point')}`;
-  const found = `${count === 0 ? 'no problems' : plural(count, 'problem')}${warnings === 0 ? '' : `, ${plural(warnings, 'warning')}`}`;
+  const found = `${errors === 0 ? 'no problems' : plural(errors, 'problem')}${warnings === 0 ? '' : `, ${plural(warnings, 'warning')}`}`;
   const counts = `${plural(analysis.services.length, 'service')}, ${plural(analysis.wires.length, 'wire')}${entries}`;
   const summary = `${analysis.system.name}: ${counts}, ${found}`;
   return `${[...lines, summary].join('\n')}\n`;
