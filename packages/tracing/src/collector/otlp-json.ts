@@ -3,6 +3,7 @@
  * `@opentelemetry/exporter-trace-otlp-http` sends): flat records, with what a waterfall needs.
  * The body comes from any local process, so every field is checked and anything odd is skipped.
  */
+import { isPlainObject } from '@sf/core/plugin';
 
 /** One span as the collector keeps it. */
 export interface CollectedSpan {
@@ -32,17 +33,13 @@ export interface CollectedSpan {
 const KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const HEX = /^[0-9a-f]+$/i;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
 /** An OTLP `AnyValue` as a plain scalar (other kinds are skipped). */
 function scalar(value: unknown): string | number | boolean | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isPlainObject(value)) return undefined;
   if (typeof value.stringValue === 'string') return value.stringValue;
   if (typeof value.boolValue === 'boolean') return value.boolValue;
   if (typeof value.doubleValue === 'number') return value.doubleValue;
@@ -53,7 +50,7 @@ function scalar(value: unknown): string | number | boolean | undefined {
 function attributesOf(value: unknown): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const item of list(value)) {
-    if (!isRecord(item) || typeof item.key !== 'string') continue;
+    if (!isPlainObject(item) || typeof item.key !== 'string') continue;
     const scalarValue = scalar(item.value);
     if (scalarValue !== undefined) out[item.key] = typeof scalarValue === 'string' ? scalarValue.slice(0, 1000) : scalarValue;
   }
@@ -75,15 +72,15 @@ function id(value: unknown, length: number): string | undefined {
 /** The spans in one decoded export request; malformed ones are left out. */
 export function spansOfExport(body: unknown): CollectedSpan[] {
   const spans: CollectedSpan[] = [];
-  if (!isRecord(body)) return spans;
+  if (!isPlainObject(body)) return spans;
   for (const resourceSpans of list(body.resourceSpans)) {
-    if (!isRecord(resourceSpans)) continue;
-    const resource = isRecord(resourceSpans.resource) ? attributesOf(resourceSpans.resource.attributes) : {};
+    if (!isPlainObject(resourceSpans)) continue;
+    const resource = isPlainObject(resourceSpans.resource) ? attributesOf(resourceSpans.resource.attributes) : {};
     const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown';
     for (const scopeSpans of list(resourceSpans.scopeSpans)) {
-      if (!isRecord(scopeSpans)) continue;
+      if (!isPlainObject(scopeSpans)) continue;
       for (const span of list(scopeSpans.spans)) {
-        const collected = isRecord(span) ? spanOf(span, service) : undefined;
+        const collected = isPlainObject(span) ? spanOf(span, service) : undefined;
         if (collected !== undefined) spans.push(collected);
       }
     }
@@ -97,7 +94,7 @@ function spanOf(span: Record<string, unknown>, service: string): CollectedSpan |
   const startMs = nanosToMs(span.startTimeUnixNano);
   const endMs = nanosToMs(span.endTimeUnixNano);
   if (traceId === undefined || spanId === undefined || startMs === undefined || endMs === undefined) return undefined;
-  const status = isRecord(span.status) ? span.status : {};
+  const status = isPlainObject(span.status) ? span.status : {};
   const kind = typeof span.kind === 'number' ? (KINDS[span.kind] ?? 'unspecified') : 'unspecified';
   return {
     traceId,

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, receiveTraces } from './otlp-receiver.js';
 import { spansOfExport } from './otlp-json.js';
@@ -47,6 +48,31 @@ describe('the OTLP/HTTP JSON receiver', () => {
     // (The body is cut off: the client sees 413 or a reset connection.) The receiver still serves.
     expect(await post(JSON.stringify(body([])))).toBe(200);
     expect(spansOfExport({ resourceSpans: 'nope' })).toEqual([]);
+  });
+
+  it('answers 421 to a request whose Host names another machine (DNS rebinding), and takes nothing from it', async () => {
+    const before = receiver.store.trace(TRACE).length;
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const url = new URL(receiver.url);
+      const text = JSON.stringify(body([span('00000000000000b1')]));
+      const sent = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { host: 'evil.example', 'content-type': 'application/json' },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        },
+      );
+      sent.on('error', reject);
+      sent.end(text);
+    });
+    expect(status).toBe(421);
+    expect(receiver.store.trace(TRACE)).toHaveLength(before);
   });
 });
 

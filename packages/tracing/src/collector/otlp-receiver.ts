@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { allowedHostsFromEnv, hostAllowed } from '@sf/core';
 import { spansOfExport } from './otlp-json.js';
 import { TraceStore, type TraceStoreLimits } from './trace-store.js';
 
@@ -24,7 +25,15 @@ export interface OtlpReceiver {
 /** Listens on `host:port` (port 0: a free one) for OTLP/HTTP JSON trace exports. */
 export async function receiveTraces(listen: { host: string; port: number }, limits?: TraceStoreLimits): Promise<OtlpReceiver> {
   const store = new TraceStore(limits);
-  const server = createServer((request, response) => void handle(request, response, store));
+  const allowed = allowedHostsFromEnv();
+  const server = createServer((request, response) => {
+    // A page that rebound its domain to this machine (DNS rebinding) posts nothing here: 421, as the live page answers.
+    if (!hostAllowed(request.headers.host, listen.host, allowed)) {
+      request.resume();
+      return answer(response, 421, 'this receiver answers only its own address, localhost or a name in SF_ALLOWED_HOSTS');
+    }
+    void handle(request, response, store);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => {
