@@ -22,18 +22,16 @@ import type { ModelNode, MapNode, SpecNode } from '../types/spec-node.js';
 import { Decimal } from '../types/decimal.js';
 import { UUID } from '../types/uuid.js';
 import { isPlainObject } from '../util/describe-value.js';
+import { plainOf } from '../util/state-view.js';
 import { quoteText } from '../util/quote-text.js';
 import { formatWireDate, parseWireDate } from './datetime.js';
 import { dateText, decimalFromText, decimalText, MARKER_TEXT_MAX, WIRE_MAX_DEPTH } from './markers.js';
+import { INT64_MIN, SAFE_MAX, SAFE_MIN, UINT64_MAX } from './to-wire.js';
 import { formatPath, throughSegment, WireFault } from './wire-path.js';
 import { EncodeError } from '../errors.js';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const INTEGER_TEXT = /^-?(?:0|[1-9][0-9]{0,19})$/;
-const INT64_MIN = -(2n ** 63n);
-const UINT64_MAX = 2n ** 64n - 1n;
-const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
-const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The JSON form each scalar type expects, for error messages. */
 const EXPECTED: Readonly<Record<string, string>> = {
@@ -191,9 +189,11 @@ function objectToJson(value: object, depth: number): unknown {
   if (Array.isArray(value)) return value.map((item, i) => inside(item, depth, i));
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) {
+    // A state view (a Proxy) is read as its plain copy, not walked through its traps.
+    const plain = plainOf(value) ?? (value as Record<string, unknown>);
     const out: Record<string, unknown> = {};
-    for (const key in value) {
-      const item = (value as Record<string, unknown>)[key];
+    for (const key in plain) {
+      const item = plain[key];
       if (item !== undefined) out[key] = inside(item, depth, key);
     }
     return out;

@@ -27,10 +27,12 @@ import { throughSegment, WireFault } from './wire-path.js';
 
 const INT32_MIN = -0x80000000;
 const UINT32_MAX = 0xffffffff;
-const INT64_MIN = -(2n ** 63n);
-const UINT64_MAX = 2n ** 64n - 1n;
-const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
-const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+/** The integer range MessagePack carries (int64 to uint64), for BigInt values. */
+export const INT64_MIN = -(2n ** 63n);
+export const UINT64_MAX = 2n ** 64n - 1n;
+/** BigInts in this range go as plain numbers. */
+export const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
+export const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 const DECIMAL_PROTO: object = Decimal.prototype;
 
 /** Converts `value`, found inside `depth` containers, to its wire form; throws WireFault. */
