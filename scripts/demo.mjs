@@ -10,14 +10,17 @@ import { describeArguments, prepareService } from '@sf/core';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sf = join(root, 'packages/cli/dist/bin.js');
 
-/** Each example: services that serve and the leading-edge one run with -m (its sf.system.json says the same for sf up). */
+/**
+ * Each example: services that serve and the leading-edge one run with -m (its sf.system.json says the same for sf up),
+ * with the extra config pairs its sf.system.json gives that one.
+ */
 const GRAPHS = [
   { example: 'echo', serve: ['replyer.ts'], main: 'requester.ts' },
   { example: 'pubsub', serve: ['btc-watcher.ts', 'eth-watcher.ts'], main: 'publisher.ts' },
   { example: 'pipeline', serve: ['pricer.ts', 'risk-check.ts'], main: 'order-feed.ts' },
   { example: 'market-data', serve: ['strategy.ts'], main: 'market-data.ts' },
   { example: 'external', serve: [], main: 'canceller.ts' },
-  { example: 'http-front-door', serve: ['pricer.ts', 'front-door.ts'], main: 'caller.ts' },
+  { example: 'http-front-door', serve: ['pricer.ts', 'front-door.ts'], main: 'caller.ts', extra: { url: 'http://127.0.0.1:15480/api/quote' } },
   { example: 'third-party-connection/service', serve: ['receiver.ts'], main: 'sender.ts' },
 ];
 
@@ -31,7 +34,9 @@ for (const graph of GRAPHS) {
   const dir = join(root, 'examples', graph.example);
   for (const file of [...graph.serve, graph.main]) {
     const addresses = existsSync(join(dir, 'addresses.json')) ? join(dir, 'addresses.json') : undefined;
-    const prepared = await prepareService({ service: join(dir, file), addresses, mainMode: file === graph.main, cwd: dir });
+    const main = file === graph.main;
+    const extra = main ? graph.extra : undefined;
+    const prepared = await prepareService({ service: join(dir, file), addresses, mainMode: main, cwd: dir, extra });
     console.log(`\n${relative(root, prepared.file)}${file === graph.main ? '  (main mode)' : ''}`);
     for (const model of prepared.models) {
       const reply = model.returns ? ` -> ${describeModel(model, 'return')}` : '';
