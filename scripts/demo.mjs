@@ -20,7 +20,12 @@ const GRAPHS = [
   { example: 'pipeline', serve: ['pricer.ts', 'risk-check.ts'], main: 'order-feed.ts' },
   { example: 'market-data', serve: ['strategy.ts'], main: 'market-data.ts' },
   { example: 'external', serve: [], main: 'canceller.ts' },
-  { example: 'http-front-door', serve: ['pricer.ts', 'front-door.ts'], main: 'caller.ts', extra: { url: 'http://127.0.0.1:15480/api/quote' } },
+  {
+    example: 'http-front-door',
+    serve: ['pricer.ts', 'front-door.ts'],
+    main: 'caller.ts',
+    extra: { url: 'http://127.0.0.1:15480/api/quote' },
+  },
   { example: 'third-party-connection/service', serve: ['receiver.ts'], main: 'sender.ts' },
 ];
 
